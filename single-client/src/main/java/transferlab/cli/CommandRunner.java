@@ -1,0 +1,30 @@
+package transferlab.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command with the exit codes every Transfer Lab program keeps: 0 on success, 1 when
+ * the transfer failed, 2 on a usage error; a failure is one clear line on standard error, not a
+ * stack trace (set {@code TRANSFERLAB_DEBUG=1} to see the trace).
+ */
+public final class CommandRunner {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private CommandRunner() {
+    }
+
+    public static int run(Object command, String... args) {
+        CommandLine line = new CommandLine(command); // picocli already exits 2 on a usage error
+        line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (System.getenv("TRANSFERLAB_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + message);
+            return FAILED;
+        });
+        return line.execute(args);
+    }
+}

@@ -1,0 +1,78 @@
+package transferlab.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The rule every server applies to a file name a client sends: a plain file name, never a path.
+ *
+ * <p>A plain name is valid UTF-8 of 1 to {@value #MAX_BYTES} bytes, has no {@code /}, {@code \},
+ * NUL or other control characters, and does not start with a dot (so not {@code .} or {@code ..},
+ * and never one of our own hidden temporary files). Checking the name first and resolving it
+ * second is what keeps a client out of every other directory.
+ */
+public final class PlainFileName {
+    /** The longest name, in UTF-8 bytes: the most that most file systems allow. */
+    public static final int MAX_BYTES = 255;
+
+    private PlainFileName() {
+    }
+
+    /** Decodes {@code utf8} strictly and checks it; returns the name. */
+    public static String check(byte[] utf8) throws BadNameException {
+        if (utf8.length == 0) {
+            throw new BadNameException("the name is empty");
+        }
+        if (utf8.length > MAX_BYTES) {
+            throw new BadNameException("the name is " + utf8.length + " bytes long; the limit is " + MAX_BYTES);
+        }
+        String name;
+        try {
+            name = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BadNameException("the name is not valid UTF-8");
+        }
+        return check(name);
+    }
+
+    /** Checks a name that is already a string; returns it unchanged. */
+    public static String check(String name) throws BadNameException {
+        if (name.isEmpty()) {
+            throw new BadNameException("the name is empty");
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BYTES) {
+            throw new BadNameException("the name is " + bytes + " bytes long; the limit is " + MAX_BYTES);
+        }
+        if (name.startsWith(".")) {
+            throw new BadNameException("the name '" + printable(name) + "' starts with a dot");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == '\\') {
+                throw new BadNameException("the name '" + printable(name) + "' contains '" + c + "'; send a plain file name");
+            }
+            if (Character.isISOControl(c)) {
+                throw new BadNameException("the name '" + printable(name) + "' contains the control character U+"
+                        + String.format("%04X", (int) c));
+            }
+        }
+        return name;
+    }
+
+    /** The name with control characters shown as {@code \\uXXXX}, safe to print in a log or a reply. */
+    public static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,99 @@
+package transferlab.upload;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import transferlab.progress.TransferProgress;
+import transferlab.storage.Hashes;
+
+/**
+ * The client side of protocol U: send one file to an upload server.
+ *
+ * <ol>
+ *   <li>connect, and send size and name in one write (the server finds the end of the name by
+ *       the pause that follows);</li>
+ *   <li>read the 8-byte {@code go ahead}, or an {@code error …} line;</li>
+ *   <li>send exactly {@code size} bytes of content, hashing them on the way;</li>
+ *   <li>read {@code ok <sha256>} and compare it with the hash of what was sent.</li>
+ * </ol>
+ */
+public final class UploadClient {
+    private static final int BUFFER_BYTES = 256 * 1024;
+    private final Duration idleTimeout;
+
+    public UploadClient(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public UploadResult upload(InetSocketAddress server, Path file, String name, TransferProgress progress)
+            throws IOException {
+        long size = Files.size(file);
+        try (Socket socket = new Socket()) {
+            socket.connect(server, (int) idleTimeout.toMillis());
+            socket.setSoTimeout((int) idleTimeout.toMillis());
+            long connected = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+
+            out.write(new UploadHeader(size, name).encode());
+            out.flush();
+            expectGoAhead(in);
+            long goAhead = System.nanoTime();
+
+            MessageDigest sha256 = Hashes.sha256();
+            byte[] buffer = new byte[BUFFER_BYTES];
+            long sent = 0;
+            try (InputStream content = Files.newInputStream(file)) {
+                for (int n; sent < size && (n = content.read(buffer, 0, (int) Math.min(buffer.length, size - sent))) > 0; ) {
+                    sha256.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    sent += n;
+                    progress.advance(n);
+                }
+            }
+            if (sent != size) {
+                throw new UploadFailedException(file + " changed while it was sent: sent " + sent + " of " + size + " bytes");
+            }
+            out.flush();
+
+            String reply = readLine(in);
+            if (!reply.startsWith(UploadProtocol.OK_PREFIX)) {
+                throw new UploadFailedException("server answered '" + reply + "' instead of 'ok <sha256>'");
+            }
+            return new UploadResult(name, size, Hashes.hex(sha256.digest()),
+                    reply.substring(UploadProtocol.OK_PREFIX.length()).trim(), connected, goAhead, System.nanoTime());
+        }
+    }
+
+    /** Reads the 8 bytes of "go ahead"; anything else is the start of an error line. */
+    private static void expectGoAhead(InputStream in) throws IOException {
+        byte[] answer = in.readNBytes(UploadProtocol.GO_AHEAD.length);
+        String text = new String(answer, StandardCharsets.UTF_8);
+        if (text.equals("go ahead")) {
+            return;
+        }
+        if (text.startsWith(UploadProtocol.ERROR_PREFIX.trim())) {
+            throw new UploadFailedException("server refused: " + (text + readLine(in)).trim());
+        }
+        throw new UploadFailedException(answer.length < UploadProtocol.GO_AHEAD.length
+                ? "server closed the connection before 'go ahead' (got '" + text + "')"
+                : "server answered '" + text + "' instead of 'go ahead'");
+    }
+
+    /** Reads up to a newline or the end of the stream, at most a bounded number of bytes. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; line.size() < UploadProtocol.MAX_REPLY_LINE_BYTES && (b = in.read()) >= 0 && b != '\n'; ) {
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,79 @@
+package transferlab.upload;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import transferlab.cli.CommandRunner;
+import transferlab.cli.HostPort;
+import transferlab.cli.Seconds;
+import transferlab.progress.TransferProgress;
+import transferlab.storage.BadNameException;
+import transferlab.storage.PlainFileName;
+
+/**
+ * Uploads one file over protocol U and checks that the server stored exactly those bytes.
+ *
+ * <pre>
+ *   $ ./transfer upload 127.0.0.1:5000 notes.txt
+ *   uploaded notes.txt (1834 bytes) in 0.06 s
+ *   sha256 3f1c…  (matches the server's)
+ * </pre>
+ * Exit status: 0 stored and verified, 1 refused or broken, 2 usage error.
+ */
+@Command(name = "upload", mixinStandardHelpOptions = true,
+        description = "Send FILE to an upload server (protocol U) and verify its sha256.",
+        footer = {"", "Example:", "  ./transfer upload 127.0.0.1:5000 notes.txt --as notes-v2.txt"})
+public final class UploadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "HOST:PORT", converter = HostPort.class, description = "the server")
+    InetSocketAddress server;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "the file to send")
+    Path file;
+
+    @Option(names = "--as", paramLabel = "NAME", description = "name to store it under (default: FILE's own name)")
+    String as;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", converter = Seconds.class,
+            description = "give up when the server is silent this long (default: 30)")
+    Duration timeout = Duration.ofSeconds(30);
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), "FILE '" + file + "' is not a readable regular file");
+        }
+        String name = as != null ? as : file.getFileName().toString();
+        try {
+            PlainFileName.check(name);
+        } catch (BadNameException e) {
+            throw new ParameterException(spec.commandLine(), "cannot upload as '" + name + "': " + e.getMessage());
+        }
+        UploadResult result;
+        try (TransferProgress progress = TransferProgress.onTerminal(name, Files.size(file))) {
+            result = new UploadClient(timeout).upload(server, file, name, progress);
+        }
+        double seconds = (result.finishedNanos() - result.connectedNanos()) / 1e9;
+        System.out.printf("uploaded %s (%d bytes) in %.2f s%n", name, result.size(), seconds);
+        if (!result.verified()) {
+            System.out.println("sha256 MISMATCH: sent " + result.localSha256() + ", server stored " + result.serverSha256());
+            return CommandRunner.FAILED;
+        }
+        System.out.println("sha256 " + result.localSha256() + "  (matches the server's)");
+        return CommandRunner.OK;
+    }
+
+    public static void main(String[] args) {
+        System.exit(CommandRunner.run(new UploadCommand(), args));
+    }
+}

@@ -1,0 +1,189 @@
+package transferlab.upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.concurrent.TimeUnit;
+import transferlab.server.ConnectionHandler;
+import transferlab.server.ServerLog;
+import transferlab.storage.BadNameException;
+import transferlab.storage.Hashes;
+import transferlab.storage.IncomingFile;
+import transferlab.storage.ServedDirectory;
+
+/**
+ * The server side of protocol U for one connection, with blocking I/O. Stage 1 runs it from an
+ * {@link transferlab.server.IterativeServer}; stage 2 runs this same class on many threads.
+ *
+ * <p>The steps, as in seed 004 (and resources/protocols/upload.md):
+ * <ol>
+ *   <li>read the header: 8 bytes of size and the name (see {@link #readHeader});</li>
+ *   <li>check it, and answer {@code go ahead} or {@code error <code>: <detail>\n};</li>
+ *   <li>read exactly {@code size} bytes into a temporary file, hashing them on the way;</li>
+ *   <li>move the file into place and answer {@code ok <sha256-hex>\n}.</li>
+ * </ol>
+ * If anything fails on the way, the temporary file is deleted: a broken upload leaves nothing.
+ */
+public final class UploadHandler implements ConnectionHandler {
+    private static final int BUFFER_BYTES = 256 * 1024;
+
+    private final ServedDirectory directory;
+    private final UploadLimits limits;
+    private final ServerLog log;
+
+    public UploadHandler(ServedDirectory directory, UploadLimits limits, ServerLog log) {
+        this.directory = directory;
+        this.limits = limits;
+        this.log = log;
+    }
+
+    /** Convenience for the command line: serve into {@code directory}, creating it if needed. */
+    public static UploadHandler into(Path directory, UploadLimits limits, ServerLog log) throws IOException {
+        return new UploadHandler(new ServedDirectory(directory), limits, log);
+    }
+
+    @Override
+    public void handle(Socket connection) throws IOException {
+        SocketAddress peer = connection.getRemoteSocketAddress();
+        long deadline = System.nanoTime() + limits.transferDeadline().toNanos();
+        InputStream in = connection.getInputStream();
+        OutputStream out = connection.getOutputStream();
+
+        UploadHeader header;
+        Path target;
+        try {
+            byte[] headerBytes = new byte[UploadHeader.MAX_BYTES];
+            int length = readHeader(connection, in, headerBytes);
+            header = UploadHeader.decode(headerBytes, length, limits);
+            target = directory.resolve(header.name());
+        } catch (UploadRefusal refusal) {
+            refuse(peer, out, refusal);
+            return;
+        } catch (BadNameException e) {
+            refuse(peer, out, new UploadRefusal("bad-name", e.getMessage()));
+            return;
+        }
+
+        out.write(UploadProtocol.GO_AHEAD);
+        out.flush();
+
+        try (IncomingFile file = IncomingFile.create(target)) {
+            String sha256 = receiveContent(connection, in, file, header.size(), deadline);
+            file.commit();
+            log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + sha256 + ")");
+            sendOk(out, sha256, peer);
+        } catch (UploadRefusal refusal) {
+            refuse(peer, out, refusal);
+        } catch (IOException e) {
+            log.event(peer, "upload of " + header.name() + " broken: " + e.getMessage() + "; nothing kept");
+        }
+    }
+
+    /**
+     * Reads the header, which has no length field for the name. Rule (U4): wait up to the idle
+     * timeout for the first 9 bytes (size plus at least one name byte); after that, keep reading
+     * while more bytes come within the settle window of the last one, up to 8 + 255 bytes. A header
+     * split by a proxy into pieces closer together than the window is read whole; the cost is that
+     * every upload waits one settle window before "go ahead".
+     */
+    private int readHeader(Socket connection, InputStream in, byte[] header) throws IOException, UploadRefusal {
+        int length = 0;
+        connection.setSoTimeout(millis(limits.idleTimeout().toNanos()));
+        try {
+            while (length <= UploadHeader.SIZE_BYTES) {
+                int n = in.read(header, length, header.length - length);
+                if (n < 0) {
+                    throw new UploadRefusal("bad-header", "the connection closed after " + length + " header bytes");
+                }
+                length += n;
+            }
+        } catch (SocketTimeoutException e) {
+            throw new UploadRefusal("timeout", "no complete header within " + limits.idleTimeout().toMillis()
+                    + " ms (got " + length + " bytes)");
+        }
+        if (limits.headerSettle().isZero()) {
+            return length;
+        }
+        connection.setSoTimeout(millis(limits.headerSettle().toNanos()));
+        try {
+            while (length < header.length) {
+                int n = in.read(header, length, header.length - length);
+                if (n < 0) {
+                    break; // the client half-closed after its header: the header is complete
+                }
+                length += n;
+            }
+        } catch (SocketTimeoutException settled) {
+            // No byte within the settle window: the header is complete.
+        }
+        return length;
+    }
+
+    /** Reads exactly {@code size} bytes into {@code file}; returns their SHA-256 in hex. */
+    private String receiveContent(Socket connection, InputStream in, IncomingFile file, long size, long deadline)
+            throws IOException, UploadRefusal {
+        MessageDigest sha256 = Hashes.sha256();
+        byte[] buffer = new byte[(int) Math.min(BUFFER_BYTES, Math.max(size, 1))];
+        long idleNanos = limits.idleTimeout().toNanos();
+        long received = 0;
+        while (received < size) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new UploadRefusal("timeout", "the upload took longer than the deadline of "
+                        + limits.transferDeadline().toMillis() + " ms (" + received + " of " + size + " bytes)");
+            }
+            // Each read waits at most the idle timeout, and never past the deadline.
+            boolean deadlineFirst = left < idleNanos;
+            connection.setSoTimeout(millis(Math.min(idleNanos, left)));
+            int n;
+            try {
+                n = in.read(buffer, 0, (int) Math.min(buffer.length, size - received));
+            } catch (SocketTimeoutException e) {
+                if (deadlineFirst) {
+                    continue; // the deadline check at the top of the loop refuses with the reason
+                }
+                throw new UploadRefusal("timeout", "no content for " + limits.idleTimeout().toMillis()
+                        + " ms (" + received + " of " + size + " bytes)");
+            }
+            if (n < 0) {
+                throw new IOException("the client closed after " + received + " of " + size + " bytes");
+            }
+            sha256.update(buffer, 0, n);
+            file.write(ByteBuffer.wrap(buffer, 0, n));
+            received += n;
+        }
+        return Hashes.hex(sha256.digest());
+    }
+
+    private void sendOk(OutputStream out, String sha256, SocketAddress peer) {
+        try {
+            out.write((UploadProtocol.OK_PREFIX + sha256 + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            // Seed clients close without reading "ok": the file is stored, so this is no failure.
+            log.event(peer, "client left before the ok line (" + e.getMessage() + ")");
+        }
+    }
+
+    private void refuse(SocketAddress peer, OutputStream out, UploadRefusal refusal) {
+        log.event(peer, "refused: " + refusal.getMessage());
+        try {
+            out.write(refusal.wireLine());
+            out.flush();
+        } catch (IOException e) {
+            // The client is gone already; there is nobody left to tell.
+        }
+    }
+
+    private static int millis(long nanos) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
+    }
+
+}
