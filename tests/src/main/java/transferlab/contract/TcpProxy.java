@@ -93,19 +93,21 @@ public final class TcpProxy implements AutoCloseable {
                 server.connect(target, 10_000);
                 open.add(client);
                 open.add(server);
-                pump(client, server, faults.cutUpstreamAfter(), "up");
-                pump(server, client, faults.cutDownstreamAfter(), "down");
+                AtomicInteger directionsDone = new AtomicInteger();
+                pump(client, server, faults.cutUpstreamAfter(), "up", directionsDone);
+                pump(server, client, faults.cutDownstreamAfter(), "down", directionsDone);
             } catch (IOException e) {
                 return; // closed, or the target refused: the test sees the client side fail
             }
         }
     }
 
-    private void pump(Socket from, Socket to, long cutAfter, String direction) {
+    private void pump(Socket from, Socket to, long cutAfter, String direction, AtomicInteger directionsDone) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             long forwarded = 0;
-            try (InputStream in = from.getInputStream()) {
+            try {
+                InputStream in = from.getInputStream(); // not closed here: that would close the socket
                 OutputStream out = to.getOutputStream();
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     int offset = 0;
@@ -130,6 +132,10 @@ public final class TcpProxy implements AutoCloseable {
                     }
                 }
                 to.shutdownOutput(); // pass the end of stream on, half-close like the real peer
+                if (directionsDone.incrementAndGet() == 2) {
+                    closeQuietly(from);
+                    closeQuietly(to);
+                }
             } catch (IOException | InterruptedException e) {
                 closeQuietly(from);
                 closeQuietly(to);
