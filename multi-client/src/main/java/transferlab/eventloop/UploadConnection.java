@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import transferlab.server.ServerLog;
@@ -171,7 +172,7 @@ final class UploadConnection {
             refuse(now, new UploadRefusal("bad-name", e.getMessage()));
             return;
         } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "cannot place '" + header.name() + "': " + e.getMessage()));
+            refuse(now, new UploadRefusal("storage", "cannot place '" + header.name() + "': " + reason(e)));
             return;
         }
         state = ConnectionState.SENDING_GO_AHEAD;
@@ -183,7 +184,7 @@ final class UploadConnection {
         try {
             file = IncomingFile.create(target);
         } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "': " + e));
+            refuse(now, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "': " + reason(e)));
             return;
         }
         sha256 = Hashes.sha256();
@@ -221,7 +222,7 @@ final class UploadConnection {
         try {
             file.write(buffer); // a blocking write into the page cache; see the server's notes
         } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "writing '" + header.name() + "' failed: " + e.getMessage()));
+            refuse(now, new UploadRefusal("storage", "writing '" + header.name() + "' failed: " + reason(e)));
             return;
         }
         received += n;
@@ -235,7 +236,7 @@ final class UploadConnection {
         try {
             file.commit();
         } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "storing '" + header.name() + "' failed: " + e.getMessage()));
+            refuse(now, new UploadRefusal("storage", "storing '" + header.name() + "' failed: " + reason(e)));
             return;
         }
         log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + hex + ")");
@@ -327,6 +328,14 @@ final class UploadConnection {
         } catch (IOException e) {
             // Closing a socket can only fail if it is gone already.
         }
+    }
+
+    /** What went wrong with the file system, without the server's paths (they are no business of the client's). */
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason();
+        }
+        return e.getClass().getSimpleName();
     }
 
     private void deleteTemporaryFile() {

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,10 +34,22 @@ class ConcurrentUploadTest {
             .withHeaderSettle(Duration.ofMillis(20))
             .withIdleTimeout(Duration.ofSeconds(5));
 
+    /** The 1,000 files of 64 KiB, each with its own content, written once for all three servers. */
+    @TempDir
+    static Path thousandFiles;
+    private static final List<Path> THOUSAND = new ArrayList<>();
+
     @TempDir
     Path received;
     @TempDir
     Path sources;
+
+    @BeforeAll
+    static void writeThousandFiles() throws Exception {
+        for (int i = 0; i < 1_000; i++) {
+            THOUSAND.add(TestFiles.write(thousandFiles, "client-" + i + ".bin", 64 * 1024, 1_000 + i));
+        }
+    }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
@@ -53,13 +67,11 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void thousandClientsAtOnceStoreEveryFileIntact(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS.withMaxConnections(2_000))) {
-            List<Path> files = new ArrayList<>();
-            for (int i = 0; i < 1_000; i++) {
-                files.add(TestFiles.write(sources, "client-" + i + ".bin", 64 * 1024, 1_000 + i));
-            }
-            uploadAllAtOnce(server.address(), files);
-            assertEveryFileStoredIntact(files);
+        // A short settle window: the pool's 32 workers each wait it out once per client (31 rounds).
+        UploadLimits limits = LIMITS.withMaxConnections(2_000).withHeaderSettle(Duration.ofMillis(5));
+        try (RunningServer server = kind.start(received, limits)) {
+            uploadAllAtOnce(server.address(), THOUSAND);
+            assertEveryFileStoredIntact(THOUSAND);
             await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 0);
         }
     }
@@ -73,7 +85,7 @@ class ConcurrentUploadTest {
             try (RawUploadClient slow = RawUploadClient.connect(server.address())) {
                 slow.sendHeader(slowContent.length, "slow.bin");
                 assertThat(slow.readAnswer()).isEqualTo("go ahead");
-                slow.send(java.util.Arrays.copyOf(slowContent, 50_000)); // ...and then it pauses
+                slow.send(Arrays.copyOf(slowContent, 50_000)); // ...and then it pauses
 
                 Path quick = TestFiles.write(sources, "quick.bin", 200_000, 2);
                 UploadResult result = new UploadClient(CLIENT_TIMEOUT)
@@ -82,7 +94,7 @@ class ConcurrentUploadTest {
                 assertThat(TestFiles.sha256(received.resolve("quick.bin"))).isEqualTo(TestFiles.sha256(quick));
                 assertThat(received.resolve("slow.bin")).doesNotExist();
 
-                slow.send(java.util.Arrays.copyOfRange(slowContent, 50_000, slowContent.length));
+                slow.send(Arrays.copyOfRange(slowContent, 50_000, slowContent.length));
                 assertThat(slow.readLine()).isEqualTo("ok " + TestFiles.sha256(slowContent));
             }
             assertThat(Files.readAllBytes(received.resolve("slow.bin"))).isEqualTo(slowContent);
@@ -97,7 +109,7 @@ class ConcurrentUploadTest {
             try (RawUploadClient running = RawUploadClient.connect(server.address())) {
                 running.sendHeader(content.length, "running.bin");
                 assertThat(running.readAnswer()).isEqualTo("go ahead");
-                running.send(java.util.Arrays.copyOf(content, 40_000));
+                running.send(Arrays.copyOf(content, 40_000));
                 await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 1);
 
                 try (RawUploadClient extra = RawUploadClient.connect(server.address())) {
@@ -105,7 +117,7 @@ class ConcurrentUploadTest {
                     assertThat(extra.readToEnd()).startsWith("error busy: ").endsWith("\n"); // then closed
                 }
 
-                running.send(java.util.Arrays.copyOfRange(content, 40_000, content.length));
+                running.send(Arrays.copyOfRange(content, 40_000, content.length));
                 assertThat(running.readLine()).isEqualTo("ok " + TestFiles.sha256(content));
             }
             assertThat(Files.readAllBytes(received.resolve("running.bin"))).isEqualTo(content);

@@ -44,6 +44,12 @@ public final class RawUploadClient implements AutoCloseable {
         return send(new UploadHeader(size, name).encode());
     }
 
+    /** Ends this side's output (a half-close): the server reads end-of-stream. */
+    public RawUploadClient shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** The server's first 8 bytes: "go ahead", or the start of an error line. */
     public String readAnswer() throws IOException {
         return new String(in.readNBytes(8), StandardCharsets.UTF_8);
