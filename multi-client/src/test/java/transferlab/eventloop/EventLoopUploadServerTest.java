@@ -26,7 +26,7 @@ import transferlab.upload.UploadLimits;
  */
 class EventLoopUploadServerTest {
     private static final UploadLimits LIMITS = UploadLimits.defaults()
-            .withHeaderSettle(Duration.ofMillis(200))
+            .withHeaderSettle(Duration.ofMillis(500)) // far longer than the gap between two writes, even under load
             .withIdleTimeout(Duration.ofSeconds(5));
 
     @TempDir
