@@ -32,7 +32,7 @@ import transferlab.upload.UploadLimits;
  *   $ ./transfer upload-server --mode event-loop --port 5000 --dir received
  *   listening on 0.0.0.0:5000
  *   12:00:01.204 127.0.0.1:40312 stored notes.txt (1834 bytes, sha256 3f1c…)
- *   12:00:01.205 127.0.0.1:40318 refused: bad-name: '../x' contains '/'
+ *   12:00:01.205 127.0.0.1:40318 refused: bad-name: the name 'a/b' contains '/'; send a plain file name
  * </pre>
  *
  * <p><b>Memory.</b> The loop owns one direct read buffer of {@link #READ_BUFFER_BYTES}, shared by all

@@ -59,14 +59,8 @@ public final class ThreadPerClientServer implements TcpServer {
 
     /**
      * Binds to {@code address} (port 0 picks a free port) and returns the server, not yet serving.
-     * Each client gets a new platform thread named {@code client-N}.
+     * Each client is served on a new thread from {@code threads}, e.g. {@code NamedThreads.platform("client-")}.
      */
-    public static ThreadPerClientServer bind(InetSocketAddress address, ConnectionHandler handler, ServerLog log,
-                                             ConnectionHandler busy, int maxConnections) throws IOException {
-        return bind(address, handler, log, busy, maxConnections, NamedThreads.platform("client-"));
-    }
-
-    /** As {@link #bind(InetSocketAddress, ConnectionHandler, ServerLog, ConnectionHandler, int)}, on threads from {@code threads}. */
     public static ThreadPerClientServer bind(InetSocketAddress address, ConnectionHandler handler, ServerLog log,
                                              ConnectionHandler busy, int maxConnections, ThreadFactory threads)
             throws IOException {
@@ -74,23 +68,6 @@ public final class ThreadPerClientServer implements TcpServer {
         listener.setReuseAddress(true);
         listener.bind(address, DEFAULT_BACKLOG);
         return new ThreadPerClientServer(listener, handler, log, busy, maxConnections, threads);
-    }
-
-    /**
-     * Protocol U into {@code directory}, in one expression: stage 1's {@link UploadHandler} on a
-     * thread per client, at most {@code limits.maxConnections()} at once, {@code error busy} beyond.
-     */
-    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
-                                                   ServerLog log) throws IOException {
-        return forUploads(address, directory, limits, log, NamedThreads.platform("client-"));
-    }
-
-    /** As {@link #forUploads(InetSocketAddress, Path, UploadLimits, ServerLog)}, on threads from {@code threads}. */
-    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
-                                                   ServerLog log, ThreadFactory threads) throws IOException {
-        return bind(address, UploadHandler.into(directory, limits, log), log,
-                new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once"),
-                limits.maxConnections(), threads);
     }
 
     @Override
@@ -132,13 +109,33 @@ public final class ThreadPerClientServer implements TcpServer {
         }
     }
 
+    @Override
+    public void close() throws IOException {
+        listener.close();
+    }
+
+    // Stage 2's additions that the accept loop does not need to read: a count and the factories.
+
     /** How many clients are being served right now (read-only; for tests and monitoring). */
     public int activeConnections() {
         return active.get();
     }
 
-    @Override
-    public void close() throws IOException {
-        listener.close();
+    /**
+     * Protocol U into {@code directory}, in one expression: stage 1's {@link UploadHandler} on a
+     * new platform thread per client ({@code client-1}, {@code client-2}, …), at most
+     * {@code limits.maxConnections()} at once, {@code error busy} beyond.
+     */
+    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
+                                                   ServerLog log) throws IOException {
+        return forUploads(address, directory, limits, log, NamedThreads.platform("client-"));
+    }
+
+    /** As above, on threads from {@code threads} (for example {@link VirtualThreads#factory}). */
+    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
+                                                   ServerLog log, ThreadFactory threads) throws IOException {
+        return bind(address, UploadHandler.into(directory, limits, log), log,
+                new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once"),
+                limits.maxConnections(), threads);
     }
 }
