@@ -48,10 +48,17 @@ public final class UploadCommand implements Callable<Integer> {
             description = "give up when the server is silent this long (default: 30)")
     Duration timeout = Duration.ofSeconds(30);
 
+    @Option(names = "--rate", paramLabel = "BYTES_PER_SECOND",
+            description = "send at most this fast, like a slow link (default: 0, no limit)")
+    long rate;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "FILE '" + file + "' is not a readable regular file");
+        }
+        if (rate < 0) {
+            throw new ParameterException(spec.commandLine(), "--rate must be >= 0, was " + rate);
         }
         String name = as != null ? as : file.getFileName().toString();
         try {
@@ -61,7 +68,7 @@ public final class UploadCommand implements Callable<Integer> {
         }
         UploadResult result;
         try (TransferProgress progress = TransferProgress.onTerminal(name, Files.size(file))) {
-            result = new UploadClient(timeout).upload(server, file, name, progress);
+            result = new UploadClient(timeout, rate).upload(server, file, name, progress);
         }
         double seconds = (result.finishedNanos() - result.connectedNanos()) / 1e9;
         System.out.printf("uploaded %s (%d bytes) in %.2f s%n", name, result.size(), seconds);
