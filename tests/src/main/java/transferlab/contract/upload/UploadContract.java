@@ -33,6 +33,7 @@ import transferlab.contract.Requirement;
 import transferlab.contract.ServerUnderTest;
 import transferlab.contract.TcpProxy;
 import transferlab.storage.Hashes;
+import transferlab.storage.PlainFileName;
 import transferlab.upload.UploadLimits;
 
 /**
@@ -215,9 +216,7 @@ public abstract class UploadContract {
 
         @Override
         public String toString() {
-            return label.chars().allMatch(c -> c >= ' ' && c < 127) ? label : label.codePoints()
-                    .mapToObj(c -> c >= ' ' && c < 127 ? Character.toString(c) : String.format("\\u%04x", c))
-                    .reduce("", String::concat);
+            return PlainFileName.printable(label); // control characters as \\uXXXX in reports
         }
     }
 
