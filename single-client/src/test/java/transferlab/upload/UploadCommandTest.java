@@ -64,6 +64,15 @@ class UploadCommandTest {
     }
 
     @Test
+    void refusedAfterTheContentExitsOne() throws Exception {
+        String address = startServer(UploadLimits.defaults());
+        Files.createDirectories(temp.resolve("received/taken/inside")); // a directory the file cannot replace
+        Path file = Files.writeString(temp.resolve("taken"), "content");
+        assertThat(CommandRunner.run(new UploadCommand(), address, file.toString())).isEqualTo(CommandRunner.FAILED);
+        assertThat(temp.resolve("received/taken")).isDirectory();
+    }
+
+    @Test
     void noServerListeningExitsOne() throws Exception {
         int freePort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
