@@ -144,7 +144,7 @@ public final class FtClient {
     private ServerSocket listen(InetAddress localAddress, int dataPort) throws IOException {
         ServerSocket listener = new ServerSocket();
         try {
-            listener.bind(new InetSocketAddress(localAddress, dataPort), 1);
+            listener.bind(new InetSocketAddress(localAddress, dataPort));
             listener.setSoTimeout((int) Math.max(1, timeout.toMillis()));
             return listener;
         } catch (BindException e) {
