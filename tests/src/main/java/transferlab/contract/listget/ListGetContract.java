@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -65,6 +66,7 @@ public abstract class ListGetContract {
     private static final int CLIENTS = 16;
     private static final int CLIENT_FILE_BYTES = 32 * 1024;
     private static final int RANDOM_FILE_BYTES = 1 << 20;
+    private static final int STALLED_FILE_BYTES = 16 << 20;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     /** Starts the server under test, serving the files of {@code servedDirectory}. */
@@ -339,6 +341,39 @@ public abstract class ListGetContract {
     }
 
     @Test
+    @Requirement("F13")
+    void aClientThatStopsReadingTheDataIsDroppedAndTheNextClientIsServed() throws Exception {
+        // Larger than what the socket buffers of both ends can hold (Linux: at most 4 MiB to send),
+        // so that a server that is not bounded by an idle timeout on its writes would hang here.
+        int size = STALLED_FILE_BYTES;
+        Path stalled = served.resolve("stalled.bin");
+        Files.write(stalled, new byte[size]);
+        try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
+            dataListener.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // the accepted socket inherits it
+            dataListener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            dataListener.socket().setSoTimeout((int) WAIT.toMillis());
+            control.connect(server.address(), (int) WAIT.toMillis());
+            control.setSoTimeout((int) WAIT.toMillis());
+            control.getOutputStream().write(("GET stalled.bin " + dataListener.socket().getLocalPort() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(readLine(control.getInputStream())).isEqualTo("OK " + size);
+
+            try (Socket data = acceptData(dataListener, control, "OK " + size)) {
+                // We read nothing from the data connection while the next client asks.
+                Future<Exchange> next = clients.submit(() -> exchange("GET alpha.txt {port}\n"));
+                await().atMost(serverIdleTimeout().plus(WAIT)).until(next::isDone);
+                assertThat(next.get().data()).isEqualTo(files.get("alpha.txt"));
+
+                data.setSoTimeout((int) WAIT.toMillis());
+                assertThat(readToEnd(data.getInputStream()).length).as("bytes before the server gave up")
+                        .isLessThan(size);
+            }
+        } finally {
+            Files.delete(stalled);
+        }
+    }
+
+    @Test
     @Requirement("F15")
     void aCarriageReturnBeforeTheNewlineIsTolerated() throws Exception {
         Exchange exchange = exchange("GET alpha.txt {port}\r\n");
@@ -376,7 +411,8 @@ public abstract class ListGetContract {
      */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target, String command)
             throws IOException {
-        int waitMillis = (int) WAIT.toMillis();
+        // A server may first have to drop an earlier, silent client: allow its idle timeout on top.
+        int waitMillis = (int) serverIdleTimeout().plus(WAIT).toMillis();
         try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
             dataListener.bind(new InetSocketAddress(listenOn, 0));
             dataListener.socket().setSoTimeout(waitMillis);
@@ -414,8 +450,9 @@ public abstract class ListGetContract {
             return dataListener.socket().accept();
         } catch (SocketTimeoutException e) {
             throw new AssertionError("the server answered '" + reply + "' but did not connect to "
-                    + dataListener.socket().getLocalSocketAddress() + " within " + WAIT.toSeconds()
-                    + " s (the control connection came from " + control.getLocalSocketAddress() + ")", e);
+                    + dataListener.socket().getLocalSocketAddress() + " within "
+                    + dataListener.socket().getSoTimeout() + " ms (the control connection came from "
+                    + control.getLocalSocketAddress() + ")", e);
         }
     }
 
