@@ -325,9 +325,13 @@ class FtClientTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             listener.close();
-            thread.join(TIMEOUT.toMillis());
+            try {
+                thread.join(TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (failure != null) {
                 throw new AssertionError("the fake server failed", failure);
             }
