@@ -7,7 +7,7 @@ package transferlab.eventloop;
 public enum ConnectionState {
     /** Collecting size and name: at least 9 bytes, then until the settle window passes without a byte. */
     READING_HEADER,
-    /** Writing the 8 bytes of "go ahead". */
+    /** Writing the 8 bytes of "go ahead" (the temporary file exists already). */
     SENDING_GO_AHEAD,
     /** Reading exactly {@code size} bytes into a temporary file, hashing them on the way. */
     RECEIVING_CONTENT,

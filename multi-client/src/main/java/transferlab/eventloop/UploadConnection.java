@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import transferlab.server.ServerLog;
@@ -38,7 +37,8 @@ final class UploadConnection {
     private final ServerLog log;
 
     private ConnectionState state = ConnectionState.READING_HEADER;
-    private final ByteBuffer headerBytes = ByteBuffer.allocate(UploadHeader.MAX_BYTES);
+    // One byte more than the longest header: if it fills, the name is too long (not cut short), as in UploadHandler.
+    private final ByteBuffer headerBytes = ByteBuffer.allocate(UploadHeader.MAX_BYTES + 1);
     private boolean inputEnded;
 
     private final long totalDeadline;
@@ -132,7 +132,8 @@ final class UploadConnection {
     /**
      * The header rule of {@link transferlab.upload.UploadHandler} (U4): wait up to the idle timeout
      * for 9 bytes; then keep reading while bytes come within the settle window of the last one, up to
-     * 8 + 255 bytes. The settle window is a timer ({@link #onTimer}); nothing here waits.
+     * 8 + 255 + 1 bytes (a 256th name byte means the name is too long). The settle window is a timer
+     * ({@link #onTimer}); nothing here waits.
      */
     private void readHeader(long now) throws IOException {
         int n = channel.read(headerBytes);
@@ -172,7 +173,17 @@ final class UploadConnection {
             refuse(now, new UploadRefusal("bad-name", e.getMessage()));
             return;
         } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "cannot place '" + header.name() + "': " + reason(e)));
+            log.event(peer, "cannot place " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot place '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
+            return;
+        }
+        try {
+            file = IncomingFile.create(target); // before "go ahead": a server that cannot store says so first (U17)
+        } catch (IOException e) {
+            log.event(peer, "cannot create a file for " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
             return;
         }
         state = ConnectionState.SENDING_GO_AHEAD;
@@ -181,12 +192,6 @@ final class UploadConnection {
     }
 
     private void startContent(long now) {
-        try {
-            file = IncomingFile.create(target);
-        } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "': " + reason(e)));
-            return;
-        }
         sha256 = Hashes.sha256();
         state = ConnectionState.RECEIVING_CONTENT;
         idleDeadline = now + limits.idleTimeout().toNanos();
@@ -222,7 +227,9 @@ final class UploadConnection {
         try {
             file.write(buffer); // a blocking write into the page cache; see the server's notes
         } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "writing '" + header.name() + "' failed: " + reason(e)));
+            log.event(peer, "cannot write " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot write '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
             return;
         }
         received += n;
@@ -236,7 +243,10 @@ final class UploadConnection {
         try {
             file.commit();
         } catch (IOException e) {
-            refuse(now, new UploadRefusal("storage", "storing '" + header.name() + "' failed: " + reason(e)));
+            // The detail names the file, not the server's paths; the server's log has the whole exception.
+            log.event(peer, "cannot store " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot store '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
             return;
         }
         log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + hex + ")");
@@ -328,14 +338,6 @@ final class UploadConnection {
         } catch (IOException e) {
             // Closing a socket can only fail if it is gone already.
         }
-    }
-
-    /** What went wrong with the file system, without the server's paths (they are no business of the client's). */
-    private static String reason(IOException e) {
-        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
-            return ((FileSystemException) e).getReason();
-        }
-        return e.getClass().getSimpleName();
     }
 
     private void deleteTemporaryFile() {

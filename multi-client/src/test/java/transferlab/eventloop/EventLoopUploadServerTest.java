@@ -49,8 +49,7 @@ class EventLoopUploadServerTest {
 
     @Test
     void headerWrittenOneByteAtATimeIsReadWhole() throws Exception {
-        // 170 bytes: long, yet with room for IncomingFile's temporary name (dot, UUID, ".part") in 255.
-        String name = "a-rather-long-name-" + "x".repeat(147) + ".txt";
+        String name = "the-longest-name-" + "x".repeat(234) + ".txt"; // 255 bytes, the most a name may have
         byte[] content = TestFiles.randomBytes(1_000, 5);
         try (RunningServer server = start(LIMITS);
              RawUploadClient client = RawUploadClient.connect(server.address())) {
