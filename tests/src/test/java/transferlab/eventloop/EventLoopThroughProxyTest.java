@@ -64,6 +64,7 @@ class EventLoopThroughProxyTest {
     }
 
     @Test
+    @Requirement("U10")
     void uploadCutInTheMiddleLeavesNoFileAndNoTemporaryFile() throws Exception {
         byte[] header = new UploadHeader(100_000, "cut.bin").encode();
         EventLoopUploadServer server = EventLoopUploadServer.bind(new InetSocketAddress("127.0.0.1", 0), received,
