@@ -2,8 +2,10 @@ package transferlab.update;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -155,7 +157,9 @@ public final class UpdateServer implements TcpServer {
     public static UpdateServer bind(InetSocketAddress address, Path outbox, UpdateLimits limits, ServerLog log)
             throws IOException {
         ServedDirectory served = new ServedDirectory(outbox);
-        ServerSocketChannel listener = ServerSocketChannel.open();
+        // An IPv4 address (0.0.0.0 included) gets an IPv4 socket, so that it prints as it was asked for.
+        ServerSocketChannel listener = address.getAddress() instanceof Inet4Address
+                ? ServerSocketChannel.open(StandardProtocolFamily.INET) : ServerSocketChannel.open();
         Selector selector = Selector.open();
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
