@@ -267,7 +267,7 @@ public final class UpdateServer implements TcpServer {
             json = connection.frames.readFrom(connection.channel);
         } catch (EOFException e) {
             if (connection.state == State.READING_ACK && connection.frames.isEmpty()) {
-                close(key, connection, connection.clientId + ": left without acknowledging " + connection.offer.name()
+                close(key, connection, "left without acknowledging " + connection.offer.name()
                         + "; it stays queued");
             } else {
                 close(key, connection, "closed by the client in " + connection.state + ": " + e.getMessage());
@@ -336,7 +336,7 @@ public final class UpdateServer implements TcpServer {
     private void offerNextOrClose(SelectionKey key, Connection connection) throws IOException {
         QueuedFile next = nextQueuedFile(connection.queue);
         if (next == null) {
-            close(key, connection, connection.clientId + ": nothing queued; closed");
+            close(key, connection, "nothing queued; closed");
             return;
         }
         connection.file = FileChannel.open(next.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -439,7 +439,7 @@ public final class UpdateServer implements TcpServer {
 
     /** Closes one connection; a file it had on offer but not acknowledged stays queued. */
     private void close(SelectionKey key, Connection connection, String reason) {
-        log.event(connection.peer, reason);
+        log.event(connection.peer, connection.clientId == null ? reason : connection.clientId + ": " + reason);
         if (connection.offer != null) {
             onOffer.remove(connection.offer.path());
             if (connection.state == State.READING_ACK) {
