@@ -85,7 +85,7 @@ public abstract class UpdateContract {
     }
 
     @Test
-    @Requirement({"D1", "D2", "D3", "D4", "D7", "D8", "D9"})
+    @Requirement({"D1", "D2", "D3", "D7", "D8", "D9"})
     void pollGetsTheOfferAndTheBytesAndTheFileLeavesTheQueueOnlyOnAck() throws Exception {
         byte[] content = randomBytes(100_000, 1);
         Path queued = queue("alice", "update.bin", content);
@@ -145,7 +145,7 @@ public abstract class UpdateContract {
     }
 
     @Test
-    @Requirement({"D10"})
+    @Requirement({"D9", "D10"})
     void aClientThatLeavesBeforeTheAckGetsTheSameFileAgain() throws Exception {
         byte[] content = randomBytes(200_000, 3);
         Path queued = queue("dave", "patch.bin", content);
@@ -187,13 +187,13 @@ public abstract class UpdateContract {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFrames")
-    @Requirement({"D6", "D11", "D12"})
+    @Requirement({"D6", "D12"})
     void aBadFrameClosesThatConnectionOnlyAndAnotherTransferGoesOn(String what, byte[] bytes) throws Exception {
         badFrameClosesOnlyItsConnection(bytes);
     }
 
     @Test
-    @Requirement({"D11", "D12"})
+    @Requirement({"D6", "D11"})
     void aFrameLongerThanTheLimitIsClosedBeforeItIsServed() throws Exception {
         Assumptions.assumeTrue(maxRequestBytes() < 0xFFFF,
                 "the server accepts headers of 65535 bytes, so no frame can be longer than its limit");
