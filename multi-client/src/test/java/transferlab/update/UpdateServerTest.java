@@ -107,8 +107,9 @@ class UpdateServerTest {
             // The client reads nothing: the server may fill the socket buffers, then the deadline closes it.
             await().atMost(WAIT).untilAsserted(() -> assertThat(log).anySatisfy(line ->
                     assertThat(line).contains("slow").contains("deadline of 300 ms")));
+            // The stream ends (a read timeout would fail here): the client never gets to send its ack.
             long received = drain(socket.getInputStream());
-            assertThat(received).as("bytes that reached the client").isLessThan(2L + 200 + content.length);
+            assertThat(received).as("bytes that reached the client").isLessThanOrEqualTo(2L + 200 + content.length);
         }
         assertThat(file).exists();
     }
