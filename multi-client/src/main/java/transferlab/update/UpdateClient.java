@@ -48,20 +48,21 @@ public final class UpdateClient {
     private final ServedDirectory directory;
     private final Duration timeout;
     private final long maxFileBytes;
-    private final PrintStream out;
+    private final PrintStream report;
     private final Set<String> heldHashes = new HashSet<>();
 
     /**
-     * A client that stores into {@code directory} (created if needed) and gives up on a server silent
-     * for {@code timeout}. Hashes the files already in the directory.
+     * A client that stores into {@code directory} (created if needed), gives up on a server silent
+     * for {@code timeout}, and prints one line per file to {@code report}. Hashes the files already
+     * in the directory.
      */
-    public UpdateClient(String clientId, Path directory, Duration timeout, long maxFileBytes, PrintStream out)
+    public UpdateClient(String clientId, Path directory, Duration timeout, long maxFileBytes, PrintStream report)
             throws IOException {
         this.clientId = clientId;
         this.directory = new ServedDirectory(directory);
         this.timeout = timeout;
         this.maxFileBytes = maxFileBytes;
-        this.out = out;
+        this.report = report;
         for (String name : this.directory.listFiles()) {
             heldHashes.add(UpdateProtocol.wireHash(Hashes.sha256Hex(this.directory.root().resolve(name))));
         }
@@ -95,14 +96,14 @@ public final class UpdateClient {
                 if (holds(offer.fileHash())) {
                     in.skipNBytes(offer.fileSize());
                     send(out, UpdateRequest.ack(clientId, offer.fileHash()).encode());
-                    this.out.println("skipped " + offer.fileName() + ": already held (" + offer.fileHash() + ")");
+                    report.println("skipped " + offer.fileName() + ": already held (" + offer.fileHash() + ")");
                     skipped++;
                     continue;
                 }
                 receive(in, offer);
                 heldHashes.add(offer.fileHash());
                 send(out, UpdateRequest.ack(clientId, offer.fileHash()).encode());
-                this.out.println("stored " + offer.fileName() + " (" + offer.fileSize() + " bytes, " + offer.fileHash() + ")");
+                report.println("stored " + offer.fileName() + " (" + offer.fileSize() + " bytes, " + offer.fileHash() + ")");
                 stored++;
             }
         }
