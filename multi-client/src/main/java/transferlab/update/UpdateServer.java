@@ -102,6 +102,7 @@ public final class UpdateServer implements TcpServer {
         }
     };
     private int connections;
+    private long lastTimeoutCheckNanos = System.nanoTime();
 
     private final Object lifecycle = new Object();
     private volatile boolean closed;
@@ -207,7 +208,11 @@ public final class UpdateServer implements TcpServer {
                     }
                 }
                 selector.selectedKeys().clear();
-                closeTimedOut(System.nanoTime());
+                long now = System.nanoTime();
+                if (now - lastTimeoutCheckNanos >= TimeUnit.MILLISECONDS.toNanos(tickMillis)) {
+                    closeTimedOut(now); // once per tick, not after every event: it looks at every connection
+                    lastTimeoutCheckNanos = now;
+                }
             }
         } finally {
             closeEverything();
