@@ -31,6 +31,7 @@ import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.BadNameException;
 import transferlab.storage.Hashes;
+import transferlab.storage.PlainFileName;
 import transferlab.storage.ServedDirectory;
 
 /**
@@ -202,7 +203,12 @@ public final class UpdateServer implements TcpServer {
                 selector.select(tickMillis);
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.isValid() && key.isAcceptable()) {
-                        acceptAll();
+                        try {
+                            acceptAll();
+                        } catch (IOException e) {
+                            // Out of file descriptors, say: the server goes on with the connections it has.
+                            log.info("accept failed: " + e);
+                        }
                     } else if (key.isValid()) {
                         serveReady(key);
                     }
@@ -234,19 +240,24 @@ public final class UpdateServer implements TcpServer {
 
     private void acceptAll() throws IOException {
         for (SocketChannel channel; (channel = listener.accept()) != null; ) {
-            SocketAddress peer = channel.getRemoteAddress();
-            if (connections >= limits.maxConnections()) {
-                log.event(peer, "refused: " + connections + " connections open, the limit is " + limits.maxConnections());
-                channel.close();
-                continue;
+            try {
+                SocketAddress peer = channel.getRemoteAddress();
+                if (connections >= limits.maxConnections()) {
+                    log.event(peer, "refused: " + connections + " connections open, the limit is " + limits.maxConnections());
+                    channel.close();
+                    continue;
+                }
+                channel.configureBlocking(false);
+                Connection connection = new Connection(channel, peer, limits.maxRequestBytes());
+                long now = System.nanoTime();
+                connection.lastProgressNanos = now;
+                connection.deadlineNanos = now + limits.exchangeDeadline().toNanos();
+                channel.register(selector, SelectionKey.OP_READ, connection);
+                connections++;
+            } catch (IOException e) {
+                log.info("a connection failed as it was accepted: " + e); // gone already, say
+                closeQuietly(channel);
             }
-            channel.configureBlocking(false);
-            Connection connection = new Connection(channel, peer, limits.maxRequestBytes());
-            long now = System.nanoTime();
-            connection.lastProgressNanos = now;
-            connection.deadlineNanos = now + limits.exchangeDeadline().toNanos();
-            channel.register(selector, SelectionKey.OP_READ, connection);
-            connections++;
         }
     }
 
@@ -312,8 +323,8 @@ public final class UpdateServer implements TcpServer {
             throw new BadFrameException("expected the ack of " + offer.name() + ", got a '" + request.type() + "'");
         }
         if (!request.clientId().equals(connection.clientId)) {
-            throw new BadFrameException("an ack from client '" + request.clientId() + "' on a connection that polled as '"
-                    + connection.clientId + "'");
+            throw new BadFrameException("an ack from client '" + PlainFileName.printable(request.clientId())
+                    + "' on a connection that polled as '" + connection.clientId + "'");
         }
         if (!request.fileHash().equals(offer.hash())) {
             throw new BadFrameException("an ack of " + request.fileHash() + ", but " + offer.name() + " ("
