@@ -40,6 +40,7 @@ import transferlab.storage.ServedDirectory;
  */
 public final class ParallelServer implements TcpServer {
     private final HttpServer http;
+    private final InetSocketAddress bindAddress;
     private final ServedDirectory directory;
     private final RangedLimits limits;
     private final ServerLog log;
@@ -52,8 +53,10 @@ public final class ParallelServer implements TcpServer {
     private volatile DataPortAdvertiser advertiser = DataPortAdvertiser.DIRECT;
     private boolean started;
 
-    private ParallelServer(HttpServer http, ServedDirectory directory, RangedLimits limits, ServerLog log) {
+    private ParallelServer(HttpServer http, InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
+                           ServerLog log) {
         this.http = http;
+        this.bindAddress = bindAddress;
         this.directory = directory;
         this.limits = limits;
         this.log = log;
@@ -76,7 +79,7 @@ public final class ParallelServer implements TcpServer {
             System.setProperty("sun.net.httpserver.maxRspTime", seconds);
         }
         HttpServer http = HttpServer.create(address, 128);
-        return new ParallelServer(http, directory, limits, log);
+        return new ParallelServer(http, address, directory, limits, log);
     }
 
     /**
@@ -90,7 +93,8 @@ public final class ParallelServer implements TcpServer {
 
     @Override
     public InetSocketAddress address() {
-        return http.getAddress();
+        // The JDK reports a wildcard bind as "::"; report the address asked for, with the real port.
+        return new InetSocketAddress(bindAddress.getAddress(), http.getAddress().getPort());
     }
 
     /** The served directory. */
