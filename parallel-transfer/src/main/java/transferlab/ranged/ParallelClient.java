@@ -39,6 +39,8 @@ public final class ParallelClient {
     /** Receive buffer per connection, at most: 1 MiB measured fastest here. */
     public static final int MAX_BUFFER_BYTES = 1 << 20;
     public static final int MIN_BUFFER_BYTES = 64 * 1024;
+    /** Even for a tiny block, do not read a byte at a time. */
+    public static final int SMALLEST_BUFFER_BYTES = 4096;
     /** All connections' buffers together stay under this (255 × 1 MiB would be wasteful). */
     public static final long BUFFER_BUDGET_BYTES = 64L << 20;
 
@@ -116,7 +118,7 @@ public final class ParallelClient {
             throws IOException {
         BlockLayout layout = offer.layout();
         InetSocketAddress dataAddress = new InetSocketAddress(server.getAddress(), offer.port());
-        int bufferBytes = (int) Math.max(MIN_BUFFER_BYTES, Math.min(MAX_BUFFER_BYTES, BUFFER_BUDGET_BYTES / layout.threads()));
+        int bufferBytes = bufferBytes(layout);
         try (IncomingFile incoming = IncomingFile.create(output);
              StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
              DownloadProgress progress = DownloadProgress.onTerminal(label, layout)) {
@@ -165,6 +167,16 @@ public final class ParallelClient {
             incoming.commit();
             return new DownloadResult(offer, output, md5, System.nanoTime() - began, retries);
         }
+    }
+
+    /**
+     * Each connection's receive buffer: 1 MiB, less when many connections share the budget, and never
+     * much more than the block (+1 to notice a byte too many): direct buffers are zeroed when allocated
+     * and freed only by the garbage collector, so 255 tiny blocks must not cost 255 MiB.
+     */
+    static int bufferBytes(BlockLayout layout) {
+        long share = Math.max(MIN_BUFFER_BYTES, Math.min(MAX_BUFFER_BYTES, BUFFER_BUDGET_BYTES / layout.threads()));
+        return (int) Math.max(SMALLEST_BUFFER_BYTES, Math.min(share, layout.blockSize() + 1));
     }
 
     private static void joinAll(Thread[] threads) {

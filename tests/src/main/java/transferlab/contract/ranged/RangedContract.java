@@ -61,6 +61,8 @@ import transferlab.storage.Hashes;
  */
 public abstract class RangedContract {
     private static final JsonMapper JSON = new JsonMapper();
+    /** One client for all tests: it is thread-safe, and its HTTP client is costly to create. */
+    private static final ParallelClient CLIENT = new ParallelClient();
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final int[] THREAD_COUNTS = {1, 2, 7, 64, 255};
     private static final int[] BIG_FILE_THREADS = {2, 64};
@@ -114,7 +116,7 @@ public abstract class RangedContract {
         Files.write(root.resolve("file.bin"), content);
         Path output = downloads.resolve("copy.bin");
 
-        DownloadResult result = new ParallelClient().download(server.address(), "file.bin", threads, output);
+        DownloadResult result = CLIENT.download(server.address(), "file.bin", threads, output);
 
         assertThat(result.offer().size()).isEqualTo(size);
         assertThat(result.offer().blockSize()).isEqualTo(size / threads + 1);
@@ -248,7 +250,7 @@ public abstract class RangedContract {
         Files.write(root.resolve("real.bin"), content);
         Files.createSymbolicLink(root.resolve("alias.bin"), root.resolve("real.bin"));
         Path output = downloads.resolve("alias.bin");
-        new ParallelClient().download(server.address(), "alias.bin", 3, output);
+        CLIENT.download(server.address(), "alias.bin", 3, output);
         assertThat(Files.readAllBytes(output)).isEqualTo(content);
         assertListenersClose();
     }
@@ -269,7 +271,7 @@ public abstract class RangedContract {
     @Requirement({"R6", "R9"})
     void ourClientReportsTheStatusAndLeavesNothing() {
         Path output = downloads.resolve("never.bin");
-        assertThatThrownBy(() -> new ParallelClient().download(server.address(), "missing.bin", 4, output))
+        assertThatThrownBy(() -> CLIENT.download(server.address(), "missing.bin", 4, output))
                 .isInstanceOf(DownloadFailedException.class)
                 .hasMessageContaining("404");
         assertThat(downloads).isEmptyDirectory();
@@ -285,7 +287,7 @@ public abstract class RangedContract {
             contents.add(randomBytes((2 << 20) + i * 1001, 100 + i));
             Files.write(root.resolve("f" + i + ".bin"), contents.get(i));
         }
-        runAtOnce(8, i -> new ParallelClient().download(server.address(), "f" + i + ".bin", 7,
+        runAtOnce(8, i -> CLIENT.download(server.address(), "f" + i + ".bin", 7,
                 downloads.resolve("c" + i + ".bin")));
         for (int i = 0; i < 8; i++) {
             assertThat(Files.mismatch(root.resolve("f" + i + ".bin"), downloads.resolve("c" + i + ".bin")))
@@ -298,7 +300,7 @@ public abstract class RangedContract {
     @Requirement({"R17"})
     void eightClientsDownloadTheSameFileAtOnce() throws Exception {
         Files.write(root.resolve("same.bin"), randomBytes((4 << 20) + 17, 5));
-        runAtOnce(8, i -> new ParallelClient().download(server.address(), "same.bin", 1 + i * 3,
+        runAtOnce(8, i -> CLIENT.download(server.address(), "same.bin", 1 + i * 3,
                 downloads.resolve("c" + i + ".bin")));
         for (int i = 0; i < 8; i++) {
             assertThat(Files.mismatch(root.resolve("same.bin"), downloads.resolve("c" + i + ".bin")))
