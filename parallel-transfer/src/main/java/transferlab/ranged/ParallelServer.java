@@ -155,7 +155,11 @@ public final class ParallelServer implements TcpServer {
     @Override
     public void close() {
         synchronized (this) {
-            started = true; // a server closed before it served never starts
+            if (!started) {
+                // The JDK server binds in create(); only a started server releases its port on stop().
+                started = true;
+                http.start();
+            }
         }
         http.stop(0);
         for (DataListener listener : listeners) {
