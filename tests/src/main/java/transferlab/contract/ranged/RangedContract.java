@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -420,11 +421,12 @@ public abstract class RangedContract {
     protected static byte[] randomBytes(long size, long seed) {
         byte[] bytes = new byte[Math.toIntExact(size)];
         SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < bytes.length; ) {
-            long word = random.nextLong();
-            for (int k = 0; k < 8 && i < bytes.length; k++, word >>>= 8) {
-                bytes[i++] = (byte) word;
-            }
+        ByteBuffer words = ByteBuffer.wrap(bytes);
+        while (words.remaining() >= Long.BYTES) {
+            words.putLong(random.nextLong());
+        }
+        while (words.hasRemaining()) {
+            words.put((byte) random.nextInt());
         }
         return bytes;
     }
