@@ -64,7 +64,7 @@ public final class ParallelServer implements TcpServer {
         this.dataThreads = new ThreadPoolExecutor(limits.maxDataThreads(), limits.maxDataThreads(),
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(limits.maxQueuedConnections()), named("ranged-data-"));
         this.dataThreads.allowCoreThreadTimeOut(true); // an idle server holds no data threads
-        http.createContext("/", new ControlHandler(directory, limits, md5s, this::offer, log));
+        http.createContext("/", new ControlHandler(directory, limits, this::offer, log));
         http.setExecutor(controlThreads);
     }
 
