@@ -32,8 +32,7 @@ import transferlab.storage.ServedDirectory;
  *               1    8.00 s      34 MB/s   checked, matches the server's
  *               4    2.84 s      94 MB/s   checked, matches the server's
  *              16    1.30 s     206 MB/s   checked, matches the server's
- *     Why the limit: on loopback with 2 cores parallel connections do not speed anything up (…);
- *     on the internet each connection is held to its own rate (…), and that is what parallel downloads get around.
+ *     Why the limit: on loopback with 2 cores parallel connections do not speed anything up; per-connection limits are why they help on the internet.
  * </pre>
  * 4 and 16 connections fall short of 4x and 16x because of the MD5: the client hashes the contiguous
  * prefix as it arrives, which advances only with block 0, so most of the hashing (~500 MB/s) is left
@@ -81,9 +80,8 @@ public final class Stage3Demo {
                         connections, result.nanos() / 1e9, result.megabytesPerSecond());
                 Files.delete(copy);
             }
-            System.out.println("  Why the limit: on loopback with 2 cores parallel connections do not speed anything"
-                    + " up (4 streams give 1.2x of one);\n  on the internet each connection is held to its own rate"
-                    + " (per-flow limits, long round trips), and that is what parallel downloads get around.");
+            System.out.println("  Why the limit: on loopback with 2 cores parallel connections do not speed anything up;"
+                    + " per-connection limits are why they help on the internet.");
             server.close();
             serving.join(10_000);
         }
