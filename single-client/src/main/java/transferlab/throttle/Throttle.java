@@ -41,11 +41,16 @@ public final class Throttle {
         }
     }
 
-    /** A chunk size that keeps pacing smooth: about 1/20 s of data, between 4 KiB and 1 MiB. */
+    /** Smallest paced chunk, so that a slow limit does not mean a system call per few bytes. */
+    public static final int MIN_PACED_CHUNK_BYTES = 16 * 1024;
+    /** A paced chunk holds about 1/this of a second of data, so the pacing looks smooth. */
+    private static final int PACED_CHUNKS_PER_SECOND = 20;
+
+    /** How many bytes to send between two calls of {@link #pace}: {@code unlimitedChunk} when there is no limit. */
     public int chunkBytes(int unlimitedChunk) {
         if (bytesPerSecond == 0) {
             return unlimitedChunk;
         }
-        return (int) Math.max(4096, Math.min(unlimitedChunk, bytesPerSecond / 20));
+        return (int) Math.max(MIN_PACED_CHUNK_BYTES, Math.min(unlimitedChunk, bytesPerSecond / PACED_CHUNKS_PER_SECOND));
     }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import transferlab.cli.BytesPerSecond;
 import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
 import transferlab.cli.Seconds;
@@ -53,8 +54,8 @@ public final class UploadCommand implements Callable<Integer> {
             description = "give up when the server is silent this long (default: 30)")
     Duration timeout = Duration.ofSeconds(30);
 
-    @Option(names = "--rate", paramLabel = "BYTES_PER_SECOND",
-            description = "send at most this fast, like a slow link (default: 0, no limit)")
+    @Option(names = "--rate", paramLabel = "BYTES_PER_SECOND", converter = BytesPerSecond.class,
+            description = "send at most this fast, like a slow link: 0 (no limit, the default), 65536, 64k, 8M")
     long rate;
 
     @Override
