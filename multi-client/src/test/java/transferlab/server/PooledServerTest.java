@@ -3,6 +3,7 @@ package transferlab.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class PooledServerTest {
     @Test
     void fullQueueIsRefusedBusyWhileRunningAndWaitingTransfersFinish() throws Exception {
         UploadLimits limits = UploadLimits.defaults().withHeaderSettle(Duration.ofMillis(20));
-        PooledServer pool = PooledServer.forUploads(new java.net.InetSocketAddress("127.0.0.1", 0), received, limits,
+        PooledServer pool = PooledServer.forUploads(new InetSocketAddress("127.0.0.1", 0), received, limits,
                 ServerLog.silent(), 1, 1);
         try (RunningServer server = new RunningServer(pool, received, pool::activeWorkers, "pool-1-1")) {
             byte[] first = TestFiles.randomBytes(60_000, 1);
@@ -57,12 +58,16 @@ class PooledServerTest {
 
     @Test
     void workerThreadsHaveNames() throws Exception {
-        PooledServer pool = PooledServer.forUploads(new java.net.InetSocketAddress("127.0.0.1", 0), received,
+        PooledServer pool = PooledServer.forUploads(new InetSocketAddress("127.0.0.1", 0), received,
                 UploadLimits.defaults(), ServerLog.silent(), 2, 2);
         try (RunningServer server = new RunningServer(pool, received, pool::activeWorkers, "pool-names");
              RawUploadClient client = RawUploadClient.connect(server.address())) {
             await().atMost(Duration.ofSeconds(5)).until(() -> pool.activeWorkers() == 1);
             assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).contains("pool-worker-1");
+            client.sendHeader(3, "abc.txt");
+            assertThat(client.readAnswer()).isEqualTo("go ahead");
+            client.send(new byte[] {'a', 'b', 'c'});
+            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(new byte[] {'a', 'b', 'c'}));
         }
     }
 }
