@@ -12,10 +12,10 @@ import transferlab.server.ServerLog;
  *   $ ./transfer demo 1
  *   Stage 1: the iterative server (accept, serve one client, close, repeat)
  *     ...
- *     client  waited    uploading       0 s                                          1.6 s
- *     alpha    0.05 s   0.05-0.56 s     |###############                                 |
- *     beta     0.56 s   0.56-1.07 s     |.................###############                |
- *     gamma    1.07 s   1.07-1.58 s     |...................................#############|
+ *     client  waited    uploading       0 s                                          2.0 s
+ *     beta     0.07 s   0.07-0.59 s     |..############                                  |
+ *     alpha    0.64 s   0.64-1.14 s     |...............############                     |
+ *     gamma    1.16 s   1.16-1.66 s     |............................############        |
  * </pre>
  */
 public final class Stage1Demo {

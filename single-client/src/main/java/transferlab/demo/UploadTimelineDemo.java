@@ -39,6 +39,8 @@ public final class UploadTimelineDemo {
     static final long FILE_BYTES = 4L << 20;            // 4 MiB each
     static final long CLIENT_RATE = 8L << 20;           // 8 MiB/s: each upload lasts about half a second
     private static final int TIMELINE_WIDTH = 48;
+    /** Every part draws on the same scale (at least this long), so stage 1 and stage 2 compare at a glance. */
+    private static final double TIMELINE_SECONDS = 2.0;
 
     private final PrintStream out;
 
@@ -99,9 +101,9 @@ public final class UploadTimelineDemo {
     private void printTimeline(List<UploadResult> results) {
         long start = results.stream().mapToLong(UploadResult::connectedNanos).min().orElseThrow();
         long end = results.stream().mapToLong(UploadResult::finishedNanos).max().orElseThrow();
-        double span = Math.max(1, end - start);
+        double span = Math.max(TIMELINE_SECONDS * 1e9, end - start);
         out.printf("  %-7s %-9s %-15s 0 s %s %.1f s%n", "client", "waited", "uploading",
-                " ".repeat(TIMELINE_WIDTH - 8), (end - start) / 1e9);
+                " ".repeat(TIMELINE_WIDTH - 8), span / 1e9);
         List<UploadResult> inServingOrder = new ArrayList<>(results);
         inServingOrder.sort(java.util.Comparator.comparingLong(UploadResult::goAheadNanos));
         for (UploadResult r : inServingOrder) {

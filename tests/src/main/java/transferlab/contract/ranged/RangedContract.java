@@ -61,6 +61,9 @@ import transferlab.storage.Hashes;
  * 1 MiB for N = 1, 2, 7, 64, 255; 64 MiB only for N = 2 and 64, which is where the time goes.
  */
 public abstract class RangedContract {
+    /** Every contract runs at least 16 clients at once (DESIGN.md, Tests). */
+    protected static final int CLIENTS_AT_ONCE = 16;
+
     private static final JsonMapper JSON = new JsonMapper();
     /** One client for all tests: it is thread-safe, and its HTTP client is costly to create. */
     private static final ParallelClient CLIENT = new ParallelClient();
@@ -282,15 +285,15 @@ public abstract class RangedContract {
 
     @Test
     @Requirement({"R17"})
-    void eightClientsDownloadDifferentFilesAtOnce() throws Exception {
+    void sixteenClientsDownloadDifferentFilesAtOnce() throws Exception {
         List<byte[]> contents = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            contents.add(randomBytes((2 << 20) + i * 1001, 100 + i));
+        for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
+            contents.add(randomBytes((1 << 20) + i * 1001, 100 + i));
             Files.write(root.resolve("f" + i + ".bin"), contents.get(i));
         }
-        runAtOnce(8, i -> CLIENT.download(server.address(), "f" + i + ".bin", 7,
+        runAtOnce(CLIENTS_AT_ONCE, i -> CLIENT.download(server.address(), "f" + i + ".bin", 7,
                 downloads.resolve("c" + i + ".bin")));
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
             assertThat(Files.mismatch(root.resolve("f" + i + ".bin"), downloads.resolve("c" + i + ".bin")))
                     .as("file %d", i).isEqualTo(-1L);
         }
@@ -299,11 +302,11 @@ public abstract class RangedContract {
 
     @Test
     @Requirement({"R17"})
-    void eightClientsDownloadTheSameFileAtOnce() throws Exception {
-        Files.write(root.resolve("same.bin"), randomBytes((4 << 20) + 17, 5));
-        runAtOnce(8, i -> CLIENT.download(server.address(), "same.bin", 1 + i * 3,
+    void sixteenClientsDownloadTheSameFileAtOnce() throws Exception {
+        Files.write(root.resolve("same.bin"), randomBytes((2 << 20) + 17, 5));
+        runAtOnce(CLIENTS_AT_ONCE, i -> CLIENT.download(server.address(), "same.bin", 1 + i * 3,
                 downloads.resolve("c" + i + ".bin")));
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
             assertThat(Files.mismatch(root.resolve("same.bin"), downloads.resolve("c" + i + ".bin")))
                     .as("client %d", i).isEqualTo(-1L);
         }

@@ -1,0 +1,39 @@
+package transferlab.demo;
+
+import transferlab.cli.CommandRunner;
+import transferlab.server.NamedThreads;
+import transferlab.server.ServerLog;
+import transferlab.server.ThreadPerClientServer;
+import transferlab.upload.UploadBusyHandler;
+
+/**
+ * Part 2 of the lecture demo: the same three clients as part 1, started at the same moment, now
+ * against stage 2's thread-per-client server running stage 1's unchanged upload handler. The
+ * timeline shows them overlapping: nobody waits for "go ahead".
+ *
+ * <pre>
+ *   $ ./transfer demo 2
+ *   Stage 2: a thread per client (stage 1's handler, unchanged, on its own thread)
+ *     ...
+ *     client  waited    uploading       0 s                                          2.0 s
+ *     gamma    0.06 s   0.06-0.57 s     |..############                                  |
+ *     beta     0.06 s   0.06-0.57 s     |..############                                  |
+ *     alpha    0.06 s   0.06-0.57 s     |..############                                  |
+ * </pre>
+ */
+public final class Stage2Demo {
+    private static final int MAX_CONNECTIONS = 16;
+
+    private Stage2Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean intact = new UploadTimelineDemo(System.out).run(
+                "Stage 2: a thread per client (stage 1's handler, unchanged, on its own thread)",
+                "The accept loop is back at accept() at once, so the three uploads overlap.",
+                (address, handler) -> ThreadPerClientServer.bind(address, handler, ServerLog.silent(),
+                        new UploadBusyHandler("the demo serves " + MAX_CONNECTIONS + " clients at once"),
+                        MAX_CONNECTIONS, NamedThreads.platform("demo-client-")));
+        System.exit(intact ? CommandRunner.OK : CommandRunner.FAILED);
+    }
+}
