@@ -23,8 +23,15 @@ public final class HostPort implements ITypeConverter<InetSocketAddress> {
         return new InetSocketAddress(host, Ports.parse(value.substring(colon + 1)));
     }
 
-    /** {@code host:port} as a server prints it after binding, IPv6 addresses in brackets. */
+    /**
+     * {@code host:port} as a server prints it after binding, IPv6 addresses in brackets. The
+     * wildcard address is always {@code 0.0.0.0} ("every interface"), also where an NIO channel
+     * reports its dual-stack form {@code [::]}, so every server of the kit announces itself alike.
+     */
     public static String format(InetSocketAddress address) {
+        if (address.getAddress() != null && address.getAddress().isAnyLocalAddress()) {
+            return "0.0.0.0:" + address.getPort();
+        }
         String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -41,4 +41,10 @@ class HostPortTest {
         assertThat(v6).startsWith("[").endsWith("]:5000");
         assertThat(HostPort.parse(v6)).isEqualTo(new InetSocketAddress(InetAddress.getByName("::1"), 5000));
     }
+
+    @Test
+    void theWildcardAddressIsAlwaysPrintedAsEveryInterface() throws Exception {
+        assertThat(HostPort.format(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5000))).isEqualTo("0.0.0.0:5000");
+        assertThat(HostPort.format(new InetSocketAddress(InetAddress.getByName("::"), 5000))).isEqualTo("0.0.0.0:5000");
+    }
 }
