@@ -58,6 +58,7 @@ public final class Stage3Demo {
     }
 
     private static void run(Path workspace) throws Exception {
+        System.out.println();
         System.out.println("Stage 3: one file over many connections (protocol R, seed 000)");
         Path served = Files.createDirectories(workspace.resolve("served"));
         Path file = served.resolve("lecture.bin");
