@@ -1,0 +1,48 @@
+package transferlab.grading;
+
+import java.util.Set;
+
+/**
+ * One grading run: which protocol, against what, which requirements count.
+ *
+ * @param protocol      upload, ft, update or ranged
+ * @param target        the server or client graded
+ * @param extensions    grade extension requirements too (core only by default)
+ * @param timeoutFactor scales every timeout of the suite (1 = as written)
+ * @param points        core/extension, points and visibility per requirement
+ * @param only          if not empty, grade only these requirement IDs (extensions included when named)
+ */
+public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                        PointsTable points, Set<String> only) {
+    public CheckPlan {
+        if (!(timeoutFactor > 0) || Double.isInfinite(timeoutFactor)) {
+            throw new IllegalArgumentException("the timeout factor must be a positive number, was " + timeoutFactor);
+        }
+        only = Set.copyOf(only);
+    }
+
+    /** What to grade, before the runner gives it a log directory. */
+    public record TargetSpec(CheckTarget.Kind kind, String commandOrAddress) {
+        public static TargetSpec serverCommand(String command) {
+            return new TargetSpec(CheckTarget.Kind.SERVER_COMMAND, command);
+        }
+
+        public static TargetSpec clientCommand(String command) {
+            return new TargetSpec(CheckTarget.Kind.CLIENT_COMMAND, command);
+        }
+
+        public static TargetSpec runningServer(String hostPort) {
+            return new TargetSpec(CheckTarget.Kind.RUNNING_SERVER, hostPort);
+        }
+    }
+
+    /** Is this requirement graded in this run? */
+    boolean grades(String requirement) {
+        if (!only.isEmpty()) {
+            return only.contains(requirement);
+        }
+        return points.rule(requirement)
+                .map(rule -> rule.scope() == PointsTable.Scope.CORE || extensions)
+                .orElse(true); // cited but not in the points file: graded, worth 0, with a warning
+    }
+}
