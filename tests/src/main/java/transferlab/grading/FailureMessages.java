@@ -26,6 +26,9 @@ final class FailureMessages {
         if (thrown.getCause() != null && thrown.getCause() != thrown && !assertion) {
             text += " (caused by " + thrown.getCause().getClass().getSimpleName() + ": " + thrown.getCause().getMessage() + ")";
         }
+        if (text.startsWith("Assumption failed: ")) {
+            text = text.substring("Assumption failed: ".length()); // the reason alone reads better in a verdict
+        }
         List<String> lines = text.lines().map(String::stripTrailing).filter(line -> !line.isBlank())
                 .map(line -> line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) + " ..." : line)
                 .toList();

@@ -54,7 +54,11 @@ public final class SuiteRunner {
     }
 
     public static CheckResult run(CheckPlan plan) {
-        List<Class<?>> checkClasses = checkClasses(plan);
+        return run(plan, checkClasses(plan));
+    }
+
+    /** Runs the given check classes (the runner's own tests use this with sample checks). */
+    static CheckResult run(CheckPlan plan, List<Class<?>> checkClasses) {
         long started = System.nanoTime();
         String oldFactor = System.getProperty(SuiteTimeouts.PROPERTY);
         Path logDirectory = createLogDirectory();

@@ -1,6 +1,7 @@
 package transferlab.grading;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,7 +31,11 @@ final class TerminalReport {
                     verdict.rule().title());
             switch (verdict.verdict()) {
                 case FAIL -> verdict.failures().forEach(test -> {
-                    out.print(("x " + test.name() + ": " + test.message()).indent(8));
+                    List<String> lines = test.message().lines().toList();
+                    out.print(("x " + test.name() + ": " + (lines.isEmpty() ? "" : lines.get(0))).indent(8));
+                    if (lines.size() > 1) {
+                        out.print(String.join("\n", lines.subList(1, lines.size())).indent(10));
+                    }
                     if (!test.output().isBlank()) {
                         out.print(test.output().indent(10));
                     }
