@@ -16,7 +16,9 @@ import java.util.UUID;
  *
  * <p>Use it in try-with-resources: {@link #close()} deletes the temporary file unless
  * {@link #commit} or {@link #commitWithoutOverwriting} moved it into place first. The temporary name
- * starts with a dot, which {@link PlainFileName} forbids, so it can never collide with a real file.
+ * ({@code .<random UUID>.part}) starts with a dot, which {@link PlainFileName} forbids, so it can
+ * never collide with a real file; it does not repeat the target's name, which may already be as
+ * long as a file name can be.
  */
 public final class IncomingFile implements AutoCloseable {
     private final Path target;
@@ -32,7 +34,8 @@ public final class IncomingFile implements AutoCloseable {
 
     /** Starts receiving a file that will become {@code target}. */
     public static IncomingFile create(Path target) throws IOException {
-        Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+        // Not "." + name + ...: a name may already be 255 bytes, the most a file name can have.
+        Path temporary = target.resolveSibling("." + UUID.randomUUID() + ".part");
         FileChannel channel = FileChannel.open(temporary,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new IncomingFile(target, temporary, channel);

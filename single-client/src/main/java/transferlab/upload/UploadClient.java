@@ -24,6 +24,9 @@ import transferlab.storage.Hashes;
  *   <li>send exactly {@code size} bytes of content, hashing them on the way;</li>
  *   <li>read {@code ok <sha256>} and compare it with the hash of what was sent.</li>
  * </ol>
+ * A server that closes cleanly right after the content, without an {@code ok} line (seed 004's
+ * servers never send one), gives a result that is stored but not {@link UploadResult#confirmed()
+ * confirmed}; an {@code error …} line or a reset connection is a failure.
  */
 public final class UploadClient {
     private static final int BUFFER_BYTES = 256 * 1024;
@@ -65,11 +68,20 @@ public final class UploadClient {
             out.flush();
 
             String reply = readLine(in);
-            if (!reply.startsWith(UploadProtocol.OK_PREFIX)) {
+            String serverSha256;
+            if (reply == null) {
+                // A clean close right after the content: a seed 004 server, which never sends "ok".
+                // (A server that closed with content unread would have reset the connection instead.)
+                serverSha256 = null;
+            } else if (reply.startsWith(UploadProtocol.OK_PREFIX)) {
+                serverSha256 = reply.substring(UploadProtocol.OK_PREFIX.length()).trim();
+            } else if (reply.startsWith(UploadProtocol.ERROR_PREFIX)) {
+                throw new UploadFailedException("server refused: " + reply.trim());
+            } else {
                 throw new UploadFailedException("server answered '" + reply + "' instead of 'ok <sha256>'");
             }
-            return new UploadResult(name, size, Hashes.hex(sha256.digest()),
-                    reply.substring(UploadProtocol.OK_PREFIX.length()).trim(), connected, goAhead, System.nanoTime());
+            return new UploadResult(name, size, Hashes.hex(sha256.digest()), serverSha256,
+                    connected, goAhead, System.nanoTime());
         }
     }
 
@@ -81,17 +93,26 @@ public final class UploadClient {
             return;
         }
         if (text.startsWith(UploadProtocol.ERROR_PREFIX.trim())) {
-            throw new UploadFailedException("server refused: " + (text + readLine(in)).trim());
+            String rest = readLine(in);
+            throw new UploadFailedException("server refused: " + (rest == null ? text : text + rest).trim());
         }
         throw new UploadFailedException(answer.length < UploadProtocol.GO_AHEAD.length
                 ? "server closed the connection before 'go ahead' (got '" + text + "')"
                 : "server answered '" + text + "' instead of 'go ahead'");
     }
 
-    /** Reads up to a newline or the end of the stream, at most a bounded number of bytes. */
+    /**
+     * Reads up to a newline or the end of the stream, at most a bounded number of bytes; returns
+     * null if the stream ended before the first byte. (Byte by byte is fine here: a reply line is
+     * short and read once per upload, never the content.)
+     */
     static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; line.size() < UploadProtocol.MAX_REPLY_LINE_BYTES && (b = in.read()) >= 0 && b != '\n'; ) {
+        int b = in.read();
+        if (b < 0) {
+            return null;
+        }
+        for (; line.size() < UploadProtocol.MAX_REPLY_LINE_BYTES && b >= 0 && b != '\n'; b = in.read()) {
             line.write(b);
         }
         return line.toString(StandardCharsets.UTF_8);

@@ -59,7 +59,8 @@ public final class UploadHandler implements ConnectionHandler {
         UploadHeader header;
         Path target;
         try {
-            byte[] headerBytes = new byte[UploadHeader.MAX_BYTES];
+            // One byte more than the longest header: if it fills, the name is too long (not cut short).
+            byte[] headerBytes = new byte[UploadHeader.MAX_BYTES + 1];
             int length = readHeader(connection, in, headerBytes);
             header = UploadHeader.decode(headerBytes, length, limits);
             target = directory.resolve(header.name());
@@ -71,12 +72,20 @@ public final class UploadHandler implements ConnectionHandler {
             return;
         }
 
-        out.write(UploadProtocol.GO_AHEAD);
-        out.flush();
-
-        try (IncomingFile file = IncomingFile.create(target)) {
+        IncomingFile file;
+        try {
+            file = IncomingFile.create(target); // before "go ahead": a server that cannot store says so first
+        } catch (IOException e) {
+            refuse(peer, out, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
+            log.event(peer, "cannot create a file for " + header.name() + ": " + e);
+            return;
+        }
+        try (file) {
+            out.write(UploadProtocol.GO_AHEAD);
+            out.flush();
             String sha256 = receiveContent(connection, in, file, header.size(), deadline);
-            file.commit();
+            commit(file, header.name());
             log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + sha256 + ")");
             sendOk(out, sha256, peer);
         } catch (UploadRefusal refusal) {
@@ -89,9 +98,10 @@ public final class UploadHandler implements ConnectionHandler {
     /**
      * Reads the header, which has no length field for the name. Rule (U4): wait up to the idle
      * timeout for the first 9 bytes (size plus at least one name byte); after that, keep reading
-     * while more bytes come within the settle window of the last one, up to 8 + 255 bytes. A header
-     * split by a proxy into pieces closer together than the window is read whole; the cost is that
-     * every upload waits one settle window before "go ahead".
+     * while more bytes come within the settle window of the last one, up to 8 + 255 + 1 bytes (a
+     * 256th name byte means the name is too long). A header split by a proxy into pieces closer
+     * together than the window is read whole; the cost is that every upload waits one settle window
+     * before "go ahead".
      */
     private int readHeader(Socket connection, InputStream in, byte[] header) throws IOException, UploadRefusal {
         int length = 0;
@@ -124,6 +134,16 @@ public final class UploadHandler implements ConnectionHandler {
             // No byte within the settle window: the header is complete.
         }
         return length;
+    }
+
+    /** Moves the received file into place; a failure (say, a directory of that name) is a refusal. */
+    private static void commit(IncomingFile file, String name) throws UploadRefusal {
+        try {
+            file.commit();
+        } catch (IOException e) {
+            // The detail names the file, not the server's paths; the server's log has the whole exception.
+            throw new UploadRefusal("storage", "cannot store '" + name + "' (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** Reads exactly {@code size} bytes into {@code file}; returns their SHA-256 in hex. */

@@ -26,12 +26,16 @@ public record UploadHeader(long size, String name) {
 
     /**
      * Reads a header from the first {@code length} bytes of {@code bytes} and checks it against the
-     * limits: a size with the top bit set (negative as a Java long) or above the limit, and any name
+     * limits: more than {@link #MAX_BYTES} bytes (a name longer than 255 bytes), a size with the top bit set (negative as a Java long) or above the limit, and any name
      * that is not a {@link PlainFileName plain name}, are refused.
      */
     public static UploadHeader decode(byte[] bytes, int length, UploadLimits limits) throws UploadRefusal {
         if (length <= SIZE_BYTES) {
             throw new UploadRefusal("bad-header", "got " + length + " header bytes; need 8 bytes of size and a name");
+        }
+        if (length > MAX_BYTES) {
+            // Refuse rather than cut the name at 255 bytes: the rest of it would be taken for content.
+            throw new UploadRefusal("bad-name", "the name is longer than " + PlainFileName.MAX_BYTES + " bytes");
         }
         long size = ByteBuffer.wrap(bytes, 0, SIZE_BYTES).getLong();
         if (size < 0) {

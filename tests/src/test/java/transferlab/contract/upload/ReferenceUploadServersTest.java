@@ -1,0 +1,32 @@
+package transferlab.contract.upload;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+import transferlab.contract.InProcessServer;
+import transferlab.server.IterativeServer;
+import transferlab.server.ServerLog;
+import transferlab.upload.UploadHandler;
+
+/**
+ * Runs the {@link UploadContract} against each of our upload servers: one line per server.
+ * Run it alone with {@code mvn -B -o -pl tests -am verify -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dtest=ReferenceUploadServersTest}.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("servers")
+class ReferenceUploadServersTest extends UploadContract {
+    ReferenceUploadServersTest(UploadServerFactory server) {
+        super(server);
+    }
+
+    static Stream<UploadServerFactory> servers() {
+        return Stream.of(
+                new UploadServerFactory("iterative", false, (dir, limits) -> new InProcessServer(
+                        IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                                UploadHandler.into(dir, limits, ServerLog.silent()), ServerLog.silent()),
+                        dir, "iterative")));
+    }
+}
