@@ -64,6 +64,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--extensions", description = "grade the extension requirements too (default: core only)")
     boolean extensions;
 
+    @Option(names = "--iterative",
+            description = "the server serves one client at a time (stage 1): a paused client must hold up the next one")
+    boolean iterative;
+
     @Option(names = "--timeout-factor", paramLabel = "F", defaultValue = "1",
             description = "multiply every timeout of the suite by F, for slow machines (default: ${DEFAULT-VALUE})")
     double timeoutFactor;
@@ -85,7 +89,7 @@ public final class CheckCommand implements Callable<Integer> {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
-        CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds);
+        CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative);
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);

@@ -11,14 +11,21 @@ import java.util.Set;
  * @param timeoutFactor scales every timeout of the suite (1 = as written)
  * @param points        core/extension, points and visibility per requirement
  * @param only          if not empty, grade only these requirement IDs (extensions included when named)
+ * @param iterative     the server is meant to serve one client at a time (stage 1), not many at once
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
-                        PointsTable points, Set<String> only) {
+                        PointsTable points, Set<String> only, boolean iterative) {
     public CheckPlan {
         if (!(timeoutFactor > 0) || Double.isInfinite(timeoutFactor)) {
             throw new IllegalArgumentException("the timeout factor must be a positive number, was " + timeoutFactor);
         }
         only = Set.copyOf(only);
+    }
+
+    /** A plan for a concurrent server (the usual case). */
+    public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                     PointsTable points, Set<String> only) {
+        this(protocol, target, extensions, timeoutFactor, points, only, false);
     }
 
     /** What to grade, before the runner gives it a log directory. */

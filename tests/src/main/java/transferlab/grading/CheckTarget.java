@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 import transferlab.contract.ServerUnderTest;
 
 /**
@@ -24,27 +25,39 @@ public final class CheckTarget {
     private final InetSocketAddress address;
     private final String command;
     private final Path logDirectory;
+    private final boolean concurrent;
 
-    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory) {
+    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent) {
         this.kind = kind;
         this.address = address;
         this.command = command;
         this.logDirectory = logDirectory;
+        this.concurrent = concurrent;
+    }
+
+    /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
+    public CheckTarget iterative() {
+        return new CheckTarget(kind, address, command, logDirectory, false);
+    }
+
+    /** True unless the server is graded as iterative: a paused client must not hold up the next one. */
+    public boolean concurrent() {
+        return concurrent;
     }
 
     /** {@code --target HOST:PORT}. */
     public static CheckTarget runningServer(InetSocketAddress address) {
-        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null);
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true);
     }
 
     /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
     public static CheckTarget serverCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory);
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true);
     }
 
     /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
     public static CheckTarget clientCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory);
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true);
     }
 
     public Kind kind() {
@@ -74,11 +87,20 @@ public final class CheckTarget {
      * see (tests that need it are not applicable).
      */
     public ServerUnderTest startServer(Path directory) {
+        return startServer(directory, Map.of());
+    }
+
+    /**
+     * The same, with limit placeholders for the command line, e.g. {@code {idle-timeout} -> 0.4}.
+     * A server whose command does not use every one of them runs with limits of its own and says
+     * so ({@link transferlab.contract.SuiteScope.FixedLimits}): tests that depend on a limit are N/A.
+     */
+    public ServerUnderTest startServer(Path directory, Map<String, String> limitPlaceholders) {
         return switch (kind) {
             case RUNNING_SERVER -> new RunningServer(address);
             case SERVER_COMMAND -> {
                 try {
-                    yield CommandServer.start(command, directory, logDirectory);
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * {@code sh -c}, so the template may use {@code cd {dir} && ...} or environment variables.
  */
 final class CommandLineTemplate {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([\\w-]+)}");
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
 
     private CommandLineTemplate() {

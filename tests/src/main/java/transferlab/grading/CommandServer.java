@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.core.ConditionTimeoutException;
 import transferlab.contract.ServerUnderTest;
+import transferlab.contract.SuiteScope;
 import transferlab.contract.SuiteTimeouts;
 
 /**
@@ -43,6 +46,7 @@ final class CommandServer implements ServerUnderTest {
     private final InetSocketAddress address;
     private final Path directory;
     private final Path log;
+    private volatile boolean outputShown;
 
     private CommandServer(Process process, InetSocketAddress address, Path directory, Path log) {
         this.process = process;
@@ -51,10 +55,14 @@ final class CommandServer implements ServerUnderTest {
         this.log = log;
     }
 
-    static CommandServer start(String template, Path directory, Path logDirectory) throws IOException {
+    static ServerUnderTest start(String template, Path directory, Path logDirectory,
+                                 Map<String, String> limitPlaceholders) throws IOException {
         int port = freePort();
-        String command = CommandLineTemplate.fill(template,
-                Map.of("port", Integer.toString(port), "dir", directory.toString(), "host", "127.0.0.1"));
+        Map<String, String> values = new TreeMap<>(limitPlaceholders);
+        values.put("port", Integer.toString(port));
+        values.put("dir", directory.toString());
+        values.put("host", "127.0.0.1");
+        String command = CommandLineTemplate.fill(template, values);
         Path log = logDirectory.resolve("server-" + STARTED.incrementAndGet() + ".log");
         Process process = new ProcessBuilder("/bin/sh", "-c", command)
                 .redirectErrorStream(true)
@@ -66,10 +74,33 @@ final class CommandServer implements ServerUnderTest {
         try {
             server.awaitListening(port, command);
         } catch (RuntimeException e) {
+            server.outputShown = true; // the message below carries it
             server.close();
             throw e;
         }
-        return server;
+        List<String> unused = limitPlaceholders.keySet().stream()
+                .filter(name -> !CommandLineTemplate.uses(template, name)).map(name -> "{" + name + "}").toList();
+        return unused.isEmpty() ? server : new WithFixedLimits(server, "the server command does not use "
+                + String.join(", ", unused) + " (add them to --server-cmd to grade this)");
+    }
+
+    /** A started server whose command could not be given every limit a test asked for. */
+    private record WithFixedLimits(CommandServer server, String fixedLimitsReason)
+            implements ServerUnderTest, SuiteScope.FixedLimits {
+        @Override
+        public InetSocketAddress address() {
+            return server.address();
+        }
+
+        @Override
+        public Optional<Path> directory() {
+            return server.directory();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
     }
 
     private void awaitListening(int port, String command) {
@@ -127,8 +158,10 @@ final class CommandServer implements ServerUnderTest {
             return; // closed already
         }
         boolean crashed = !process.isAlive();
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // The shell first (so it does not report its child's death), then what it started.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -137,7 +170,9 @@ final class CommandServer implements ServerUnderTest {
         String label = crashed
                 ? String.format(Locale.ROOT, "the server (it had exited with status %d)", process.exitValue())
                 : "the server";
-        ProcessLogs.record(label, log);
+        if (!outputShown) {
+            ProcessLogs.record(label, log);
+        }
     }
 
     /** Reads the kernel's table of listening TCP sockets (Linux); elsewhere probes with a connection. */

@@ -33,6 +33,7 @@ import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.cli.HostPort;
+import transferlab.contract.SuiteScope;
 import transferlab.contract.SuiteTimeouts;
 
 /**
@@ -61,11 +62,17 @@ public final class SuiteRunner {
     static CheckResult run(CheckPlan plan, List<Class<?>> checkClasses) {
         long started = System.nanoTime();
         String oldFactor = System.getProperty(SuiteTimeouts.PROPERTY);
+        String oldExtensions = System.getProperty(SuiteScope.EXTENSIONS_PROPERTY);
         Path logDirectory = createLogDirectory();
         CheckTarget target = target(plan.target(), logDirectory);
+        if (plan.iterative()) {
+            target = target.iterative();
+        }
         Collector collector = new Collector();
         List<String> unmapped = new ArrayList<>();
         System.setProperty(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()));
+        // Core-only grading: contracts then judge core requirements without an extension's bytes.
+        System.setProperty(SuiteScope.EXTENSIONS_PROPERTY, Boolean.toString(plan.extensions()));
         CheckTarget.set(target);
         try {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -86,7 +93,8 @@ public final class SuiteRunner {
         } finally {
             CheckTarget.clear();
             CommandServer.closeAll();
-            restore(oldFactor);
+            restore(SuiteTimeouts.PROPERTY, oldFactor);
+            restore(SuiteScope.EXTENSIONS_PROPERTY, oldExtensions);
             deleteQuietly(logDirectory);
         }
         return verdicts(plan, target.describe(), collector.outcomes(), unmapped,
@@ -316,11 +324,11 @@ public final class SuiteRunner {
         }
     }
 
-    private static void restore(String oldFactor) {
-        if (oldFactor == null) {
-            System.clearProperty(SuiteTimeouts.PROPERTY);
+    private static void restore(String property, String oldValue) {
+        if (oldValue == null) {
+            System.clearProperty(property);
         } else {
-            System.setProperty(SuiteTimeouts.PROPERTY, oldFactor);
+            System.setProperty(property, oldValue);
         }
     }
 
