@@ -1,0 +1,519 @@
+package transferlab.contract.listget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import transferlab.contract.Requirement;
+import transferlab.contract.ServerUnderTest;
+import transferlab.contract.TcpProxy;
+import transferlab.listget.FtClient;
+import transferlab.storage.Hashes;
+
+/**
+ * The contract of protocol F, the two-connection LIST/GET of seed 003 (resources/protocols/ft.md),
+ * for any server: ours, or a student's started from a command.
+ *
+ * <p>A subclass says how to start the server on a directory ({@link #startServer}) and with which
+ * idle timeout ({@link #serverIdleTimeout}). The suite fills the directory with known files, starts
+ * the server once, and talks to it mostly through a raw socket client ({@link #exchange}) that
+ * writes the command bytes itself, listens on its own data port and records exactly what came back.
+ * Every test cites the requirement it checks. Tests run one after another against the same server,
+ * so each later test also shows that the earlier (often bad) clients did not hurt the server.
+ *
+ * <p>In the served directory: {@code Zeta.txt}, {@code alpha.txt}, {@code beta.txt},
+ * {@code client-00.bin} … {@code client-15.bin} (32 KiB each), {@code empty.txt},
+ * {@code random.bin} (1 MiB) and a directory {@code subdir} holding {@code inner.txt}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ListGetContract {
+    /** An upper bound for one step of a failing server, never a pause: passing tests take milliseconds. */
+    protected static final Duration WAIT = Duration.ofSeconds(10);
+    private static final int CLIENTS = 16;
+    private static final int CLIENT_FILE_BYTES = 32 * 1024;
+    private static final int RANDOM_FILE_BYTES = 1 << 20;
+    private static final int STALLED_FILE_BYTES = 16 << 20;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    /** Starts the server under test, serving the files of {@code servedDirectory}. */
+    protected abstract ServerUnderTest startServer(Path servedDirectory) throws Exception;
+
+    /** The idle timeout the server was started with: a silent client must be gone by then (plus {@link #WAIT}). */
+    protected abstract Duration serverIdleTimeout();
+
+    /** The files the server serves, by name, in byte order of their names. */
+    private final Map<String, byte[]> files = new TreeMap<>();
+    private Path served;
+    private Path outside;
+    private ServerUnderTest server;
+    private ExecutorService clients;
+
+    @BeforeAll
+    void startServerOnKnownFiles(@TempDir Path temporary) throws Exception {
+        served = Files.createDirectory(temporary.resolve("served"));
+        outside = Files.createDirectory(temporary.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "not for clients\n");
+        Random random = new Random(3);
+        addFile("alpha.txt", "alpha\n".getBytes(StandardCharsets.UTF_8));
+        addFile("beta.txt", "beta, the second file\n".getBytes(StandardCharsets.UTF_8));
+        addFile("Zeta.txt", "upper case sorts before lower case in byte order\n".getBytes(StandardCharsets.UTF_8));
+        addFile("empty.txt", new byte[0]);
+        addFile("random.bin", randomBytes(random, RANDOM_FILE_BYTES));
+        for (int i = 0; i < CLIENTS; i++) {
+            addFile(clientFile(i), randomBytes(random, CLIENT_FILE_BYTES));
+        }
+        Files.createDirectory(served.resolve("subdir"));
+        Files.writeString(served.resolve("subdir").resolve("inner.txt"), "one level down\n");
+        clients = Executors.newFixedThreadPool(CLIENTS,
+                task -> new Thread(task, "listget-client-" + THREADS.incrementAndGet()));
+        server = startServer(served);
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+        if (clients != null) {
+            clients.shutdownNow();
+        }
+    }
+
+    // ---- core: what seed 003 and DESIGN.md's wire format demand ----
+
+    @Test
+    @Requirement({"F1", "F2", "F3", "F5"})
+    void listSendsTheSortedNamesOfTheRegularFilesOnePerLine() throws Exception {
+        Exchange exchange = exchange("LIST {port}\n");
+
+        String expected = String.join("", files.keySet().stream().map(name -> name + "\n").toList());
+        byte[] expectedBytes = expected.getBytes(StandardCharsets.UTF_8);
+        assertThat(exchange.reply()).isEqualTo("OK " + expectedBytes.length);
+        assertThat(new String(exchange.data(), StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(exchange.data()).isEqualTo(expectedBytes);
+        assertThat(exchange.controlClosedAfterwards()).as("control connection closed after the transfer").isTrue();
+    }
+
+    @Test
+    @Requirement({"F1", "F2", "F3", "F6"})
+    void getSendsExactlyTheBytesOfTheFile() throws Exception {
+        Exchange exchange = exchange("GET random.bin {port}\n");
+
+        assertThat(exchange.reply()).isEqualTo("OK " + RANDOM_FILE_BYTES);
+        assertThat(exchange.data()).hasSize(RANDOM_FILE_BYTES);
+        assertThat(sha256(exchange.data())).isEqualTo(sha256(files.get("random.bin")));
+        assertThat(exchange.controlClosedAfterwards()).as("control connection closed after the transfer").isTrue();
+    }
+
+    @Test
+    @Requirement({"F3", "F6"})
+    void getOfAnEmptyFileAnnouncesZeroAndClosesTheDataConnection() throws Exception {
+        Exchange exchange = exchange("GET empty.txt {port}\n");
+
+        assertThat(exchange.reply()).isEqualTo("OK 0");
+        assertThat(exchange.data()).isEmpty();
+    }
+
+    @Test
+    @Requirement("F4")
+    void theDataConnectionGoesToTheControlConnectionsPeerAddress() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        Exchange exchange = exchange(loopback, loopback, server.address(), "GET alpha.txt {port}\n");
+
+        assertThat(exchange.reply()).isEqualTo("OK 6");
+        assertThat(exchange.dataConnectedTo()).as("address the server connected to").isEqualTo(loopback);
+        assertThat(exchange.dataCameFrom()).as("address the data connection came from")
+                .isEqualTo(server.address().getAddress());
+    }
+
+    @Test
+    @Requirement("F4")
+    void theDataConnectionFollowsTheControlPeerToAnotherLoopbackAddress() throws Exception {
+        // All of 127.0.0.0/8 is loopback on Linux: a control connection from 127.0.0.2 must be
+        // answered at 127.0.0.2, not at a fixed "localhost".
+        InetAddress second = InetAddress.getByName("127.0.0.2");
+        assumeTrue(canBind(second), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
+
+        Exchange exchange = exchange(second, second, server.address(), "GET alpha.txt {port}\n");
+
+        assertThat(exchange.reply()).isEqualTo("OK 6");
+        assertThat(exchange.dataConnectedTo()).as("address the server connected to").isEqualTo(second);
+        assertThat(exchange.data()).isEqualTo(files.get("alpha.txt"));
+    }
+
+    @Test
+    @Requirement({"F7", "F2"})
+    void getOfAMissingFileIsAnErrorAndNoDataConnection() throws Exception {
+        Exchange exchange = exchange("GET no-such-file.txt {port}\n");
+
+        assertRefused(exchange);
+    }
+
+    @Test
+    @Requirement("F7")
+    void getOfADirectoryIsAnErrorAndNoDataConnection() throws Exception {
+        assertRefused(exchange("GET subdir {port}\n"));
+    }
+
+    @ParameterizedTest(name = "LIST or GET with data port \"{0}\"")
+    @ValueSource(strings = {"0", "65536", "99999", "-1", "+80", "abc", "1.5", ""})
+    @Requirement("F9")
+    void aBadDataPortIsAnError(String port) throws Exception {
+        assertRefused(exchange("LIST " + port + "\n"));
+        assertRefused(exchange("GET alpha.txt " + port + "\n"));
+    }
+
+    @ParameterizedTest(name = "command \"{0}\"")
+    @ValueSource(strings = {"HELLO {port}", "PUT alpha.txt {port}", "GET {port}", "LIST", "GET", "",
+            "\u0000\u0001\u0002 {port}"})
+    @Requirement("F10")
+    void anUnknownOrMalformedCommandIsAnError(String command) throws Exception {
+        assertRefused(exchange(command + "\n"));
+    }
+
+    @Test
+    @Requirement("F16")
+    void sixteenClientsAtOnceAllGetTheirFilesIntact() throws Exception {
+        List<Future<Exchange>> exchanges = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            String command = "GET " + clientFile(i) + " {port}\n";
+            exchanges.add(clients.submit(() -> exchange(command)));
+        }
+        for (int i = 0; i < CLIENTS; i++) {
+            Exchange exchange = exchanges.get(i).get(CLIENTS * WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(exchange.reply()).as("client %d", i).isEqualTo("OK " + CLIENT_FILE_BYTES);
+            assertThat(sha256(exchange.data())).as("sha256 of %s", clientFile(i))
+                    .isEqualTo(sha256(files.get(clientFile(i))));
+        }
+    }
+
+    @Test
+    @Requirement("F1")
+    void aCommandLineSplitIntoOneBytePiecesIsReadWhole() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(server.address(),
+                TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(2)))) {
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            Exchange exchange = exchange(null, loopback, proxy.address(), "GET beta.txt {port}\n");
+
+            assertThat(exchange.reply()).isEqualTo("OK " + files.get("beta.txt").length);
+            assertThat(exchange.data()).isEqualTo(files.get("beta.txt"));
+        }
+    }
+
+    @Test
+    @Requirement({"F5", "F6"})
+    void ourFtClientListsAndGets(@TempDir Path downloads) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        FtClient client = new FtClient(WAIT, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String host = server.address().getHostString();
+        int port = server.address().getPort();
+
+        List<String> names = client.list(host, port, 0);
+        Path stored = client.get(host, port, "random.bin", 0, downloads);
+
+        assertThat(names).containsExactlyElementsOf(files.keySet());
+        assertThat(Hashes.sha256Hex(stored)).isEqualTo(sha256(files.get("random.bin")));
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("Connected to " + host + " on port " + port + "...")
+                .contains("Data transfer initiated on ('")
+                .endsWith("Transfer complete." + System.lineSeparator());
+    }
+
+    // ---- extensions: what Transfer Lab adds to seed 003 ----
+
+    @ParameterizedTest(name = "GET \"{0}\"")
+    @ValueSource(strings = {"../alpha.txt", "/etc/passwd", "a/b", "subdir/inner.txt", "..\\alpha.txt", ".", "..",
+            "../outside/secret.txt"})
+    @Requirement("F8")
+    void aNameThatIsNotAPlainFileNameIsAnError(String name) throws Exception {
+        assertRefused(exchange("GET " + name + " {port}\n"));
+        assertThat(exchange("GET alpha.txt {port}\n").data()).as("the next client is served")
+                .isEqualTo(files.get("alpha.txt"));
+    }
+
+    @Test
+    @Requirement("F8")
+    void anEmptyNameIsAnError() throws Exception {
+        assertRefused(exchange("GET  {port}\n"));
+    }
+
+    @Test
+    @Requirement("F8")
+    void aHiddenFileIsNeitherListedNorServed() throws Exception {
+        Path hidden = served.resolve(".hidden");
+        Files.writeString(hidden, "hidden\n");
+        try {
+            assertRefused(exchange("GET .hidden {port}\n"));
+            assertThat(new String(exchange("LIST {port}\n").data(), StandardCharsets.UTF_8)).doesNotContain(".hidden");
+        } finally {
+            Files.delete(hidden);
+        }
+    }
+
+    @Test
+    @Requirement("F8")
+    void aSymbolicLinkOutOfTheDirectoryIsNeitherListedNorServed() throws Exception {
+        Path link = served.resolve("escape.txt");
+        try {
+            Files.createSymbolicLink(link, outside.resolve("secret.txt"));
+        } catch (UnsupportedOperationException | IOException e) {
+            assumeTrue(false, "this file system cannot make symbolic links: " + e);
+        }
+        try {
+            assertRefused(exchange("GET escape.txt {port}\n"));
+            assertThat(new String(exchange("LIST {port}\n").data(), StandardCharsets.UTF_8)).doesNotContain("escape.txt");
+        } finally {
+            Files.delete(link);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "GET missing.txt {port}  | no-such-file  | missing.txt",
+        "GET subdir {port}       | not-a-file    | subdir",
+        "GET ../alpha.txt {port} | bad-name      | ../alpha.txt",
+        "LIST 70000              | bad-port      | 70000",
+        "FETCH alpha.txt {port}  | bad-command   | FETCH",
+    })
+    @Requirement("F11")
+    void anErrorLineHasAStableCodeAndNamesTheBadValue(String command, String code, String badValue) throws Exception {
+        Exchange exchange = exchange(command + "\n");
+
+        assertThat(exchange.reply()).startsWith("ERROR " + code + ": ").contains(badValue);
+    }
+
+    @Test
+    @Requirement("F12")
+    void aLineLongerThanTheLimitIsAnError() throws Exception {
+        assertRefused(exchange("GET " + "x".repeat(4096) + " {port}\n"));
+    }
+
+    @Test
+    @Requirement("F13")
+    void aSilentClientIsDroppedAfterTheIdleTimeoutAndTheNextClientIsServed() throws Exception {
+        try (Socket silent = new Socket()) {
+            silent.connect(server.address(), (int) WAIT.toMillis());
+            Future<Exchange> next = clients.submit(() -> exchange("GET alpha.txt {port}\n"));
+
+            Duration limit = serverIdleTimeout().plus(WAIT);
+            silent.setSoTimeout((int) limit.toMillis());
+            byte[] answer = readToEnd(silent.getInputStream());
+            String text = new String(answer, StandardCharsets.UTF_8);
+            assertThat(text).as("what a silent client gets before the close").matches("(ERROR [^\n]*\n)?");
+
+            await().atMost(limit).until(next::isDone);
+            assertThat(next.get().data()).isEqualTo(files.get("alpha.txt"));
+        }
+    }
+
+    @Test
+    @Requirement("F13")
+    void aClientThatStopsReadingTheDataIsDroppedAndTheNextClientIsServed() throws Exception {
+        // Larger than what the socket buffers of both ends can hold (Linux: at most 4 MiB to send),
+        // so that a server that is not bounded by an idle timeout on its writes would hang here.
+        int size = STALLED_FILE_BYTES;
+        Path stalled = served.resolve("stalled.bin");
+        Files.write(stalled, new byte[size]);
+        try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
+            dataListener.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // the accepted socket inherits it
+            dataListener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            dataListener.socket().setSoTimeout((int) WAIT.toMillis());
+            control.connect(server.address(), (int) WAIT.toMillis());
+            control.setSoTimeout((int) WAIT.toMillis());
+            control.getOutputStream().write(("GET stalled.bin " + dataListener.socket().getLocalPort() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(readLine(control.getInputStream())).isEqualTo("OK " + size);
+
+            try (Socket data = acceptData(dataListener, control, "OK " + size)) {
+                // We read nothing from the data connection while the next client asks.
+                Future<Exchange> next = clients.submit(() -> exchange("GET alpha.txt {port}\n"));
+                await().atMost(serverIdleTimeout().plus(WAIT)).until(next::isDone);
+                assertThat(next.get().data()).isEqualTo(files.get("alpha.txt"));
+
+                data.setSoTimeout((int) WAIT.toMillis());
+                assertThat(readToEnd(data.getInputStream()).length).as("bytes before the server gave up")
+                        .isLessThan(size);
+            }
+        } finally {
+            Files.delete(stalled);
+        }
+    }
+
+    @Test
+    @Requirement("F15")
+    void aCarriageReturnBeforeTheNewlineIsTolerated() throws Exception {
+        Exchange exchange = exchange("GET alpha.txt {port}\r\n");
+
+        assertThat(exchange.reply()).isEqualTo("OK 6");
+        assertThat(exchange.data()).isEqualTo(files.get("alpha.txt"));
+    }
+
+    // ---- the raw client ----
+
+    /**
+     * What a raw client saw for one command.
+     *
+     * @param reply                   the first line on the control connection, without {@code \n}
+     * @param data                    the bytes of the data connection up to its end ({@code null}: none came)
+     * @param dataConnectedTo         the address the server connected to (ours)
+     * @param dataCameFrom            the address the data connection came from (the server's)
+     * @param controlClosedAfterwards whether the server closed the control connection at the end
+     * @param dataConnectionAfterError whether a data connection arrived although the reply was not OK
+     */
+    protected record Exchange(String reply, byte[] data, InetAddress dataConnectedTo, InetAddress dataCameFrom,
+                              boolean controlClosedAfterwards, boolean dataConnectionAfterError) {
+    }
+
+    /** Sends {@code command} ({@code {port}} replaced by our data port) from 127.0.0.1 to the server. */
+    protected Exchange exchange(String command) throws IOException {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        return exchange(null, loopback, server.address(), command);
+    }
+
+    /**
+     * The raw client: listen on a free port of {@code listenOn}, connect (from {@code controlFrom},
+     * if given) to {@code target}, write the command's bytes, read the reply line; after OK accept
+     * one data connection and read it to its end; otherwise check that no data connection came.
+     */
+    protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target, String command)
+            throws IOException {
+        // A server may first have to drop an earlier, silent client: allow its idle timeout on top.
+        int waitMillis = (int) serverIdleTimeout().plus(WAIT).toMillis();
+        try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
+            dataListener.bind(new InetSocketAddress(listenOn, 0));
+            dataListener.socket().setSoTimeout(waitMillis);
+            if (controlFrom != null) {
+                control.bind(new InetSocketAddress(controlFrom, 0));
+            }
+            control.connect(target, waitMillis);
+            control.setSoTimeout(waitMillis);
+            String line = command.replace("{port}", String.valueOf(dataListener.socket().getLocalPort()));
+            control.getOutputStream().write(line.getBytes(StandardCharsets.UTF_8));
+            control.getOutputStream().flush();
+            String reply = readLine(control.getInputStream());
+
+            if (reply.startsWith("OK ")) {
+                try (Socket data = acceptData(dataListener, control, reply)) {
+                    data.setSoTimeout(waitMillis);
+                    byte[] bytes = data.getInputStream().readAllBytes();
+                    boolean closed = readToEnd(control.getInputStream()).length == 0;
+                    return new Exchange(reply, bytes, data.getLocalAddress(), data.getInetAddress(), closed, false);
+                }
+            }
+            // Not OK: once the server has closed the control connection, any data connection it
+            // made would be waiting in our listener's queue already.
+            readToEnd(control.getInputStream());
+            dataListener.configureBlocking(false);
+            try (SocketChannel unexpected = dataListener.accept()) {
+                return new Exchange(reply, null, null, null, true, unexpected != null);
+            }
+        }
+    }
+
+    /** Accepts the data connection the server owes us after OK, with a message that says where we waited. */
+    private static Socket acceptData(ServerSocketChannel dataListener, Socket control, String reply) throws IOException {
+        try {
+            return dataListener.socket().accept();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server answered '" + reply + "' but did not connect to "
+                    + dataListener.socket().getLocalSocketAddress() + " within "
+                    + dataListener.socket().getSoTimeout() + " ms (the control connection came from "
+                    + control.getLocalSocketAddress() + ")", e);
+        }
+    }
+
+    /** An ERROR line, the control connection closed, and no data connection. */
+    private static void assertRefused(Exchange exchange) {
+        assertThat(exchange.reply()).startsWith("ERROR ");
+        assertThat(exchange.dataConnectionAfterError()).as("a data connection arrived after '%s'", exchange.reply())
+                .isFalse();
+    }
+
+    /** Reads one line without its newline, at most 1024 bytes; a line cut by the end of the stream is returned as is. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; line.size() < 1024 && (b = in.read()) >= 0 && b != '\n'; ) {
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads until the server closes (the read timeout fails the test if it never does). A reset
+     * counts as closed: a server that refuses a line it did not read to the end may reset.
+     */
+    private static byte[] readToEnd(InputStream in) throws IOException {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                rest.write(buffer, 0, n);
+            }
+        } catch (SocketException reset) {
+            // closed with a reset: still closed
+        }
+        return rest.toByteArray();
+    }
+
+    private void addFile(String name, byte[] content) throws IOException {
+        Files.write(served.resolve(name), content);
+        files.put(name, content);
+    }
+
+    private static String clientFile(int i) {
+        return String.format("client-%02d.bin", i);
+    }
+
+    private static byte[] randomBytes(Random random, int size) {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) {
+        return Hashes.hex(Hashes.sha256().digest(bytes));
+    }
+
+    private static boolean canBind(InetAddress address) {
+        try (Socket probe = new Socket()) {
+            probe.bind(new InetSocketAddress(address, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
