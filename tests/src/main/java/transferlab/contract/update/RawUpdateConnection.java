@@ -1,0 +1,116 @@
+package transferlab.contract.update;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A protocol D client at the byte level, for the contract: it writes exactly the bytes a test gives
+ * it and reads frames without any of our protocol code, so it can talk to any server and can also
+ * send what a correct client never would.
+ */
+final class RawUpdateConnection implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private RawUpdateConnection(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects; every read gives up after {@code readTimeout}. */
+    static RawUpdateConnection open(InetSocketAddress server, Duration readTimeout) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(server, 10_000);
+        socket.setSoTimeout((int) readTimeout.toMillis());
+        return new RawUpdateConnection(socket);
+    }
+
+    /** 2-byte big-endian length ‖ the UTF-8 bytes of {@code json}. */
+    static byte[] frame(String json) {
+        return frame(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] frame(byte[] body) {
+        byte[] frame = new byte[2 + body.length];
+        frame[0] = (byte) (body.length >> 8);
+        frame[1] = (byte) body.length;
+        System.arraycopy(body, 0, frame, 2, body.length);
+        return frame;
+    }
+
+    static String poll(String clientId) {
+        return "{\"client-id\": \"" + clientId + "\", \"request-type\": \"poll\"}";
+    }
+
+    static String ack(String clientId, String fileHash) {
+        return "{\"client-id\": \"" + clientId + "\", \"request-type\": \"ack\", \"file-hash\": \"" + fileHash + "\"}";
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void sendPoll(String clientId) throws IOException {
+        send(frame(poll(clientId)));
+    }
+
+    void sendAck(String clientId, String fileHash) throws IOException {
+        send(frame(ack(clientId, fileHash)));
+    }
+
+    /** The next frame's JSON, or null if the server closed the connection before a frame began. */
+    JsonNode readHeader() throws IOException {
+        int high = in.read();
+        if (high < 0) {
+            return null;
+        }
+        int length = (high << 8) | in.readUnsignedByte();
+        byte[] json = new byte[length];
+        in.readFully(json);
+        return JSON.readTree(json);
+    }
+
+    byte[] readPayload(long size) throws IOException {
+        byte[] payload = new byte[Math.toIntExact(size)];
+        in.readFully(payload);
+        return payload;
+    }
+
+    /** Reads exactly {@code n} bytes of a payload and throws them away. */
+    void readAndDrop(long n) throws IOException {
+        in.skipNBytes(n);
+    }
+
+    /**
+     * True if the server closed the connection (end of stream, or a reset) without sending a single
+     * byte first; false if a byte arrived. A read timeout propagates: the server kept it open.
+     */
+    boolean closedWithoutAByte() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (EOFException e) {
+            return true;
+        } catch (SocketException reset) {
+            // Closing with our unread bytes in its buffer makes the server's side send a reset.
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
