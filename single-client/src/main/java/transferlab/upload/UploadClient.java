@@ -40,7 +40,12 @@ public final class UploadClient {
             throws IOException {
         long size = Files.size(file);
         try (Socket socket = new Socket()) {
-            socket.connect(server, (int) idleTimeout.toMillis());
+            try {
+                socket.connect(server, (int) idleTimeout.toMillis());
+            } catch (IOException e) {
+                throw new UploadFailedException("cannot connect to " + server.getHostString() + ":" + server.getPort()
+                        + ": " + e.getMessage());
+            }
             socket.setSoTimeout((int) idleTimeout.toMillis());
             long connected = System.nanoTime();
             InputStream in = socket.getInputStream();

@@ -25,6 +25,10 @@ import transferlab.storage.PlainFileName;
  *   $ ./transfer upload 127.0.0.1:5000 notes.txt
  *   uploaded notes.txt (1834 bytes) in 0.06 s
  *   sha256 3f1c…  (matches the server's)
+ *
+ *   $ ./transfer upload 127.0.0.1:5001 notes.txt        # a seed 004 server: it sends no "ok"
+ *   uploaded notes.txt (1834 bytes) in 0.01 s
+ *   sha256 3f1c…  (not verified: the server closed without an 'ok' line, as seed 004 servers do)
  * </pre>
  * Exit status: 0 stored and verified (or stored by a server that sends no "ok" line, which the
  * output says), 1 refused or broken, 2 usage error.

@@ -85,7 +85,7 @@ public final class UploadHandler implements ConnectionHandler {
             out.write(UploadProtocol.GO_AHEAD);
             out.flush();
             String sha256 = receiveContent(connection, in, file, header.size(), deadline);
-            commit(file, header.name());
+            commit(file, header.name(), peer);
             log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + sha256 + ")");
             sendOk(out, sha256, peer);
         } catch (UploadRefusal refusal) {
@@ -137,11 +137,12 @@ public final class UploadHandler implements ConnectionHandler {
     }
 
     /** Moves the received file into place; a failure (say, a directory of that name) is a refusal. */
-    private static void commit(IncomingFile file, String name) throws UploadRefusal {
+    private void commit(IncomingFile file, String name, SocketAddress peer) throws UploadRefusal {
         try {
             file.commit();
         } catch (IOException e) {
             // The detail names the file, not the server's paths; the server's log has the whole exception.
+            log.event(peer, "cannot store " + name + ": " + e);
             throw new UploadRefusal("storage", "cannot store '" + name + "' (" + e.getClass().getSimpleName() + ")");
         }
     }
