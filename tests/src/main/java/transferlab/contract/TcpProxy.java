@@ -56,20 +56,32 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final Faults faults;
+    private final int faultyConnections;
+    private final AtomicInteger accepted = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger cuts = new AtomicInteger();
     private final String name = "proxy-" + PROXIES.incrementAndGet();
 
-    private TcpProxy(ServerSocket listener, InetSocketAddress target, Faults faults) {
+    private TcpProxy(ServerSocket listener, InetSocketAddress target, Faults faults, int faultyConnections) {
         this.listener = listener;
         this.target = target;
         this.faults = faults;
+        this.faultyConnections = faultyConnections;
     }
 
-    /** Listens on a free loopback port and forwards to {@code target}. */
+    /** Listens on a free loopback port and forwards to {@code target}, applying {@code faults} to every connection. */
     public static TcpProxy start(InetSocketAddress target, Faults faults) throws IOException {
+        return start(target, faults, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #start(InetSocketAddress, Faults)}, but only the first {@code faultyConnections}
+     * connections suffer the faults; later ones pass untouched. A client that reconnects after a cut
+     * (the ranged client asking for a block again) then gets through.
+     */
+    public static TcpProxy start(InetSocketAddress target, Faults faults, int faultyConnections) throws IOException {
         ServerSocket listener = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
-        TcpProxy proxy = new TcpProxy(listener, target, faults);
+        TcpProxy proxy = new TcpProxy(listener, target, faults, faultyConnections);
         Thread acceptor = new Thread(proxy::acceptLoop, proxy.name + "-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -94,15 +106,17 @@ public final class TcpProxy implements AutoCloseable {
                 open.add(client);
                 open.add(server);
                 AtomicInteger directionsDone = new AtomicInteger();
-                pump(client, server, faults.cutUpstreamAfter(), "up", directionsDone);
-                pump(server, client, faults.cutDownstreamAfter(), "down", directionsDone);
+                Faults applied = accepted.getAndIncrement() < faultyConnections ? faults : Faults.none();
+                pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone);
+                pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone);
             } catch (IOException e) {
                 return; // closed, or the target refused: the test sees the client side fail
             }
         }
     }
 
-    private void pump(Socket from, Socket to, long cutAfter, String direction, AtomicInteger directionsDone) {
+    private void pump(Socket from, Socket to, Faults faults, long cutAfter, String direction,
+                      AtomicInteger directionsDone) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             long forwarded = 0;

@@ -1,0 +1,109 @@
+package transferlab.demo;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import transferlab.cli.HostPort;
+import transferlab.ranged.DownloadResult;
+import transferlab.ranged.ParallelClient;
+import transferlab.ranged.ParallelServer;
+import transferlab.ranged.RangedLimits;
+import transferlab.server.ServerLog;
+import transferlab.storage.ServedDirectory;
+
+/**
+ * Part 3 of the lecture demo: one file downloaded over 1, 4 and 16 connections (protocol R, seed
+ * 000), each download checked by MD5, with a per-connection rate limit on the server.
+ *
+ * <p>Run it with {@code ./transfer demo 3} (or {@code ./transfer demo} for all three parts). It
+ * generates a 256 MiB file of random bytes in a temporary directory, serves it on a free loopback
+ * port, downloads it three times, prints a table and removes everything. About 15 s.
+ * <pre>
+ *   Stage 3: one file over many connections (protocol R, seed 000)
+ *     generated 256 MiB of random bytes: /tmp/transferlab-stage3-8812/served/lecture.bin
+ *     parallel-server on 127.0.0.1:40123, each data connection limited to 32 MiB/s
+ *     connections      time      speed   md5
+ *               1    8.10 s    33 MB/s   checked, matches the server's
+ *               4    2.06 s   130 MB/s   checked, matches the server's
+ *              16    0.93 s   289 MB/s   checked, matches the server's
+ *     Why the limit: ...
+ * </pre>
+ */
+public final class Stage3Demo {
+    /** Large enough that the unlimited loopback would still take a visible moment. */
+    static final long FILE_BYTES = 256L << 20;
+    /** 256 MiB at 32 MiB/s is 8 s over one connection; the whole part stays under about 20 s. */
+    static final long RATE_PER_CONNECTION = 32L << 20;
+    static final int[] CONNECTIONS = {1, 4, 16};
+
+    private Stage3Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path workspace = Files.createTempDirectory("transferlab-stage3-");
+        try {
+            run(workspace);
+        } finally {
+            deleteRecursively(workspace);
+        }
+    }
+
+    private static void run(Path workspace) throws Exception {
+        System.out.println("Stage 3: one file over many connections (protocol R, seed 000)");
+        Path served = Files.createDirectories(workspace.resolve("served"));
+        Path file = served.resolve("lecture.bin");
+        writeRandom(file, FILE_BYTES);
+        System.out.println("  generated " + (FILE_BYTES >> 20) + " MiB of random bytes: " + file);
+
+        RangedLimits limits = RangedLimits.defaults().withRatePerConnection(RATE_PER_CONNECTION);
+        try (ParallelServer server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0),
+                new ServedDirectory(served), limits, ServerLog.silent())) {
+            Thread serving = server.serveInBackground("stage3-demo-server");
+            System.out.println("  parallel-server on " + HostPort.format(server.address())
+                    + ", each data connection limited to " + (RATE_PER_CONNECTION >> 20) + " MiB/s");
+            ParallelClient client = new ParallelClient();
+            client.ask(server.address(), "lecture.bin", 1); // the server hashes the file once, before the clock runs
+            System.out.printf("  %11s %9s %10s   %s%n", "connections", "time", "speed", "md5");
+            for (int connections : CONNECTIONS) {
+                Path copy = workspace.resolve("copy-" + connections + ".bin");
+                DownloadResult result = client.download(server.address(), "lecture.bin", connections, copy);
+                System.out.printf("  %11d %7.2f s %7.0f MB/s   checked, matches the server's%n",
+                        connections, result.nanos() / 1e9, result.megabytesPerSecond());
+                Files.delete(copy);
+            }
+            System.out.println("  Why the limit: on loopback with 2 cores parallel connections do not speed anything"
+                    + " up (4 streams give 1.2x of one);\n  on the internet each connection is held to its own rate"
+                    + " (per-flow limits, long round trips), and that is what parallel downloads get around.");
+            server.close();
+            serving.join(10_000);
+        }
+    }
+
+    private static void writeRandom(Path file, long size) throws IOException {
+        SplittableRandom random = new SplittableRandom(3);
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += chunk.capacity()) {
+                chunk.clear();
+                while (chunk.hasRemaining()) {
+                    chunk.putLong(random.nextLong());
+                }
+                out.write(chunk.array(), 0, (int) Math.min(chunk.capacity(), size - written));
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package transferlab.ranged;
+
+/**
+ * How protocol R cuts a file of {@code size} bytes into {@code threads} blocks (R5): the block size is
+ * B = size div threads + 1, and block i is the bytes [i·B, min(size, (i+1)·B)).
+ *
+ * <p>Because B is one more than the even share, the blocks always cover the file, and the last
+ * block(s) may be shorter or empty: 10 bytes in 4 blocks gives B = 3 and blocks of 3, 3, 3 and 1;
+ * 3 bytes in 4 blocks gives B = 1 and blocks of 1, 1, 1 and 0.
+ */
+public record BlockLayout(long size, int threads) {
+    public BlockLayout {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0, was " + size);
+        }
+        if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be " + RangedProtocol.MIN_THREADS + ".."
+                    + RangedProtocol.MAX_THREADS + ", was " + threads);
+        }
+    }
+
+    /** B = size div threads + 1. */
+    public long blockSize() {
+        return size / threads + 1;
+    }
+
+    /** The first byte of block {@code block}; {@code size} for an empty block past the end. */
+    public long start(int block) {
+        return Math.min(size, block * blockSize());
+    }
+
+    /** One past the last byte of block {@code block}. */
+    public long end(int block) {
+        return Math.min(size, (block + 1) * blockSize());
+    }
+
+    public long length(int block) {
+        return end(block) - start(block);
+    }
+}

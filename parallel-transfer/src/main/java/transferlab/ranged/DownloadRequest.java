@@ -1,0 +1,67 @@
+package transferlab.ranged;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The body of a control request, {@code {"threads": N}} (R1, R2): how many connections the client will open.
+ *
+ * <p>{@link #parse} is strict, because a lenient parser would turn a client's mistake into a
+ * surprising download: N must be a JSON integer from 1 to 255 (not {@code "4"}, not {@code 4.0}),
+ * the body one JSON object, nothing after it, no field twice. Other fields are ignored.
+ */
+public record DownloadRequest(int threads) {
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    public DownloadRequest {
+        if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be 1..255, was " + threads);
+        }
+    }
+
+    /** Reads a request body; the exception's message is what the server sends back with 400. */
+    public static DownloadRequest parse(byte[] body) throws BadRequestException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("the body is not valid JSON (" + e.getOriginalMessage()
+                    + "); send {\"threads\": N}");
+        } catch (IOException e) {
+            throw new BadRequestException("the body could not be read: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new BadRequestException("the body is empty; send {\"threads\": N}");
+        }
+        if (!root.isObject()) {
+            throw new BadRequestException("the body must be a JSON object like {\"threads\": 4}, not " + abbreviated(root));
+        }
+        JsonNode threads = root.get(RangedProtocol.THREADS_FIELD);
+        if (threads == null) {
+            throw new BadRequestException("the body " + abbreviated(root) + " has no \"threads\" field");
+        }
+        if (!threads.isIntegralNumber() || !threads.canConvertToInt()
+                || threads.intValue() < RangedProtocol.MIN_THREADS || threads.intValue() > RangedProtocol.MAX_THREADS) {
+            throw new BadRequestException("\"threads\" must be an integer from " + RangedProtocol.MIN_THREADS
+                    + " to " + RangedProtocol.MAX_THREADS + ", was " + abbreviated(threads));
+        }
+        return new DownloadRequest(threads.intValue());
+    }
+
+    public byte[] toJson() {
+        return ("{\"" + RangedProtocol.THREADS_FIELD + "\": " + threads + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviated(JsonNode node) {
+        String text = node.toString();
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,85 @@
+package transferlab.ranged;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import transferlab.cli.CommandRunner;
+import transferlab.cli.HostPort;
+import transferlab.cli.Seconds;
+
+/**
+ * Stage 3's client: downloads one file over N connections and checks its MD5 (protocol R, seed 000's
+ * {@code client.py address threads file ofile}).
+ *
+ * <pre>
+ *   $ ./transfer parallel-client 127.0.0.1:8000 4 big.bin copy.bin
+ *   downloaded big.bin (268435456 bytes) over 4 connections in 0.61 s, 440 MB/s
+ *   md5 9e107d9d372bb6826bd81d3542a419d6  (matches the server's)
+ * </pre>
+ * On a terminal it shows a bar per connection and a total. Exit status: 0 the file is intact in
+ * OFILE; 1 it is not (MD5 mismatch, server gone, an HTTP error), and neither OFILE nor a temporary
+ * file is left; 2 usage error.
+ */
+@Command(name = "parallel-client", mixinStandardHelpOptions = true,
+        description = "Download FILE from a parallel-server over THREADS connections into OFILE and check its MD5.",
+        footer = {"", "Example:", "  ./transfer parallel-client 127.0.0.1:8000 4 big.bin copy.bin"})
+public final class ParallelClientCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ADDRESS", converter = HostPort.class,
+            description = "the server's control address, HOST:PORT")
+    InetSocketAddress server;
+
+    @Parameters(index = "1", paramLabel = "THREADS", description = "connections to use, 1 to 255")
+    int threads;
+
+    @Parameters(index = "2", paramLabel = "FILE", description = "the file's path on the server, under its root")
+    String file;
+
+    @Parameters(index = "3", paramLabel = "OFILE", description = "where to save it (replaced if it exists)")
+    Path output;
+
+    @Option(names = "--timeout", paramLabel = "S", converter = Seconds.class,
+            description = "give up on a connection silent this long (default: 30)")
+    Duration timeout = ParallelClient.DEFAULT_IDLE_TIMEOUT;
+
+    @Option(names = "--retries", paramLabel = "N",
+            description = "ask again for a broken block at most N times (default: ${DEFAULT-VALUE})")
+    int retries = ParallelClient.DEFAULT_RETRIES_PER_BLOCK;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
+            throw new ParameterException(spec.commandLine(), "THREADS must be 1 to 255 (one byte names a block), was " + threads);
+        }
+        if (retries < 0) {
+            throw new ParameterException(spec.commandLine(), "--retries must be 0 or more, was " + retries);
+        }
+        if (Files.isDirectory(output)) {
+            throw new ParameterException(spec.commandLine(), "OFILE '" + output + "' is a directory; name a file");
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new ParameterException(spec.commandLine(), "OFILE '" + output + "': the directory " + parent + " does not exist");
+        }
+        DownloadResult result = new ParallelClient(timeout, retries).download(server, file, threads, output);
+        System.out.printf("downloaded %s (%d bytes) over %d connections in %.2f s, %.0f MB/s%s%n", file,
+                result.offer().size(), threads, result.nanos() / 1e9, result.megabytesPerSecond(),
+                result.retries() > 0 ? " (" + result.retries() + " blocks asked for again)" : "");
+        System.out.println("md5 " + result.md5() + "  (matches the server's)");
+        return CommandRunner.OK;
+    }
+
+    public static void main(String[] args) {
+        System.exit(CommandRunner.run(new ParallelClientCommand(), args));
+    }
+}

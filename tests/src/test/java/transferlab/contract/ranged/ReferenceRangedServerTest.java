@@ -1,0 +1,28 @@
+package transferlab.contract.ranged;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import transferlab.contract.InProcessServer;
+import transferlab.contract.ServerUnderTest;
+import transferlab.ranged.ParallelServer;
+import transferlab.ranged.RangedLimits;
+import transferlab.server.ServerLog;
+import transferlab.storage.ServedDirectory;
+
+/** Protocol R's contract against our {@link ParallelServer}, in-process, so its data listeners can be counted. */
+class ReferenceRangedServerTest extends RangedContract {
+    private ParallelServer parallelServer;
+
+    @Override
+    protected ServerUnderTest startServer(Path root) throws Exception {
+        parallelServer = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
+                RangedLimits.defaults(), ServerLog.silent());
+        return new InProcessServer(parallelServer, root, "ranged");
+    }
+
+    @Override
+    protected OptionalInt openDataListeners(ServerUnderTest server) {
+        return OptionalInt.of(parallelServer.openDataListeners());
+    }
+}

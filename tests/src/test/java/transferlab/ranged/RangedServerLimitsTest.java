@@ -1,0 +1,122 @@
+package transferlab.ranged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import transferlab.contract.Requirement;
+import transferlab.server.ServerLog;
+import transferlab.storage.ServedDirectory;
+
+/**
+ * Our server's own limits (extensions of protocol R): the idle timeout of data connections and
+ * listeners, the cap on open listeners, the per-connection rate limit, and the MD5 cache.
+ */
+class RangedServerLimitsTest {
+    private static final JsonMapper JSON = new JsonMapper();
+    @TempDir
+    Path root;
+    @TempDir
+    Path downloads;
+    private ParallelServer server;
+    private Thread serving;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private void start(RangedLimits limits) throws IOException {
+        server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+                ServerLog.silent());
+        serving = server.serveInBackground("ranged-limits");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+            serving.join(10_000);
+        }
+    }
+
+    private HttpResponse<byte[]> post(String path, int threads) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("{\"threads\": " + threads + "}"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    @Requirement({"R12", "R13"})
+    void aSilentConnectionIsClosedAndAnIdleListenerCloses() throws Exception {
+        start(RangedLimits.defaults().withIdleTimeout(Duration.ofSeconds(1)));
+        byte[] content = RangedContractBytes.random(10_000, 1);
+        Files.write(root.resolve("f.bin"), content);
+        JsonNode offer = JSON.readTree(post("/f.bin", 2).body());
+        int port = offer.get("port").asInt();
+        try (Socket silent = new Socket("127.0.0.1", port)) {
+            silent.setSoTimeout(10_000);
+            assertThat(silent.getInputStream().read()).as("the server closes a silent connection").isEqualTo(-1);
+        }
+        // No block was ever sent, so only the idle timeout ends the listener.
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openDataListeners() == 0);
+    }
+
+    @Test
+    @Requirement("R19")
+    void tooManyOpenListenersIs503() throws Exception {
+        start(RangedLimits.defaults().withMaxDataListeners(1));
+        Files.write(root.resolve("f.bin"), RangedContractBytes.random(100, 2));
+        assertThat(post("/f.bin", 1).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> busy = post("/f.bin", 1);
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(new String(busy.body())).contains("try again later");
+        assertThat(server.openDataListeners()).isEqualTo(1);
+    }
+
+    /**
+     * With a limit of R bytes/s a block of L bytes cannot arrive before (L - one chunk) / R seconds:
+     * chunk k is not sent before the time the earlier ones were due. A lower bound, so no timing luck.
+     */
+    @Test
+    @Requirement("R18")
+    void theRateLimitHoldsEachConnectionBack() throws Exception {
+        long rate = 2 << 20;
+        start(RangedLimits.defaults().withRatePerConnection(rate));
+        byte[] content = RangedContractBytes.random(1 << 20, 3);
+        Files.write(root.resolve("f.bin"), content);
+        long chunk = new BlockSender(rate).chunkBytes();
+        Instant began = Instant.now();
+        new ParallelClient().download(server.address(), "f.bin", 1, downloads.resolve("f.bin"));
+        Duration took = Duration.between(began, Instant.now());
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofNanos((long) ((content.length - chunk) * 1e9 / rate)));
+        assertThat(Files.readAllBytes(downloads.resolve("f.bin"))).isEqualTo(content);
+    }
+
+    @Test
+    @Requirement("R16")
+    void theMd5IsComputedOnceAndAgainOnlyWhenSizeOrTimeChange() throws Exception {
+        Path file = Files.write(root.resolve("f.bin"), RangedContractBytes.random(5000, 4));
+        Md5Cache cache = new Md5Cache();
+        String first = cache.md5Hex(file);
+        FileTime modified = Files.getLastModifiedTime(file);
+        Files.write(file, RangedContractBytes.random(5000, 5)); // same size, new bytes ...
+        Files.setLastModifiedTime(file, modified); // ... same time: the cache cannot tell
+        assertThat(cache.md5Hex(file)).as("served from the cache").isEqualTo(first);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(modified.toMillis() + 2000));
+        assertThat(cache.md5Hex(file)).as("recomputed after the time changed")
+                .isNotEqualTo(first).isEqualTo(transferlab.storage.Hashes.md5Hex(file));
+    }
+}
