@@ -3,8 +3,8 @@
 ranged servers here (seed 000, made robust as resources/protocols/ranged.md specifies).
 
 Control: HTTP/1.1 on PORT. POST /<path> with {"threads": N}, 1 <= N <= 255, answers
-{"md5", "size", "block-size", "threads", "port"}; 400 bad body, 403 outside the root or not a
-regular readable file, 404 missing, 405 any other method. Data: a listener on a free port; each
+{"md5", "size", "block-size", "threads", "port"}; 400 bad body, 403 outside the root or unreadable,
+404 missing or not a regular file, 405 any other method. Data: a listener on a free port; each
 connection sends one byte i and gets bytes [i*B, min(S, (i+1)*B)) with B = S // N + 1, then the
 server closes it. The listener closes once every block went out whole, or after an idle timeout.
 Every ranged_*.py beside it replaces ONE function with a typical student bug.
@@ -98,7 +98,9 @@ def resolve(url_path):
         return None, 403
     if not os.path.lexists(path):
         return None, 404
-    if not os.path.isfile(path) or not os.access(path, os.R_OK):
+    if not os.path.isfile(path):
+        return None, 404  # a directory or anything else that is not a regular file
+    if not os.access(path, os.R_OK):
         return None, 403
     return path, 200
 
@@ -109,6 +111,8 @@ class Control(http.server.BaseHTTPRequestHandler):
     def answer(self, status, body):
         data = json.dumps(body).encode("utf-8")
         self.send_response(status)
+        if status == 405:
+            self.send_header("Allow", "POST")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -75,6 +75,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "IDS", split = ",", description = "grade only these requirements, e.g. U3,U5")
     List<String> only = List.of();
 
+    @Option(names = "--tests", paramLabel = "REGEX",
+            description = "run only the contract tests whose method name matches, e.g. 'badName.*'")
+    String tests;
+
     @Option(names = "--points", paramLabel = "FILE", description = "points file (default: the built-in grading/points.csv)")
     Path pointsFile;
 
@@ -89,7 +93,8 @@ public final class CheckCommand implements Callable<Integer> {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
-        CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative);
+        CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
+                tests == null ? null : java.util.regex.Pattern.compile(tests));
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);

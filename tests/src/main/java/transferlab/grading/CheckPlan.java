@@ -1,6 +1,7 @@
 package transferlab.grading;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One grading run: which protocol, against what, which requirements count.
@@ -12,9 +13,10 @@ import java.util.Set;
  * @param points        core/extension, points and visibility per requirement
  * @param only          if not empty, grade only these requirement IDs (extensions included when named)
  * @param iterative     the server is meant to serve one client at a time (stage 1), not many at once
+ * @param tests         run only the contract tests whose method name matches this (null: all)
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
-                        PointsTable points, Set<String> only, boolean iterative) {
+                        PointsTable points, Set<String> only, boolean iterative, Pattern tests) {
     public CheckPlan {
         if (!(timeoutFactor > 0) || Double.isInfinite(timeoutFactor)) {
             throw new IllegalArgumentException("the timeout factor must be a positive number, was " + timeoutFactor);
@@ -25,7 +27,17 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
     /** A plan for a concurrent server (the usual case). */
     public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                      PointsTable points, Set<String> only) {
-        this(protocol, target, extensions, timeoutFactor, points, only, false);
+        this(protocol, target, extensions, timeoutFactor, points, only, false, null);
+    }
+
+    /** The same plan, running only the contract tests whose method name matches {@code regex}. */
+    public CheckPlan withTests(String regex) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, Pattern.compile(regex));
+    }
+
+    /** The same plan with another timeout factor. */
+    public CheckPlan withTimeoutFactor(double factor) {
+        return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests);
     }
 
     /** What to grade, before the runner gives it a log directory. */

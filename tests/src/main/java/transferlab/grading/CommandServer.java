@@ -38,6 +38,8 @@ import transferlab.contract.SuiteTimeouts;
 final class CommandServer implements ServerUnderTest {
     /** How long a server may take to start listening (scaled by the timeout factor). */
     static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    /** Even with a small timeout factor, an interpreter gets this long to start. */
+    static final Duration MIN_START_TIMEOUT = Duration.ofSeconds(3);
     private static final AtomicInteger STARTED = new AtomicInteger();
     /** Servers started and not closed yet: the runner kills any a contract forgot after the run. */
     private static final Set<CommandServer> LIVE = ConcurrentHashMap.newKeySet();
@@ -104,7 +106,7 @@ final class CommandServer implements ServerUnderTest {
     }
 
     private void awaitListening(int port, String command) {
-        Duration timeout = SuiteTimeouts.scaled(START_TIMEOUT);
+        Duration timeout = max(SuiteTimeouts.scaled(START_TIMEOUT), MIN_START_TIMEOUT);
         try {
             await("server listening on port " + port).atMost(timeout).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(10))
@@ -117,6 +119,10 @@ final class CommandServer implements ServerUnderTest {
             throw new IllegalStateException("the server command exited with status " + process.exitValue()
                     + " before it listened on port " + port + ": " + command + lastWords());
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private String lastWords() {

@@ -135,6 +135,9 @@ public final class SuiteRunner {
             if (source.isEmpty() || !(source.get() instanceof MethodSource method)) {
                 return FilterResult.included("a container");
             }
+            if (plan.tests() != null && !plan.tests().matcher(method.getMethodName()).matches()) {
+                return FilterResult.excluded("not among --tests " + plan.tests());
+            }
             Set<String> ids = RequirementIds.of(source);
             if (ids.isEmpty()) {
                 unmapped.add(method.getClassName() + "." + method.getMethodName());

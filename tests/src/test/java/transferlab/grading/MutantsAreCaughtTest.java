@@ -19,8 +19,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * mutant is graded on a few requirements (--only), the ones its bug breaks.
  */
 class MutantsAreCaughtTest {
-    /** A known-bad server, the requirements it is graded on, and the one it must fail. */
-    record Mutant(String program, Protocol protocol, String arguments, Set<String> gradedOn, String mustFail) {
+    /**
+     * A known-bad server, the requirements it is graded on (and, to save time, which of their tests:
+     * a regular expression on method names), the one it must fail, and the timeout factor: a
+     * mutant that hangs is graded with short timeouts, so that it fails in seconds, not minutes.
+     */
+    record Mutant(String program, Protocol protocol, String arguments, Set<String> gradedOn, String tests,
+                  String mustFail, double timeoutFactor) {
+        Mutant(String program, Protocol protocol, String arguments, Set<String> gradedOn, String mustFail) {
+            this(program, protocol, arguments, gradedOn, ".*", mustFail, 1);
+        }
+
         @Override
         public String toString() {
             return program + " fails " + mustFail;
@@ -33,16 +42,30 @@ class MutantsAreCaughtTest {
 
     static Stream<Mutant> mutants() {
         return Stream.of(
-                new Mutant("upload_reads_until_eof.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U11"), "U11"),
-                new Mutant("upload_one_recv_header.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U4"), "U4"),
-                new Mutant("upload_one_recv_content.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U3"), "U3"),
-                new Mutant("upload_leaves_partial_file.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U10"), "U10"),
-                new Mutant("upload_accepts_dotdot.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U8"), "U8"),
-                new Mutant("upload_shared_buffer.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U16"), "U16"),
-                new Mutant("update_removes_on_offer.py", Protocol.UPDATE, UPDATE_ARGUMENTS, Set.of("D9"), "D9"),
-                new Mutant("update_never_removes.py", Protocol.UPDATE, UPDATE_ARGUMENTS, Set.of("D9"), "D9"),
-                new Mutant("ranged_off_by_one_block.py", Protocol.RANGED, RANGED_ARGUMENTS, Set.of("R4"), "R4"),
-                new Mutant("ranged_never_closes_data.py", Protocol.RANGED, RANGED_ARGUMENTS, Set.of("R5"), "R5"));
+                // It never answers "ok" while the client waits: the test times out (in 3 s at factor 0.05).
+                new Mutant("upload_reads_until_eof.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U3"),
+                        "headerInOneWrite.*", "U3", 0.05),
+                new Mutant("upload_one_recv_header.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U4"),
+                        "headerSplit.*", "U4", 1),
+                new Mutant("upload_one_recv_content.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U3"),
+                        "contentSplitIntoSmallPieces.*", "U3", 0.2),
+                // The half file stays forever; the suite's wait for it to go is cut short (JUnit timeout, 3 s).
+                new Mutant("upload_leaves_partial_file.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U10"),
+                        "clientThatSendsHalfTheContent.*", "U10", 0.05),
+                new Mutant("upload_accepts_dotdot.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U8"),
+                        "badName.*", "U8", 1),
+                new Mutant("upload_shared_buffer.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U16"),
+                        "clientPausedAfterGoAhead.*", "U16", 1),
+                // The second poll finds the queue empty; the suite waits for the offer (2 s at factor 0.2).
+                new Mutant("update_removes_on_offer.py", Protocol.UPDATE, UPDATE_ARGUMENTS, Set.of("D9"),
+                        "aClientThatLeavesBeforeTheAck.*", "D9", 0.2),
+                new Mutant("update_never_removes.py", Protocol.UPDATE, UPDATE_ARGUMENTS, Set.of("D9"),
+                        "afterAnAckTheNextQueuedFile.*", "D9", 1),
+                new Mutant("ranged_off_by_one_block.py", Protocol.RANGED, RANGED_ARGUMENTS, Set.of("R4"),
+                        "aRawClientGetsExactlyEachBlock", "R4", 1),
+                // The client reads a block until the server closes: it never does; each case times out in 1 s.
+                new Mutant("ranged_never_closes_data.py", Protocol.RANGED, RANGED_ARGUMENTS, Set.of("R5"),
+                        "aRawClientGetsExactlyEachBlock", "R5", 0.02));
     }
 
     /** The good servers, graded on every requirement some mutant above is graded on. */
@@ -55,8 +78,12 @@ class MutantsAreCaughtTest {
 
     private static Mutant good(String program, Protocol protocol, String arguments) {
         Set<String> graded = new java.util.TreeSet<>();
-        mutants().filter(mutant -> mutant.protocol() == protocol).forEach(mutant -> graded.addAll(mutant.gradedOn()));
-        return new Mutant(program, protocol, arguments, graded, "");
+        Set<String> tests = new java.util.TreeSet<>();
+        mutants().filter(mutant -> mutant.protocol() == protocol).forEach(mutant -> {
+            graded.addAll(mutant.gradedOn());
+            tests.add(mutant.tests());
+        });
+        return new Mutant(program, protocol, arguments, graded, String.join("|", tests), "", 1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,6 +95,8 @@ class MutantsAreCaughtTest {
         assertThat(result.verdict(mutant.mustFail()).get().verdict())
                 .as("the verdict on %s for %s; the report:%n%s", mutant.mustFail(), mutant.program(), report(result))
                 .isEqualTo(Verdict.FAIL);
+        assertThat(result.verdict(mutant.mustFail()).get().failures()).as("why %s failed", mutant.program())
+                .allSatisfy(test -> assertThat(test.message()).doesNotContain("did not listen", "exited with status"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -84,8 +113,8 @@ class MutantsAreCaughtTest {
         PythonPrograms.assumePython();
         assumeContractPresent(mutant.protocol());
         String command = "python3 " + PythonPrograms.mutant(mutant.program()) + " " + mutant.arguments();
-        return SuiteRunner.run(new CheckPlan(mutant.protocol(), CheckPlan.TargetSpec.serverCommand(command), true, 1,
-                PointsTable.defaults(), mutant.gradedOn()));
+        return SuiteRunner.run(new CheckPlan(mutant.protocol(), CheckPlan.TargetSpec.serverCommand(command), true,
+                mutant.timeoutFactor(), PointsTable.defaults(), mutant.gradedOn()).withTests(mutant.tests()));
     }
 
     /** A protocol whose contract has not been merged into this checkout yet cannot be graded. */

@@ -23,8 +23,9 @@ import transferlab.contract.Requirement;
  * and every requirement a contract test cites is listed.
  */
 class PointsFileTest {
-    /** "| D1 | core |" (a table row) or "**F1 (core) —" (a bullet). */
-    static final Pattern MARKING = Pattern.compile("(?m)^(?:\\|\\s*|-\\s*\\*\\*)([UFDR]\\d+)\\s*(?:\\|\\s*|\\()(core|extension)\\b");
+    /** "| D1 | core |" (a table row), "- **F1 (core) —" or "- **R1** *core* —" (bullets). */
+    static final Pattern MARKING = Pattern.compile(
+            "(?m)^(?:\\|\\s*|-\\s*\\*\\*)([UFDR]\\d+)(?:\\*\\*)?\\s*(?:\\|\\s*|\\(|\\*)(core|extension)\\b");
     static final Path SPECS = Path.of("..", "resources", "protocols");
 
     @Test
