@@ -55,6 +55,18 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
         }
     }
 
+    /**
+     * Does a test citing these requirements run? With {@code --only}: when it cites one of them.
+     * With {@code --extensions}: always. Core-only: when every ID it cites is core, because a test
+     * that also checks an extension cannot judge a server that implements only the seed protocol.
+     */
+    boolean runs(Set<String> cited) {
+        if (!only.isEmpty() || extensions) {
+            return cited.stream().anyMatch(this::grades);
+        }
+        return cited.stream().allMatch(this::grades);
+    }
+
     /** Is this requirement graded in this run? */
     boolean grades(String requirement) {
         if (!only.isEmpty()) {

@@ -49,8 +49,7 @@ final class GradescopeReport {
         StringBuilder text = new StringBuilder();
         switch (verdict.verdict()) {
             case PASS -> text.append("Passed: ").append(verdict.tests().size()).append(" test(s).");
-            case NOT_APPLICABLE -> text.append("Not applicable: ").append(verdict.tests().isEmpty()
-                    ? "no test covers it." : verdict.tests().get(0).message());
+            case NOT_APPLICABLE -> text.append("Not applicable: ").append(verdict.reason());
             case FAIL -> verdict.failures().forEach(test -> {
                 text.append(test.name()).append(":\n").append(test.message().indent(2));
                 if (!test.output().isBlank()) {

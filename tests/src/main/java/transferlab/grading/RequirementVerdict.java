@@ -7,7 +7,15 @@ import java.util.List;
  * failed, N/A when none applied (for instance, each needed the server's directory and the target
  * was {@code --target HOST:PORT}).
  */
-public record RequirementVerdict(PointsTable.Rule rule, Verdict verdict, List<TestOutcome> tests) {
+public record RequirementVerdict(PointsTable.Rule rule, Verdict verdict, List<TestOutcome> tests, String note) {
+    /** Why the requirement is N/A, in one line, or what its first failure said. */
+    public String reason() {
+        if (!note.isBlank()) {
+            return note;
+        }
+        return tests.isEmpty() ? "no test in this check covers it" : tests.get(0).message();
+    }
+
     public String requirement() {
         return rule.requirement();
     }

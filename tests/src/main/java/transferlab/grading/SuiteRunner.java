@@ -70,6 +70,8 @@ public final class SuiteRunner {
         }
         Collector collector = new Collector();
         List<String> unmapped = new ArrayList<>();
+        Set<String> skippedWithExtensions = new java.util.TreeSet<>();
+        Set<String> checked = new java.util.TreeSet<>();
         System.setProperty(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()));
         // Core-only grading: contracts then judge core requirements without an extension's bytes.
         System.setProperty(SuiteScope.EXTENSIONS_PROPERTY, Boolean.toString(plan.extensions()));
@@ -77,7 +79,7 @@ public final class SuiteRunner {
         try {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
-                    .filters(requirementFilter(plan, unmapped))
+                    .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked))
                     .configurationParameter("junit.jupiter.execution.timeout.default",
                             Math.max(1, Math.round(TEST_TIMEOUT.toSeconds() * plan.timeoutFactor())) + " s")
                     // A test stuck in a blocking read is abandoned, not waited for, when it times out.
@@ -97,8 +99,17 @@ public final class SuiteRunner {
             restore(SuiteScope.EXTENSIONS_PROPERTY, oldExtensions);
             deleteQuietly(logDirectory);
         }
-        return verdicts(plan, target.describe(), collector.outcomes(), unmapped,
-                Duration.ofNanos(System.nanoTime() - started));
+        List<String> notes = new ArrayList<>();
+        skippedWithExtensions.removeAll(checked);
+        for (String id : skippedWithExtensions) {
+            notes.add(id + ": every test citing it also checks an extension requirement, so none ran in this "
+                    + "core-only grading (the contract needs a test that checks " + id + " alone)");
+        }
+        CheckResult result = verdicts(plan, target.describe(), collector.outcomes(), unmapped,
+                Duration.ofNanos(System.nanoTime() - started), skippedWithExtensions);
+        notes.addAll(result.warnings());
+        return new CheckResult(result.protocol(), result.target(), result.extensions(), result.verdicts(),
+                result.extensionsNotGraded(), result.unmappedTests(), notes, result.duration());
     }
 
     private static List<Class<?>> checkClasses(CheckPlan plan) {
@@ -129,7 +140,8 @@ public final class SuiteRunner {
     }
 
     /** Keeps only tests that cite a requirement graded in this run; notes those citing none. */
-    private static PostDiscoveryFilter requirementFilter(CheckPlan plan, List<String> unmapped) {
+    private static PostDiscoveryFilter requirementFilter(CheckPlan plan, List<String> unmapped,
+                                                         Set<String> coreOnlyWithExtensions, Set<String> coreChecked) {
         return descriptor -> {
             Optional<TestSource> source = descriptor.getSource();
             if (source.isEmpty() || !(source.get() instanceof MethodSource method)) {
@@ -143,14 +155,17 @@ public final class SuiteRunner {
                 unmapped.add(method.getClassName() + "." + method.getMethodName());
                 return FilterResult.excluded("cites no @Requirement");
             }
-            return ids.stream().anyMatch(plan::grades)
-                    ? FilterResult.included("cites a graded requirement")
-                    : FilterResult.excluded("cites only requirements not graded in this run");
+            if (!plan.runs(ids)) {
+                ids.stream().filter(plan::grades).forEach(id -> coreOnlyWithExtensions.add(id));
+                return FilterResult.excluded("also checks a requirement not graded in this run");
+            }
+            ids.forEach(coreChecked::add);
+            return FilterResult.included("cites graded requirements only");
         };
     }
 
     static CheckResult verdicts(CheckPlan plan, String target, List<TestOutcome> outcomes, List<String> unmapped,
-                                Duration duration) {
+                                Duration duration, Set<String> judgedOnlyWithExtensions) {
         Map<String, List<TestOutcome>> byRequirement = new LinkedHashMap<>();
         for (TestOutcome outcome : outcomes) {
             for (String id : outcome.requirements()) {
@@ -173,18 +188,23 @@ public final class SuiteRunner {
                 continue;
             }
             List<TestOutcome> tests = byRequirement.remove(rule.requirement());
+            String note = "";
             if (tests == null) {
-                warnings.add(rule.requirement() + " is in the points file but no test of this check cites it");
+                if (judgedOnlyWithExtensions.contains(rule.requirement())) {
+                    note = "not judged: every test of it also checks an extension (grade with --extensions)";
+                } else {
+                    warnings.add(rule.requirement() + " is in the points file but no test of this check cites it");
+                }
                 tests = List.of();
             }
-            verdicts.add(new RequirementVerdict(rule, verdictOf(tests), tests));
+            verdicts.add(new RequirementVerdict(rule, verdictOf(tests), tests, note));
         }
         for (Map.Entry<String, List<TestOutcome>> left : byRequirement.entrySet()) {
             warnings.add(left.getKey() + " is cited by a test but not in the points file " + plan.points().source()
                     + ": graded as core, worth 0 points");
             PointsTable.Rule rule = new PointsTable.Rule(left.getKey(), PointsTable.Scope.CORE, 0, "visible",
                     "(not in the points file)");
-            verdicts.add(new RequirementVerdict(rule, verdictOf(left.getValue()), left.getValue()));
+            verdicts.add(new RequirementVerdict(rule, verdictOf(left.getValue()), left.getValue(), ""));
         }
         if (!unmapped.isEmpty()) {
             warnings.add(unmapped.size() + " test(s) cite no @Requirement and were not run: " + String.join(", ", unmapped));

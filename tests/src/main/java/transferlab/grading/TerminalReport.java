@@ -41,8 +41,7 @@ final class TerminalReport {
                     }
                 });
                 case NOT_APPLICABLE -> {
-                    String why = verdict.tests().isEmpty() ? "no test in this check covers it"
-                            : verdict.tests().get(0).message();
+                    String why = verdict.reason();
                     out.print(("- " + (why.isBlank() ? "not applicable" : why.lines().findFirst().orElse(""))).indent(8));
                 }
                 case PASS -> {

@@ -1,12 +1,14 @@
 package transferlab.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.contract.InProcessServer;
 import transferlab.contract.Requirement;
+import transferlab.contract.SuiteTimeouts;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
@@ -31,6 +34,8 @@ import transferlab.upload.UploadLimits;
 public final class UploadClientCheck {
     /** Our stage 1 server serves one client at a time; many at once queue in its backlog, as in the seed. */
     static final int CLIENTS_AT_ONCE = 8;
+    /** How long after the client exits its file must be stored (scaled by the timeout factor). */
+    static final Duration STORED_WITHIN = Duration.ofSeconds(5);
 
     @TempDir
     Path work;
@@ -95,9 +100,13 @@ public final class UploadClientCheck {
             assertThat(run.timedOut()).as("the client sending %s was still running after %d s%s", name,
                     ClientCommand.RUN_TIMEOUT.toSeconds(), said).isFalse();
             Path stored = received.resolve(name);
-            assertThat(stored).as("%s on the server (client exit status %d%s)", name, run.exitStatus(), said).exists();
-            assertThat(Hashes.sha256Hex(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
-                    Files.size(sent), Files.size(stored), said).isEqualTo(Hashes.sha256Hex(sent));
+            // The client may exit as soon as its last byte is written; the server stores it a moment later.
+            await().atMost(SuiteTimeouts.scaled(STORED_WITHIN)).untilAsserted(() -> {
+                assertThat(stored).as("%s on the server (client exit status %d%s)", name, run.exitStatus(), said)
+                        .exists();
+                assertThat(Hashes.sha256Hex(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
+                        Files.size(sent), Files.size(stored), said).isEqualTo(Hashes.sha256Hex(sent));
+            });
         }
     }
 
