@@ -61,6 +61,8 @@ class MutantsAreCaughtTest {
                         "aClientThatLeavesBeforeTheAck.*", "D9", 0.2),
                 new Mutant("update_never_removes.py", Protocol.UPDATE, UPDATE_ARGUMENTS, Set.of("D9"),
                         "afterAnAckTheNextQueuedFile.*", "D9", 1),
+                new Mutant("ranged_serves_dotdot.py", Protocol.RANGED, RANGED_ARGUMENTS, Set.of("R8"),
+                        "dotDotIs403.*", "R8", 1),
                 new Mutant("ranged_off_by_one_block.py", Protocol.RANGED, RANGED_ARGUMENTS, Set.of("R4"),
                         "aRawClientGetsExactlyEachBlock", "R4", 1),
                 // The client reads a block until the server closes: it never does; each case times out in 1 s.
