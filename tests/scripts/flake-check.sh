@@ -15,7 +15,7 @@
 # Reports of failed runs are kept in target/flake-check/run-N/. Run from the repository root.
 set -uo pipefail
 runs="${1:-20}"
-pattern="${2:-transferlab.contract.**,transferlab.grading.**}"
+pattern="${2:-**/contract/**/*Test,**/grading/*Test}"
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out="target/flake-check"
 rm -rf "$out"

@@ -65,7 +65,7 @@ class SuiteRunnerTest {
         assertThat(result.verdict("U4")).as("extensions are not graded by default").isEmpty();
         assertThat(result.extensionsNotGraded()).isEqualTo(1);
         assertThat(result.verdict("U5").orElseThrow().verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
-        assertThat(result.warnings()).anyMatch(w -> w.startsWith("U5 is in the points file but no test"));
+        assertThat(result.verdict("U5").orElseThrow().reason()).isEqualTo("no test in this check covers it");
         assertThat(result.unmappedTests()).containsExactly("transferlab.grading.SampleCheck.citesNothing");
         assertThat(result.passed()).isFalse();
         assertThat(result.score()).isEqualTo(2);
