@@ -17,6 +17,9 @@ import java.util.Map;
  * See https://gradescope-autograders.readthedocs.io/en/latest/specs/.
  */
 final class GradescopeReport {
+    /** Failed tests described per requirement: enough to act on, short enough to read. */
+    static final int SHOWN_FAILURES = 5;
+
     private GradescopeReport() {
     }
 
@@ -50,12 +53,17 @@ final class GradescopeReport {
         switch (verdict.verdict()) {
             case PASS -> text.append("Passed: ").append(verdict.tests().size()).append(" test(s).");
             case NOT_APPLICABLE -> text.append("Not applicable: ").append(verdict.reason());
-            case FAIL -> verdict.failures().forEach(test -> {
-                text.append(test.name()).append(":\n").append(test.message().indent(2));
-                if (!test.output().isBlank()) {
-                    text.append(test.output().indent(2));
+            case FAIL -> {
+                verdict.failures().stream().limit(SHOWN_FAILURES).forEach(test -> {
+                    text.append(test.name()).append(":\n").append(test.message().indent(2));
+                    if (!test.output().isBlank()) {
+                        text.append(test.output().indent(2));
+                    }
+                });
+                if (verdict.failures().size() > SHOWN_FAILURES) {
+                    text.append("... and ").append(verdict.failures().size() - SHOWN_FAILURES).append(" more failed test(s)");
                 }
-            });
+            }
         }
         return text.toString().stripTrailing();
     }

@@ -18,6 +18,9 @@ import java.util.Locale;
  * </pre>
  */
 final class TerminalReport {
+    /** Failed tests shown per requirement; the rest are counted (the JUnit XML has them all). */
+    static final int SHOWN_FAILURES = 3;
+
     private TerminalReport() {
     }
 
@@ -29,17 +32,23 @@ final class TerminalReport {
                     : number(verdict.score()) + "/" + number(verdict.maxScore());
             out.printf(Locale.ROOT, "  %-4s  %-4s %6s  %s%n", verdict.verdict().label(), verdict.requirement(), points,
                     verdict.rule().title());
+            int hidden = verdict.failures().size() - SHOWN_FAILURES;
             switch (verdict.verdict()) {
-                case FAIL -> verdict.failures().forEach(test -> {
-                    List<String> lines = test.message().lines().toList();
-                    out.print(("x " + test.name() + ": " + (lines.isEmpty() ? "" : lines.get(0))).indent(8));
-                    if (lines.size() > 1) {
-                        out.print(String.join("\n", lines.subList(1, lines.size())).indent(10));
+                case FAIL -> {
+                    verdict.failures().stream().limit(SHOWN_FAILURES).forEach(test -> {
+                        List<String> lines = test.message().lines().toList();
+                        out.print(("x " + test.name() + ": " + (lines.isEmpty() ? "" : lines.get(0))).indent(8));
+                        if (lines.size() > 1) {
+                            out.print(String.join("\n", lines.subList(1, lines.size())).indent(10));
+                        }
+                        if (!test.output().isBlank()) {
+                            out.print(test.output().indent(10));
+                        }
+                    });
+                    if (hidden > 0) {
+                        out.print(("... and " + hidden + " more failed test(s) of " + verdict.requirement()).indent(8));
                     }
-                    if (!test.output().isBlank()) {
-                        out.print(test.output().indent(10));
-                    }
-                });
+                }
                 case NOT_APPLICABLE -> {
                     String why = verdict.reason();
                     out.print(("- " + (why.isBlank() ? "not applicable" : why.lines().findFirst().orElse(""))).indent(8));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -109,6 +110,22 @@ class MutantsAreCaughtTest {
         assertThat(result.requirements(Verdict.PASS)).as("the report:%n%s", report(result))
                 .containsExactlyInAnyOrderElementsOf(good.gradedOn());
         assertThat(result.passed()).isTrue();
+    }
+
+    @Test
+    void aClientThatDoesNotWaitForGoAheadFailsU1AndTheSeedClientPasses() {
+        PythonPrograms.assumePython();
+        CheckResult bad = gradeClient("upload_client_skips_go_ahead.py");
+        CheckResult seed = gradeClient("../upload_client_seed004.py");
+
+        assertThat(bad.verdict("U1").orElseThrow().verdict()).as("the report:%n%s", report(bad)).isEqualTo(Verdict.FAIL);
+        assertThat(seed.passed()).as("the report:%n%s", report(seed)).isTrue();
+    }
+
+    private static CheckResult gradeClient(String program) {
+        String command = "python3 " + PythonPrograms.mutant(program) + " {host} {port} {file}";
+        return SuiteRunner.run(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.clientCommand(command), false, 1,
+                PointsTable.defaults(), Set.of("U1", "U3")).withTests("oneFileArrivesIntactUnderItsName|anEmptyFile.*"));
     }
 
     private static CheckResult grade(Mutant mutant) {
