@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import transferlab.contract.Requirement;
+import transferlab.contract.SuiteScope;
 import transferlab.contract.SuiteTimeouts;
 import transferlab.contract.TcpProxy;
 import transferlab.contract.upload.RawUploadClient;
@@ -45,6 +46,7 @@ public final class ExternalUploadCheck extends UploadContract {
     @Requirement("U3")
     void contentSplitIntoSmallPiecesByTheNetworkIsStoredWhole() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         byte[] content = randomBytes(32 * 1024, 21);
         try (TcpProxy proxy = TcpProxy.start(server.address(),
                 TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(1)))) {
@@ -68,6 +70,7 @@ public final class ExternalUploadCheck extends UploadContract {
     @Requirement({"U1", "U2", "U3"})
     void seedUploadGetsExactlyGoAheadAndTheFileIsStored() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         byte[] content = randomBytes(50_000, 22);
         uploadAsTheSeedClientDoes("seed-upload.bin", content);
         awaitStored("seed-upload.bin", content);
@@ -78,6 +81,7 @@ public final class ExternalUploadCheck extends UploadContract {
     @Requirement("U5")
     void seedClientsThatCloseAfterTheContentAreStoredOneAfterAnother() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         for (int i = 0; i < 3; i++) {
             byte[] content = randomBytes(20_000 + i, 30 + i);
             uploadAsTheSeedClientDoes("seed-" + i + ".bin", content);

@@ -100,6 +100,10 @@ public final class SuiteRunner {
             deleteQuietly(logDirectory);
         }
         List<String> notes = new ArrayList<>();
+        if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
+            notes.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
+                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A (prefer --server-cmd)");
+        }
         skippedWithExtensions.removeAll(checked);
         for (String id : skippedWithExtensions) {
             notes.add(id + ": every test citing it also checks an extension requirement, so none ran in this "
