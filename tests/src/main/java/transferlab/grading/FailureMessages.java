@@ -26,6 +26,8 @@ final class FailureMessages {
         if (thrown.getCause() != null && thrown.getCause() != thrown && !assertion) {
             text += " (caused by " + thrown.getCause().getClass().getSimpleName() + ": " + thrown.getCause().getMessage() + ")";
         }
+        // Awaitility names the lambda's class before the assertion's own message: noise for a student.
+        text = text.replaceFirst("^Assertion condition defined as a [\\w ]+? in [\\w.$]+ ", "");
         if (text.startsWith("Assumption failed: ")) {
             text = text.substring("Assumption failed: ".length()); // the reason alone reads better in a verdict
         }
