@@ -68,6 +68,7 @@ class FtClientTest {
         server.close();
     }
 
+    /** F20, F25: GET stores the file, exit 0. */
     @Test
     void getStoresTheFileAndExitsZero() throws IOException {
         int status = ftclient("-g", "data.bin", "0");
@@ -77,6 +78,7 @@ class FtClientTest {
         assertThat(filesIn(downloads)).containsExactly("data.bin");
     }
 
+    /** F21, F25: seed 003's messages, the names, exit 0. */
     @Test
     void listExitsZeroAndReturnsTheNames() throws IOException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -85,15 +87,15 @@ class FtClientTest {
         List<String> names = client.list("127.0.0.1", server.address().getPort(), 0);
 
         assertThat(names).containsExactly("data.bin", "notes.txt");
-        assertThat(printed.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "Connected to 127.0.0.1 on port " + server.address().getPort() + "...",
-                printed.toString(StandardCharsets.UTF_8).lines().toList().get(1),
-                "data.bin", "notes.txt");
-        assertThat(printed.toString(StandardCharsets.UTF_8).lines().toList().get(1))
-                .matches("Data transfer initiated on \\('127\\.0\\.0\\.1', \\d+\\)\\.\\.\\.");
+        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo("Connected to 127.0.0.1 on port " + server.address().getPort() + "...");
+        assertThat(lines.get(1)).matches("Data transfer initiated on \\('127\\.0\\.0\\.1', \\d+\\)\\.\\.\\.");
+        assertThat(lines.subList(2, 4)).containsExactly("data.bin", "notes.txt");
         assertThat(ftclient("-l", "0")).isEqualTo(CommandRunner.OK);
     }
 
+    /** F22: checked before the request. */
     @Test
     void anExistingLocalFileIsNeverOverwrittenAndTheServerIsNotEvenAsked() throws IOException {
         Files.writeString(downloads.resolve("data.bin"), "my own data.bin\n");
@@ -106,6 +108,7 @@ class FtClientTest {
         assertThat(serverEvents).as("the client checks before it sends GET").noneMatch(line -> line.contains("GET"));
     }
 
+    /** F22: checked again, atomically, when the file is moved into place. */
     @Test
     void aFileThatAppearsDuringTheTransferIsKeptAndTheDownloadDiscarded() throws Exception {
         Path target = downloads.resolve("late.txt");
@@ -124,6 +127,7 @@ class FtClientTest {
         assertThat(filesIn(downloads)).containsExactly("late.txt");
     }
 
+    /** F23, F25: fewer bytes than announced. */
     @Test
     void aDataConnectionCutShortLeavesNothingAndExitsOne() throws Exception {
         try (FakeServer fake = FakeServer.start((command, control, data) -> {
@@ -138,6 +142,7 @@ class FtClientTest {
         assertThat(filesIn(downloads)).as("no file and no temporary file").isEmpty();
     }
 
+    /** F23: more bytes than announced. */
     @Test
     void moreBytesThanAnnouncedLeavesNothing() throws Exception {
         try (FakeServer fake = FakeServer.start((command, control, data) -> {
@@ -152,6 +157,7 @@ class FtClientTest {
         assertThat(filesIn(downloads)).isEmpty();
     }
 
+    /** F24: a stranger on the data port is hung up on. */
     @Test
     void aDataConnectionFromAnotherAddressThanTheServersIsIgnored() throws Exception {
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
@@ -170,12 +176,14 @@ class FtClientTest {
         assertThat(fake.strangerWasClosed()).as("the stranger's connection was closed unread").isTrue();
     }
 
+    /** F25: the server's ERROR is a failed transfer. */
     @Test
     void anErrorFromTheServerExitsOneAndLeavesNothing() throws IOException {
         assertThat(ftclient("-g", "missing.txt", "0")).isEqualTo(CommandRunner.FAILED);
         assertThat(filesIn(downloads)).isEmpty();
     }
 
+    /** F25: nobody listening is a failed transfer. */
     @Test
     void aServerThatIsNotThereExitsOne() throws IOException {
         int closedPort;
@@ -187,6 +195,7 @@ class FtClientTest {
         assertThat(status).isEqualTo(CommandRunner.FAILED);
     }
 
+    /** F25: usage errors exit 2 before anything is sent. */
     @ParameterizedTest(name = "ftclient 127.0.0.1 PORT {0}")
     @ValueSource(strings = {"", "-l", "-g data.bin", "-l 0 -g data.bin 0", "-l 70000", "-l abc", "-l 0 1",
             "-g ../data.bin 0", "-g .hidden 0", "-g data.bin", "-x 0"})
@@ -197,6 +206,7 @@ class FtClientTest {
         assertThat(serverEvents).isEmpty();
     }
 
+    /** F25. */
     @Test
     void serverPortZeroIsAUsageError() {
         assertThat(CommandRunner.run(new FtClientCommand(), "127.0.0.1", "0", "-l", "0")).isEqualTo(CommandRunner.USAGE);
@@ -315,9 +325,13 @@ class FtClientTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             listener.close();
-            thread.join(TIMEOUT.toMillis());
+            try {
+                thread.join(TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (failure != null) {
                 throw new AssertionError("the fake server failed", failure);
             }

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,8 @@ import transferlab.storage.Hashes;
  *
  * <p>In the served directory: {@code Zeta.txt}, {@code alpha.txt}, {@code beta.txt},
  * {@code client-00.bin} … {@code client-15.bin} (32 KiB each), {@code empty.txt},
- * {@code random.bin} (1 MiB) and a directory {@code subdir} holding {@code inner.txt}.
+ * {@code random.bin} (1 MiB), {@code two words.txt} and a directory {@code subdir} holding
+ * {@code inner.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ListGetContract {
@@ -92,6 +95,7 @@ public abstract class ListGetContract {
         addFile("beta.txt", "beta, the second file\n".getBytes(StandardCharsets.UTF_8));
         addFile("Zeta.txt", "upper case sorts before lower case in byte order\n".getBytes(StandardCharsets.UTF_8));
         addFile("empty.txt", new byte[0]);
+        addFile("two words.txt", "a name with a space\n".getBytes(StandardCharsets.UTF_8));
         addFile("random.bin", randomBytes(random, RANDOM_FILE_BYTES));
         for (int i = 0; i < CLIENTS; i++) {
             addFile(clientFile(i), randomBytes(random, CLIENT_FILE_BYTES));
@@ -382,6 +386,30 @@ public abstract class ListGetContract {
         assertThat(exchange.data()).isEqualTo(files.get("alpha.txt"));
     }
 
+    @Test
+    @Requirement("F15")
+    void aNameWithASpaceIsServed() throws Exception {
+        Exchange exchange = exchange("GET two words.txt {port}\n");
+
+        assertThat(exchange.reply()).isEqualTo("OK " + files.get("two words.txt").length);
+        assertThat(exchange.data()).isEqualTo(files.get("two words.txt"));
+    }
+
+    @Test
+    @Requirement("F10")
+    void aLineThatIsNotUtf8IsAnError() throws Exception {
+        byte[] notUtf8 = {'G', 'E', 'T', ' ', (byte) 0xff, (byte) 0xfe, '.', 't', 'x', 't', ' '};
+        assertRefused(exchange(null, InetAddress.getByName("127.0.0.1"), server.address(),
+                port -> concat(notUtf8, (port + "\n").getBytes(StandardCharsets.US_ASCII)), false));
+    }
+
+    @Test
+    @Requirement("F10")
+    void aClientThatEndsItsSideBeforeTheNewlineGetsAnError() throws Exception {
+        assertRefused(exchange(null, InetAddress.getByName("127.0.0.1"), server.address(),
+                port -> ("GET alpha.txt " + port).getBytes(StandardCharsets.US_ASCII), true));
+    }
+
     // ---- the raw client ----
 
     /**
@@ -411,6 +439,16 @@ public abstract class ListGetContract {
      */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target, String command)
             throws IOException {
+        return exchange(controlFrom, listenOn, target,
+                port -> command.replace("{port}", String.valueOf(port)).getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /**
+     * The same with the command's bytes made from our data port by {@code command}; with
+     * {@code halfClose} the client ends its side of the control connection after the command.
+     */
+    protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target,
+                                IntFunction<byte[]> command, boolean halfClose) throws IOException {
         // A server may first have to drop an earlier, silent client: allow its idle timeout on top.
         int waitMillis = (int) serverIdleTimeout().plus(WAIT).toMillis();
         try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
@@ -421,9 +459,11 @@ public abstract class ListGetContract {
             }
             control.connect(target, waitMillis);
             control.setSoTimeout(waitMillis);
-            String line = command.replace("{port}", String.valueOf(dataListener.socket().getLocalPort()));
-            control.getOutputStream().write(line.getBytes(StandardCharsets.UTF_8));
+            control.getOutputStream().write(command.apply(dataListener.socket().getLocalPort()));
             control.getOutputStream().flush();
+            if (halfClose) {
+                control.shutdownOutput();
+            }
             String reply = readLine(control.getInputStream());
 
             if (reply.startsWith("OK ")) {
@@ -487,6 +527,12 @@ public abstract class ListGetContract {
             // closed with a reset: still closed
         }
         return rest.toByteArray();
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private void addFile(String name, byte[] content) throws IOException {
