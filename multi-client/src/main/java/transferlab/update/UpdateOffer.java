@@ -3,6 +3,7 @@ package transferlab.update;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
+import transferlab.storage.PlainFileName;
 
 /**
  * What the server sends when a file is queued: {@code {"file-name": "...", "file-size": n,
@@ -21,7 +22,8 @@ public record UpdateOffer(String fileName, long fileSize, String fileHash) {
         }
         String hash = UpdateFrame.text(header, UpdateProtocol.FILE_HASH);
         if (!UpdateProtocol.HASH.matcher(hash).matches()) {
-            throw new BadFrameException("\"file-hash\" '" + hash + "' is not sha256:<64 lower-case hex digits>");
+            throw new BadFrameException("\"file-hash\" '" + PlainFileName.printable(hash)
+                    + "' is not sha256:<64 lower-case hex digits>");
         }
         return new UpdateOffer(name, size.longValue(), hash);
     }

@@ -2,6 +2,7 @@ package transferlab.update;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
+import transferlab.storage.PlainFileName;
 
 /**
  * What a client sends: a poll ({@code {"client-id": "...", "request-type": "poll"}}) or an ack
@@ -40,11 +41,13 @@ public record UpdateRequest(String clientId, String type, String fileHash) {
             case UpdateProtocol.ACK:
                 String hash = UpdateFrame.text(header, UpdateProtocol.FILE_HASH);
                 if (!UpdateProtocol.HASH.matcher(hash).matches()) {
-                    throw new BadFrameException("\"file-hash\" '" + hash + "' is not sha256:<64 lower-case hex digits>");
+                    throw new BadFrameException("\"file-hash\" '" + PlainFileName.printable(hash)
+                            + "' is not sha256:<64 lower-case hex digits>");
                 }
                 return ack(clientId, hash);
             default:
-                throw new BadFrameException("unknown request type '" + type + "' (expected poll or ack)");
+                throw new BadFrameException("unknown request type '" + PlainFileName.printable(type)
+                        + "' (expected poll or ack)");
         }
     }
 

@@ -31,6 +31,7 @@ import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.BadNameException;
 import transferlab.storage.Hashes;
+import transferlab.storage.PlainFileName;
 import transferlab.storage.ServedDirectory;
 
 /**
@@ -102,6 +103,7 @@ public final class UpdateServer implements TcpServer {
         }
     };
     private int connections;
+    private long lastTimeoutCheckNanos = System.nanoTime();
 
     private final Object lifecycle = new Object();
     private volatile boolean closed;
@@ -201,13 +203,22 @@ public final class UpdateServer implements TcpServer {
                 selector.select(tickMillis);
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.isValid() && key.isAcceptable()) {
-                        acceptAll();
+                        try {
+                            acceptAll();
+                        } catch (IOException e) {
+                            // Out of file descriptors, say: the server goes on with the connections it has.
+                            log.info("accept failed: " + e);
+                        }
                     } else if (key.isValid()) {
                         serveReady(key);
                     }
                 }
                 selector.selectedKeys().clear();
-                closeTimedOut(System.nanoTime());
+                long now = System.nanoTime();
+                if (now - lastTimeoutCheckNanos >= TimeUnit.MILLISECONDS.toNanos(tickMillis)) {
+                    closeTimedOut(now); // once per tick, not after every event: it looks at every connection
+                    lastTimeoutCheckNanos = now;
+                }
             }
         } finally {
             closeEverything();
@@ -229,19 +240,24 @@ public final class UpdateServer implements TcpServer {
 
     private void acceptAll() throws IOException {
         for (SocketChannel channel; (channel = listener.accept()) != null; ) {
-            SocketAddress peer = channel.getRemoteAddress();
-            if (connections >= limits.maxConnections()) {
-                log.event(peer, "refused: " + connections + " connections open, the limit is " + limits.maxConnections());
-                channel.close();
-                continue;
+            try {
+                SocketAddress peer = channel.getRemoteAddress();
+                if (connections >= limits.maxConnections()) {
+                    log.event(peer, "refused: " + connections + " connections open, the limit is " + limits.maxConnections());
+                    channel.close();
+                    continue;
+                }
+                channel.configureBlocking(false);
+                Connection connection = new Connection(channel, peer, limits.maxRequestBytes());
+                long now = System.nanoTime();
+                connection.lastProgressNanos = now;
+                connection.deadlineNanos = now + limits.exchangeDeadline().toNanos();
+                channel.register(selector, SelectionKey.OP_READ, connection);
+                connections++;
+            } catch (IOException e) {
+                log.info("a connection failed as it was accepted: " + e); // gone already, say
+                closeQuietly(channel);
             }
-            channel.configureBlocking(false);
-            Connection connection = new Connection(channel, peer, limits.maxRequestBytes());
-            long now = System.nanoTime();
-            connection.lastProgressNanos = now;
-            connection.deadlineNanos = now + limits.exchangeDeadline().toNanos();
-            channel.register(selector, SelectionKey.OP_READ, connection);
-            connections++;
         }
     }
 
@@ -307,8 +323,8 @@ public final class UpdateServer implements TcpServer {
             throw new BadFrameException("expected the ack of " + offer.name() + ", got a '" + request.type() + "'");
         }
         if (!request.clientId().equals(connection.clientId)) {
-            throw new BadFrameException("an ack from client '" + request.clientId() + "' on a connection that polled as '"
-                    + connection.clientId + "'");
+            throw new BadFrameException("an ack from client '" + PlainFileName.printable(request.clientId())
+                    + "' on a connection that polled as '" + connection.clientId + "'");
         }
         if (!request.fileHash().equals(offer.hash())) {
             throw new BadFrameException("an ack of " + request.fileHash() + ", but " + offer.name() + " ("

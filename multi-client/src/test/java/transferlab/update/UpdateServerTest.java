@@ -102,14 +102,34 @@ class UpdateServerTest {
         Files.createDirectories(file.getParent());
         Files.write(file, content);
         start(UpdateLimits.defaults().withIdleTimeout(Duration.ofSeconds(30)).withExchangeDeadline(Duration.ofMillis(300)));
+        UpdateRequest poll = UpdateRequest.poll("slow");
+        poll.encode(); // loads the JSON classes now, so that the short timer does not run out while they load
         try (Socket socket = connect()) {
-            send(socket, UpdateRequest.poll("slow"));
+            send(socket, poll);
             // The client reads nothing: the server may fill the socket buffers, then the deadline closes it.
             await().atMost(WAIT).untilAsserted(() -> assertThat(log).anySatisfy(line ->
                     assertThat(line).contains("slow").contains("deadline of 300 ms")));
             // The stream ends (a read timeout would fail here): the client never gets to send its ack.
             long received = drain(socket.getInputStream());
             assertThat(received).as("bytes that reached the client").isLessThanOrEqualTo(2L + 200 + content.length);
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAfterTheIdleTimeoutAndTheFileStays() throws Exception {
+        Path file = temp.resolve("outbox").resolve("stalled").resolve("large.bin");
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[8 << 20]);
+        start(UpdateLimits.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        UpdateRequest poll = UpdateRequest.poll("stalled");
+        poll.encode(); // loads the JSON classes now, so that the short timer does not run out while they load
+        try (Socket socket = connect()) {
+            send(socket, poll);
+            // Reads nothing: once the socket buffers are full the server makes no progress (or, if they
+            // took the whole file, waits for an ack that never comes) and closes after the idle timeout.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(log).anySatisfy(line ->
+                    assertThat(line).contains("stalled: idle for").contains("(idle timeout 300 ms); closed")));
         }
         assertThat(file).exists();
     }

@@ -17,7 +17,7 @@ import java.time.Duration;
  * it and reads frames without any of our protocol code, so it can talk to any server and can also
  * send what a correct client never would.
  */
-final class RawUpdateConnection implements AutoCloseable {
+public final class RawUpdateConnection implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Socket socket;
     private final DataInputStream in;
@@ -30,7 +30,7 @@ final class RawUpdateConnection implements AutoCloseable {
     }
 
     /** Connects; every read gives up after {@code readTimeout}. */
-    static RawUpdateConnection open(InetSocketAddress server, Duration readTimeout) throws IOException {
+    public static RawUpdateConnection open(InetSocketAddress server, Duration readTimeout) throws IOException {
         Socket socket = new Socket();
         socket.connect(server, 10_000);
         socket.setSoTimeout((int) readTimeout.toMillis());
@@ -38,11 +38,11 @@ final class RawUpdateConnection implements AutoCloseable {
     }
 
     /** 2-byte big-endian length ‖ the UTF-8 bytes of {@code json}. */
-    static byte[] frame(String json) {
+    public static byte[] frame(String json) {
         return frame(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] frame(byte[] body) {
+    public static byte[] frame(byte[] body) {
         byte[] frame = new byte[2 + body.length];
         frame[0] = (byte) (body.length >> 8);
         frame[1] = (byte) body.length;
@@ -50,29 +50,29 @@ final class RawUpdateConnection implements AutoCloseable {
         return frame;
     }
 
-    static String poll(String clientId) {
+    public static String poll(String clientId) {
         return "{\"client-id\": \"" + clientId + "\", \"request-type\": \"poll\"}";
     }
 
-    static String ack(String clientId, String fileHash) {
+    public static String ack(String clientId, String fileHash) {
         return "{\"client-id\": \"" + clientId + "\", \"request-type\": \"ack\", \"file-hash\": \"" + fileHash + "\"}";
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    void sendPoll(String clientId) throws IOException {
+    public void sendPoll(String clientId) throws IOException {
         send(frame(poll(clientId)));
     }
 
-    void sendAck(String clientId, String fileHash) throws IOException {
+    public void sendAck(String clientId, String fileHash) throws IOException {
         send(frame(ack(clientId, fileHash)));
     }
 
     /** The next frame's JSON, or null if the server closed the connection before a frame began. */
-    JsonNode readHeader() throws IOException {
+    public JsonNode readHeader() throws IOException {
         int high = in.read();
         if (high < 0) {
             return null;
@@ -83,14 +83,14 @@ final class RawUpdateConnection implements AutoCloseable {
         return JSON.readTree(json);
     }
 
-    byte[] readPayload(long size) throws IOException {
+    public byte[] readPayload(long size) throws IOException {
         byte[] payload = new byte[Math.toIntExact(size)];
         in.readFully(payload);
         return payload;
     }
 
     /** Reads exactly {@code n} bytes of a payload and throws them away. */
-    void readAndDrop(long n) throws IOException {
+    public void readAndDrop(long n) throws IOException {
         in.skipNBytes(n);
     }
 
@@ -98,7 +98,7 @@ final class RawUpdateConnection implements AutoCloseable {
      * True if the server closed the connection (end of stream, or a reset) without sending a single
      * byte first; false if a byte arrived. A read timeout propagates: the server kept it open.
      */
-    boolean closedWithoutAByte() throws IOException {
+    public boolean closedWithoutAByte() throws IOException {
         try {
             return in.read() < 0;
         } catch (EOFException e) {

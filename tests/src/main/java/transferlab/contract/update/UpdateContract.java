@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.Requirement;
 import transferlab.contract.ServerUnderTest;
+import transferlab.contract.TcpProxy;
 
 /**
  * The contract of protocol D, the polling update service (resources/protocols/update.md), checked
@@ -103,6 +104,25 @@ public abstract class UpdateContract {
             assertThat(queued).as("a file sent but not yet acknowledged stays queued").exists();
             connection.sendAck("alice", sha256(content));
             assertThat(connection.readHeader()).as("after the last ack the queue is empty: the server closes").isNull();
+        }
+        eventually().untilAsserted(() -> assertThat(queued).doesNotExist());
+    }
+
+    @Test
+    @Requirement({"D1", "D8"})
+    void framesThatArriveOneByteAtATimeAreReadWhole() throws Exception {
+        byte[] content = "a small patch, sent through a proxy that splits every stream into single bytes"
+                .getBytes(StandardCharsets.UTF_8);
+        Path queued = queue("frank", "small.patch", content);
+        try (TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(1)));
+             RawUpdateConnection connection = RawUpdateConnection.open(proxy.address(), answerTimeout())) {
+            connection.sendPoll("frank");
+            JsonNode offer = connection.readHeader();
+            assertThat(offer).as("the offer through the splitting proxy").isNotNull();
+            assertThat(offer.path("file-hash").asText()).isEqualTo(sha256(content));
+            assertThat(connection.readPayload(content.length)).isEqualTo(content);
+            connection.sendAck("frank", sha256(content));
+            assertThat(connection.readHeader()).isNull();
         }
         eventually().untilAsserted(() -> assertThat(queued).doesNotExist());
     }
