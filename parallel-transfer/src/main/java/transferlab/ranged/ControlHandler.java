@@ -59,14 +59,12 @@ final class ControlHandler implements HttpHandler {
 
     private final ServedDirectory directory;
     private final RangedLimits limits;
-    private final Md5Cache md5s;
     private final Offerer offerer;
     private final ServerLog log;
 
-    ControlHandler(ServedDirectory directory, RangedLimits limits, Md5Cache md5s, Offerer offerer, ServerLog log) {
+    ControlHandler(ServedDirectory directory, RangedLimits limits, Offerer offerer, ServerLog log) {
         this.directory = directory;
         this.limits = limits;
-        this.md5s = md5s;
         this.offerer = offerer;
         this.log = log;
     }
@@ -132,10 +130,9 @@ final class ControlHandler implements HttpHandler {
             return Reply.error(403, shown + " is not readable by the server");
         }
         try {
-            md5s.md5Hex(file); // warm the cache here, so a missing or unreadable file still gets its status
             DownloadOffer offer = offerer.offer(file, asked, request, peer);
             return new Reply(200, offer.toJson(), "ok");
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException e) { // removed meanwhile
             return Reply.error(404, "no file " + shown + " under the served directory");
         } catch (AccessDeniedException e) {
             return Reply.error(403, shown + " is not readable by the server");

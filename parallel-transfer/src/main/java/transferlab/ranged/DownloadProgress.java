@@ -62,17 +62,19 @@ final class DownloadProgress implements AutoCloseable {
         if (bars == null && !closed) {
             int connectionBars = layout.threads() <= MAX_CONNECTION_BARS ? layout.threads() : 0;
             ProgressBar[] created = new ProgressBar[1 + connectionBars];
-            created[0] = bar(label + " (" + layout.threads() + " connections)", layout.size());
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt); // speeds count from the start
+            created[0] = bar(label + " (" + layout.threads() + " connections)", layout.size(), elapsed);
             for (int block = 0; block < connectionBars; block++) {
-                created[block + 1] = bar("  block " + block, layout.length(block));
+                created[block + 1] = bar("  block " + block, layout.length(block), elapsed);
             }
             bars = created;
         }
         return bars;
     }
 
-    private static ProgressBar bar(String task, long max) {
+    private static ProgressBar bar(String task, long max, Duration elapsed) {
         return new ProgressBarBuilder()
+                .startsFrom(0, elapsed)
                 .setTaskName(task)
                 .setInitialMax(max)
                 .setStyle(ProgressBarStyle.ASCII)

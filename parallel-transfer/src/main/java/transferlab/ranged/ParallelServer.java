@@ -52,6 +52,7 @@ public final class ParallelServer implements TcpServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile DataPortAdvertiser advertiser = DataPortAdvertiser.DIRECT;
     private boolean started;
+    private boolean closing; // guarded by listeners
 
     private ParallelServer(HttpServer http, InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
                            ServerLog log) {
@@ -64,7 +65,7 @@ public final class ParallelServer implements TcpServer {
         this.dataThreads = new ThreadPoolExecutor(limits.maxDataThreads(), limits.maxDataThreads(),
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(limits.maxQueuedConnections()), named("ranged-data-"));
         this.dataThreads.allowCoreThreadTimeOut(true); // an idle server holds no data threads
-        http.createContext("/", new ControlHandler(directory, limits, md5s, this::offer, log));
+        http.createContext("/", new ControlHandler(directory, limits, this::offer, log));
         http.setExecutor(controlThreads);
     }
 
@@ -129,6 +130,9 @@ public final class ParallelServer implements TcpServer {
         String md5 = md5s.md5Hex(file);
         DataListener listener;
         synchronized (listeners) {
+            if (closing) {
+                throw new ControlHandler.BusyException("the server is stopping");
+            }
             if (listeners.size() >= limits.maxDataListeners()) {
                 throw new ControlHandler.BusyException(limits.maxDataListeners()
                         + " downloads are being served; try again later");
@@ -162,6 +166,9 @@ public final class ParallelServer implements TcpServer {
             }
         }
         http.stop(0);
+        synchronized (listeners) {
+            closing = true; // no request still being answered opens a listener after this
+        }
         for (DataListener listener : listeners) {
             listener.close();
         }

@@ -83,10 +83,15 @@ class RangedFaultsTest {
         assertThat(downloads).isDirectoryContaining(p -> p.equals(output));
     }
 
+    /**
+     * Every connection is cut after 1000 bytes, retries included. The block is 48 MiB, more than the
+     * server can have handed to the kernel by then (see above), so every attempt breaks the same way
+     * and the listener stays open for each retry.
+     */
     @Test
     @Requirement("R14")
     void aBlockThatKeepsBreakingFailsTheDownloadAfterTheRetriesAndLeavesNothing() throws Exception {
-        writeRandom(root.resolve("big.bin"), 8 << 20, 2);
+        writeRandom(root.resolve("big.bin"), 48 << 20, 2);
         start(RangedLimits.defaults()).advertisingDataPortsWith(listener -> {
             TcpProxy cutter = TcpProxy.start(new InetSocketAddress("127.0.0.1", listener.getPort()),
                     TcpProxy.Faults.none().cutDownstreamAfter(1000)); // every connection, every retry
@@ -97,7 +102,8 @@ class RangedFaultsTest {
         assertThatThrownBy(() -> new ParallelClient(ParallelClient.DEFAULT_IDLE_TIMEOUT, 2)
                 .download(server.address(), "big.bin", 1, downloads.resolve("big.bin")))
                 .isInstanceOf(DownloadFailedException.class)
-                .hasMessageContaining("block 0 failed 3 times");
+                .hasMessageContaining("block 0 failed 3 times")
+                .hasMessageContaining("ended after 1000 of");
         assertThat(proxy.get().cuts()).isEqualTo(3);
         assertThat(downloads).isEmptyDirectory();
     }
@@ -144,6 +150,8 @@ class RangedFaultsTest {
 
         assertThatThrownBy(() -> client.fetch(server.address(), offer, "data.bin", downloads.resolve("data.bin")))
                 .isInstanceOf(DownloadFailedException.class)
+                .hasMessageContaining("block")
+                .hasMessageContaining("failed 4 times") // 1 + 3 retries, then the download gives up
                 .hasMessageContaining("cannot connect to the data port " + offer.port())
                 .hasMessageContaining("gone");
         assertThat(downloads).isEmptyDirectory();
