@@ -3,8 +3,8 @@ package transferlab.ranged;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import transferlab.throttle.Throttle;
 
 /**
  * Sends bytes [start, end) of a file to a connection with {@code FileChannel.transferTo}, which on
@@ -12,18 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * passing through Java. Calls are at most {@link #CHUNK_BYTES} each, so progress shows between them
  * (the {@link StallWatchdog} watches it).
  *
- * <p>With a rate limit (bytes per second per connection, 0 = none) the chunks are smaller and each
- * waits until the connection is back on schedule: chunk k starts no earlier than
- * (bytes sent before it) / rate seconds after the first. That is how a per-flow limit on the
- * internet looks to one TCP connection, and why opening more connections helps there.
+ * <p>With a rate limit (bytes per second per connection, 0 = none) a {@link Throttle} makes the
+ * chunks smaller and holds each one back until the connection is on schedule. That is how a
+ * per-flow limit on the internet looks to one TCP connection, and why opening more connections
+ * helps there.
  */
 public final class BlockSender {
     /** Most bytes per {@code transferTo} call. */
     public static final int CHUNK_BYTES = 1 << 20;
-    /** Smallest paced chunk, so that slow limits do not mean a system call per few bytes. */
-    public static final int MIN_PACED_CHUNK_BYTES = 16 * 1024;
-    /** Paced chunks hold about this fraction of a second of data. */
-    private static final int PACED_CHUNKS_PER_SECOND = 20;
 
     private final long bytesPerSecond;
 
@@ -35,28 +31,14 @@ public final class BlockSender {
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    /** The largest chunk one call sends. */
-    public long chunkBytes() {
-        if (bytesPerSecond == 0) {
-            return CHUNK_BYTES;
-        }
-        return Math.max(MIN_PACED_CHUNK_BYTES, Math.min(CHUNK_BYTES, bytesPerSecond / PACED_CHUNKS_PER_SECOND));
-    }
-
     /** Sends bytes [start, end) of {@code file}, adding each chunk to {@code sent} as it goes. */
     public void send(FileChannel file, long start, long end, WritableByteChannel out, AtomicLong sent)
             throws IOException, InterruptedException {
-        long chunk = chunkBytes();
-        long begun = System.nanoTime();
+        Throttle throttle = new Throttle(bytesPerSecond);
+        long chunk = throttle.chunkBytes(CHUNK_BYTES);
         long position = start;
         while (position < end) {
-            if (bytesPerSecond > 0) {
-                long due = begun + (long) ((position - start) * 1e9 / bytesPerSecond);
-                long early = due - System.nanoTime();
-                if (early > 0) {
-                    TimeUnit.NANOSECONDS.sleep(early); // the rate limit itself
-                }
-            }
+            throttle.pace(position - start);
             long n = file.transferTo(position, Math.min(chunk, end - position), out);
             if (n <= 0 && position >= file.size()) {
                 throw new IOException("the file shrank to " + file.size() + " bytes while it was sent");

@@ -1,5 +1,6 @@
 package transferlab.ranged;
 
+import transferlab.cli.BytesPerSecond;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -25,6 +25,13 @@ public final class CommandRunner {
             commandLine.getErr().println(commandLine.getCommandName() + ": " + message);
             return FAILED;
         });
+        line.setParameterExceptionHandler((e, args1) -> {
+            // One clear line and a pointer to the help, rather than the whole usage text.
+            CommandLine bad = e.getCommandLine();
+            bad.getErr().println(bad.getCommandName() + ": " + e.getMessage());
+            bad.getErr().println("(see ./transfer " + bad.getCommandName() + " --help)");
+            return USAGE;
+        });
         return line.execute(args);
     }
 }

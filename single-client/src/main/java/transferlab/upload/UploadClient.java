@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import transferlab.progress.TransferProgress;
 import transferlab.storage.Hashes;
+import transferlab.throttle.Throttle;
 
 /**
  * The client side of protocol U: send one file to an upload server.
@@ -31,9 +32,16 @@ import transferlab.storage.Hashes;
 public final class UploadClient {
     private static final int BUFFER_BYTES = 256 * 1024;
     private final Duration idleTimeout;
+    private final long bytesPerSecond;
 
     public UploadClient(Duration idleTimeout) {
+        this(idleTimeout, 0);
+    }
+
+    /** A client that sends content at most {@code bytesPerSecond} (0: as fast as it can). */
+    public UploadClient(Duration idleTimeout, long bytesPerSecond) {
         this.idleTimeout = idleTimeout;
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     public UploadResult upload(InetSocketAddress server, Path file, String name, TransferProgress progress)
@@ -57,7 +65,8 @@ public final class UploadClient {
             long goAhead = System.nanoTime();
 
             MessageDigest sha256 = Hashes.sha256();
-            byte[] buffer = new byte[BUFFER_BYTES];
+            Throttle throttle = new Throttle(bytesPerSecond);
+            byte[] buffer = new byte[throttle.chunkBytes(BUFFER_BYTES)];
             long sent = 0;
             try (InputStream content = Files.newInputStream(file)) {
                 for (int n; sent < size && (n = content.read(buffer, 0, (int) Math.min(buffer.length, size - sent))) > 0; ) {
@@ -65,7 +74,11 @@ public final class UploadClient {
                     out.write(buffer, 0, n);
                     sent += n;
                     progress.advance(n);
+                    throttle.pace(sent);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UploadFailedException("interrupted after " + sent + " of " + size + " bytes");
             }
             if (sent != size) {
                 throw new UploadFailedException(file + " changed while it was sent: sent " + sent + " of " + size + " bytes");

@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import transferlab.cli.BytesPerSecond;
 import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
 import transferlab.cli.Seconds;
@@ -53,10 +54,17 @@ public final class UploadCommand implements Callable<Integer> {
             description = "give up when the server is silent this long (default: 30)")
     Duration timeout = Duration.ofSeconds(30);
 
+    @Option(names = "--rate", paramLabel = "BYTES_PER_SECOND", converter = BytesPerSecond.class,
+            description = "send at most this fast, like a slow link: 0 (no limit, the default), 65536, 64k, 8M")
+    long rate;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "FILE '" + file + "' is not a readable regular file");
+        }
+        if (rate < 0) {
+            throw new ParameterException(spec.commandLine(), "--rate must be >= 0, was " + rate);
         }
         String name = as != null ? as : file.getFileName().toString();
         try {
@@ -66,7 +74,7 @@ public final class UploadCommand implements Callable<Integer> {
         }
         UploadResult result;
         try (TransferProgress progress = TransferProgress.onTerminal(name, Files.size(file))) {
-            result = new UploadClient(timeout).upload(server, file, name, progress);
+            result = new UploadClient(timeout, rate).upload(server, file, name, progress);
         }
         double seconds = (result.finishedNanos() - result.connectedNanos()) / 1e9;
         System.out.printf("uploaded %s (%d bytes) in %.2f s%n", name, result.size(), seconds);

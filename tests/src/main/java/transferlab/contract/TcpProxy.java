@@ -99,19 +99,28 @@ public final class TcpProxy implements AutoCloseable {
 
     private void acceptLoop() {
         while (!listener.isClosed()) {
+            Socket client;
             try {
-                Socket client = listener.accept();
-                Socket server = new Socket();
-                server.connect(target, 10_000);
-                open.add(client);
-                open.add(server);
-                AtomicInteger directionsDone = new AtomicInteger();
-                Faults applied = accepted.getAndIncrement() < faultyConnections ? faults : Faults.none();
-                pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone);
-                pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone);
+                client = listener.accept();
             } catch (IOException e) {
-                return; // closed, or the target refused: the test sees the client side fail
+                return; // the proxy was closed
             }
+            Socket server = new Socket();
+            try {
+                server.connect(target, 10_000);
+            } catch (IOException refused) {
+                // The target is gone or refused: the client sees its connection closed, as it would
+                // without the proxy, and the proxy goes on accepting.
+                closeQuietly(server);
+                closeQuietly(client);
+                continue;
+            }
+            open.add(client);
+            open.add(server);
+            AtomicInteger directionsDone = new AtomicInteger();
+            Faults applied = accepted.getAndIncrement() < faultyConnections ? faults : Faults.none();
+            pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone);
+            pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone);
         }
     }
 

@@ -20,6 +20,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.throttle.Throttle;
 import transferlab.contract.Requirement;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
@@ -97,7 +98,7 @@ class RangedServerLimitsTest {
         start(RangedLimits.defaults().withRatePerConnection(rate));
         byte[] content = RangedContractBytes.random(1 << 20, 3);
         Files.write(root.resolve("f.bin"), content);
-        long chunk = new BlockSender(rate).chunkBytes();
+        long chunk = new Throttle(rate).chunkBytes(BlockSender.CHUNK_BYTES);
         Instant began = Instant.now();
         new ParallelClient().download(server.address(), "f.bin", 1, downloads.resolve("f.bin"));
         Duration took = Duration.between(began, Instant.now());

@@ -6,8 +6,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.InProcessServer;
+import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
+import transferlab.server.PooledServer;
 import transferlab.server.ServerLog;
+import transferlab.server.ThreadPerClientServer;
 import transferlab.upload.UploadHandler;
 
 /**
@@ -27,6 +30,15 @@ class ReferenceUploadServersTest extends UploadContract {
                 new UploadServerFactory("iterative", false, (dir, limits) -> new InProcessServer(
                         IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                                 UploadHandler.into(dir, limits, ServerLog.silent()), ServerLog.silent()),
-                        dir, "iterative")));
+                        dir, "iterative")),
+                new UploadServerFactory("thread-per-client", true, (dir, limits) -> new InProcessServer(
+                        ThreadPerClientServer.forUploads(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                                dir, limits, ServerLog.silent()), dir, "thread-per-client")),
+                new UploadServerFactory("pool", true, (dir, limits) -> new InProcessServer(
+                        PooledServer.forUploads(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                                dir, limits, ServerLog.silent()), dir, "pool")),
+                new UploadServerFactory("event-loop", true, (dir, limits) -> new InProcessServer(
+                        EventLoopUploadServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                                dir, limits, ServerLog.silent()), dir, "event-loop")));
     }
 }

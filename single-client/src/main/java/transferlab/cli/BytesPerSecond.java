@@ -1,4 +1,4 @@
-package transferlab.ranged;
+package transferlab.cli;
 
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;

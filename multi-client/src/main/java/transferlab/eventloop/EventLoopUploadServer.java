@@ -1,0 +1,295 @@
+package transferlab.eventloop;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import transferlab.server.ServerLog;
+import transferlab.server.TcpServer;
+import transferlab.storage.ServedDirectory;
+import transferlab.upload.UploadBusyHandler;
+import transferlab.upload.UploadLimits;
+
+/**
+ * Protocol U for many clients on ONE thread: a {@link Selector} tells the loop which connections can
+ * make progress, and each connection is a small state machine ({@link UploadConnection}) that does
+ * what it can without waiting and returns. No thread per client, no pool.
+ *
+ * <pre>
+ *   $ ./transfer upload-server --mode event-loop --port 5000 --dir received
+ *   listening on 0.0.0.0:5000
+ *   12:00:01.204 127.0.0.1:40312 stored notes.txt (1834 bytes, sha256 3f1c…)
+ *   12:00:01.205 127.0.0.1:40318 refused: bad-name: the name 'a/b' contains '/'; send a plain file name
+ * </pre>
+ *
+ * <p><b>Memory.</b> The loop owns one direct read buffer of {@link #READ_BUFFER_BYTES}, shared by all
+ * connections: every read into it is hashed and written to that connection's file before the loop
+ * moves on, so no connection needs a buffer of its own while receiving. A connection costs its
+ * 263-byte header buffer, a digest and a reply line; 1,000 clients cost well under 1 MiB, where a
+ * 256 KiB buffer each would cost 256 MiB of direct memory.
+ *
+ * <p><b>Back-pressure.</b> Nothing is buffered beyond that one read: the loop reads from a client
+ * only as fast as it writes to the file. A client sending faster fills the kernel's socket buffer and
+ * TCP's window stops it. Replies are at most one line.
+ *
+ * <p><b>Blocking file I/O.</b> {@code FileChannel.write}, creating the temporary file and the final
+ * move are blocking calls on the loop's thread. They go to the page cache and take microseconds, so
+ * the loop is held about as long as by the hashing; a disk that stalls would stall every client,
+ * and the remedy then is to hand the writes to a small pool of file threads.
+ */
+public final class EventLoopUploadServer implements TcpServer {
+    /** The one read buffer of the loop (direct: the kernel reads into it without an extra copy). */
+    public static final int READ_BUFFER_BYTES = 256 * 1024;
+    /** Room in the listen backlog for a burst of clients that connect at the same moment. */
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    private final ServerSocketChannel listener;
+    private final InetSocketAddress boundAddress;
+    private final Selector selector;
+    private final ServedDirectory directory;
+    private final UploadLimits limits;
+    private final ServerLog log;
+    private final byte[] busyLine;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final Set<UploadConnection> connections = new HashSet<>(); // the loop's thread only
+    private final AtomicInteger openCount = new AtomicInteger();       // a copy of its size, for other threads
+    private volatile boolean stopping;
+    private volatile boolean serving;
+
+    private EventLoopUploadServer(ServerSocketChannel listener, Selector selector, ServedDirectory directory,
+                                  UploadLimits limits, ServerLog log) throws IOException {
+        this.listener = listener;
+        this.boundAddress = (InetSocketAddress) listener.getLocalAddress();
+        this.selector = selector;
+        this.directory = directory;
+        this.limits = limits;
+        this.log = log;
+        this.busyLine = new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once")
+                .wireLine();
+    }
+
+    /**
+     * Binds to {@code address} (port 0 picks a free port) and returns the server, not yet serving;
+     * files go into {@code directory} (created if needed).
+     */
+    public static EventLoopUploadServer bind(InetSocketAddress address, Path directory, UploadLimits limits,
+                                             ServerLog log) throws IOException {
+        ServedDirectory served = new ServedDirectory(directory);
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(address, DEFAULT_BACKLOG);
+            listener.configureBlocking(false);
+            return new EventLoopUploadServer(listener, Selector.open(), served, limits, log);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return boundAddress;
+    }
+
+    /** How many client connections the loop holds right now (read-only; for tests and monitoring). */
+    public int openConnections() {
+        return openCount.get();
+    }
+
+    /*
+     * The loop. Each client connection is in one of these states (ConnectionState); the loop waits
+     * on the Selector for the event in the second column, and at the latest until the earliest
+     * timeout of any connection (third column), whichever comes first.
+     *
+     *   state              waits for          timeout that applies              when it expires
+     *   -----------------  -----------------  --------------------------------  -------------------------------
+     *   READING_HEADER     OP_READ            idle timeout since the last byte  error timeout, close
+     *     (< 9 bytes)                         and the transfer deadline
+     *   READING_HEADER     OP_READ            header settle window since the    header complete: decode it,
+     *     (>= 9 bytes)                        last byte, and the deadline       go ahead or error bad-…
+     *   SENDING_GO_AHEAD   OP_WRITE (only     idle timeout since the last       close (the client reads
+     *                      if 8 bytes did     written byte, and the deadline    nothing)
+     *                      not fit at once)
+     *   RECEIVING_CONTENT  OP_READ            idle timeout since the last byte  error timeout, close;
+     *                                         and the transfer deadline         the temporary file is deleted
+     *   SENDING_REPLY      OP_WRITE (only     idle timeout since the last       close (the file, if stored,
+     *                      if the line did    written byte; not the deadline    stays stored)
+     *                      not fit at once)
+     *   CLOSED             -                  -                                 removed from the loop
+     *
+     * The transfer deadline runs from accept to the reply. Beyond limits.maxConnections() open
+     * connections, a new one gets "error busy: ..." and is closed without entering the table.
+     */
+    @Override
+    public void serve() throws IOException {
+        serving = true;
+        SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+        List<UploadConnection> expired = new ArrayList<>();
+        try {
+            while (!stopping || !connections.isEmpty()) {
+                if (stopping && acceptKey.isValid()) {
+                    acceptKey.cancel(); // close() was called: accept no more, let the running uploads finish
+                    listener.close();
+                }
+                long wait = runExpiredTimers(System.nanoTime(), expired);
+                selector.select(wait);
+                long now = System.nanoTime();
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key == acceptKey) {
+                        acceptAll(now);
+                    } else {
+                        serveOne((UploadConnection) key.attachment(), key, now);
+                    }
+                }
+            }
+        } finally {
+            listener.close();
+            for (UploadConnection connection : connections) {
+                connection.broken("the server stopped");
+            }
+            connections.clear();
+            openCount.set(0);
+            selector.close();
+        }
+    }
+
+    /** One ready connection: one step of its state machine. Whatever goes wrong stays in this connection. */
+    private void serveOne(UploadConnection connection, SelectionKey key, long now) {
+        try {
+            if (key.isReadable()) {
+                connection.onReadable(now, readBuffer);
+            } else if (key.isWritable()) {
+                connection.onWritable(now);
+            }
+        } catch (RuntimeException e) {
+            connection.broken("unexpected " + e);
+        }
+        if (connection.isClosed()) {
+            connections.remove(connection);
+            openCount.set(connections.size());
+        }
+    }
+
+    /**
+     * Fires the timers that are due and returns how long select() may wait for the next one, in
+     * milliseconds (0 means no timer: wait for an event). One pass over the connections is cheap
+     * next to the reads it sits between, even for thousands of clients.
+     */
+    private long runExpiredTimers(long now, List<UploadConnection> expired) {
+        long next = Long.MAX_VALUE;
+        for (UploadConnection connection : connections) {
+            long deadline = connection.nextDeadline();
+            if (now - deadline >= 0) {
+                expired.add(connection);
+            } else {
+                next = Math.min(next, deadline - now);
+            }
+        }
+        for (UploadConnection connection : expired) {
+            try {
+                connection.onTimer(now);
+            } catch (RuntimeException e) {
+                connection.broken("unexpected " + e);
+            }
+            if (connection.isClosed()) {
+                connections.remove(connection);
+            } else {
+                next = Math.min(next, connection.nextDeadline() - now); // it changed state, with a new timer
+            }
+        }
+        expired.clear();
+        openCount.set(connections.size());
+        if (next == Long.MAX_VALUE) {
+            return 0;
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(next + 999_999)); // round up: never wake too early
+    }
+
+    private void acceptAll(long now) {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                log.info("accept failed: " + e.getMessage()); // e.g. out of file descriptors; try again later
+                return;
+            }
+            if (channel == null) {
+                return; // every waiting client was taken
+            }
+            try {
+                channel.configureBlocking(false);
+                if (connections.size() >= limits.maxConnections()) {
+                    refuseBusy(channel);
+                    continue;
+                }
+                SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+                UploadConnection connection = new UploadConnection(channel, key, directory, limits, log, now);
+                key.attach(connection);
+                connections.add(connection);
+                openCount.set(connections.size());
+            } catch (IOException e) {
+                log.info("could not take a connection: " + e.getMessage());
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    /**
+     * Over the limit: "error busy: …", end-of-stream, drop what the client sent already, close; all
+     * without waiting (the line is far smaller than a socket's send buffer, so one write takes it).
+     */
+    private void refuseBusy(SocketChannel channel) {
+        SocketAddress peer = channel.socket().getRemoteSocketAddress();
+        log.event(peer, "refused (busy): more than " + limits.maxConnections() + " connections");
+        try {
+            channel.write(ByteBuffer.wrap(busyLine));
+            channel.shutdownOutput();
+            readBuffer.clear();
+            channel.read(readBuffer);
+        } catch (IOException e) {
+            // The client is gone already.
+        }
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing a socket can only fail if it is gone already.
+        }
+    }
+
+    /** Stops accepting; the uploads already running finish or time out, then {@link #serve()} returns. */
+    @Override
+    public void close() throws IOException {
+        stopping = true;
+        if (serving) {
+            selector.wakeup(); // the loop closes the listener itself, on its own thread
+        } else {
+            listener.close();
+            selector.close();
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package transferlab.eventloop;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import transferlab.server.ServerLog;
+import transferlab.storage.BadNameException;
+import transferlab.storage.Hashes;
+import transferlab.storage.IncomingFile;
+import transferlab.storage.ServedDirectory;
+import transferlab.upload.UploadHeader;
+import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadProtocol;
+import transferlab.upload.UploadRefusal;
+
+/**
+ * One client of the {@link EventLoopUploadServer}: protocol U as a state machine. The loop calls
+ * {@link #onReadable}, {@link #onWritable} and {@link #onTimer}; each call does what can be done
+ * without blocking on the network and returns. Every error stays inside this connection.
+ *
+ * <p>This is {@link transferlab.upload.UploadHandler}'s sequence of steps cut into pieces at each
+ * point where the blocking version would wait. Only the loop's thread touches an instance.
+ */
+final class UploadConnection {
+    private static final int MAX_DISCARD_READS = 4;
+
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final SocketAddress peer;
+    private final ServedDirectory directory;
+    private final UploadLimits limits;
+    private final ServerLog log;
+
+    private ConnectionState state = ConnectionState.READING_HEADER;
+    // One byte more than the longest header: if it fills, the name is too long (not cut short), as in UploadHandler.
+    private final ByteBuffer headerBytes = ByteBuffer.allocate(UploadHeader.MAX_BYTES + 1);
+    private boolean inputEnded;
+
+    private final long totalDeadline;
+    private long idleDeadline;
+    private long settleDeadline; // 0 until the header has its first 9 bytes
+
+    private UploadHeader header;
+    private Path target;
+    private IncomingFile file;
+    private MessageDigest sha256;
+    private long received;
+
+    private ByteBuffer outgoing;
+    private boolean replyIsRefusal;
+
+    UploadConnection(SocketChannel channel, SelectionKey key, ServedDirectory directory, UploadLimits limits,
+                     ServerLog log, long now) {
+        this.channel = channel;
+        this.key = key;
+        this.peer = channel.socket().getRemoteSocketAddress();
+        this.directory = directory;
+        this.limits = limits;
+        this.log = log;
+        this.totalDeadline = now + limits.transferDeadline().toNanos();
+        this.idleDeadline = now + limits.idleTimeout().toNanos();
+    }
+
+    ConnectionState state() {
+        return state;
+    }
+
+    boolean isClosed() {
+        return state == ConnectionState.CLOSED;
+    }
+
+    /** The channel has bytes (or end-of-stream) for us. {@code buffer} is the loop's shared read buffer. */
+    void onReadable(long now, ByteBuffer buffer) {
+        try {
+            if (state == ConnectionState.READING_HEADER) {
+                readHeader(now);
+            } else if (state == ConnectionState.RECEIVING_CONTENT) {
+                receiveContent(now, buffer);
+            }
+        } catch (IOException e) {
+            broken("the connection failed: " + e.getMessage());
+        }
+    }
+
+    /** The channel has room for the bytes we still have to send. */
+    void onWritable(long now) {
+        writeOutgoing(now);
+    }
+
+    /** The moment at which {@link #onTimer} has something to do, in System.nanoTime terms. */
+    long nextDeadline() {
+        switch (state) {
+            case READING_HEADER:
+                // Phase 1 waits for 9 bytes (idle timeout); phase 2 for the settle window only, as in stage 1.
+                return Math.min(totalDeadline, settleDeadline != 0 ? settleDeadline : idleDeadline);
+            case SENDING_GO_AHEAD:
+            case RECEIVING_CONTENT:
+                return Math.min(totalDeadline, idleDeadline);
+            case SENDING_REPLY:
+                return idleDeadline; // a reply gets its own idle window, even after the deadline refused the upload
+            default:
+                return Long.MAX_VALUE;
+        }
+    }
+
+    /** Called by the loop once {@code now} has reached {@link #nextDeadline()}. */
+    void onTimer(long now) {
+        if (state == ConnectionState.SENDING_REPLY) {
+            broken("the client did not take the reply for " + limits.idleTimeout().toMillis() + " ms");
+        } else if (now - totalDeadline >= 0) {
+            refuse(now, new UploadRefusal("timeout", "the upload took longer than the deadline of "
+                    + limits.transferDeadline().toMillis() + " ms (" + received + " of "
+                    + (header != null ? header.size() : "?") + " bytes)"));
+        } else if (state == ConnectionState.READING_HEADER && settleDeadline != 0) {
+            headerComplete(now); // no byte within the settle window: the header is complete
+        } else if (state == ConnectionState.READING_HEADER) {
+            refuse(now, new UploadRefusal("timeout", "no complete header within "
+                    + limits.idleTimeout().toMillis() + " ms (got " + headerBytes.position() + " bytes)"));
+        } else if (state == ConnectionState.SENDING_GO_AHEAD) {
+            broken("the client did not take \"go ahead\" for " + limits.idleTimeout().toMillis() + " ms");
+        } else if (state == ConnectionState.RECEIVING_CONTENT) {
+            refuse(now, new UploadRefusal("timeout", "no content for " + limits.idleTimeout().toMillis()
+                    + " ms (" + received + " of " + header.size() + " bytes)"));
+        }
+    }
+
+    /**
+     * The header rule of {@link transferlab.upload.UploadHandler} (U4): wait up to the idle timeout
+     * for 9 bytes; then keep reading while bytes come within the settle window of the last one, up to
+     * 8 + 255 + 1 bytes (a 256th name byte means the name is too long). The settle window is a timer
+     * ({@link #onTimer}); nothing here waits.
+     */
+    private void readHeader(long now) throws IOException {
+        int n = channel.read(headerBytes);
+        if (n < 0) {
+            inputEnded = true;
+            key.interestOps(0); // end-of-stream stays readable forever; stop asking
+            if (headerBytes.position() > UploadHeader.SIZE_BYTES) {
+                headerComplete(now); // the client half-closed after its header: the header is complete
+            } else {
+                refuse(now, new UploadRefusal("bad-header", "the connection closed after "
+                        + headerBytes.position() + " header bytes"));
+            }
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        idleDeadline = now + limits.idleTimeout().toNanos();
+        if (headerBytes.position() > UploadHeader.SIZE_BYTES) {
+            if (!headerBytes.hasRemaining() || limits.headerSettle().isZero()) {
+                headerComplete(now);
+            } else {
+                settleDeadline = now + limits.headerSettle().toNanos();
+            }
+        }
+    }
+
+    private void headerComplete(long now) {
+        settleDeadline = 0;
+        try {
+            header = UploadHeader.decode(headerBytes.array(), headerBytes.position(), limits);
+            target = directory.resolve(header.name());
+        } catch (UploadRefusal refusal) {
+            refuse(now, refusal);
+            return;
+        } catch (BadNameException e) {
+            refuse(now, new UploadRefusal("bad-name", e.getMessage()));
+            return;
+        } catch (IOException e) {
+            log.event(peer, "cannot place " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot place '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
+            return;
+        }
+        try {
+            file = IncomingFile.create(target); // before "go ahead": a server that cannot store says so first (U17)
+        } catch (IOException e) {
+            log.event(peer, "cannot create a file for " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
+            return;
+        }
+        state = ConnectionState.SENDING_GO_AHEAD;
+        outgoing = ByteBuffer.wrap(UploadProtocol.GO_AHEAD);
+        writeOutgoing(now);
+    }
+
+    private void startContent(long now) {
+        sha256 = Hashes.sha256();
+        state = ConnectionState.RECEIVING_CONTENT;
+        idleDeadline = now + limits.idleTimeout().toNanos();
+        if (header.size() == 0) {
+            finishContent(now);
+        } else if (inputEnded) {
+            broken("the client closed after 0 of " + header.size() + " bytes");
+        } else {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * One read of at most the buffer's capacity (never past {@code size}), hashed and written to the
+     * file before this method returns, so nothing is buffered between calls: while the file is not
+     * written, the next read does not happen, the kernel's socket buffer fills and TCP slows the client.
+     */
+    private void receiveContent(long now, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        buffer.limit((int) Math.min(buffer.capacity(), header.size() - received));
+        int n = channel.read(buffer);
+        if (n < 0) {
+            broken("the client closed after " + received + " of " + header.size() + " bytes");
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        idleDeadline = now + limits.idleTimeout().toNanos();
+        buffer.flip();
+        sha256.update(buffer);
+        buffer.rewind();
+        try {
+            file.write(buffer); // a blocking write into the page cache; see the server's notes
+        } catch (IOException e) {
+            log.event(peer, "cannot write " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot write '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
+            return;
+        }
+        received += n;
+        if (received == header.size()) {
+            finishContent(now);
+        }
+    }
+
+    private void finishContent(long now) {
+        String hex = Hashes.hex(sha256.digest());
+        try {
+            file.commit();
+        } catch (IOException e) {
+            // The detail names the file, not the server's paths; the server's log has the whole exception.
+            log.event(peer, "cannot store " + header.name() + ": " + e);
+            refuse(now, new UploadRefusal("storage", "cannot store '" + header.name() + "' ("
+                    + e.getClass().getSimpleName() + ")"));
+            return;
+        }
+        log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + hex + ")");
+        startReply(now, (UploadProtocol.OK_PREFIX + hex + "\n").getBytes(StandardCharsets.US_ASCII), false);
+    }
+
+    /** Answers {@code error <code>: <detail>\n} instead of "go ahead" or "ok", then closes. */
+    private void refuse(long now, UploadRefusal refusal) {
+        log.event(peer, "refused: " + refusal.getMessage());
+        deleteTemporaryFile();
+        startReply(now, refusal.wireLine(), true);
+    }
+
+    private void startReply(long now, byte[] line, boolean isRefusal) {
+        state = ConnectionState.SENDING_REPLY;
+        outgoing = ByteBuffer.wrap(line);
+        replyIsRefusal = isRefusal;
+        idleDeadline = now + limits.idleTimeout().toNanos();
+        writeOutgoing(now);
+    }
+
+    private void writeOutgoing(long now) {
+        try {
+            if (channel.write(outgoing) > 0) {
+                idleDeadline = now + limits.idleTimeout().toNanos();
+            }
+        } catch (IOException e) {
+            if (state == ConnectionState.SENDING_REPLY && !replyIsRefusal) {
+                // Seed clients close without reading "ok": the file is stored, so this is no failure.
+                log.event(peer, "client left before the ok line (" + e.getMessage() + ")");
+                close();
+            } else {
+                broken("the client is gone: " + e.getMessage());
+            }
+            return;
+        }
+        if (outgoing.hasRemaining()) {
+            key.interestOps(SelectionKey.OP_WRITE);
+            return;
+        }
+        if (state == ConnectionState.SENDING_GO_AHEAD) {
+            startContent(now);
+        } else if (state == ConnectionState.SENDING_REPLY) {
+            if (replyIsRefusal) {
+                endOutputAndDiscardInput();
+            }
+            close();
+        }
+    }
+
+    /**
+     * After a refusal: end-of-stream after the line, and drop what the client already sent, so that
+     * {@code close()} sends an orderly FIN rather than a reset that could overtake the line. Never waits.
+     */
+    private void endOutputAndDiscardInput() {
+        try {
+            channel.shutdownOutput();
+            ByteBuffer discard = ByteBuffer.allocate(UploadHeader.MAX_BYTES);
+            for (int i = 0; i < MAX_DISCARD_READS && !inputEnded; i++) {
+                discard.clear();
+                int n = channel.read(discard);
+                inputEnded = n < 0;
+                if (n == 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // The client is gone already; close() follows.
+        }
+    }
+
+    /** A broken upload: log why, keep nothing, close without a reply. */
+    void broken(String reason) {
+        String what = header != null ? "upload of " + header.name() : "connection";
+        log.event(peer, what + " broken: " + reason + (file != null ? "; nothing kept" : ""));
+        close();
+    }
+
+    /** Closes the channel and deletes the temporary file unless it was committed. Safe to call twice. */
+    void close() {
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        state = ConnectionState.CLOSED;
+        key.cancel();
+        deleteTemporaryFile();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing a socket can only fail if it is gone already.
+        }
+    }
+
+    private void deleteTemporaryFile() {
+        if (file == null) {
+            return;
+        }
+        try {
+            file.close(); // deletes the temporary file unless it was committed
+        } catch (IOException e) {
+            log.event(peer, "could not delete the temporary file " + file.temporaryPath() + ": " + e.getMessage());
+        }
+        file = null;
+    }
+}

@@ -1,0 +1,35 @@
+package transferlab.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+
+/**
+ * Turns one connection away when a server is at its limit: the protocol's own "busy" answer (the
+ * {@code busy} handler writes it, e.g. {@code error busy: …\n} for uploads), then an orderly close.
+ *
+ * <p>Why not just {@code close()}: if the client's first bytes are still unread when a socket
+ * closes, TCP answers with a reset, and a reset can overtake the refusal line on its way. So the
+ * line goes first, then end-of-stream ({@code shutdownOutput}), then whatever already arrived is
+ * discarded (never waited for: the accept loop must not block on a client it turns away).
+ */
+final class BusyRefusal {
+    private static final int MAX_DISCARD_BYTES = 64 * 1024;
+
+    private BusyRefusal() {
+    }
+
+    static void refuse(Socket connection, ConnectionHandler busy, ServerLog log, String why) {
+        log.event(connection.getRemoteSocketAddress(), "refused (busy): " + why);
+        try (connection) {
+            busy.handle(connection);
+            connection.shutdownOutput();
+            InputStream in = connection.getInputStream();
+            for (int discarded = 0, n; discarded < MAX_DISCARD_BYTES && (n = in.available()) > 0; discarded += n) {
+                in.skipNBytes(n);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client is gone already; there is nobody left to tell.
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package transferlab.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import transferlab.upload.UploadBusyHandler;
+import transferlab.upload.UploadHandler;
+import transferlab.upload.UploadLimits;
+
+/**
+ * Stage 2's first accept strategy: accept one client, start a thread that serves it, repeat.
+ *
+ * <p>This is stage 1's {@link IterativeServer} with one change, the lesson of seed 004: the
+ * handler ("service_client_connection") runs on its own thread, so the accept loop is back at
+ * {@code accept()} at once and a slow client no longer holds the next one. Compare the two files:
+ * <pre>
+ *   diff single-client/src/main/java/transferlab/server/IterativeServer.java \
+ *        multi-client/src/main/java/transferlab/server/ThreadPerClientServer.java
+ * </pre>
+ * Threads are not free, so at most {@code maxConnections} clients are served at once; one more is
+ * answered by the {@code busy} handler (for uploads: {@code error busy: …}) and closed, while the
+ * running transfers go on. Run it through the launcher with the upload handler:
+ * <pre>
+ *   $ ./transfer upload-server --mode thread-per-client --port 5000 --dir received
+ *   listening on 0.0.0.0:5000
+ *   12:00:01.204 127.0.0.1:40312 stored notes.txt (1834 bytes, sha256 3f1c…)
+ *   12:00:01.207 127.0.0.1:40318 stored slides.pdf (88120 bytes, sha256 9a0e…)
+ * </pre>
+ */
+public final class ThreadPerClientServer implements TcpServer {
+    /** Room in the listen backlog for a burst of clients that connect at the same moment. */
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    private final ServerSocket listener;
+    private final ConnectionHandler handler;
+    private final ServerLog log;
+    private final ConnectionHandler busy;
+    private final int maxConnections;
+    private final ThreadFactory threads;
+    private final AtomicInteger active = new AtomicInteger();
+
+    public ThreadPerClientServer(ServerSocket listener, ConnectionHandler handler, ServerLog log,
+                                 ConnectionHandler busy, int maxConnections, ThreadFactory threads) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
+        }
+        this.listener = listener;
+        this.handler = handler;
+        this.log = log;
+        this.busy = busy;
+        this.maxConnections = maxConnections;
+        this.threads = threads;
+    }
+
+    /**
+     * Binds to {@code address} (port 0 picks a free port) and returns the server, not yet serving.
+     * Each client is served on a new thread from {@code threads}, e.g. {@code NamedThreads.platform("client-")}.
+     */
+    public static ThreadPerClientServer bind(InetSocketAddress address, ConnectionHandler handler, ServerLog log,
+                                             ConnectionHandler busy, int maxConnections, ThreadFactory threads)
+            throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(address, DEFAULT_BACKLOG);
+        return new ThreadPerClientServer(listener, handler, log, busy, maxConnections, threads);
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    @Override
+    public void serve() throws IOException {
+        while (!listener.isClosed()) {
+            Socket connection;
+            try {
+                connection = listener.accept();
+            } catch (SocketException closed) {
+                if (listener.isClosed()) {
+                    return; // close() was called: a normal stop
+                }
+                throw closed;
+            }
+            if (active.incrementAndGet() > maxConnections) {
+                active.decrementAndGet();
+                BusyRefusal.refuse(connection, busy, log, "more than " + maxConnections + " connections");
+                continue;
+            }
+            // The one change from stage 1: serve the client on its own thread, and accept the next one now.
+            threads.newThread(() -> serveOne(connection)).start();
+        }
+    }
+
+    /** Seed 004's "service_client_connection": one client, start to end, on its own thread. */
+    private void serveOne(Socket connection) {
+        try (connection) {
+            handler.handle(connection);
+        } catch (IOException | RuntimeException e) {
+            // One bad client never stops the server: log it and take the next one.
+            log.event(connection.getRemoteSocketAddress(), "connection failed: " + e);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+    }
+
+    // Stage 2's additions that the accept loop does not need to read: a count and the factories.
+
+    /** How many clients are being served right now (read-only; for tests and monitoring). */
+    public int activeConnections() {
+        return active.get();
+    }
+
+    /**
+     * Protocol U into {@code directory}, in one expression: stage 1's {@link UploadHandler} on a
+     * new platform thread per client ({@code client-1}, {@code client-2}, …), at most
+     * {@code limits.maxConnections()} at once, {@code error busy} beyond.
+     */
+    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
+                                                   ServerLog log) throws IOException {
+        return forUploads(address, directory, limits, log, NamedThreads.platform("client-"));
+    }
+
+    /** As above, on threads from {@code threads} (for example {@link VirtualThreads#factory}). */
+    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
+                                                   ServerLog log, ThreadFactory threads) throws IOException {
+        return bind(address, UploadHandler.into(directory, limits, log), log,
+                new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once"),
+                limits.maxConnections(), threads);
+    }
+}

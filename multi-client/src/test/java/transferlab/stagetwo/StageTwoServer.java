@@ -1,0 +1,54 @@
+package transferlab.stagetwo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import transferlab.eventloop.EventLoopUploadServer;
+import transferlab.server.PooledServer;
+import transferlab.server.ServerLog;
+import transferlab.server.ThreadPerClientServer;
+import transferlab.upload.UploadLimits;
+
+/** The three concurrent upload servers of stage 2, each started the way the shared contract lists it. */
+public enum StageTwoServer {
+    THREAD_PER_CLIENT("thread-per-client") {
+        @Override
+        public RunningServer start(Path directory, UploadLimits limits) throws IOException {
+            ThreadPerClientServer server = ThreadPerClientServer.forUploads(ANY_PORT, directory, limits, ServerLog.silent());
+            return new RunningServer(server, directory, server::activeConnections, name);
+        }
+    },
+    POOL("pool") {
+        @Override
+        public RunningServer start(Path directory, UploadLimits limits) throws IOException {
+            PooledServer server = PooledServer.forUploads(ANY_PORT, directory, limits, ServerLog.silent());
+            return new RunningServer(server, directory, server::activeWorkers, name);
+        }
+    },
+    EVENT_LOOP("event-loop") {
+        @Override
+        public RunningServer start(Path directory, UploadLimits limits) throws IOException {
+            EventLoopUploadServer server = EventLoopUploadServer.bind(ANY_PORT, directory, limits, ServerLog.silent());
+            return new RunningServer(server, directory, server::openConnections, name);
+        }
+    };
+
+    static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+    final String name;
+
+    StageTwoServer(String name) {
+        this.name = name;
+    }
+
+    public abstract RunningServer start(Path directory, UploadLimits limits) throws IOException;
+
+    public static List<StageTwoServer> all() {
+        return List.of(values());
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
