@@ -68,7 +68,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "the server serves one client at a time (stage 1): a paused client must hold up the next one")
     boolean iterative;
 
-    @Option(names = "--timeout-factor", paramLabel = "F", defaultValue = "1",
+    @Option(names = "--timeout-factor", paramLabel = "F", defaultValue = "1", converter = PositiveFactor.class,
             description = "multiply every timeout of the suite by F, for slow machines (default: ${DEFAULT-VALUE})")
     double timeoutFactor;
 
@@ -117,6 +117,22 @@ public final class CheckCommand implements Callable<Integer> {
             return CheckPlan.TargetSpec.serverCommand(target.serverCommand);
         }
         return CheckPlan.TargetSpec.clientCommand(target.clientCommand);
+    }
+
+    /** A timeout factor must be a positive number; anything else is a usage error (exit 2). */
+    static final class PositiveFactor implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double factor = Double.parseDouble(value);
+                if (factor > 0 && Double.isFinite(factor)) {
+                    return factor;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is wanted
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a positive number (e.g. 3)");
+        }
     }
 
     /** Runs the command as {@code ./transfer check} does and returns its exit status (the Maven entry uses this). */
