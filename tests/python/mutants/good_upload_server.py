@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""A correct protocol U upload server in plain Python 3, the baseline of the known-bad servers here.
+
+Follows seed 004 (8-byte big-endian size + name, b'go ahead', exactly `size` bytes of content) and
+Transfer Lab's rules from resources/protocols/upload.md: a header split into pieces is read whole
+(settle window), names are checked, content goes to a hidden temporary file that is moved into
+place only when complete, "ok <sha256>\n" at the end, "error <code>: <detail>\n" on refusal, one
+thread per client. Every upload_*.py beside it replaces ONE function of this file with a typical
+student bug; tests/src/test/.../MutantsAreCaughtTest checks that the suite catches each.
+
+Run:   python3 tests/python/mutants/good_upload_server.py PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]
+       listening on 127.0.0.1:5000
+Grade: ./transfer check upload --extensions --server-cmd \
+         "python3 tests/python/mutants/good_upload_server.py {port} {dir} {max-size} {idle-timeout} {deadline}"
+"""
+import hashlib
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+
+SIZE_BYTES = 8
+MAX_NAME_BYTES = 255
+MAX_CONTENT_BYTES = 4 << 30
+HEADER_SETTLE_SECONDS = 0.05   # wait this long after the last header byte for more of the name
+IDLE_TIMEOUT_SECONDS = 30      # the longest any read may wait
+DEADLINE_SECONDS = 900         # the longest one upload may take
+
+
+class Refusal(Exception):
+    """Sent to the client as b'error <code>: <detail>\n'."""
+    def __init__(self, code, detail):
+        super().__init__(f"{code}: {detail}")
+
+
+def read_header(conn):
+    """Size and at least one name byte, then more bytes while they come within the settle window.
+
+    Reads up to one byte more than the longest header, to tell a name that is too long from one
+    that fits."""
+    longest = SIZE_BYTES + MAX_NAME_BYTES + 1
+    header = b""
+    try:
+        while len(header) <= SIZE_BYTES:
+            piece = conn.recv(longest - len(header))
+            if not piece:
+                raise Refusal("bad-header", f"the connection closed after {len(header)} header bytes")
+            header += piece
+    except socket.timeout:
+        raise Refusal("timeout", f"no complete header within {IDLE_TIMEOUT_SECONDS} s")
+    conn.settimeout(HEADER_SETTLE_SECONDS)
+    try:
+        while len(header) < longest:
+            piece = conn.recv(longest - len(header))
+            if not piece:
+                break
+            header += piece
+    except socket.timeout:
+        pass  # nothing more within the window: the header is complete
+    finally:
+        conn.settimeout(IDLE_TIMEOUT_SECONDS)
+    return header
+
+
+def check_name(raw):
+    """The plain-file-name rule: UTF-8, no separators or control characters, not hidden."""
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refusal("bad-name", "the name is not valid UTF-8")
+    if not name or len(raw) > MAX_NAME_BYTES:
+        raise Refusal("bad-name", f"the name must have 1..{MAX_NAME_BYTES} bytes, it has {len(raw)}")
+    if any(c in name for c in "/\\") or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in name):
+        raise Refusal("bad-name", f"{name!r} is not a plain file name")
+    if name.startswith(".") or name in (".", ".."):
+        raise Refusal("bad-name", f"{name!r} starts with a dot")
+    return name
+
+
+def target_path(directory, name):
+    return os.path.join(directory, name)
+
+
+def receive_content(conn, out, size):
+    """Exactly `size` bytes from conn into out; returns their sha256 in hex."""
+    sha256 = hashlib.sha256()
+    received = 0
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while received < size:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise Refusal("timeout", f"the upload took longer than {DEADLINE_SECONDS} s")
+        conn.settimeout(min(IDLE_TIMEOUT_SECONDS, left))
+        try:
+            chunk = conn.recv(min(256 * 1024, size - received))
+        except socket.timeout:
+            if left < IDLE_TIMEOUT_SECONDS:
+                continue  # the deadline check above refuses
+            raise Refusal("timeout", f"no content for {IDLE_TIMEOUT_SECONDS} s ({received} of {size} bytes)")
+        if not chunk:
+            raise ConnectionError(f"the client closed after {received} of {size} bytes")
+        sha256.update(chunk)
+        out.write(chunk)
+        received += len(chunk)
+    return sha256.hexdigest()
+
+
+def store(conn, directory, name, size):
+    """Receive into a hidden temporary file beside the target; move it into place when complete."""
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + name[:40] + ".", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            digest = receive_content(conn, out, size)
+        try:
+            os.replace(temporary, target_path(directory, name))
+        except OSError as e:
+            raise Refusal("storage", f"cannot store {name!r}: {e.strerror}")
+        return digest
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def serve_client(conn, directory):
+    with conn:
+        conn.settimeout(IDLE_TIMEOUT_SECONDS)
+        try:
+            header = read_header(conn)
+            size = int.from_bytes(header[:SIZE_BYTES], "big")
+            name = check_name(header[SIZE_BYTES:])
+            if size >= 1 << 63:
+                raise Refusal("bad-size", f"{size} has the top bit set (a negative size)")
+            if size > MAX_CONTENT_BYTES:
+                raise Refusal("too-large", f"{size} bytes is above the limit of {MAX_CONTENT_BYTES}")
+            conn.sendall(b"go ahead")
+            digest = store(conn, directory, name, size)
+            conn.sendall(f"ok {digest}\n".encode("ascii"))
+        except Refusal as refusal:
+            try:
+                conn.sendall(f"error {refusal}\n".encode("utf-8"))
+            except OSError:
+                pass
+        except (OSError, ConnectionError) as e:
+            print(f"upload broken: {e}", flush=True)
+
+
+def main(argv):
+    global MAX_CONTENT_BYTES, IDLE_TIMEOUT_SECONDS, DEADLINE_SECONDS
+    if len(argv) not in (3, 6):
+        print(f"usage: {argv[0]} PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]", file=sys.stderr)
+        return 2
+    port, directory = int(argv[1]), argv[2]
+    if len(argv) == 6:
+        MAX_CONTENT_BYTES, IDLE_TIMEOUT_SECONDS, DEADLINE_SECONDS = int(argv[3]), float(argv[4]), float(argv[5])
+    os.makedirs(directory, exist_ok=True)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(128)
+    print(f"listening on 127.0.0.1:{listener.getsockname()[1]}", flush=True)
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve_client, args=(conn, directory), daemon=True).start()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

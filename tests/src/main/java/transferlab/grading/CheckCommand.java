@@ -1,0 +1,146 @@
+package transferlab.grading;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import transferlab.cli.CommandRunner;
+
+/**
+ * Grades any implementation of a Transfer Lab protocol, ours or a student's in any language,
+ * against the same contracts our servers pass, and prints a verdict per requirement.
+ *
+ * <pre>
+ *   $ ./transfer check upload --server-cmd "python3 server.py {port} {dir}"
+ *   Protocol U (upload), core requirements; server command: python3 server.py {port} {dir}
+ *     PASS  U1      2/2  The header is 8 bytes of size and the name, in one write
+ *     FAIL  U5      0/3  The server reads exactly size bytes of content
+ *           x contentIsExactlySizeBytes(): expected: "go ahead" but was: ""
+ *     ...
+ *   Score: 17/20 points; 9 passed, 1 failed, 0 not applicable (6.1 s)
+ * </pre>
+ * Exit status: 0 when every graded requirement passed, 1 when one failed, 2 on a usage error.
+ * resources/grading.md explains the points file, Gradescope and CI.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Grade a server or client of protocol U (upload), F (ft), D (update) or R (ranged) against "
+                + "the protocol suite: a verdict per requirement, a score, JUnit XML and Gradescope results.",
+                "Placeholders: {port} a free port, {dir} a fresh directory per test, {host} 127.0.0.1, {file} the file "
+                        + "a client sends. The command runs with sh -c in the current directory."},
+        footer = {"", "Examples:",
+                "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
+                "  ./transfer check upload --target 127.0.0.1:5000",
+                "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" --gradescope results.json"})
+public final class CheckCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
+            description = "upload, ft, update or ranged")
+    Protocol protocol;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--target", paramLabel = "HOST:PORT",
+                description = "a server already running (tests that must look into its directory are N/A)")
+        String runningServer;
+
+        @Option(names = "--server-cmd", paramLabel = "COMMAND",
+                description = "start the server with this command for each test, e.g. \"python3 server.py {port} {dir}\"")
+        String serverCommand;
+
+        @Option(names = "--client-cmd", paramLabel = "COMMAND",
+                description = "grade a client: run it (many at once) against our server, e.g. \"python3 client.py {host} {port} {file}\"")
+        String clientCommand;
+    }
+
+    @Option(names = "--extensions", description = "grade the extension requirements too (default: core only)")
+    boolean extensions;
+
+    @Option(names = "--iterative",
+            description = "the server serves one client at a time (stage 1): a paused client must hold up the next one")
+    boolean iterative;
+
+    @Option(names = "--timeout-factor", paramLabel = "F", defaultValue = "1", converter = PositiveFactor.class,
+            description = "multiply every timeout of the suite by F, for slow machines (default: ${DEFAULT-VALUE})")
+    double timeoutFactor;
+
+    @Option(names = "--only", paramLabel = "IDS", split = ",", description = "grade only these requirements, e.g. U3,U5")
+    List<String> only = List.of();
+
+    @Option(names = "--tests", paramLabel = "REGEX",
+            description = "run only the contract tests whose method name matches, e.g. 'badName.*'")
+    String tests;
+
+    @Option(names = "--points", paramLabel = "FILE", description = "points file (default: the built-in grading/points.csv)")
+    Path pointsFile;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "also write JUnit XML here")
+    Path junitXml;
+
+    @Option(names = "--gradescope", paramLabel = "FILE", description = "also write Gradescope's results.json here")
+    Path gradescope;
+
+    @Override
+    public Integer call() throws IOException {
+        PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
+        Set<String> onlyIds = new LinkedHashSet<>();
+        only.forEach(id -> onlyIds.add(id.strip()));
+        CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
+                tests == null ? null : java.util.regex.Pattern.compile(tests));
+        CheckResult result = SuiteRunner.run(plan);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        TerminalReport.print(result, out);
+        if (junitXml != null) {
+            JUnitXmlReport.write(result, junitXml);
+            out.println("JUnit XML: " + junitXml);
+        }
+        if (gradescope != null) {
+            GradescopeReport.write(result, gradescope);
+            out.println("Gradescope results: " + gradescope);
+        }
+        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+    }
+
+    private CheckPlan.TargetSpec targetSpec() {
+        if (target.runningServer != null) {
+            return CheckPlan.TargetSpec.runningServer(target.runningServer);
+        }
+        if (target.serverCommand != null) {
+            return CheckPlan.TargetSpec.serverCommand(target.serverCommand);
+        }
+        return CheckPlan.TargetSpec.clientCommand(target.clientCommand);
+    }
+
+    /** A timeout factor must be a positive number; anything else is a usage error (exit 2). */
+    static final class PositiveFactor implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double factor = Double.parseDouble(value);
+                if (factor > 0 && Double.isFinite(factor)) {
+                    return factor;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is wanted
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a positive number (e.g. 3)");
+        }
+    }
+
+    /** Runs the command as {@code ./transfer check} does and returns its exit status (the Maven entry uses this). */
+    public static int run(String... args) {
+        return CommandRunner.run(new CheckCommand(), args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

@@ -1,0 +1,79 @@
+package transferlab.grading;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One grading run: which protocol, against what, which requirements count.
+ *
+ * @param protocol      upload, ft, update or ranged
+ * @param target        the server or client graded
+ * @param extensions    grade extension requirements too (core only by default)
+ * @param timeoutFactor scales every timeout of the suite (1 = as written)
+ * @param points        core/extension, points and visibility per requirement
+ * @param only          if not empty, grade only these requirement IDs (extensions included when named)
+ * @param iterative     the server is meant to serve one client at a time (stage 1), not many at once
+ * @param tests         run only the contract tests whose method name matches this (null: all)
+ */
+public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                        PointsTable points, Set<String> only, boolean iterative, Pattern tests) {
+    public CheckPlan {
+        if (!(timeoutFactor > 0) || Double.isInfinite(timeoutFactor)) {
+            throw new IllegalArgumentException("the timeout factor must be a positive number, was " + timeoutFactor);
+        }
+        only = Set.copyOf(only);
+    }
+
+    /** A plan for a concurrent server (the usual case). */
+    public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                     PointsTable points, Set<String> only) {
+        this(protocol, target, extensions, timeoutFactor, points, only, false, null);
+    }
+
+    /** The same plan, running only the contract tests whose method name matches {@code regex}. */
+    public CheckPlan withTests(String regex) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, Pattern.compile(regex));
+    }
+
+    /** The same plan with another timeout factor. */
+    public CheckPlan withTimeoutFactor(double factor) {
+        return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests);
+    }
+
+    /** What to grade, before the runner gives it a log directory. */
+    public record TargetSpec(CheckTarget.Kind kind, String commandOrAddress) {
+        public static TargetSpec serverCommand(String command) {
+            return new TargetSpec(CheckTarget.Kind.SERVER_COMMAND, command);
+        }
+
+        public static TargetSpec clientCommand(String command) {
+            return new TargetSpec(CheckTarget.Kind.CLIENT_COMMAND, command);
+        }
+
+        public static TargetSpec runningServer(String hostPort) {
+            return new TargetSpec(CheckTarget.Kind.RUNNING_SERVER, hostPort);
+        }
+    }
+
+    /**
+     * Does a test citing these requirements run? With {@code --only}: when it cites one of them.
+     * With {@code --extensions}: always. Core-only: when every ID it cites is core, because a test
+     * that also checks an extension cannot judge a server that implements only the seed protocol.
+     */
+    boolean runs(Set<String> cited) {
+        if (!only.isEmpty() || extensions) {
+            return cited.stream().anyMatch(this::grades);
+        }
+        return cited.stream().allMatch(this::grades);
+    }
+
+    /** Is this requirement graded in this run? */
+    boolean grades(String requirement) {
+        if (!only.isEmpty()) {
+            return only.contains(requirement);
+        }
+        return points.rule(requirement)
+                .map(rule -> rule.scope() == PointsTable.Scope.CORE || extensions)
+                .orElse(true); // cited but not in the points file: graded, worth 0, with a warning
+    }
+}

@@ -1,0 +1,129 @@
+package transferlab.grading;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import transferlab.contract.ServerUnderTest;
+
+/**
+ * What {@code ./transfer check} grades: a server somebody already runs ({@code --target}), a server
+ * started from a command line for every test ({@code --server-cmd}), or a client command driven
+ * against our reference server ({@code --client-cmd}).
+ *
+ * <p>The check classes (contract subclasses such as {@link ExternalUploadCheck}) are instantiated
+ * by JUnit, so they cannot take constructor arguments: the runner sets the target here before it
+ * launches them and clears it afterwards ({@link #current()}). Only one check runs at a time.
+ */
+public final class CheckTarget {
+    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND }
+
+    private static volatile CheckTarget current;
+
+    private final Kind kind;
+    private final InetSocketAddress address;
+    private final String command;
+    private final Path logDirectory;
+    private final boolean concurrent;
+
+    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent) {
+        this.kind = kind;
+        this.address = address;
+        this.command = command;
+        this.logDirectory = logDirectory;
+        this.concurrent = concurrent;
+    }
+
+    /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
+    public CheckTarget iterative() {
+        return new CheckTarget(kind, address, command, logDirectory, false);
+    }
+
+    /** True unless the server is graded as iterative: a paused client must not hold up the next one. */
+    public boolean concurrent() {
+        return concurrent;
+    }
+
+    /** {@code --target HOST:PORT}. */
+    public static CheckTarget runningServer(InetSocketAddress address) {
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true);
+    }
+
+    /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
+    public static CheckTarget serverCommand(String command, Path logDirectory) {
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true);
+    }
+
+    /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
+    public static CheckTarget clientCommand(String command, Path logDirectory) {
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String command() {
+        return command;
+    }
+
+    public Path logDirectory() {
+        return logDirectory;
+    }
+
+    /** One line for the report: what was graded. */
+    public String describe() {
+        return switch (kind) {
+            case RUNNING_SERVER -> "server at " + address.getHostString() + ":" + address.getPort();
+            case SERVER_COMMAND -> "server command: " + command;
+            case CLIENT_COMMAND -> "client command: " + command;
+        };
+    }
+
+    /**
+     * The server a contract test talks to. For {@code --server-cmd} a fresh process serving
+     * {@code directory}; for {@code --target} the running server, whose directory the suite cannot
+     * see (tests that need it are not applicable).
+     */
+    public ServerUnderTest startServer(Path directory) {
+        return startServer(directory, Map.of());
+    }
+
+    /**
+     * The same, with limit placeholders for the command line, e.g. {@code {idle-timeout} -> 0.4}.
+     * A server whose command does not use every one of them runs with limits of its own and says
+     * so ({@link transferlab.contract.SuiteScope.FixedLimits}): tests that depend on a limit are N/A.
+     */
+    public ServerUnderTest startServer(Path directory, Map<String, String> limitPlaceholders) {
+        return switch (kind) {
+            case RUNNING_SERVER -> new RunningServer(address);
+            case SERVER_COMMAND -> {
+                try {
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case CLIENT_COMMAND -> throw new IllegalStateException("--client-cmd grades a client, not a server");
+        };
+    }
+
+    /** The target of the check now running; fails clearly when a check class is run outside the grader. */
+    public static CheckTarget current() {
+        CheckTarget target = current;
+        if (target == null) {
+            throw new IllegalStateException("no target set: the check classes run through ./transfer check "
+                    + "(transferlab.grading.SuiteRunner), not on their own");
+        }
+        return target;
+    }
+
+    static void set(CheckTarget target) {
+        current = target;
+    }
+
+    static void clear() {
+        current = null;
+    }
+}

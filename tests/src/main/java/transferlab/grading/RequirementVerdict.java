@@ -1,0 +1,36 @@
+package transferlab.grading;
+
+import java.util.List;
+
+/**
+ * The verdict on one requirement: PASS when every applicable test citing it passed, FAIL when one
+ * failed, N/A when none applied (for instance, each needed the server's directory and the target
+ * was {@code --target HOST:PORT}).
+ */
+public record RequirementVerdict(PointsTable.Rule rule, Verdict verdict, List<TestOutcome> tests, String note) {
+    /** Why the requirement is N/A, in one line, or what its first failure said. */
+    public String reason() {
+        if (!note.isBlank()) {
+            return note;
+        }
+        return tests.isEmpty() ? "no test in this check covers it" : tests.get(0).message();
+    }
+
+    public String requirement() {
+        return rule.requirement();
+    }
+
+    /** Points earned: all of them on PASS, none otherwise. */
+    public double score() {
+        return verdict == Verdict.PASS ? rule.points() : 0;
+    }
+
+    /** Points at stake: none when not applicable. */
+    public double maxScore() {
+        return verdict == Verdict.NOT_APPLICABLE ? 0 : rule.points();
+    }
+
+    public List<TestOutcome> failures() {
+        return tests.stream().filter(test -> test.verdict() == Verdict.FAIL).toList();
+    }
+}

@@ -1,0 +1,367 @@
+package transferlab.grading;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.PostDiscoveryFilter;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import transferlab.cli.HostPort;
+import transferlab.contract.SuiteScope;
+import transferlab.contract.SuiteTimeouts;
+
+/**
+ * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test
+ * results into a verdict per requirement. Both {@code ./transfer check} and the Maven entry
+ * ({@code CheckFromMavenTest}) call {@link #run(CheckPlan)}: one code path.
+ *
+ * <p>How tests become verdicts: each test cites requirement IDs with {@code @Requirement}. Tests
+ * none of whose IDs are graded in this run are not run at all (extensions, unless asked for).
+ * A requirement PASSes when every test citing it passed, FAILs when one failed (a failure in a
+ * class-level setup fails every test below it), and is N/A when all its tests were aborted by an
+ * assumption (e.g. "needs the server's directory" against {@code --target}).
+ */
+public final class SuiteRunner {
+    /** A test that hangs is failed after this long (scaled), so one stuck student server cannot stall grading. */
+    static final Duration TEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private SuiteRunner() {
+    }
+
+    public static CheckResult run(CheckPlan plan) {
+        return run(plan, checkClasses(plan));
+    }
+
+    /** Runs the given check classes (the runner's own tests use this with sample checks). */
+    static CheckResult run(CheckPlan plan, List<Class<?>> checkClasses) {
+        long started = System.nanoTime();
+        String oldFactor = System.getProperty(SuiteTimeouts.PROPERTY);
+        String oldExtensions = System.getProperty(SuiteScope.EXTENSIONS_PROPERTY);
+        Path logDirectory = createLogDirectory();
+        CheckTarget target = target(plan.target(), logDirectory);
+        if (plan.iterative()) {
+            target = target.iterative();
+        }
+        Collector collector = new Collector();
+        List<String> unmapped = new ArrayList<>();
+        Set<String> skippedWithExtensions = new java.util.TreeSet<>();
+        Set<String> checked = new java.util.TreeSet<>();
+        System.setProperty(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()));
+        // Core-only grading: contracts then judge core requirements without an extension's bytes.
+        System.setProperty(SuiteScope.EXTENSIONS_PROPERTY, Boolean.toString(plan.extensions()));
+        CheckTarget.set(target);
+        try {
+            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
+                    .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked))
+                    .configurationParameter("junit.jupiter.execution.timeout.default",
+                            Math.max(1, Math.round(TEST_TIMEOUT.toSeconds() * plan.timeoutFactor())) + " s")
+                    // A test stuck in a blocking read is abandoned, not waited for, when it times out.
+                    .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
+                    .configurationParameter("junit.platform.output.capture.stdout", "true")
+                    .configurationParameter("junit.platform.output.capture.stderr", "true")
+                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                    .build();
+            Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
+                    .enableTestExecutionListenerAutoRegistration(false)
+                    .build());
+            launcher.execute(request, collector);
+        } finally {
+            CheckTarget.clear();
+            CommandServer.closeAll();
+            restore(SuiteTimeouts.PROPERTY, oldFactor);
+            restore(SuiteScope.EXTENSIONS_PROPERTY, oldExtensions);
+            deleteQuietly(logDirectory);
+        }
+        List<String> notes = new ArrayList<>();
+        if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
+            notes.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
+                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A (prefer --server-cmd)");
+        }
+        skippedWithExtensions.removeAll(checked);
+        for (String id : skippedWithExtensions) {
+            notes.add(id + ": every test citing it also checks an extension requirement, so none ran in this "
+                    + "core-only grading (the contract needs a test that checks " + id + " alone)");
+        }
+        CheckResult result = verdicts(plan, target.describe(), collector.outcomes(), unmapped,
+                Duration.ofNanos(System.nanoTime() - started), skippedWithExtensions);
+        notes.addAll(result.warnings());
+        return new CheckResult(result.protocol(), result.target(), result.extensions(), result.verdicts(),
+                result.extensionsNotGraded(), result.unmappedTests(), notes, result.duration());
+    }
+
+    private static List<Class<?>> checkClasses(CheckPlan plan) {
+        List<String> names = plan.protocol().checkClasses(plan.target().kind());
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("protocol " + plan.protocol().commandName() + " has no check for a "
+                    + (plan.target().kind() == CheckTarget.Kind.CLIENT_COMMAND ? "client (--client-cmd)" : "server")
+                    + " yet");
+        }
+        List<Class<?>> classes = new ArrayList<>();
+        for (String name : names) {
+            try {
+                classes.add(Class.forName(name));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("the check for protocol " + plan.protocol().commandName()
+                        + " is not in this build (" + name + " is missing)");
+            }
+        }
+        return classes;
+    }
+
+    private static CheckTarget target(CheckPlan.TargetSpec spec, Path logDirectory) {
+        return switch (spec.kind()) {
+            case RUNNING_SERVER -> CheckTarget.runningServer(HostPort.parse(spec.commandOrAddress()));
+            case SERVER_COMMAND -> CheckTarget.serverCommand(spec.commandOrAddress(), logDirectory);
+            case CLIENT_COMMAND -> CheckTarget.clientCommand(spec.commandOrAddress(), logDirectory);
+        };
+    }
+
+    /** Keeps only tests that cite a requirement graded in this run; notes those citing none. */
+    private static PostDiscoveryFilter requirementFilter(CheckPlan plan, List<String> unmapped,
+                                                         Set<String> coreOnlyWithExtensions, Set<String> coreChecked) {
+        return descriptor -> {
+            Optional<TestSource> source = descriptor.getSource();
+            if (source.isEmpty() || !(source.get() instanceof MethodSource method)) {
+                return FilterResult.included("a container");
+            }
+            if (plan.tests() != null && !plan.tests().matcher(method.getMethodName()).matches()) {
+                return FilterResult.excluded("not among --tests " + plan.tests());
+            }
+            Set<String> ids = RequirementIds.of(source);
+            if (ids.isEmpty()) {
+                unmapped.add(method.getClassName() + "." + method.getMethodName());
+                return FilterResult.excluded("cites no @Requirement");
+            }
+            if (!plan.runs(ids)) {
+                ids.stream().filter(plan::grades).forEach(id -> coreOnlyWithExtensions.add(id));
+                return FilterResult.excluded("also checks a requirement not graded in this run");
+            }
+            ids.forEach(coreChecked::add);
+            return FilterResult.included("cites graded requirements only");
+        };
+    }
+
+    static CheckResult verdicts(CheckPlan plan, String target, List<TestOutcome> outcomes, List<String> unmapped,
+                                Duration duration, Set<String> judgedOnlyWithExtensions) {
+        Map<String, List<TestOutcome>> byRequirement = new LinkedHashMap<>();
+        for (TestOutcome outcome : outcomes) {
+            for (String id : outcome.requirements()) {
+                if (plan.grades(id)) {
+                    byRequirement.computeIfAbsent(id, key -> new ArrayList<>()).add(outcome);
+                }
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        List<RequirementVerdict> verdicts = new ArrayList<>();
+        int extensionsNotGraded = 0;
+        for (PointsTable.Rule rule : plan.points().rules()) {
+            if (!plan.protocol().owns(rule.requirement())) {
+                continue;
+            }
+            if (!plan.grades(rule.requirement())) {
+                if (plan.only().isEmpty() && rule.scope() == PointsTable.Scope.EXTENSION) {
+                    extensionsNotGraded++;
+                }
+                continue;
+            }
+            List<TestOutcome> tests = byRequirement.remove(rule.requirement());
+            String note = "";
+            if (tests == null) {
+                if (judgedOnlyWithExtensions.contains(rule.requirement())) {
+                    note = "not judged: every test of it also checks an extension (grade with --extensions)";
+                } // else: a requirement of the other side (a client's, when a server is graded), or untested: N/A
+                tests = List.of();
+            }
+            verdicts.add(new RequirementVerdict(rule, verdictOf(tests), tests, note));
+        }
+        for (Map.Entry<String, List<TestOutcome>> left : byRequirement.entrySet()) {
+            warnings.add(left.getKey() + " is cited by a test but not in the points file " + plan.points().source()
+                    + ": graded as core, worth 0 points");
+            PointsTable.Rule rule = new PointsTable.Rule(left.getKey(), PointsTable.Scope.CORE, 0, "visible",
+                    "(not in the points file)");
+            verdicts.add(new RequirementVerdict(rule, verdictOf(left.getValue()), left.getValue(), ""));
+        }
+        if (!unmapped.isEmpty()) {
+            warnings.add(unmapped.size() + " test(s) cite no @Requirement and were not run: " + String.join(", ", unmapped));
+        }
+        return new CheckResult(plan.protocol(), target, plan.extensions(), verdicts, extensionsNotGraded,
+                List.copyOf(unmapped), warnings, duration);
+    }
+
+    private static Verdict verdictOf(List<TestOutcome> tests) {
+        if (tests.stream().anyMatch(test -> test.verdict() == Verdict.FAIL)) {
+            return Verdict.FAIL;
+        }
+        return tests.stream().anyMatch(test -> test.verdict() == Verdict.PASS) ? Verdict.PASS : Verdict.NOT_APPLICABLE;
+    }
+
+    /** Records each test's outcome, with the requirement IDs of the method it came from. */
+    private static final class Collector implements TestExecutionListener {
+        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>()); // run order
+        private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
+        private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
+        private volatile TestPlan plan;
+
+        @Override
+        public void testPlanExecutionStarted(TestPlan testPlan) {
+            plan = testPlan;
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier test) {
+            if (test.isTest()) {
+                startedAt.put(test.getUniqueId(), System.nanoTime());
+                ProcessLogs.testStarted(test.getUniqueId());
+            }
+        }
+
+        @Override
+        public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
+            entry.getKeyValuePairs().forEach((key, value) -> {
+                if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
+                    captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
+                            .append("the test's ").append(key).append(":\n").append(lastLines(value).indent(4));
+                }
+            });
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier test, String reason) {
+            for (TestIdentifier each : testsAt(test)) {
+                record(each, Verdict.NOT_APPLICABLE, "skipped: " + reason);
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            Optional<Throwable> thrown = result.getThrowable();
+            String message = thrown.map(FailureMessages::of).orElse("");
+            switch (result.getStatus()) {
+                case SUCCESSFUL -> {
+                    if (test.isTest()) {
+                        record(test, Verdict.PASS, "");
+                    }
+                }
+                case ABORTED -> {
+                    for (TestIdentifier each : testsAt(test)) {
+                        record(each, Verdict.NOT_APPLICABLE, message);
+                    }
+                }
+                case FAILED -> {
+                    for (TestIdentifier each : testsAt(test)) {
+                        String why = each.equals(test) ? message : "set-up of " + test.getDisplayName() + " failed: " + message;
+                        record(each, Verdict.FAIL, why);
+                    }
+                }
+            }
+        }
+
+        /** The test itself, or, for a container, its tests that have no outcome yet. */
+        private List<TestIdentifier> testsAt(TestIdentifier identifier) {
+            if (identifier.isTest()) {
+                return List.of(identifier);
+            }
+            if (plan == null) {
+                return List.of();
+            }
+            return plan.getDescendants(identifier).stream()
+                    .filter(TestIdentifier::isTest)
+                    .filter(each -> !outcomes.containsKey(each.getUniqueId()))
+                    .toList();
+        }
+
+        private void record(TestIdentifier test, Verdict verdict, String message) {
+            Long start = startedAt.get(test.getUniqueId());
+            Duration duration = start == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
+            String output = ProcessLogs.take(test.getUniqueId());
+            StringBuilder printed = captured.remove(test.getUniqueId());
+            if (printed != null) {
+                output = output + printed;
+            }
+            outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test), List.copyOf(requirementsOf(test)),
+                    verdict, message, output, duration));
+        }
+
+        private Set<String> requirementsOf(TestIdentifier test) {
+            // Dynamic tests and parameterized invocations: the IDs are on the method they came from.
+            for (Optional<TestIdentifier> at = Optional.of(test); at.isPresent(); at = plan.getParent(at.get())) {
+                Set<String> ids = RequirementIds.of(at.get().getSource());
+                if (!ids.isEmpty()) {
+                    return ids;
+                }
+            }
+            return Set.of();
+        }
+
+        private String nameOf(TestIdentifier test) {
+            String name = test.getDisplayName();
+            Optional<TestIdentifier> parent = plan.getParent(test);
+            if (parent.isPresent() && parent.get().getSource().filter(MethodSource.class::isInstance).isPresent()) {
+                name = parent.get().getDisplayName() + " " + name; // a parameterized test's invocation
+            }
+            return name;
+        }
+
+        List<TestOutcome> outcomes() {
+            synchronized (outcomes) {
+                return List.copyOf(outcomes.values());
+            }
+        }
+    }
+
+    private static String lastLines(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - ProcessLogs.TAIL_LINES), lines.size()));
+    }
+
+    private static Path createLogDirectory() {
+        try {
+            return Files.createTempDirectory("transfer-check-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void restore(String property, String oldValue) {
+        if (oldValue == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, oldValue);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println(String.format(Locale.ROOT, "check: could not remove %s: %s", directory, e.getMessage()));
+        }
+    }
+}

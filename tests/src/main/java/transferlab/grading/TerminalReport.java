@@ -1,0 +1,74 @@
+package transferlab.grading;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The verdicts as a person reads them in a terminal, one requirement per line as h2spec does,
+ * with what was expected and what came under each failure, and a score line.
+ *
+ * <pre>
+ *   PASS  U1   2/2  The header is 8 bytes of size (big-endian) and the name
+ *   FAIL  U5   0/3  The server reads exactly size bytes of content
+ *         x uploadThenMoreBytes(): [the stored file] expected: 1000 bytes but was: 1007 bytes
+ *   N/A   U8        A broken upload leaves nothing behind
+ *         - needs the server's directory (not visible with --target)
+ *   Score: 17/20 points; 9 passed, 1 failed, 1 not applicable
+ * </pre>
+ */
+final class TerminalReport {
+    /** Failed tests shown per requirement; the rest are counted (the JUnit XML has them all). */
+    static final int SHOWN_FAILURES = 3;
+
+    private TerminalReport() {
+    }
+
+    static void print(CheckResult result, PrintStream out) {
+        out.printf(Locale.ROOT, "Protocol %s (%s), %s requirements; %s%n", result.protocol().requirementPrefix(),
+                result.protocol().commandName(), result.extensions() ? "core and extension" : "core", result.target());
+        for (RequirementVerdict verdict : result.verdicts()) {
+            String points = verdict.verdict() == Verdict.NOT_APPLICABLE ? ""
+                    : number(verdict.score()) + "/" + number(verdict.maxScore());
+            out.printf(Locale.ROOT, "  %-4s  %-4s %6s  %s%n", verdict.verdict().label(), verdict.requirement(), points,
+                    verdict.rule().title());
+            int hidden = verdict.failures().size() - SHOWN_FAILURES;
+            switch (verdict.verdict()) {
+                case FAIL -> {
+                    verdict.failures().stream().limit(SHOWN_FAILURES).forEach(test -> {
+                        List<String> lines = test.message().lines().toList();
+                        out.print(("x " + test.name() + ": " + (lines.isEmpty() ? "" : lines.get(0))).indent(8));
+                        if (lines.size() > 1) {
+                            out.print(String.join("\n", lines.subList(1, lines.size())).indent(10));
+                        }
+                        if (!test.output().isBlank()) {
+                            out.print(test.output().indent(10));
+                        }
+                    });
+                    if (hidden > 0) {
+                        out.print(("... and " + hidden + " more failed test(s) of " + verdict.requirement()).indent(8));
+                    }
+                }
+                case NOT_APPLICABLE -> {
+                    String why = verdict.reason();
+                    out.print(("- " + (why.isBlank() ? "not applicable" : why.lines().findFirst().orElse(""))).indent(8));
+                }
+                case PASS -> {
+                }
+            }
+        }
+        for (String warning : result.warnings()) {
+            out.println("  warning: " + warning);
+        }
+        out.printf(Locale.ROOT, "Score: %s/%s points; %d passed, %d failed, %d not applicable%s (%.1f s)%n",
+                number(result.score()), number(result.maxScore()), result.count(Verdict.PASS),
+                result.count(Verdict.FAIL), result.count(Verdict.NOT_APPLICABLE),
+                result.extensionsNotGraded() > 0
+                        ? "; " + result.extensionsNotGraded() + " extension requirements not graded (add --extensions)" : "",
+                result.duration().toMillis() / 1000.0);
+    }
+
+    static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+}

@@ -1,0 +1,29 @@
+package transferlab.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTemplateTest {
+    @Test
+    void placeholdersAreFilledAndQuotedOnlyWhenNeeded() {
+        String filled = CommandLineTemplate.fill("python3 server.py {port} {dir} {idle-timeout}",
+                Map.of("port", "40117", "dir", "/tmp/a dir/it's", "idle-timeout", "0.400"));
+
+        assertThat(filled).isEqualTo("python3 server.py 40117 '/tmp/a dir/it'\"'\"'s' 0.400");
+    }
+
+    @Test
+    void anUnknownPlaceholderIsAnErrorNamingItAndTheKnownOnes() {
+        assertThatThrownBy(() -> CommandLineTemplate.fill("server {prot}", Map.of("port", "1")))
+                .hasMessageContaining("{prot}").hasMessageContaining("{port}");
+    }
+
+    @Test
+    void usesTellsWhetherALimitReachesTheServer() {
+        assertThat(CommandLineTemplate.uses("s {port} {max-size}", "max-size")).isTrue();
+        assertThat(CommandLineTemplate.uses("s {port}", "max-size")).isFalse();
+    }
+}
