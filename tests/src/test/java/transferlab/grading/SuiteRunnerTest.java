@@ -1,5 +1,6 @@
 package transferlab.grading;
 
+import transferlab.python.PythonPrograms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

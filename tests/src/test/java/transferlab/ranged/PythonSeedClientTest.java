@@ -1,9 +1,8 @@
 package transferlab.ranged;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
+import transferlab.python.PythonPrograms;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,12 +20,12 @@ import transferlab.storage.ServedDirectory;
  * only when python3 is not installed.
  */
 class PythonSeedClientTest {
-    private static final Path CLIENT = Path.of("python", "parallel_client_seed000.py"); // surefire runs in tests/
+    private static final Path CLIENT = PythonPrograms.program("parallel_client_seed000.py");
 
     @Test
     @Requirement({"R1", "R2", "R3", "R4", "R5", "R6"})
     void theSeedsPythonClientDownloadsFromOurServer(@TempDir Path root, @TempDir Path downloads) throws Exception {
-        assumeTrue(python3Installed(), "python3 is not installed: the seed 000 interoperability test needs it");
+        PythonPrograms.assumePython();
         assertThat(CLIENT).exists();
         byte[] content = RangedContractBytes.random((3 << 20) + 5, 8);
         Files.write(root.resolve("seed file.bin"), content); // a space, to check the path's encoding too
@@ -44,19 +43,6 @@ class PythonSeedClientTest {
         } finally {
             server.close();
             serving.join(10_000);
-        }
-    }
-
-    private static boolean python3Installed() {
-        try {
-            Process probe = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            probe.getInputStream().readAllBytes();
-            return probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -1,11 +1,10 @@
 package transferlab.contract.listget;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import transferlab.python.PythonPrograms;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ import transferlab.storage.Hashes;
  * our Java server. Skipped, with a message, only where {@code python3} is not installed.
  */
 class Seed003PythonClientTest {
-    private static final Path CLIENT = Path.of("python", "ftclient_seed003.py").toAbsolutePath();
+    private static final Path CLIENT = PythonPrograms.program("ftclient_seed003.py");
     private static final long PROCESS_LIMIT_SECONDS = 20;
 
     @TempDir
@@ -43,7 +42,7 @@ class Seed003PythonClientTest {
 
     @BeforeEach
     void startServer() throws IOException {
-        assumeTrue(python3Runs(), "python3 is not installed: skipping the seed 003 Python client interop test");
+        PythonPrograms.assumePython();
         assertThat(CLIENT).as("the Python client, run from the tests module's directory").exists();
         server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0),
                 ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent());
@@ -116,18 +115,5 @@ class Seed003PythonClientTest {
             throw new AssertionError("the Python client did not finish within " + PROCESS_LIMIT_SECONDS + " s: " + output);
         }
         return new Result(process.exitValue(), output);
-    }
-
-    private static boolean python3Runs() {
-        try {
-            Process probe = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            probe.getInputStream().readAllBytes();
-            return probe.waitFor(PROCESS_LIMIT_SECONDS, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

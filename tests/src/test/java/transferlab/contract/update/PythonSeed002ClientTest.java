@@ -2,14 +2,13 @@ package transferlab.contract.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import transferlab.python.PythonPrograms;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.contract.InProcessServer;
@@ -23,7 +22,7 @@ import transferlab.update.UpdateServer;
  * description (2-byte length, JSON header, file bytes; with our ack), polls our server.
  */
 class PythonSeed002ClientTest {
-    private static final Path CLIENT = Path.of("python", "update_client_seed002.py");
+    private static final Path CLIENT = PythonPrograms.program("update_client_seed002.py");
 
     @TempDir
     Path temp;
@@ -31,7 +30,7 @@ class PythonSeed002ClientTest {
     @Test
     @Requirement({"D1", "D2", "D3", "D4", "D7", "D8"})
     void theSeedClientPollsOurServerAndStoresTheFiles() throws Exception {
-        Assumptions.assumeTrue(python3Runs(), "python3 is not installed, so the seed 002 client cannot run");
+        PythonPrograms.assumePython();
         assertThat(CLIENT).as("the Python client, relative to the tests module").exists();
 
         byte[] content = new byte[500_000];
@@ -56,15 +55,6 @@ class PythonSeed002ClientTest {
         assertThat(received.resolve("notes.txt")).hasContent("read me");
         try (var left = Files.list(queue)) {
             assertThat(left).as("both acknowledged, so both left the queue").isEmpty();
-        }
-    }
-
-    private static boolean python3Runs() throws InterruptedException {
-        try {
-            Process probe = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        } catch (IOException notInstalled) {
-            return false;
         }
     }
 }

@@ -3,8 +3,8 @@ package transferlab.contract.upload;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import transferlab.python.PythonPrograms;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,7 +43,7 @@ import transferlab.upload.UploadResult;
  * byte for byte. Skipped, with a message saying so, only where {@code python3} is not installed.
  */
 class PythonInteropTest {
-    private static final Path PYTHON_DIR = Path.of("python"); // surefire runs in the tests module's directory
+    private static final Path PYTHON_DIR = PythonPrograms.DIRECTORY;
     private static final Duration PROCESS_LIMIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -52,25 +52,9 @@ class PythonInteropTest {
     private final List<Path> errorFiles = new ArrayList<>(); // each process's stderr, for failure messages
     private final List<AutoCloseable> servers = new ArrayList<>();
 
-    /** Asked once per run; each test is then reported as skipped, with the reason, if it is missing. */
-    private static final boolean PYTHON3_AVAILABLE = python3Runs();
-
     @BeforeEach
     void needsPython3() {
-        assumeTrue(PYTHON3_AVAILABLE,
-                "python3 is not installed: skipping the interoperability tests with seed 004's Python client and server");
-    }
-
-    private static boolean python3Runs() {
-        try {
-            Process version = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            return version.waitFor(10, TimeUnit.SECONDS) && version.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        PythonPrograms.assumePython(); // each test is reported as skipped, with the reason, if it is missing
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package transferlab.grading;
+package transferlab.python;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -7,25 +7,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Where the Python programs of tests/python are, and whether python3 can run them here. */
-final class PythonPrograms {
+/**
+ * Where the Python programs of tests/python are, and whether python3 can run them here: the one
+ * check every interoperability and grading test makes before it starts a Python program. A test
+ * that needs Python is skipped, with that reason, only where python3 is missing.
+ */
+public final class PythonPrograms {
     /** Surefire runs in the module directory (tests/). */
-    static final Path DIRECTORY = Path.of("python").toAbsolutePath();
+    public static final Path DIRECTORY = Path.of("python").toAbsolutePath();
 
     private static Boolean available;
 
     private PythonPrograms() {
     }
 
-    static Path mutant(String file) {
+    public static Path mutant(String file) {
         return DIRECTORY.resolve("mutants").resolve(file);
     }
 
-    static Path program(String file) {
+    public static Path program(String file) {
         return DIRECTORY.resolve(file);
     }
 
-    static synchronized void assumePython() {
+    public static synchronized void assumePython() {
         if (available == null) {
             try {
                 Process process = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
