@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import transferlab.contract.SuiteTimeouts;
 
 /**
  * A protocol U client at the byte level, for the contract: it sends exactly the bytes a test
@@ -25,10 +26,11 @@ import java.time.Duration;
  *       String ok = client.readLine();                           // "ok 2cf24dba…\n"
  *   }
  * </pre>
- * Every read waits at most {@link #READ_TIMEOUT}, so a silent server fails a test instead of hanging it.
+ * Every read waits at most {@link #READ_TIMEOUT} (scaled by {@link SuiteTimeouts} when the client
+ * connects), so a silent server fails a test instead of hanging it.
  */
 public final class RawUploadClient implements AutoCloseable {
-    /** The longest any read waits: far longer than any limit the contract configures. */
+    /** The longest any read waits at timeout factor 1: far longer than any limit the contract configures. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /** The longest reply line read; a server that sends more is broken. */
     public static final int MAX_LINE_BYTES = 4096;
@@ -46,8 +48,10 @@ public final class RawUploadClient implements AutoCloseable {
     public static RawUploadClient connect(InetSocketAddress server) throws IOException {
         Socket socket = new Socket();
         try {
-            socket.connect(server, (int) READ_TIMEOUT.toMillis());
-            socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            // At least 1 ms: a timeout of 0 would mean wait forever.
+            int readTimeoutMillis = Math.max(1, SuiteTimeouts.scaledMillis(READ_TIMEOUT.toMillis()));
+            socket.connect(server, readTimeoutMillis);
+            socket.setSoTimeout(readTimeoutMillis);
             socket.setTcpNoDelay(true); // each send() leaves at once, as one piece
             return new RawUploadClient(socket);
         } catch (IOException e) {
@@ -118,7 +122,7 @@ public final class RawUploadClient implements AutoCloseable {
 
     /**
      * True once the server has closed the connection: a read ends the stream or the connection was
-     * reset (the server closed with bytes of ours unread). Blocks until then, or up to {@link #READ_TIMEOUT}.
+     * reset (the server closed with bytes of ours unread). Blocks until then, or up to the read timeout.
      */
     public boolean serverClosed() throws IOException {
         try {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static transferlab.contract.SuiteTimeouts.scaled;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.Requirement;
 import transferlab.contract.ServerUnderTest;
+import transferlab.contract.SuiteScope;
+import transferlab.contract.SuiteTimeouts;
 import transferlab.contract.TcpProxy;
 import transferlab.storage.Hashes;
 import transferlab.storage.PlainFileName;
@@ -43,16 +47,27 @@ import transferlab.upload.UploadLimits;
  * and checks both the bytes on the wire and the files on disk. Each cites the requirements it checks.
  *
  * <p>A concrete subclass names the servers, one {@link UploadServerFactory} each, e.g.
- * {@code ReferenceUploadServersTest} in this module's tests.
+ * {@code ReferenceUploadServersTest} in this module's tests; {@code ./transfer check upload} runs
+ * the same tests against a student's server. To be fair to a seed 004 server there:
+ * <ul>
+ *   <li>the core requirements (U1, U2, U3, U5) each have tests that cite only core requirements and
+ *       judge them as the seed defines them (the bytes on the wire and the stored file, no "ok" line);
+ *       a test that also checks an extension cites it, so a core-only grading skips it;</li>
+ *   <li>a test whose verdict depends on a limit it sets is N/A for a server that could not be given
+ *       that limit ({@link SuiteScope#assumeLimitsApplied}), and a test that looks at stored files is
+ *       N/A where the suite cannot see the server's directory ({@link SuiteScope#assumeDirectoryVisible});</li>
+ *   <li>every wait is scaled by {@link SuiteTimeouts} when it is used, so {@code --timeout-factor}
+ *       reaches all of them (the constants below are the waits at factor 1).</li>
+ * </ul>
  */
 public abstract class UploadContract {
     /** Small, so that "too large" is cheap to provoke. */
     protected static final long MAX_SIZE = 1 << 20;
-    /** For most tests: longer than any pause a busy machine inflicts on a client thread. */
+    /** For most tests: longer than any pause a busy machine inflicts on a client thread (scaled at use). */
     protected static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
-    /** For the tests of silent clients, so that they finish quickly. */
+    /** For the tests of silent clients, so that they finish quickly (scaled at use). */
     protected static final Duration SHORT_IDLE_TIMEOUT = Duration.ofMillis(400);
-    /** Longest wait for anything a working server does promptly. */
+    /** Longest wait for anything a working server does promptly (scaled at use). */
     protected static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     private static final AtomicInteger CLIENT_THREADS = new AtomicInteger();
@@ -77,12 +92,12 @@ public abstract class UploadContract {
 
     /** The limits most tests use (the default settle window); a test that needs others changes one. */
     protected static UploadLimits limits() {
-        return UploadLimits.defaults().withMaxContentBytes(MAX_SIZE).withIdleTimeout(IDLE_TIMEOUT);
+        return UploadLimits.defaults().withMaxContentBytes(MAX_SIZE).withIdleTimeout(scaled(IDLE_TIMEOUT));
     }
 
     /** The limits of the tests that wait for the idle timeout. */
     protected static UploadLimits limitsWithShortIdleTimeout() {
-        return limits().withIdleTimeout(SHORT_IDLE_TIMEOUT);
+        return limits().withIdleTimeout(scaled(SHORT_IDLE_TIMEOUT));
     }
 
     protected void start(UploadLimits limits) throws IOException {
@@ -100,12 +115,101 @@ public abstract class UploadContract {
         }
     }
 
+    // ---------------------------------------------------------------- the core, as seed 004 defines it
+
+    // These tests cite core requirements only, so a core-only grading runs them: they judge the
+    // bytes on the wire and the stored file, and never wait for our "ok" line (a seed server sends
+    // none). The client behaves as seed 004's does: one write of the header, exactly "go ahead"
+    // back, the content, then close without reading more.
+
+    /** U1, U2 on the wire alone: a header in one write gets exactly the 8 bytes "go ahead". */
+    @Test
+    @Requirement({"U1", "U2"})
+    void seedHeaderInOneWriteGetsExactlyGoAhead() throws Exception {
+        start(limits());
+        uploadAsTheSeedClientDoes("seed-header.bin", randomBytes(5_000, 22));
+    }
+
+    /** U3: the content a seed client sends is stored whole. */
+    @Test
+    @Requirement("U3")
+    void seedUploadIsStoredWhole() throws Exception {
+        start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
+        byte[] content = randomBytes(50_000, 23);
+        uploadAsTheSeedClientDoes("seed-upload.bin", content);
+        awaitStored("seed-upload.bin", content);
+    }
+
+    /**
+     * U3: content that arrives in many small pieces, as over a slow network, is stored whole: a
+     * server must loop until it has {@code size} bytes, not trust one read. The client ends its
+     * stream after the content (a half-close), so a server that reads until the end also stores it.
+     */
+    @Test
+    @Requirement("U3")
+    void contentSplitIntoSmallPiecesByTheNetworkIsStoredWhole() throws Exception {
+        start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
+        byte[] content = randomBytes(32 * 1024, 21);
+        TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(1)));
+        toClose.add(proxy);
+        try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
+            client.send(RawUploadClient.header(content.length, "pieces.bin"));
+            assertThat(client.readAnswer()).isEqualTo("go ahead");
+            client.send(content);
+            client.finishSending();
+            promptly().untilAsserted(() ->
+                    assertThat(directory.resolve("pieces.bin")).as("the stored file").exists());
+            promptly().untilAsserted(() ->
+                    assertThat(Files.size(directory.resolve("pieces.bin")))
+                            .as("bytes stored of %d sent in pieces of 2048", content.length).isEqualTo(content.length));
+        }
+        assertThat(directory.resolve("pieces.bin")).hasBinaryContent(content);
+    }
+
+    /**
+     * U3: the server stops reading at {@code size} bytes: the file is stored while the client still
+     * holds the connection open (a server that reads until the client closes never stores it).
+     */
+    @Test
+    @Requirement("U3")
+    void contentIsStoredOnceSizeBytesArrivedWhileTheClientStaysConnected() throws Exception {
+        start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
+        byte[] content = randomBytes(30_000, 24);
+        try (RawUploadClient client = connect()) {
+            client.send(RawUploadClient.header(content.length, "kept-open.bin"));
+            assertThat(client.readAnswer()).isEqualTo("go ahead");
+            client.send(content);
+            awaitStored("kept-open.bin", content); // the connection is still open here
+        }
+    }
+
+    /**
+     * U5: clients that close right after their content, one after another, are all served (each
+     * gets "go ahead"), and, where the suite can see the directory, all have their files.
+     */
+    @Test
+    @Requirement("U5")
+    void seedClientsThatCloseAfterTheContentAreServedOneAfterAnother() throws Exception {
+        start(limits());
+        for (int i = 0; i < 3; i++) {
+            byte[] content = randomBytes(20_000 + i, 30 + i);
+            uploadAsTheSeedClientDoes("seed-" + i + ".bin", content);
+            if (server.directory().isPresent()) {
+                awaitStored("seed-" + i + ".bin", content);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- the upload itself
 
     @Test
     @Requirement({"U1", "U2", "U3", "U6"})
     void headerInOneWriteGetsGoAheadThenContentGetsOkWithItsSha256() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         byte[] content = randomBytes(100_000, 1);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "notes.txt"));
@@ -124,6 +228,7 @@ public abstract class UploadContract {
     @Requirement({"U3", "U6"})
     void emptyFileIsStored() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(0, "empty.txt"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
@@ -136,6 +241,7 @@ public abstract class UploadContract {
     @Requirement({"U3", "U8"})
     void nameOf255Utf8BytesWithMultiByteCharactersIsStored() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         String name = "é".repeat(100) + "€".repeat(18) + "a"; // 200 + 54 + 1 = 255 bytes
         assertThat(name.getBytes(UTF_8)).hasSize(255);
         byte[] content = randomBytes(1000, 2);
@@ -147,13 +253,14 @@ public abstract class UploadContract {
     @Requirement({"U5", "U14"})
     void seedClientThatClosesWithoutReadingOkHasItsFileStoredAndTheNextClientIsServed() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         byte[] content = randomBytes(200_000, 3);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "seed.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(content);
         } // closed at once, as seed 004's client does: it never reads "ok"
-        await().atMost(PROMPTLY).untilAsserted(() ->
+        await().atMost(scaled(PROMPTLY)).untilAsserted(() ->
                 assertThat(directory.resolve("seed.bin")).exists().hasBinaryContent(content));
         assertServesTheNextClient();
     }
@@ -162,6 +269,7 @@ public abstract class UploadContract {
     @Requirement({"U11", "U10"})
     void uploadingAnExistingNameReplacesTheFile() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         byte[] first = randomBytes(5000, 4);
         byte[] second = randomBytes(3000, 5);
         assertThat(upload("same.txt", first)).isEqualTo("ok " + sha256(first) + "\n");
@@ -173,11 +281,12 @@ public abstract class UploadContract {
     // ---------------------------------------------------------------- the header arriving in pieces
 
     @Test
-    @Requirement({"U4", "U1"})
+    @Requirement("U4")
     void headerSplitIntoOneBytePiecesByAProxyIsReadWhole() throws Exception {
         // Pieces 1 ms apart, a window 500 times wider: with the 50 ms default, a busy machine that
         // delays the proxy's thread for 50 ms cuts the name (the cost the spec documents).
         start(limits().withHeaderSettle(Duration.ofMillis(500)));
+        SuiteScope.assumeDirectoryVisible(server);
         TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(1)));
         toClose.add(proxy);
         String name = "split-into-pieces-ü.txt";
@@ -196,6 +305,7 @@ public abstract class UploadContract {
     @Requirement("U4")
     void theNameEndsWhereTheClientStopsSendingAndWaitsForGoAhead() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(3, "a"));
             // The server cannot know more name bytes will come; it answers the header it has.
@@ -247,6 +357,7 @@ public abstract class UploadContract {
     @Requirement({"U8", "U7", "U10", "U14"})
     void badNameIsRefusedNothingIsWrittenAndTheNextClientIsServed(BadName bad) throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         Files.writeString(parent.resolve("x"), "a file beside the served directory");
         Map<String, String> before = snapshot(parent);
         try (RawUploadClient client = connect()) {
@@ -261,6 +372,8 @@ public abstract class UploadContract {
     @Requirement({"U9", "U7", "U14"})
     void sizeAboveTheLimitIsRefusedBeforeAnyContent() throws Exception {
         start(limits());
+        SuiteScope.assumeLimitsApplied(server);
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(MAX_SIZE + 1, "big.bin"));
@@ -274,6 +387,8 @@ public abstract class UploadContract {
     @Requirement("U9")
     void sizeExactlyAtTheLimitIsAccepted() throws Exception {
         start(limits());
+        SuiteScope.assumeLimitsApplied(server);
+        SuiteScope.assumeDirectoryVisible(server);
         byte[] content = randomBytes((int) MAX_SIZE, 7);
         assertThat(upload("limit.bin", content)).isEqualTo("ok " + sha256(content) + "\n");
         assertThat(directory.resolve("limit.bin")).hasBinaryContent(content);
@@ -283,6 +398,7 @@ public abstract class UploadContract {
     @Requirement({"U9", "U7", "U14"})
     void sizeWithTheTopBitSetIsRefused() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(Long.MIN_VALUE | 5, "negative.bin"));
@@ -296,14 +412,17 @@ public abstract class UploadContract {
     @Requirement({"U4", "U12", "U7", "U14"})
     void emptyNameThatIsEightBytesThenSilenceTimesOut() throws Exception {
         start(limitsWithShortIdleTimeout());
+        SuiteScope.assumeLimitsApplied(server);
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         long beforeConnect = System.nanoTime(); // the server's idle timer cannot start earlier
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(5, new byte[0]));
             // An empty name cannot be told from a name still on its way: the server waits for it.
             CompletableFuture<String> answer = readAsync(client::readAnswer);
-            await().atMost(PROMPTLY).until(answer::isDone);
-            assertThat(Duration.ofNanos(System.nanoTime() - beforeConnect)).isGreaterThanOrEqualTo(SHORT_IDLE_TIMEOUT);
+            await().atMost(scaled(PROMPTLY)).until(answer::isDone);
+            assertThat(Duration.ofNanos(System.nanoTime() - beforeConnect))
+                    .isGreaterThanOrEqualTo(scaled(SHORT_IDLE_TIMEOUT));
             assertThat(answer.get()).matches(ERROR_LINE).startsWith("error timeout:");
             assertThat(client.serverClosed()).isTrue();
         }
@@ -315,6 +434,7 @@ public abstract class UploadContract {
     @Requirement({"U4", "U7", "U14"})
     void emptyNameThatIsEightBytesThenEndOfStreamIsABadHeader() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(5, new byte[0]));
@@ -331,12 +451,15 @@ public abstract class UploadContract {
     @Requirement({"U12", "U7", "U14"})
     void clientThatConnectsAndSaysNothingIsClosedAfterTheIdleTimeout() throws Exception {
         start(limitsWithShortIdleTimeout());
+        SuiteScope.assumeLimitsApplied(server);
+        SuiteScope.assumeDirectoryVisible(server);
         long beforeConnect = System.nanoTime(); // the server's idle timer cannot start earlier
         try (RawUploadClient silent = connect()) {
             CompletableFuture<String> answer = readAsync(silent::readAnswer);
-            await().atMost(PROMPTLY).until(answer::isDone);
+            await().atMost(scaled(PROMPTLY)).until(answer::isDone);
             // Not before the idle timeout: a server that closes at once is not timing anybody out.
-            assertThat(Duration.ofNanos(System.nanoTime() - beforeConnect)).isGreaterThanOrEqualTo(SHORT_IDLE_TIMEOUT);
+            assertThat(Duration.ofNanos(System.nanoTime() - beforeConnect))
+                    .isGreaterThanOrEqualTo(scaled(SHORT_IDLE_TIMEOUT));
             assertThat(answer.get()).matches(ERROR_LINE).startsWith("error timeout:");
             assertThat(silent.serverClosed()).isTrue();
         }
@@ -348,6 +471,7 @@ public abstract class UploadContract {
     @Requirement({"U10", "U14"})
     void clientThatSendsHalfTheContentAndClosesLeavesNoFileAndNoTemporaryFile() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         byte[] content = randomBytes(100_000, 8);
         try (RawUploadClient client = connect()) {
@@ -355,7 +479,7 @@ public abstract class UploadContract {
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(Arrays.copyOf(content, content.length / 2));
         }
-        await().atMost(PROMPTLY).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
+        await().atMost(scaled(PROMPTLY)).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
         assertServesTheNextClient();
         assertThat(listing(directory)).containsExactly("next.txt");
     }
@@ -364,6 +488,8 @@ public abstract class UploadContract {
     @Requirement({"U12", "U10", "U7", "U14"})
     void clientThatStopsSendingContentIsRefusedAfterTheIdleTimeoutAndLeavesNothing() throws Exception {
         start(limitsWithShortIdleTimeout());
+        SuiteScope.assumeLimitsApplied(server);
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         byte[] content = randomBytes(10_000, 9);
         try (RawUploadClient client = connect()) {
@@ -371,11 +497,11 @@ public abstract class UploadContract {
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(Arrays.copyOf(content, 5000));
             CompletableFuture<String> reply = readAsync(client::readLine);
-            await().atMost(PROMPTLY).until(reply::isDone);
+            await().atMost(scaled(PROMPTLY)).until(reply::isDone);
             assertThat(reply.get()).matches(ERROR_LINE).startsWith("error timeout:");
             assertThat(client.serverClosed()).isTrue();
         }
-        await().atMost(PROMPTLY).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
+        await().atMost(scaled(PROMPTLY)).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
         assertServesTheNextClient();
     }
 
@@ -383,8 +509,11 @@ public abstract class UploadContract {
     @Requirement({"U13", "U10", "U7"})
     void uploadThatTakesLongerThanTheDeadlineIsRefusedEvenIfBytesKeepComing() throws Exception {
         // The deadline is shorter than the idle timeout, so only the deadline can end this upload early.
-        Duration deadline = Duration.ofMillis(500);
-        start(limits().withIdleTimeout(Duration.ofSeconds(4)).withTransferDeadline(deadline));
+        Duration deadline = scaled(Duration.ofMillis(500));
+        Duration idleTimeout = scaled(Duration.ofSeconds(4));
+        start(limits().withIdleTimeout(idleTimeout).withTransferDeadline(deadline));
+        SuiteScope.assumeLimitsApplied(server);
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         long started = System.nanoTime(); // the server's deadline clock cannot start earlier
         try (RawUploadClient client = connect()) {
@@ -392,18 +521,19 @@ public abstract class UploadContract {
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(new byte[100]);
             CompletableFuture<String> reply = readAsync(client::readLine);
-            // Well before the 4 s idle timeout could end it.
-            await().atMost(Duration.ofSeconds(3)).until(reply::isDone);
+            // Well before the idle timeout (4 s at factor 1) could end it.
+            await().atMost(scaled(Duration.ofSeconds(3))).until(reply::isDone);
             assertThat(reply.get()).matches(ERROR_LINE).startsWith("error timeout:");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(deadline);
         }
-        await().atMost(PROMPTLY).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
+        await().atMost(scaled(PROMPTLY)).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
     }
 
     @Test
     @Requirement({"U10", "U14"})
     void uploadCutByTheNetworkMidContentLeavesNoFileAndNoTemporaryFile() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
         byte[] content = randomBytes(200_000, 10);
         byte[] header = RawUploadClient.header(content.length, "cut.bin");
@@ -421,7 +551,7 @@ public abstract class UploadContract {
             assertThat(client.serverClosed()).isTrue();
         }
         assertThat(proxy.cuts()).isEqualTo(1);
-        await().atMost(PROMPTLY).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
+        await().atMost(scaled(PROMPTLY)).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
         assertServesTheNextClient();
     }
 
@@ -429,6 +559,7 @@ public abstract class UploadContract {
     @Requirement({"U17", "U10", "U7"})
     void fileThatCannotBeStoredIsRefusedAndLeavesNothing() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         Files.createDirectories(directory.resolve("taken"));
         Files.writeString(directory.resolve("taken").resolve("inside.txt"), "not to be replaced");
         Map<String, String> before = snapshot(parent);
@@ -441,7 +572,7 @@ public abstract class UploadContract {
             }
             assertThat(answer).matches(ERROR_LINE).startsWith("error storage:");
         }
-        await().atMost(PROMPTLY).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
+        await().atMost(scaled(PROMPTLY)).untilAsserted(() -> assertThat(snapshot(parent)).isEqualTo(before));
         assertServesTheNextClient();
     }
 
@@ -451,6 +582,7 @@ public abstract class UploadContract {
     @Requirement({"U15", "U3", "U6"})
     void sixteenClientsAtOnceEachHaveTheirFileStoredIntact() throws Exception {
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         int clientCount = 16;
         Map<String, byte[]> files = new HashMap<>();
         List<CompletableFuture<String>> replies = new ArrayList<>();
@@ -460,7 +592,8 @@ public abstract class UploadContract {
             files.put(name, content);
             replies.add(CompletableFuture.supplyAsync(() -> uploadUnchecked(name, content), clients));
         }
-        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+                .get(scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS);
         for (int i = 0; i < clientCount; i++) {
             byte[] content = files.get("file-" + i + ".bin");
             assertThat(replies.get(i).get()).isEqualTo("ok " + sha256(content) + "\n");
@@ -479,8 +612,9 @@ public abstract class UploadContract {
     @Test
     @Requirement("U16")
     void clientPausedAfterGoAheadHoldsUpTheNextOneOnlyOnAnIterativeServer() throws Exception {
-        // The idle timeout (5 s) is far longer than the hold, so the paused client is not timed out meanwhile.
+        // The idle timeout (5 s at factor 1) is far longer than the hold: the paused client is not timed out meanwhile.
         start(limits());
+        SuiteScope.assumeDirectoryVisible(server);
         byte[] firstContent = randomBytes(1000, 11);
         byte[] secondContent = randomBytes(1000, 12);
         try (RawUploadClient first = connect(); RawUploadClient second = connect()) {
@@ -491,7 +625,7 @@ public abstract class UploadContract {
             second.send(RawUploadClient.header(secondContent.length, "second.bin"));
             CompletableFuture<String> secondAnswer = readAsync(second::readAnswer);
             if (factory.concurrent()) {
-                await().atMost(Duration.ofSeconds(3)).until(secondAnswer::isDone);
+                await().atMost(scaled(Duration.ofSeconds(3))).until(secondAnswer::isDone);
                 assertThat(secondAnswer.get()).isEqualTo("go ahead");
                 second.send(secondContent);
                 assertThat(second.readLine()).isEqualTo("ok " + sha256(secondContent) + "\n");
@@ -499,7 +633,7 @@ public abstract class UploadContract {
                         .containsExactly("second.bin");
             } else {
                 // Its header is in; a server free to answer would do so within its settle window (50 ms).
-                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                await().during(scaled(Duration.ofMillis(300))).atMost(scaled(Duration.ofSeconds(2)))
                         .until(() -> !secondAnswer.isDone());
                 assertThat(visibleNames(directory)).isEmpty(); // the first's temporary file is hidden
             }
@@ -507,7 +641,7 @@ public abstract class UploadContract {
             first.send(firstContent);
             assertThat(first.readLine()).isEqualTo("ok " + sha256(firstContent) + "\n");
             if (!factory.concurrent()) {
-                await().atMost(PROMPTLY).until(secondAnswer::isDone);
+                await().atMost(scaled(PROMPTLY)).until(secondAnswer::isDone);
                 assertThat(secondAnswer.get()).isEqualTo("go ahead");
                 second.send(secondContent);
                 assertThat(second.readLine()).isEqualTo("ok " + sha256(secondContent) + "\n");
@@ -521,6 +655,23 @@ public abstract class UploadContract {
 
     protected RawUploadClient connect() throws IOException {
         return RawUploadClient.connect(server.address());
+    }
+
+    /** One write of the header, exactly "go ahead" back, the content, close without reading more. */
+    protected void uploadAsTheSeedClientDoes(String name, byte[] content) throws IOException {
+        try (RawUploadClient client = connect()) {
+            client.send(RawUploadClient.header(content.length, name));
+            assertThat(client.readBytes(8)).as("the server's answer to the header of %s", name)
+                    .asString(US_ASCII).isEqualTo("go ahead");
+            client.send(content);
+        }
+    }
+
+    /** Waits until {@code name} is stored with exactly {@code content}. */
+    protected void awaitStored(String name, byte[] content) {
+        promptly().untilAsserted(() ->
+                assertThat(directory.resolve(name)).as("%s as stored (%d bytes sent)", name, content.length)
+                        .exists().hasBinaryContent(content));
     }
 
     /** A whole, well-behaved upload; returns the server's last line (the "ok" line, or a refusal). */
@@ -557,6 +708,11 @@ public abstract class UploadContract {
         assertThat(upload("next.txt", content)).as("the server serves the next client")
                 .isEqualTo("ok " + sha256(content) + "\n");
         assertThat(directory.resolve("next.txt")).hasBinaryContent(content);
+    }
+
+    /** Awaitility for what a working server does promptly: checks at once, then often. */
+    protected static ConditionFactory promptly() {
+        return await().atMost(scaled(PROMPTLY)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
     }
 
     /** A blocking read on a client thread, so a test can watch it with Awaitility. */
