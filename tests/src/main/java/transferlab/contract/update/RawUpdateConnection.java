@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import transferlab.contract.SuiteTimeouts;
 
 /**
  * A protocol D client at the byte level, for the contract: it writes exactly the bytes a test gives
@@ -29,12 +30,17 @@ public final class RawUpdateConnection implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects; every read gives up after {@code readTimeout}. */
+    /** Connects (within 10 s, scaled by {@link SuiteTimeouts}); every read gives up after {@code readTimeout}. */
     public static RawUpdateConnection open(InetSocketAddress server, Duration readTimeout) throws IOException {
         Socket socket = new Socket();
-        socket.connect(server, 10_000);
-        socket.setSoTimeout((int) readTimeout.toMillis());
-        return new RawUpdateConnection(socket);
+        try {
+            socket.connect(server, Math.max(1, SuiteTimeouts.scaledMillis(10_000)));
+            socket.setSoTimeout((int) Math.max(1, readTimeout.toMillis()));
+            return new RawUpdateConnection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** 2-byte big-endian length ‖ the UTF-8 bytes of {@code json}. */
