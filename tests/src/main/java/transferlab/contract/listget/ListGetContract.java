@@ -3,6 +3,7 @@ package transferlab.contract.listget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static transferlab.contract.SuiteTimeouts.scaled;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -64,7 +65,10 @@ import transferlab.storage.Hashes;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ListGetContract {
-    /** An upper bound for one step of a failing server, never a pause: passing tests take milliseconds. */
+    /**
+     * An upper bound for one step of a failing server, never a pause: passing tests take milliseconds.
+     * Scaled by {@link transferlab.contract.SuiteTimeouts} where it is used.
+     */
     protected static final Duration WAIT = Duration.ofSeconds(10);
     private static final int CLIENTS = 16;
     private static final int CLIENT_FILE_BYTES = 32 * 1024;
@@ -75,7 +79,7 @@ public abstract class ListGetContract {
     /** Starts the server under test, serving the files of {@code servedDirectory}. */
     protected abstract ServerUnderTest startServer(Path servedDirectory) throws Exception;
 
-    /** The idle timeout the server was started with: a silent client must be gone by then (plus {@link #WAIT}). */
+    /** The idle timeout the server was started with: a silent client must be gone by then (plus a scaled {@link #WAIT}). */
     protected abstract Duration serverIdleTimeout();
 
     /** The files the server serves, by name, in byte order of their names. */
@@ -218,7 +222,8 @@ public abstract class ListGetContract {
             exchanges.add(clients.submit(() -> exchange(command)));
         }
         for (int i = 0; i < CLIENTS; i++) {
-            Exchange exchange = exchanges.get(i).get(CLIENTS * WAIT.toSeconds(), TimeUnit.SECONDS);
+            Exchange exchange = exchanges.get(i)
+                    .get(scaled(WAIT).multipliedBy(CLIENTS).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(exchange.reply()).as("client %d", i).isEqualTo("OK " + CLIENT_FILE_BYTES);
             assertThat(sha256(exchange.data())).as("sha256 of %s", clientFile(i))
                     .isEqualTo(sha256(files.get(clientFile(i))));
@@ -242,7 +247,7 @@ public abstract class ListGetContract {
     @Requirement({"F5", "F6"})
     void ourFtClientListsAndGets(@TempDir Path downloads) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        FtClient client = new FtClient(WAIT, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        FtClient client = new FtClient(scaled(WAIT), new PrintStream(printed, true, StandardCharsets.UTF_8));
         String host = server.address().getHostString();
         int port = server.address().getPort();
 
@@ -330,10 +335,10 @@ public abstract class ListGetContract {
     @Requirement("F13")
     void aSilentClientIsDroppedAfterTheIdleTimeoutAndTheNextClientIsServed() throws Exception {
         try (Socket silent = new Socket()) {
-            silent.connect(server.address(), (int) WAIT.toMillis());
+            silent.connect(server.address(), (int) scaled(WAIT).toMillis());
             Future<Exchange> next = clients.submit(() -> exchange("GET alpha.txt {port}\n"));
 
-            Duration limit = serverIdleTimeout().plus(WAIT);
+            Duration limit = serverIdleTimeout().plus(scaled(WAIT));
             silent.setSoTimeout((int) limit.toMillis());
             byte[] answer = readToEnd(silent.getInputStream());
             String text = new String(answer, StandardCharsets.UTF_8);
@@ -355,9 +360,9 @@ public abstract class ListGetContract {
         try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
             dataListener.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // the accepted socket inherits it
             dataListener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            dataListener.socket().setSoTimeout((int) WAIT.toMillis());
-            control.connect(server.address(), (int) WAIT.toMillis());
-            control.setSoTimeout((int) WAIT.toMillis());
+            dataListener.socket().setSoTimeout((int) scaled(WAIT).toMillis());
+            control.connect(server.address(), (int) scaled(WAIT).toMillis());
+            control.setSoTimeout((int) scaled(WAIT).toMillis());
             control.getOutputStream().write(("GET stalled.bin " + dataListener.socket().getLocalPort() + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             assertThat(readLine(control.getInputStream())).isEqualTo("OK " + size);
@@ -365,10 +370,10 @@ public abstract class ListGetContract {
             try (Socket data = acceptData(dataListener, control, "OK " + size)) {
                 // We read nothing from the data connection while the next client asks.
                 Future<Exchange> next = clients.submit(() -> exchange("GET alpha.txt {port}\n"));
-                await().atMost(serverIdleTimeout().plus(WAIT)).until(next::isDone);
+                await().atMost(serverIdleTimeout().plus(scaled(WAIT))).until(next::isDone);
                 assertThat(next.get().data()).isEqualTo(files.get("alpha.txt"));
 
-                data.setSoTimeout((int) WAIT.toMillis());
+                data.setSoTimeout((int) scaled(WAIT).toMillis());
                 assertThat(readToEnd(data.getInputStream()).length).as("bytes before the server gave up")
                         .isLessThan(size);
             }
@@ -450,7 +455,7 @@ public abstract class ListGetContract {
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target,
                                 IntFunction<byte[]> command, boolean halfClose) throws IOException {
         // A server may first have to drop an earlier, silent client: allow its idle timeout on top.
-        int waitMillis = (int) serverIdleTimeout().plus(WAIT).toMillis();
+        int waitMillis = (int) serverIdleTimeout().plus(scaled(WAIT)).toMillis();
         try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
             dataListener.bind(new InetSocketAddress(listenOn, 0));
             dataListener.socket().setSoTimeout(waitMillis);

@@ -3,6 +3,7 @@ package transferlab.contract.ranged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static transferlab.contract.SuiteTimeouts.scaled;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -67,6 +68,7 @@ public abstract class RangedContract {
     private static final JsonMapper JSON = new JsonMapper();
     /** One client for all tests: it is thread-safe, and its HTTP client is costly to create. */
     private static final ParallelClient CLIENT = new ParallelClient();
+    /** The longest wait for a step of a failing server, at timeout factor 1 (scaled where it is used). */
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final int[] THREAD_COUNTS = {1, 2, 7, 64, 255};
     private static final int[] BIG_FILE_THREADS = {2, 64};
@@ -356,7 +358,7 @@ public abstract class RangedContract {
 
     protected void assertListenersClose() {
         if (openDataListeners(server).isPresent()) {
-            await().atMost(PATIENCE).until(() -> openDataListeners(server).getAsInt() == 0);
+            await().atMost(scaled(PATIENCE)).until(() -> openDataListeners(server).getAsInt() == 0);
         }
     }
 
@@ -385,7 +387,7 @@ public abstract class RangedContract {
     protected Reply rawPost(String rawPath, String body) throws IOException {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
-            socket.setSoTimeout((int) PATIENCE.toMillis());
+            socket.setSoTimeout((int) scaled(PATIENCE).toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + rawPath + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -403,7 +405,7 @@ public abstract class RangedContract {
     /** Connects to the data port, sends the one byte {@code block}, and reads until the server closes. */
     protected byte[] fetchBlockRaw(int port, int block) throws IOException {
         try (Socket socket = new Socket(server.address().getAddress(), port)) {
-            socket.setSoTimeout((int) PATIENCE.toMillis());
+            socket.setSoTimeout((int) scaled(PATIENCE).toMillis());
             socket.getOutputStream().write(block);
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
