@@ -3,6 +3,7 @@ package transferlab.grading;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import transferlab.contract.upload.UploadContract;
 import transferlab.contract.upload.UploadServerFactory;
 import transferlab.upload.UploadLimits;
@@ -13,7 +14,7 @@ import transferlab.upload.UploadLimits;
  * at {@code --target}. The limits a test chooses reach a server command through the placeholders
  * {@code {max-size}} (bytes), {@code {idle-timeout}}, {@code {deadline}} and {@code {header-settle}}
  * (seconds, e.g. 0.4); a command that leaves one out runs with limits of its own, and the tests
- * that depend on a limit are N/A. Every test is {@link UploadContract}'s, the same our servers pass.
+ * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same our servers pass.
  */
 public final class ExternalUploadCheck extends UploadContract {
     public ExternalUploadCheck() {
@@ -21,11 +22,21 @@ public final class ExternalUploadCheck extends UploadContract {
                 (directory, limits) -> CheckTarget.current().startServer(directory, placeholders(limits))));
     }
 
+    /**
+     * The limit placeholders for a test's limits. A server keeps the spec's settle window (50 ms) on
+     * its own, so {@code {header-settle}} counts as a limit the test asked for only when the test
+     * changed the window: a command without it is not "running with limits of its own" otherwise.
+     */
     static Map<String, String> placeholders(UploadLimits limits) {
-        return Map.of("max-size", Long.toString(limits.maxContentBytes()),
+        Map<String, String> placeholders = new TreeMap<>(Map.of("max-size", Long.toString(limits.maxContentBytes()),
                 "idle-timeout", seconds(limits.idleTimeout()),
-                "deadline", seconds(limits.transferDeadline()),
-                "header-settle", seconds(limits.headerSettle()));
+                "deadline", seconds(limits.transferDeadline())));
+        String command = CheckTarget.current().command();
+        if (!limits.headerSettle().equals(UploadLimits.DEFAULT_HEADER_SETTLE)
+                || command != null && CommandLineTemplate.uses(command, "header-settle")) {
+            placeholders.put("header-settle", seconds(limits.headerSettle()));
+        }
+        return placeholders;
     }
 
     static String seconds(Duration duration) {
