@@ -170,14 +170,23 @@ public final class SuiteRunner {
 
     static CheckResult verdicts(CheckPlan plan, String target, List<TestOutcome> outcomes, List<String> unmapped,
                                 Duration duration, Set<String> judgedOnlyWithExtensions) {
+        // A core requirement is judged by the tests that check core requirements only, where it has
+        // any: a test that also checks an extension (say, the "ok" line) may fail for the extension's
+        // sake, and then it counts against the extension, not against what the seed demands. Only a
+        // core requirement with no such test falls back to the mixed ones.
         Map<String, List<TestOutcome>> byRequirement = new LinkedHashMap<>();
+        Map<String, List<TestOutcome>> mixedForCore = new LinkedHashMap<>();
         for (TestOutcome outcome : outcomes) {
+            boolean coreOnly = outcome.requirements().stream().allMatch(id -> isCore(plan, id));
             for (String id : outcome.requirements()) {
-                if (plan.grades(id)) {
-                    byRequirement.computeIfAbsent(id, key -> new ArrayList<>()).add(outcome);
+                if (!plan.grades(id)) {
+                    continue;
                 }
+                Map<String, List<TestOutcome>> judges = isCore(plan, id) && !coreOnly ? mixedForCore : byRequirement;
+                judges.computeIfAbsent(id, key -> new ArrayList<>()).add(outcome);
             }
         }
+        mixedForCore.forEach(byRequirement::putIfAbsent);
         List<String> warnings = new ArrayList<>();
         List<RequirementVerdict> verdicts = new ArrayList<>();
         int extensionsNotGraded = 0;
@@ -213,6 +222,10 @@ public final class SuiteRunner {
         }
         return new CheckResult(plan.protocol(), target, plan.extensions(), verdicts, extensionsNotGraded,
                 List.copyOf(unmapped), warnings, duration);
+    }
+
+    private static boolean isCore(CheckPlan plan, String requirement) {
+        return plan.points().rule(requirement).map(rule -> rule.scope() == PointsTable.Scope.CORE).orElse(true);
     }
 
     private static Verdict verdictOf(List<TestOutcome> tests) {

@@ -124,4 +124,28 @@ class SuiteRunnerTest {
         TestOutcome first = result.verdict("U1").orElseThrow().failures().get(0);
         assertThat(first.message()).contains("exited with status 3").contains("cannot start: no such thing");
     }
+
+    @Test
+    void aCoreRequirementIsJudgedByItsCoreOnlyTestsNotByTestsThatAlsoCheckAnExtension() throws IOException {
+        // With --extensions, a seed server passes the core test of U1 and fails a test of U1 and U4
+        // only for U4's sake: U1 passes, U4 fails. U3 has only a mixed test, so that one judges it.
+        CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(GOOD_SERVER), true, 1,
+                points(), Set.of());
+        List<TestOutcome> outcomes = List.of(
+                outcome("coreOnly()", List.of("U1"), Verdict.PASS),
+                outcome("coreAndExtension()", List.of("U1", "U4"), Verdict.FAIL),
+                outcome("onlyMixedTestOfU3()", List.of("U3", "U4"), Verdict.FAIL));
+
+        CheckResult result = SuiteRunner.verdicts(plan, "a sample", outcomes, List.of(), java.time.Duration.ZERO, Set.of());
+
+        assertThat(result.verdict("U1")).get().extracting(RequirementVerdict::verdict).isEqualTo(Verdict.PASS);
+        assertThat(result.verdict("U1").orElseThrow().tests()).extracting(TestOutcome::name).containsExactly("coreOnly()");
+        assertThat(result.verdict("U4")).get().extracting(RequirementVerdict::verdict).isEqualTo(Verdict.FAIL);
+        assertThat(result.verdict("U3")).get().extracting(RequirementVerdict::verdict).isEqualTo(Verdict.FAIL);
+    }
+
+    private static TestOutcome outcome(String name, List<String> requirements, Verdict verdict) {
+        return new TestOutcome(name, requirements, verdict, verdict == Verdict.FAIL ? "expected x but was y" : "", "",
+                java.time.Duration.ZERO);
+    }
 }
