@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.opentest4j.TestAbortedException;
 import transferlab.contract.ServerUnderTest;
+import transferlab.contract.SuiteTimeouts;
 
 /**
  * What {@code ./transfer check} grades: a server somebody already runs ({@code --target}), a server
@@ -17,6 +20,11 @@ import transferlab.contract.ServerUnderTest;
  * launches them and clears it afterwards ({@link #current()}). Only one check runs at a time.
  */
 public final class CheckTarget {
+    /** The idle timeout the suite gives a server command through {@code {idle-timeout}}. */
+    public static final Duration SUITE_IDLE_TIMEOUT = Duration.ofSeconds(2);
+    /** What a server command that does not take {@code {idle-timeout}} is assumed to keep (our servers' default). */
+    public static final Duration ASSUMED_OWN_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND }
 
     private static volatile CheckTarget current;
@@ -107,6 +115,29 @@ public final class CheckTarget {
             }
             case CLIENT_COMMAND -> throw new IllegalStateException("--client-cmd grades a client, not a server");
         };
+    }
+
+    /**
+     * A server over files the suite itself puts into {@code {dir}} (F, D, R). A server somebody
+     * already runs ({@code --target}) cannot be graded that way: every such test is not applicable,
+     * for the reason {@code why}.
+     */
+    public ServerUnderTest startServerOverSuiteFiles(Path directory, String why, Map<String, String> limitPlaceholders) {
+        if (kind == Kind.RUNNING_SERVER) {
+            throw new TestAbortedException(why);
+        }
+        return startServer(directory, limitPlaceholders);
+    }
+
+    /** The {@code {idle-timeout}} placeholder, scaled by the timeout factor, for {@link #startServerOverSuiteFiles}. */
+    public static Map<String, String> idleTimeoutPlaceholder() {
+        return Map.of("idle-timeout", ExternalUploadCheck.seconds(SuiteTimeouts.scaled(SUITE_IDLE_TIMEOUT)));
+    }
+
+    /** The idle timeout the server under test keeps: the one it was given, or the one it is assumed to have. */
+    public Duration serverIdleTimeout() {
+        return command != null && CommandLineTemplate.uses(command, "idle-timeout")
+                ? SuiteTimeouts.scaled(SUITE_IDLE_TIMEOUT) : ASSUMED_OWN_IDLE_TIMEOUT;
     }
 
     /** The target of the check now running; fails clearly when a check class is run outside the grader. */

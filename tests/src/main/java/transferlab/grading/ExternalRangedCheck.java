@@ -1,7 +1,7 @@
 package transferlab.grading;
 
 import java.nio.file.Path;
-import org.opentest4j.TestAbortedException;
+import java.util.Map;
 import transferlab.contract.ServerUnderTest;
 import transferlab.contract.ranged.RangedContract;
 
@@ -14,11 +14,8 @@ import transferlab.contract.ranged.RangedContract;
 public final class ExternalRangedCheck extends RangedContract {
     @Override
     protected ServerUnderTest startServer(Path root) {
-        CheckTarget target = CheckTarget.current();
-        if (target.kind() == CheckTarget.Kind.RUNNING_SERVER) {
-            throw new TestAbortedException("protocol R is graded only with --server-cmd: the suite puts the files it "
-                    + "downloads into the served root {dir}");
-        }
-        return target.startServer(root);
+        return CheckTarget.current().startServerOverSuiteFiles(root,
+                "protocol R is graded only with --server-cmd: the suite puts the files it downloads into the "
+                        + "served root {dir}", Map.of());
     }
 }
