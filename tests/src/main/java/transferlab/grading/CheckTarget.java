@@ -25,7 +25,7 @@ public final class CheckTarget {
     /** What a server command that does not take {@code {idle-timeout}} is assumed to keep (our servers' default). */
     public static final Duration ASSUMED_OWN_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND }
+    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND, PAIR }
 
     private static volatile CheckTarget current;
 
@@ -34,18 +34,26 @@ public final class CheckTarget {
     private final String command;
     private final Path logDirectory;
     private final boolean concurrent;
+    /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
+    private final String pairClientCommand;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent) {
+        this(kind, address, command, logDirectory, concurrent, null);
+    }
+
+    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
+                        String pairClientCommand) {
         this.kind = kind;
         this.address = address;
         this.command = command;
         this.logDirectory = logDirectory;
         this.concurrent = concurrent;
+        this.pairClientCommand = pairClientCommand;
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
-        return new CheckTarget(kind, address, command, logDirectory, false);
+        return new CheckTarget(kind, address, command, logDirectory, false, pairClientCommand);
     }
 
     /** True unless the server is graded as iterative: a paused client must not hold up the next one. */
@@ -68,6 +76,19 @@ public final class CheckTarget {
         return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true);
     }
 
+    /**
+     * {@code --pair --server-cmd S --client-cmd C}: the student's client against the student's own
+     * server, judged by effects (the files the client leaves, what it prints).
+     */
+    public static CheckTarget pair(String serverCommand, String clientCommand, Path logDirectory) {
+        return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, clientCommand);
+    }
+
+    /** The client's command line: {@code --client-cmd}, alone or in a pair. */
+    public String clientCommand() {
+        return kind == Kind.PAIR ? pairClientCommand : command;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -86,6 +107,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> "server at " + address.getHostString() + ":" + address.getPort();
             case SERVER_COMMAND -> "server command: " + command;
             case CLIENT_COMMAND -> "client command: " + command;
+            case PAIR -> "server command: " + command + "; client command: " + pairClientCommand;
         };
     }
 
@@ -106,7 +128,7 @@ public final class CheckTarget {
     public ServerUnderTest startServer(Path directory, Map<String, String> limitPlaceholders) {
         return switch (kind) {
             case RUNNING_SERVER -> new RunningServer(address);
-            case SERVER_COMMAND -> {
+            case SERVER_COMMAND, PAIR -> {
                 try {
                     yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
                 } catch (IOException e) {

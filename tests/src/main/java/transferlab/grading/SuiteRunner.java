@@ -120,7 +120,11 @@ public final class SuiteRunner {
         List<String> names = plan.protocol().checkClasses(plan.target().kind());
         if (names.isEmpty()) {
             throw new IllegalArgumentException("protocol " + plan.protocol().commandName() + " has no check for a "
-                    + (plan.target().kind() == CheckTarget.Kind.CLIENT_COMMAND ? "client (--client-cmd)" : "server")
+                    + switch (plan.target().kind()) {
+                        case CLIENT_COMMAND -> "client (--client-cmd)";
+                        case PAIR -> "server and client pair (--pair)";
+                        default -> "server";
+                    }
                     + " yet");
         }
         List<Class<?>> classes = new ArrayList<>();
@@ -140,6 +144,7 @@ public final class SuiteRunner {
             case RUNNING_SERVER -> CheckTarget.runningServer(HostPort.parse(spec.commandOrAddress()));
             case SERVER_COMMAND -> CheckTarget.serverCommand(spec.commandOrAddress(), logDirectory);
             case CLIENT_COMMAND -> CheckTarget.clientCommand(spec.commandOrAddress(), logDirectory);
+            case PAIR -> CheckTarget.pair(spec.commandOrAddress(), spec.pairClientCommand(), logDirectory);
         };
     }
 
@@ -191,8 +196,9 @@ public final class SuiteRunner {
         List<RequirementVerdict> verdicts = new ArrayList<>();
         int extensionsNotGraded = 0;
         for (PointsTable.Rule rule : plan.points().rules()) {
-            if (!plan.protocol().owns(rule.requirement())) {
-                continue;
+            if (!plan.protocol().owns(rule.requirement())
+                    || rule.requirement().startsWith(Protocol.PAIR_PREFIX) != (plan.target().kind() == CheckTarget.Kind.PAIR)) {
+                continue; // another protocol's, or a pair requirement outside --pair (or the other way round)
             }
             if (!plan.grades(rule.requirement())) {
                 if (plan.only().isEmpty() && rule.scope() == PointsTable.Scope.EXTENSION) {

@@ -153,7 +153,7 @@ class MutantsAreCaughtTest {
         assumeTrue(present, "the contract of protocol " + protocol.commandName() + " is not in this checkout: " + classes);
     }
 
-    private static String report(CheckResult result) {
+    static String report(CheckResult result) {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         TerminalReport.print(result, new PrintStream(text, true, StandardCharsets.UTF_8));
         return text.toString(StandardCharsets.UTF_8);

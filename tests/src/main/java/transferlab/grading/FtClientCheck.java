@@ -1,0 +1,146 @@
+package transferlab.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import transferlab.contract.InProcessServer;
+import transferlab.contract.Requirement;
+import transferlab.contract.TcpProxy;
+import transferlab.listget.ListGetHandler;
+import transferlab.listget.ListGetLimits;
+import transferlab.server.IterativeServer;
+import transferlab.server.ServerLog;
+
+/**
+ * Grades a protocol F client ({@code ./transfer check ft --client-cmd "python3 ftclient.py {host}
+ * {port} {request} {dataport}"}) against our reference server (stage 1's iterative server with the
+ * list/get handler), on the client requirements F20-F25 of resources/protocols/ft.md: what it
+ * prints, the files it leaves, its exit status, alone and eight at once, and with the control
+ * connection slowed down or split into 1-byte pieces by {@link TcpProxy}.
+ */
+public final class FtClientCheck extends FtClientScenarios {
+    static final int CLIENTS_AT_ONCE = 8;
+    /** The answer line arrives this late: our server connects to the data port long before the client reads "OK". */
+    static final Duration LATE_ANSWER = Duration.ofMillis(300);
+
+    InProcessServer server;
+    TcpProxy proxy;
+
+    @BeforeEach
+    void startOurServer() throws IOException {
+        serve("textfile-small", 200, true);
+        serve("textfile-large", 300_000, true);
+        serve("binary-1MiB.bin", 1 << 20, false);
+        serve("empty.txt", 0, false);
+        Files.createDirectory(served.resolve("a-directory"));
+        server = new InProcessServer(IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent()),
+                served, "reference-ft");
+    }
+
+    @AfterEach
+    void stopOurServer() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        server.close();
+    }
+
+    @Test
+    @Requirement("F21")
+    void theListingPrintsTheNamesOfTheServedFiles() throws Exception {
+        ClientCommand.Run run = run(server.address(), list(), clientDirectory());
+
+        assertListed(run, List.of("binary-1MiB.bin", "empty.txt", "textfile-large", "textfile-small"));
+    }
+
+    @Test
+    @Requirement({"F21", "F25"})
+    void getLeavesAByteIdenticalFileTextBinaryAndEmptyAndExitsZero() throws Exception {
+        for (String name : List.of("textfile-large", "binary-1MiB.bin", "empty.txt")) {
+            Path directory = clientDirectory();
+            ClientCommand.Run run = run(server.address(), get(name), directory);
+
+            assertFetched(run, name, directory);
+            assertThat(run.exitStatus()).as("exit status of -g %s, a success%s", name, run.said()).isZero();
+        }
+    }
+
+    @Test
+    @Requirement("F20")
+    void eightClientsAtOnceEachGetTheirFile() throws Exception {
+        List<List<String>> requests = new ArrayList<>();
+        List<Path> directories = new ArrayList<>();
+        for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
+            serve("file-" + i + ".bin", 50_000 + i, false);
+            requests.add(get("file-" + i + ".bin"));
+            directories.add(clientDirectory());
+        }
+        List<ClientCommand.Run> runs = runAtOnce(server.address(), requests, directories);
+
+        for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
+            assertFetched(runs.get(i), "file-" + i + ".bin", directories.get(i));
+        }
+    }
+
+    /** F20: the server connects right after "OK", possibly before the client has read it. */
+    @Test
+    @Requirement("F20")
+    void theClientListensBeforeItSendsTheCommand() throws Exception {
+        proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER));
+        Path directory = clientDirectory();
+
+        ClientCommand.Run run = run(proxy.address(), get("textfile-small"), directory);
+
+        assertFetched(run, "textfile-small", directory);
+    }
+
+    /** The answer line "OK n" may come in pieces: the client reads up to its newline. */
+    @Test
+    @Requirement("F21")
+    void anAnswerSplitIntoOneBytePiecesIsReadWhole() throws Exception {
+        proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ZERO));
+        Path directory = clientDirectory();
+
+        ClientCommand.Run run = run(proxy.address(), get("textfile-large"), directory);
+
+        assertFetched(run, "textfile-large", directory);
+    }
+
+    @Test
+    @Requirement("F22")
+    void aLocalFileOfTheSameNameIsNeverOverwritten() throws Exception {
+        Path directory = clientDirectory();
+        Path mine = Files.writeString(directory.resolve("textfile-small"), "the student's own notes\n");
+
+        ClientCommand.Run run = run(server.address(), get("textfile-small"), directory);
+
+        assertFinished(run, "-g textfile-small");
+        assertThat(mine).as("the local textfile-small after -g textfile-small%s", run.said())
+                .hasContent("the student's own notes\n");
+    }
+
+    @Test
+    @Requirement("F25")
+    void aMissingFileExitsOneWithAMessageAndLeavesNoFile() throws Exception {
+        Path directory = clientDirectory();
+
+        ClientCommand.Run run = run(server.address(), get("no-such-file.txt"), directory);
+
+        assertFinished(run, "-g no-such-file.txt");
+        assertThat(run.exitStatus()).as("exit status of -g for a file the server does not have%s", run.said())
+                .isEqualTo(1);
+        assertThat(run.output()).as("what the client printed when the server said ERROR").isNotBlank();
+        assertThat(directory).as("the client's directory after the server refused").isEmptyDirectory();
+    }
+}

@@ -1,0 +1,90 @@
+package transferlab.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import transferlab.python.PythonPrograms;
+
+/**
+ * Proof that the client checks have teeth ({@code ./transfer check ft|update|ranged --client-cmd}):
+ * each known-bad client of tests/python/mutants (one typical student bug each) is graded through
+ * the real runner and must FAIL the requirement its bug breaks and PASS another one; the good
+ * client each was derived from passes its protocol's whole client check. To stay quick, a
+ * known-bad client is graded only on those two requirements (--only, --tests).
+ */
+class KnownBadClientsAreCaughtTest {
+    static final String FT = "{host} {port} {request} {dataport}";
+    static final String UPDATE = "{host} {port} {id} {dir}";
+    static final String RANGED = "{address} {threads} {file} {ofile}";
+
+    /**
+     * A known-bad client, its arguments template, the contract tests it is graded on (a regular
+     * expression on method names), the requirement it must fail and one it must pass, and the
+     * timeout factor (a client that hangs is graded with short timeouts, to fail in seconds).
+     */
+    record BadClient(String program, Protocol protocol, String arguments, String tests, String mustFail,
+                     String mustPass, double timeoutFactor) {
+        @Override
+        public String toString() {
+            return program + " fails " + mustFail + ", passes " + mustPass;
+        }
+    }
+
+    static Stream<BadClient> badClients() {
+        return Stream.of(
+                new BadClient("ft_client_one_recv_answer.py", Protocol.FT, FT,
+                        "anAnswerSplitIntoOneBytePieces.*|aMissingFile.*", "F21", "F25", 1),
+                // The server's connection is refused; the client then waits in accept() until killed (3 s).
+                new BadClient("ft_client_listens_after_ok.py", Protocol.FT, FT,
+                        "theClientListensBefore.*|aLocalFile.*", "F20", "F22", 0.1),
+                new BadClient("ft_client_overwrites.py", Protocol.FT, FT,
+                        "aLocalFile.*|aMissingFile.*", "F22", "F25", 1));
+    }
+
+    /** The good clients the known-bad ones came from, graded on their protocol's whole client check. */
+    record GoodClient(String program, Protocol protocol, String arguments, Set<String> requirements) {
+        @Override
+        public String toString() {
+            return program + " passes " + new java.util.TreeSet<>(requirements);
+        }
+    }
+
+    static Stream<GoodClient> goodClients() {
+        return Stream.of(
+                new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F25")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badClients")
+    void eachKnownBadClientFailsItsNamedRequirementAndPassesAnother(BadClient bad) {
+        PythonPrograms.assumePython();
+        String command = "python3 " + PythonPrograms.mutant(bad.program()) + " " + bad.arguments();
+
+        CheckResult result = SuiteRunner.run(new CheckPlan(bad.protocol(), CheckPlan.TargetSpec.clientCommand(command),
+                true, bad.timeoutFactor(), PointsTable.defaults(), Set.of(bad.mustFail(), bad.mustPass()))
+                .withTests(bad.tests()));
+
+        String report = MutantsAreCaughtTest.report(result);
+        assertThat(result.requirements(Verdict.FAIL)).as("the failed requirements; the report:%n%s", report)
+                .containsExactly(bad.mustFail());
+        assertThat(result.requirements(Verdict.PASS)).as("the passed requirements; the report:%n%s", report)
+                .containsExactly(bad.mustPass());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goodClients")
+    void theGoodClientPassesTheWholeClientCheck(GoodClient good) {
+        PythonPrograms.assumePython();
+        String command = "python3 " + PythonPrograms.mutant(good.program()) + " " + good.arguments();
+
+        CheckResult result = SuiteRunner.run(new CheckPlan(good.protocol(), CheckPlan.TargetSpec.clientCommand(command),
+                true, 1, PointsTable.defaults(), Set.of()));
+
+        assertThat(result.requirements(Verdict.PASS)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
+                .containsExactlyInAnyOrderElementsOf(good.requirements());
+        assertThat(result.passed()).isTrue();
+    }
+}
