@@ -32,6 +32,8 @@ public final class FtClientCheck extends FtClientScenarios {
     static final int CLIENTS_AT_ONCE = 8;
     /** The answer line arrives this late: our server connects to the data port long before the client reads "OK". */
     static final Duration LATE_ANSWER = Duration.ofMillis(300);
+    /** Between 1-byte pieces: long enough that a client blocked in one recv() wakes with a piece, not the line. */
+    static final Duration PIECE_DELAY = Duration.ofMillis(10);
 
     InProcessServer server;
     TcpProxy proxy;
@@ -97,50 +99,35 @@ public final class FtClientCheck extends FtClientScenarios {
     @Test
     @Requirement("F20")
     void theClientListensBeforeItSendsTheCommand() throws Exception {
-        proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER));
-        Path directory = clientDirectory();
-
-        ClientCommand.Run run = run(proxy.address(), get("textfile-small"), directory);
-
-        assertFetched(run, "textfile-small", directory);
+        assertFetchedThrough(TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER), "textfile-small");
     }
 
     /** The answer line "OK n" may come in pieces: the client reads up to its newline. */
     @Test
     @Requirement("F21")
     void anAnswerSplitIntoOneBytePiecesIsReadWhole() throws Exception {
-        proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ZERO));
+        assertFetchedThrough(TcpProxy.Faults.none().splitInto(1, PIECE_DELAY), "textfile-large");
+    }
+
+    private void assertFetchedThrough(TcpProxy.Faults faults, String name) throws Exception {
+        proxy = TcpProxy.start(server.address(), faults);
         Path directory = clientDirectory();
 
-        ClientCommand.Run run = run(proxy.address(), get("textfile-large"), directory);
-
-        assertFetched(run, "textfile-large", directory);
+        assertFetched(run(proxy.address(), get(name), directory), name, directory);
     }
 
     @Test
     @Requirement("F22")
     void aLocalFileOfTheSameNameIsNeverOverwritten() throws Exception {
-        Path directory = clientDirectory();
-        Path mine = Files.writeString(directory.resolve("textfile-small"), "the student's own notes\n");
-
-        ClientCommand.Run run = run(server.address(), get("textfile-small"), directory);
-
-        assertFinished(run, "-g textfile-small");
-        assertThat(mine).as("the local textfile-small after -g textfile-small%s", run.said())
-                .hasContent("the student's own notes\n");
+        assertLocalFileKept(server.address());
     }
 
     @Test
     @Requirement("F25")
     void aMissingFileExitsOneWithAMessageAndLeavesNoFile() throws Exception {
-        Path directory = clientDirectory();
+        ClientCommand.Run run = assertMissingFileLeavesNothing(server.address());
 
-        ClientCommand.Run run = run(server.address(), get("no-such-file.txt"), directory);
-
-        assertFinished(run, "-g no-such-file.txt");
         assertThat(run.exitStatus()).as("exit status of -g for a file the server does not have%s", run.said())
                 .isEqualTo(1);
-        assertThat(run.output()).as("what the client printed when the server said ERROR").isNotBlank();
-        assertThat(directory).as("the client's directory after the server refused").isEmptyDirectory();
     }
 }

@@ -108,4 +108,29 @@ abstract class FtClientScenarios {
                 + "connection that never comes, or for more bytes than were announced?%s", request,
                 SuiteTimeouts.scaled(ClientCommand.RUN_TIMEOUT).toSeconds(), run.said()).isFalse();
     }
+
+    /** -g of a name the client's directory already holds: the local file keeps its content. */
+    void assertLocalFileKept(InetSocketAddress server) throws IOException, InterruptedException {
+        Path directory = clientDirectory();
+        Path mine = Files.writeString(directory.resolve("textfile-small"), "the student's own notes\n");
+
+        ClientCommand.Run run = run(server, get("textfile-small"), directory);
+
+        assertFinished(run, "-g textfile-small");
+        assertThat(mine).as("the local textfile-small after -g textfile-small%s", run.said())
+                .hasContent("the student's own notes\n");
+    }
+
+    /** -g of a file the server does not have: a message, and nothing in the client's directory. */
+    ClientCommand.Run assertMissingFileLeavesNothing(InetSocketAddress server) throws IOException, InterruptedException {
+        Path directory = clientDirectory();
+
+        ClientCommand.Run run = run(server, get("no-such-file.txt"), directory);
+
+        assertFinished(run, "-g no-such-file.txt");
+        assertThat(run.output()).as("what the client printed for a file the server does not have").isNotBlank();
+        assertThat(directory).as("the client's directory after -g of a missing file%s", run.said())
+                .isEmptyDirectory();
+        return run;
+    }
 }

@@ -1,9 +1,6 @@
 package transferlab.grading;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -70,14 +67,7 @@ public final class FtPairCheck extends FtClientScenarios {
     @Test
     @Requirement("P-F3")
     void aMissingFileGivesAMessageAndNoFile() throws Exception {
-        Path directory = clientDirectory();
-
-        ClientCommand.Run run = run(server.address(), get("no-such-file.txt"), directory);
-
-        assertFinished(run, "-g no-such-file.txt");
-        assertThat(run.output()).as("what the client printed for a file the server does not have").isNotBlank();
-        assertThat(directory).as("the client's directory after -g of a missing file%s", run.said())
-                .isEmptyDirectory();
+        assertMissingFileLeavesNothing(server.address());
     }
 
     @Test
@@ -96,13 +86,6 @@ public final class FtPairCheck extends FtClientScenarios {
     @Test
     @Requirement("P-F5")
     void aLocalFileOfTheSameNameIsLeftAlone() throws Exception {
-        Path directory = clientDirectory();
-        Path mine = Files.writeString(directory.resolve("textfile-small"), "the student's own notes\n");
-
-        ClientCommand.Run run = run(server.address(), get("textfile-small"), directory);
-
-        assertFinished(run, "-g textfile-small");
-        assertThat(mine).as("the local textfile-small after -g textfile-small%s", run.said())
-                .hasContent("the student's own notes\n");
+        assertLocalFileKept(server.address());
     }
 }

@@ -41,7 +41,13 @@ class KnownBadClientsAreCaughtTest {
                 new BadClient("ft_client_listens_after_ok.py", Protocol.FT, FT,
                         "theClientListensBefore.*|aLocalFile.*", "F20", "F22", 0.1),
                 new BadClient("ft_client_overwrites.py", Protocol.FT, FT,
-                        "aLocalFile.*|aMissingFile.*", "F22", "F25", 1));
+                        "aLocalFile.*|aMissingFile.*", "F22", "F25", 1),
+                new BadClient("update_client_never_acks.py", Protocol.UPDATE, UPDATE,
+                        "theClientAcknowledges.*|aQueuedFileIsStored.*", "D8", "D4", 0.3),
+                new BadClient("update_client_one_recv_header.py", Protocol.UPDATE, UPDATE,
+                        "framesSplit.*|aQueuedFileIsStored.*", "D1", "D4", 1),
+                new BadClient("update_client_stores_held_files_again.py", Protocol.UPDATE, UPDATE,
+                        "aFileTheClientAlreadyHolds.*|theClientAcknowledges.*", "D15", "D8", 1));
     }
 
     /** The good clients the known-bad ones came from, graded on their protocol's whole client check. */
@@ -54,7 +60,8 @@ class KnownBadClientsAreCaughtTest {
 
     static Stream<GoodClient> goodClients() {
         return Stream.of(
-                new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F25")));
+                new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F25")),
+                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, Set.of("D1", "D4", "D8", "D15")));
     }
 
     @ParameterizedTest(name = "{0}")
