@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.SuiteTimeouts;
 import transferlab.storage.Hashes;
 
 /**
@@ -104,9 +103,8 @@ abstract class FtClientScenarios {
     }
 
     static void assertFinished(ClientCommand.Run run, String request) {
-        assertThat(run.timedOut()).as("the client (%s) was still running after %d s: is it waiting for a data "
-                + "connection that never comes, or for more bytes than were announced?%s", request,
-                SuiteTimeouts.scaled(ClientCommand.RUN_TIMEOUT).toSeconds(), run.said()).isFalse();
+        ClientCommand.assertFinished(run, request, ": is it waiting for a data connection that never comes, or for "
+                + "more bytes than were announced?");
     }
 
     /** -g of a name the client's directory already holds: the local file keeps its content. */

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.SuiteTimeouts;
 import transferlab.storage.Hashes;
 
 /**
@@ -79,9 +78,8 @@ abstract class UpdateClientScenarios {
     }
 
     static void assertFinished(ClientCommand.Run run, String id) {
-        assertThat(run.timedOut()).as("the client (id %s) was still running after %d s: it must poll, take what is "
-                + "queued and exit (as update-client --once does)%s", id,
-                SuiteTimeouts.scaled(ClientCommand.RUN_TIMEOUT).toSeconds(), run.said()).isFalse();
+        ClientCommand.assertFinished(run, "id " + id, ": it must poll, take what is queued and exit (as "
+                + "update-client --once does)");
     }
 
     /** Client {@code id}'s directory holds each of {@code names} with the bytes queued, and no other visible file. */

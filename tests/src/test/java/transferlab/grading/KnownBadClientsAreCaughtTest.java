@@ -47,7 +47,15 @@ class KnownBadClientsAreCaughtTest {
                 new BadClient("update_client_one_recv_header.py", Protocol.UPDATE, UPDATE,
                         "framesSplit.*|aQueuedFileIsStored.*", "D1", "D4", 1),
                 new BadClient("update_client_stores_held_files_again.py", Protocol.UPDATE, UPDATE,
-                        "aFileTheClientAlreadyHolds.*|theClientAcknowledges.*", "D15", "D8", 1));
+                        "aFileTheClientAlreadyHolds.*|theClientAcknowledges.*", "D15", "D8", 1),
+                new BadClient("ranged_client_block_size_off_by_one.py", Protocol.RANGED, RANGED,
+                        "eightDownloadsAtOnce.*|.*LeaveNoFileBehind", "R6", "R15", 1),
+                new BadClient("ranged_client_ignores_md5.py", Protocol.RANGED, RANGED,
+                        ".*FailWithANonZeroExitStatus|aBlockWhoseConnection.*", "R6", "R14", 1),
+                new BadClient("ranged_client_no_retry.py", Protocol.RANGED, RANGED,
+                        "aBlockWhoseConnection.*|.*LeaveNoFileBehind", "R14", "R15", 1),
+                new BadClient("ranged_client_keeps_bad_output.py", Protocol.RANGED, RANGED,
+                        ".*LeaveNoFileBehind|.*FailWithANonZeroExitStatus", "R15", "R6", 1));
     }
 
     /** The good clients the known-bad ones came from, graded on their protocol's whole client check. */
@@ -61,7 +69,8 @@ class KnownBadClientsAreCaughtTest {
     static Stream<GoodClient> goodClients() {
         return Stream.of(
                 new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F25")),
-                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, Set.of("D1", "D4", "D8", "D15")));
+                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, Set.of("D1", "D4", "D8", "D15")),
+                new GoodClient("good_ranged_client.py", Protocol.RANGED, RANGED, Set.of("R6", "R14", "R15")));
     }
 
     @ParameterizedTest(name = "{0}")
