@@ -51,7 +51,7 @@ final class CommandLineTemplate {
         return template.contains("{" + placeholder + "}");
     }
 
-    private static String shellQuoted(String value) {
+    static String shellQuoted(String value) {
         return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\"'\"'") + "'";
     }
 }
