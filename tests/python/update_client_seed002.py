@@ -56,6 +56,11 @@ def acknowledge(sock, client_id, file_hash):
     return True  # go on: the server offers the next file or closes
 
 
+def verified(digest, file_hash):
+    """The bytes received have the offered hash (D7): only then is the file stored and acknowledged."""
+    return "sha256:" + digest.hexdigest() == file_hash
+
+
 def held_hashes(directory):
     """The "sha256:<hex>" of every file already in DIR: an offer of one of them is not stored again."""
     held = set()
@@ -103,7 +108,7 @@ def main():
                     digest.update(chunk)
                     out.write(chunk)
                     received += len(chunk)
-            if received < size or "sha256:" + digest.hexdigest() != file_hash:
+            if received < size or not verified(digest, file_hash):
                 os.remove(temporary)
                 print("%s: got %d of %d bytes, sha256:%s, offered %s; nothing stored"
                       % (name, received, size, digest.hexdigest(), file_hash), file=sys.stderr)

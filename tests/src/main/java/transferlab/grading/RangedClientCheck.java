@@ -3,7 +3,6 @@ package transferlab.grading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,14 +138,7 @@ public final class RangedClientCheck {
         start(false);
         Path file = writeRandom("changed.bin", 300_000);
         announcedMd5(server.address(), "changed.bin");
-        FileTime modified = Files.getLastModifiedTime(file);
-        try (RandomAccessFile inPlace = new RandomAccessFile(file.toFile(), "rw")) {
-            inPlace.seek(150_000);
-            int old = inPlace.read();
-            inPlace.seek(150_000);
-            inPlace.write(old ^ 0xff);
-        }
-        Files.setLastModifiedTime(file, modified);
+        InPlaceChange.flipOneByteKeepingSizeAndTime(file, 150_000);
         ClientCommand.Run run = runAll(List.of(invocation("changed.bin", 3))).get(0);
         ClientCommand.assertFinished(run, "downloading changed.bin", "");
         return run;

@@ -20,6 +20,7 @@ import transferlab.contract.InProcessServer;
 import transferlab.contract.Requirement;
 import transferlab.contract.SuiteTimeouts;
 import transferlab.contract.TcpProxy;
+import transferlab.contract.update.RawUpdateConnection;
 import transferlab.server.ServerLog;
 import transferlab.update.UpdateLimits;
 import transferlab.update.UpdateServer;
@@ -28,13 +29,16 @@ import transferlab.update.UpdateServer;
  * Grades a protocol D client ({@code ./transfer check update --client-cmd "python3 client.py {host}
  * {port} {id} {dir}"}) against our reference server (stage 2's event-loop update server), on the
  * client requirements of resources/protocols/update.md: it stores what is queued for its id, intact
- * (D4), reads frames that arrive in 1-byte pieces ({@link TcpProxy}, D1), acknowledges so that the
- * queue empties (D8), and skips a file it already holds (D15). Alone and eight at once.
+ * (D4), reads frames that arrive in 1-byte pieces ({@link TcpProxy}, D1), stores nothing when the
+ * bytes do not have the offered hash (D7), acknowledges so that the queue empties (D8), and skips a
+ * file it already holds (D15). Alone and eight at once.
  */
 public final class UpdateClientCheck extends UpdateClientScenarios {
     static final int CLIENTS_AT_ONCE = 8;
     /** How long after the client exits its acks must have emptied the queue (scaled). */
     static final Duration ACKED_WITHIN = Duration.ofSeconds(5);
+    /** Larger than the socket buffers, so a raw poll that leaves after the header has not taken the file whole. */
+    static final int HASH_CACHED_SIZE = 8 << 20;
 
     InProcessServer server;
     TcpProxy proxy;
@@ -130,6 +134,26 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
         assertThat(Files.getLastModifiedTime(held)).as("the modification time of held.bin, which the client held "
                 + "with the same bytes before the offer: it was written again%s", run.said()).isEqualTo(longAgo);
         assertQueueEmpties("laptop-5", run);
+    }
+
+    /** The server offers the file under its cached hash after the bytes changed in place (see {@link InPlaceChange}). */
+    @Test
+    @Requirement("D7")
+    void aFileWhoseHashDoesNotMatchIsNeitherStoredNorAcknowledged() throws Exception {
+        Path offered = queue("laptop-6", "changed.bin", HASH_CACHED_SIZE, false);
+        try (RawUpdateConnection raw = RawUpdateConnection.open(server.address(), SuiteTimeouts.scaled(ACKED_WITHIN))) {
+            raw.sendPoll("laptop-6");
+            assertThat(raw.readHeader()).as("our server's offer to a raw poll, which makes it hash the file").isNotNull();
+        } // leaving before the file was taken whole: the server keeps the hash
+        InPlaceChange.flipOneByteKeepingSizeAndTime(offered, HASH_CACHED_SIZE / 2);
+        Path directory = clientDirectory();
+
+        ClientCommand.Run run = run(server.address(), "laptop-6", directory);
+
+        assertFinished(run, "laptop-6");
+        assertThat(directory).as("the client's directory after an offer whose bytes do not have the offered "
+                + "file-hash: nothing stored, no temporary file left%s", run.said()).isEmptyDirectory();
+        assertThat(offered).as("the file in the queue: without an ack it stays queued%s", run.said()).exists();
     }
 
     private void assertQueueEmpties(String id, ClientCommand.Run run) {

@@ -48,6 +48,8 @@ class KnownBadClientsAreCaughtTest {
                         "framesSplit.*|aQueuedFileIsStored.*", "D1", "D4", 1),
                 new BadClient("update_client_stores_held_files_again.py", Protocol.UPDATE, UPDATE,
                         "aFileTheClientAlreadyHolds.*|theClientAcknowledges.*", "D15", "D8", 1),
+                new BadClient("update_client_skips_hash_check.py", Protocol.UPDATE, UPDATE,
+                        "aFileWhoseHashDoesNotMatch.*|aQueuedFileIsStored.*", "D7", "D4", 1),
                 new BadClient("ranged_client_block_size_off_by_one.py", Protocol.RANGED, RANGED,
                         "eightDownloadsAtOnce.*|.*LeaveNoFileBehind", "R6", "R15", 1),
                 new BadClient("ranged_client_ignores_md5.py", Protocol.RANGED, RANGED,
@@ -69,7 +71,7 @@ class KnownBadClientsAreCaughtTest {
     static Stream<GoodClient> goodClients() {
         return Stream.of(
                 new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F25")),
-                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, Set.of("D1", "D4", "D8", "D15")),
+                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, Set.of("D1", "D4", "D7", "D8", "D15")),
                 new GoodClient("good_ranged_client.py", Protocol.RANGED, RANGED, Set.of("R6", "R14", "R15")));
     }
 
