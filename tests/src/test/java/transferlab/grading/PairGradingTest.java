@@ -68,6 +68,14 @@ class PairGradingTest {
         assertThat(result.requirements(Verdict.PASS)).containsExactly("P-D3");
     }
 
+    @Test
+    void bothCommandsWithoutPairOrPairWithOneCommandIsAUsageError() {
+        assertThat(CheckCommand.run("ft", "--server-cmd", "python3 s.py {port}", "--client-cmd", "python3 c.py"))
+                .as("--server-cmd and --client-cmd without --pair").isEqualTo(2);
+        assertThat(CheckCommand.run("ft", "--pair", "--server-cmd", "python3 s.py {port}"))
+                .as("--pair without --client-cmd").isEqualTo(2);
+    }
+
     private static CheckResult gradePair(Protocol protocol, String serverCommand, String clientCommand,
                                          Set<String> only) {
         return SuiteRunner.run(new CheckPlan(protocol, CheckPlan.TargetSpec.pair(serverCommand, clientCommand), false,
