@@ -22,7 +22,7 @@ Run it against the Java server (the Java suite runs it too, in Seed003PythonClie
     Transfer complete.
 
 A data port of 0 listens on any free port and sends the real one. GET saves into the current
-directory and never overwrites a file there. Exit status: 0 done, 1 failed, 2 usage error.
+directory and never overwrites a file there. Data is taken only from the server's address. Exit status: 0 done, 1 failed, 2 usage error.
 """
 import os
 import socket
@@ -94,7 +94,7 @@ def main(argv):
 
     # 5. Accept the data connection and read exactly `size` bytes.
     try:
-        data, address = data_listener.accept()
+        data, address = accept_data(data_listener, control)
     except socket.timeout:
         fail("the server did not connect to data port %d" % data_listener.getsockname()[1])
     data.settimeout(TIMEOUT_SECONDS)
@@ -144,6 +144,15 @@ def exchange(control, command, filename, data_port):
     else:
         control.sendall(("GET %s %d\n" % (filename, data_port)).encode("utf-8"))
     return data_listener, read_line(control)
+
+
+def accept_data(data_listener, control):
+    """The data connection from the server's address; a connection from anywhere else is closed unread."""
+    while True:
+        data, address = data_listener.accept()
+        if address[0] == control.getpeername()[0]:
+            return data, address
+        data.close()
 
 
 def keep(temporary, filename):

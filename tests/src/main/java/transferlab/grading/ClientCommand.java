@@ -59,7 +59,7 @@ final class ClientCommand {
     /** Protocol U: {@code {host} {port} {file}} (or {@code {name}}), run in the file's directory. */
     static Invocation upload(InetSocketAddress server, Path file) {
         return new Invocation(Map.of(
-                "host", List.of(server.getHostString()),
+                "host", List.of(server.getAddress().getHostAddress()),
                 "port", List.of(Integer.toString(server.getPort())),
                 "file", List.of(file.toAbsolutePath().toString()),
                 "name", List.of(file.getFileName().toString())), file.toAbsolutePath().getParent());

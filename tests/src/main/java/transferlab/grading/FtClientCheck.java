@@ -1,20 +1,26 @@
 package transferlab.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.contract.InProcessServer;
 import transferlab.contract.Requirement;
+import transferlab.contract.SuiteTimeouts;
 import transferlab.contract.TcpProxy;
 import transferlab.listget.ListGetHandler;
 import transferlab.listget.ListGetLimits;
@@ -24,9 +30,10 @@ import transferlab.server.ServerLog;
 /**
  * Grades a protocol F client ({@code ./transfer check ft --client-cmd "python3 ftclient.py {host}
  * {port} {request} {dataport}"}) against our reference server (stage 1's iterative server with the
- * list/get handler), on the client requirements F20-F25 of resources/protocols/ft.md: what it
- * prints, the files it leaves, its exit status, alone and eight at once, and with the control
- * connection slowed down or split into 1-byte pieces by {@link TcpProxy}.
+ * list/get handler), on the client requirements F20-F22, F24 and F25 of resources/protocols/ft.md:
+ * what it prints, the files it leaves, its exit status, alone and eight at once, with the control
+ * connection slowed down or split into 1-byte pieces by {@link TcpProxy}, and with a stranger
+ * connecting to its data port first.
  */
 public final class FtClientCheck extends FtClientScenarios {
     static final int CLIENTS_AT_ONCE = 8;
@@ -114,6 +121,47 @@ public final class FtClientCheck extends FtClientScenarios {
         Path directory = clientDirectory();
 
         assertFetched(run(proxy.address(), get(name), directory), name, directory);
+    }
+
+    /**
+     * While the command is on its way (the proxy delays it), a stranger connects to the client's
+     * data port from 127.0.0.2 and sends other bytes; the client must close that connection unread
+     * and take the data from the server's address only.
+     */
+    @Test
+    @Requirement("F24")
+    void aConnectionToTheDataPortFromAnotherAddressIsNotTakenForTheData() throws Exception {
+        proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER));
+        Path directory = clientDirectory();
+        ClientCommand.Invocation invocation = invocation(proxy.address(), get("textfile-small"), directory);
+        int dataPort = Integer.parseInt(invocation.placeholders().get("dataport").get(0));
+        CompletableFuture<ClientCommand.Run> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ClientCommand.runOne(clientTemplate(), invocation, CheckTarget.current().logDirectory());
+            } catch (IOException | InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
+        // Polls until the client listens; bounded by the client's own run time.
+        await().atMost(SuiteTimeouts.scaled(ClientCommand.RUN_TIMEOUT)).pollInterval(Duration.ofMillis(5))
+                .until(() -> running.isDone() || strangerSentTo(dataPort));
+
+        ClientCommand.Run run = running.get();
+
+        assertFetched(run, "textfile-small", directory);
+    }
+
+    /** One connection from 127.0.0.2 that sends bytes which are not the file; false while nobody listens. */
+    private static boolean strangerSentTo(int dataPort) {
+        try (Socket stranger = new Socket()) {
+            stranger.bind(new InetSocketAddress("127.0.0.2", 0));
+            stranger.connect(new InetSocketAddress("127.0.0.1", dataPort), 1000);
+            stranger.getOutputStream().write("these bytes come from a stranger, not from the server\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            return true;
+        } catch (IOException notListeningYet) {
+            return false;
+        }
     }
 
     @Test

@@ -49,7 +49,7 @@ abstract class FtClientScenarios {
     static ClientCommand.Invocation invocation(InetSocketAddress server, List<String> request, Path directory)
             throws IOException {
         return new ClientCommand.Invocation(Map.of(
-                "host", List.of(server.getHostString()),
+                "host", List.of(server.getAddress().getHostAddress()),
                 "port", List.of(Integer.toString(server.getPort())),
                 "request", request,
                 "dataport", List.of(Integer.toString(CommandServer.freePort()))), directory);

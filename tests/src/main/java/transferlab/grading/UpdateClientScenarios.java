@@ -65,7 +65,7 @@ abstract class UpdateClientScenarios {
         List<ClientCommand.Invocation> invocations = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             invocations.add(new ClientCommand.Invocation(Map.of(
-                    "host", List.of(server.getHostString()),
+                    "host", List.of(server.getAddress().getHostAddress()),
                     "port", List.of(Integer.toString(server.getPort())),
                     "id", List.of(ids.get(i)),
                     "dir", List.of(directories.get(i).toString())), directories.get(i)));

@@ -42,6 +42,8 @@ class KnownBadClientsAreCaughtTest {
                         "theClientListensBefore.*|aLocalFile.*", "F20", "F22", 0.1),
                 new BadClient("ft_client_overwrites.py", Protocol.FT, FT,
                         "aLocalFile.*|aMissingFile.*", "F22", "F25", 1),
+                new BadClient("ft_client_takes_any_data_connection.py", Protocol.FT, FT,
+                        "aConnectionToTheDataPort.*|aMissingFile.*", "F24", "F25", 1),
                 new BadClient("update_client_never_acks.py", Protocol.UPDATE, UPDATE,
                         "theClientAcknowledges.*|aQueuedFileIsStored.*", "D8", "D4", 0.3),
                 new BadClient("update_client_one_recv_header.py", Protocol.UPDATE, UPDATE,
@@ -70,7 +72,7 @@ class KnownBadClientsAreCaughtTest {
 
     static Stream<GoodClient> goodClients() {
         return Stream.of(
-                new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F25")),
+                new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F24", "F25")),
                 new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, Set.of("D1", "D4", "D7", "D8", "D15")),
                 new GoodClient("good_ranged_client.py", Protocol.RANGED, RANGED, Set.of("R6", "R14", "R15")));
     }
