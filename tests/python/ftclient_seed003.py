@@ -8,7 +8,8 @@ wire format of protocol F in resources/protocols/ft.md:
              server -> client   "OK <n>\n"             or   "ERROR <reason>\n"
     data     the server connects to <this client's address>:<data-port>, sends n bytes, closes
 
-Run it against the Java server (the Java suite runs it too, in Seed003PythonClientTest):
+Run it against the Java server (the Java suite runs it in Seed003PythonClientTest and grades it
+with FtClientCheck):
 
     ./transfer ftserver 3555 --dir served &
     python3 tests/python/ftclient_seed003.py 127.0.0.1 3555 -l 8555
@@ -22,7 +23,8 @@ Run it against the Java server (the Java suite runs it too, in Seed003PythonClie
     Transfer complete.
 
 A data port of 0 listens on any free port and sends the real one. GET saves into the current
-directory and never overwrites a file there. Data is taken only from the server's address. Exit status: 0 done, 1 failed, 2 usage error.
+directory and never overwrites a file there. Data is taken only from the server's address.
+Exit status: 0 done, 1 failed, 2 usage error.
 """
 import os
 import socket

@@ -4,7 +4,8 @@
 The bug: `data, address = data_listener.accept()` without looking at `address`. Anyone who reaches
 the data port first (another program, another user) decides what the client saves. Graded with
 `check ft --client-cmd`; KnownBadClientsAreCaughtTest expects F24 to fail.
-Everything else is ../ftclient_seed003.py.  Run: python3 ft_client_takes_any_data_connection.py HOST PORT -g FILE DATA_PORT
+Everything else is ../ftclient_seed003.py.
+Run: python3 ft_client_takes_any_data_connection.py HOST PORT -g FILE DATA_PORT
 """
 import os
 import sys

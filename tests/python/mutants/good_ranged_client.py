@@ -10,7 +10,8 @@ OFILE appears only if the MD5 of the whole matches (R6); otherwise nothing is le
 status is 1. Every ranged_client_*.py beside it replaces ONE function with a typical bug.
 
 Run:   python3 tests/python/mutants/good_ranged_client.py 127.0.0.1:8000 4 big.bin copy.bin
-Grade: ./transfer check ranged --extensions --client-cmd "python3 tests/python/mutants/good_ranged_client.py {address} {threads} {file} {ofile}"
+Grade: ./transfer check ranged --extensions \
+           --client-cmd "python3 tests/python/mutants/good_ranged_client.py {address} {threads} {file} {ofile}"
 """
 import hashlib
 import http.client

@@ -132,7 +132,8 @@ public final class CheckCommand implements Callable<Integer> {
                 + (target.clientCommand == null ? 0 : 1);
         if (pair) {
             if (target.serverCommand == null || target.clientCommand == null || target.runningServer != null) {
-                throw new ParameterException(spec.commandLine(), "--pair needs --server-cmd and --client-cmd (no --target)");
+                throw new ParameterException(spec.commandLine(),
+                        "--pair needs --server-cmd and --client-cmd (no --target)");
             }
             return CheckPlan.TargetSpec.pair(target.serverCommand, target.clientCommand);
         }

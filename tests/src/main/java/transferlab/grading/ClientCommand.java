@@ -50,10 +50,11 @@ final class ClientCommand {
     private ClientCommand() {
     }
 
-    /** The run ended by itself within {@link #RUN_TIMEOUT}; {@code hint} says what a client stuck there often waits for. */
+    /** The run ended by itself within {@link #RUN_TIMEOUT}; {@code hint} says what a stuck client often waits for. */
     static void assertFinished(Run run, String doing, String hint) {
-        org.assertj.core.api.Assertions.assertThat(run.timedOut()).as("the client (%s) was still running after %d s%s%s",
-                doing, SuiteTimeouts.scaled(RUN_TIMEOUT).toSeconds(), hint, run.said()).isFalse();
+        org.assertj.core.api.Assertions.assertThat(run.timedOut())
+                .as("the client (%s) was still running after %d s%s%s", doing,
+                        SuiteTimeouts.scaled(RUN_TIMEOUT).toSeconds(), hint, run.said()).isFalse();
     }
 
     /** Protocol U: {@code {host} {port} {file}} (or {@code {name}}), run in the file's directory. */

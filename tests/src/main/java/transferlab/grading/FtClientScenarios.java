@@ -120,7 +120,8 @@ abstract class FtClientScenarios {
     }
 
     /** -g of a file the server does not have: a message, and nothing in the client's directory. */
-    ClientCommand.Run assertMissingFileLeavesNothing(InetSocketAddress server) throws IOException, InterruptedException {
+    ClientCommand.Run assertMissingFileLeavesNothing(InetSocketAddress server)
+            throws IOException, InterruptedException {
         Path directory = clientDirectory();
 
         ClientCommand.Run run = run(server, get("no-such-file.txt"), directory);

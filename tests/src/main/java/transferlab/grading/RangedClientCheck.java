@@ -148,7 +148,8 @@ public final class RangedClientCheck {
     private static void announcedMd5(InetSocketAddress server, String name) throws IOException, InterruptedException {
         HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.getPort() + "/" + name))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"threads\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"threads\": 1}")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(reply.statusCode()).as("our server's answer to POST /%s: %s", name, reply.body()).isEqualTo(200);
     }
 

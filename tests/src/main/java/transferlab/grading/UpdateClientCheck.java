@@ -63,7 +63,8 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
         queue("laptop-1", "patch-1.bin", 300_000, false);
         Path directory = clientDirectory();
 
-        assertStoredExactly(run(server.address(), "laptop-1", directory), "laptop-1", directory, List.of("patch-1.bin"));
+        assertStoredExactly(run(server.address(), "laptop-1", directory), "laptop-1", directory,
+                List.of("patch-1.bin"));
     }
 
     /** More than one file: the next is offered only after the ack of the one before (D8). */
@@ -136,14 +137,15 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
         assertQueueEmpties("laptop-5", run);
     }
 
-    /** The server offers the file under its cached hash after the bytes changed in place (see {@link InPlaceChange}). */
+    /** The server offers the file under its cached hash after its bytes changed in place ({@link InPlaceChange}). */
     @Test
     @Requirement("D7")
     void aFileWhoseHashDoesNotMatchIsNeitherStoredNorAcknowledged() throws Exception {
         Path offered = queue("laptop-6", "changed.bin", HASH_CACHED_SIZE, false);
         try (RawUpdateConnection raw = RawUpdateConnection.open(server.address(), SuiteTimeouts.scaled(ACKED_WITHIN))) {
             raw.sendPoll("laptop-6");
-            assertThat(raw.readHeader()).as("our server's offer to a raw poll, which makes it hash the file").isNotNull();
+            assertThat(raw.readHeader()).as("our server's offer to a raw poll, which makes it hash the file")
+                    .isNotNull();
         } // leaving before the file was taken whole: the server keeps the hash
         InPlaceChange.flipOneByteKeepingSizeAndTime(offered, HASH_CACHED_SIZE / 2);
         Path directory = clientDirectory();
@@ -162,7 +164,8 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
             try (var left = Files.list(queue)) {
                 assertThat(left.map(path -> path.getFileName().toString()))
                         .as("files still queued for %s after its run: the server removes a file only on its ack "
-                                + "{\"client-id\": ..., \"request-type\": \"ack\", \"file-hash\": ...}%s", id, run.said())
+                                + "{\"client-id\": ..., \"request-type\": \"ack\", \"file-hash\": ...}%s",
+                                id, run.said())
                         .isEmpty();
             }
         });

@@ -73,7 +73,8 @@ abstract class UpdateClientScenarios {
         return ClientCommand.runAll(clientTemplate(), invocations, CheckTarget.current().logDirectory());
     }
 
-    ClientCommand.Run run(InetSocketAddress server, String id, Path directory) throws IOException, InterruptedException {
+    ClientCommand.Run run(InetSocketAddress server, String id, Path directory)
+            throws IOException, InterruptedException {
         return runAtOnce(server, List.of(id), List.of(directory)).get(0);
     }
 

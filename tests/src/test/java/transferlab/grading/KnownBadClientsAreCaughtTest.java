@@ -73,7 +73,8 @@ class KnownBadClientsAreCaughtTest {
     static Stream<GoodClient> goodClients() {
         return Stream.of(
                 new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F24", "F25")),
-                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, Set.of("D1", "D4", "D7", "D8", "D15")),
+                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE,
+                        Set.of("D1", "D4", "D7", "D8", "D15")),
                 new GoodClient("good_ranged_client.py", Protocol.RANGED, RANGED, Set.of("R6", "R14", "R15")));
     }
 
@@ -81,7 +82,8 @@ class KnownBadClientsAreCaughtTest {
     @MethodSource("badClients")
     void eachKnownBadClientFailsItsNamedRequirementAndPassesAnother(BadClient bad) {
         PythonPrograms.assumePython();
-        String command = "python3 " + PythonPrograms.mutant(bad.program()) + " " + bad.arguments();
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(bad.program()) + " "
+                + bad.arguments();
 
         CheckResult result = SuiteRunner.run(new CheckPlan(bad.protocol(), CheckPlan.TargetSpec.clientCommand(command),
                 true, bad.timeoutFactor(), PointsTable.defaults(), Set.of(bad.mustFail(), bad.mustPass()))
@@ -98,7 +100,8 @@ class KnownBadClientsAreCaughtTest {
     @MethodSource("goodClients")
     void theGoodClientPassesTheWholeClientCheck(GoodClient good) {
         PythonPrograms.assumePython();
-        String command = "python3 " + PythonPrograms.mutant(good.program()) + " " + good.arguments();
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(good.program()) + " "
+                + good.arguments();
 
         CheckResult result = SuiteRunner.run(new CheckPlan(good.protocol(), CheckPlan.TargetSpec.clientCommand(command),
                 true, 1, PointsTable.defaults(), Set.of()));

@@ -22,9 +22,11 @@ class PairGradingTest {
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:TieredStopAtLevel=1 -cp "
             + System.getProperty("java.class.path");
 
+    static final String OUR_FT_SERVER = JAVA + " " + FtServerCommand.class.getName() + " {port} --dir {dir}";
+
     @Test
     void ourFtServerAndClientPassEveryPairRequirement() {
-        CheckResult result = gradePair(Protocol.FT, JAVA + " " + FtServerCommand.class.getName() + " {port} --dir {dir}",
+        CheckResult result = gradePair(Protocol.FT, OUR_FT_SERVER,
                 JAVA + " " + FtClientCommand.class.getName() + " {host} {port} {request} {dataport}", Set.of());
 
         assertThat(result.requirements(Verdict.PASS)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
@@ -46,8 +48,8 @@ class PairGradingTest {
     @Test
     void aPairWhoseClientOverwritesLocalFilesFailsPF5AndPassesPF3() {
         PythonPrograms.assumePython();
-        CheckResult result = gradePair(Protocol.FT, JAVA + " " + FtServerCommand.class.getName() + " {port} --dir {dir}",
-                "python3 " + PythonPrograms.mutant("ft_client_overwrites.py") + " {host} {port} {request} {dataport}",
+        CheckResult result = gradePair(Protocol.FT, OUR_FT_SERVER,
+                python("ft_client_overwrites.py", "{host} {port} {request} {dataport}"),
                 Set.of("P-F3", "P-F5"));
 
         assertThat(result.requirements(Verdict.FAIL)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
@@ -59,8 +61,8 @@ class PairGradingTest {
     void aPairWhoseClientNeverAcknowledgesFailsPD1AndPassesPD3() {
         PythonPrograms.assumePython();
         CheckResult result = gradePair(Protocol.UPDATE,
-                "python3 " + PythonPrograms.mutant("good_update_server.py") + " {port} {dir}",
-                "python3 " + PythonPrograms.mutant("update_client_never_acks.py") + " {host} {port} {id} {dir}",
+                python("good_update_server.py", "{port} {dir}"),
+                python("update_client_never_acks.py", "{host} {port} {id} {dir}"),
                 Set.of("P-D1", "P-D3"));
 
         assertThat(result.requirements(Verdict.FAIL)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
@@ -74,6 +76,10 @@ class PairGradingTest {
                 .as("--server-cmd and --client-cmd without --pair").isEqualTo(2);
         assertThat(CheckCommand.run("ft", "--pair", "--server-cmd", "python3 s.py {port}"))
                 .as("--pair without --client-cmd").isEqualTo(2);
+    }
+
+    private static String python(String mutant, String arguments) {
+        return PythonPrograms.interpreter() + " " + PythonPrograms.mutant(mutant) + " " + arguments;
     }
 
     private static CheckResult gradePair(Protocol protocol, String serverCommand, String clientCommand,
