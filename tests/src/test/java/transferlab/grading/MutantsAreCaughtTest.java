@@ -125,7 +125,8 @@ class MutantsAreCaughtTest {
     }
 
     private static CheckResult gradeClient(String program, double timeoutFactor) {
-        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(program) + " {host} {port} {file}";
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(program)
+                + " {host} {port} {file}";
         return SuiteRunner.run(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.clientCommand(command), false,
                 timeoutFactor,
                 PointsTable.defaults(), Set.of("U1", "U3")).withTests("oneFileArrivesIntactUnderItsName|anEmptyFile.*"));
@@ -134,7 +135,8 @@ class MutantsAreCaughtTest {
     private static CheckResult grade(Mutant mutant) {
         PythonPrograms.assumePython();
         assumeContractPresent(mutant.protocol());
-        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(mutant.program()) + " " + mutant.arguments();
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(mutant.program()) + " "
+                + mutant.arguments();
         return SuiteRunner.run(new CheckPlan(mutant.protocol(), CheckPlan.TargetSpec.serverCommand(command), true,
                 mutant.timeoutFactor(), PointsTable.defaults(), mutant.gradedOn()).withTests(mutant.tests()));
     }
