@@ -18,8 +18,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * </pre>
  * Properties: {@code check.protocol} (upload, ft, update, ranged) and one of {@code check.serverCmd},
  * {@code check.clientCmd}, {@code check.target}; optional {@code check.extensions=true},
- * {@code check.iterative=true}, {@code check.pair=true} (with both commands), {@code check.timeoutFactor}, {@code check.only}, {@code check.points},
- * {@code check.junitXml}, {@code check.gradescope}. Surefire runs in tests/, so give programs and
+ * {@code check.iterative=true}, {@code check.pair=true} (with both commands), {@code check.timeoutFactor},
+ * {@code check.only}, {@code check.points}, {@code check.junitXml}, {@code check.gradescope}. Surefire runs in tests/, so give programs and
  * output files as absolute paths.
  */
 @EnabledIfSystemProperty(named = "check.protocol", matches = ".+")
