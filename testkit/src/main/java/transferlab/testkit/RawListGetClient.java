@@ -111,6 +111,20 @@ public final class RawListGetClient {
         }
     }
 
+    /**
+     * Whether this system lets a socket bind to {@code address}: all of 127.0.0.0/8 is loopback on
+     * Linux, so 127.0.0.2 is usable there, and a test of "the data connection follows the control
+     * peer" can use it; elsewhere such a test assumes it away.
+     */
+    public static boolean canBind(InetAddress address) {
+        try (Socket probe = new Socket()) {
+            probe.bind(new InetSocketAddress(address, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Accepts the data connection the server owes us after OK, with a message that says where we waited. */
     public static Socket acceptData(ServerSocketChannel dataListener, Socket control, String reply) throws IOException {
         try {

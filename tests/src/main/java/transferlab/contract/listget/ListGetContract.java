@@ -168,7 +168,7 @@ public abstract class ListGetContract {
         // All of 127.0.0.0/8 is loopback on Linux: a control connection from 127.0.0.2 must be
         // answered at 127.0.0.2, not at a fixed "localhost".
         InetAddress second = InetAddress.getByName("127.0.0.2");
-        assumeTrue(canBind(second), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
+        assumeTrue(RawListGetClient.canBind(second), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
 
         Exchange exchange = exchange(second, second, server.address(), "GET alpha.txt {port}\n");
 
@@ -446,14 +446,5 @@ public abstract class ListGetContract {
 
     private static String clientFile(int i) {
         return String.format("client-%02d.bin", i);
-    }
-
-    private static boolean canBind(InetAddress address) {
-        try (Socket probe = new Socket()) {
-            probe.bind(new InetSocketAddress(address, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
