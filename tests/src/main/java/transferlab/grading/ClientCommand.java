@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * Runs of a student's client from {@code --client-cmd}, many at once. Each run gets its own

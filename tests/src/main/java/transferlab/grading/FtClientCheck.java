@@ -18,10 +18,10 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.Requirement;
-import transferlab.contract.SuiteTimeouts;
-import transferlab.contract.TcpProxy;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
 import transferlab.listget.ListGetHandler;
 import transferlab.listget.ListGetLimits;
 import transferlab.server.IterativeServer;
@@ -52,9 +52,9 @@ public final class FtClientCheck extends FtClientScenarios {
         serve("binary-1MiB.bin", 1 << 20, false);
         serve("empty.txt", 0, false);
         Files.createDirectory(served.resolve("a-directory"));
-        server = new InProcessServer(IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent()),
-                served, "reference-ft");
+        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent());
+        server = InProcessServer.serve("reference-ft", served, reference.address(), reference::serve, reference);
     }
 
     @AfterEach

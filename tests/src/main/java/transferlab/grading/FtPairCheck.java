@@ -6,8 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 
 /**
  * Grades a student's ft server and client together, through their command lines only, for courses

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.Requirement;
-import transferlab.contract.TcpProxy;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.TcpProxy;
 import transferlab.ranged.ParallelServer;
 import transferlab.ranged.RangedLimits;
 import transferlab.server.ServerLog;
@@ -67,7 +67,7 @@ public final class RangedClientCheck {
                 return proxy.address().getPort();
             });
         }
-        server = new InProcessServer(parallel, root, "reference-ranged");
+        server = InProcessServer.serve("reference-ranged", root, parallel.address(), parallel::serve, parallel);
         return server;
     }
 

@@ -16,11 +16,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.Requirement;
-import transferlab.contract.SuiteTimeouts;
-import transferlab.contract.TcpProxy;
-import transferlab.contract.update.RawUpdateConnection;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
+import transferlab.testkit.RawUpdateConnection;
 import transferlab.server.ServerLog;
 import transferlab.update.UpdateLimits;
 import transferlab.update.UpdateServer;
@@ -45,8 +45,9 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
 
     @BeforeEach
     void startOurServer() throws IOException {
-        server = new InProcessServer(UpdateServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                outbox(), UpdateLimits.defaults(), ServerLog.silent()), outbox(), "reference-update");
+        UpdateServer reference = UpdateServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), outbox(),
+                UpdateLimits.defaults(), ServerLog.silent());
+        server = InProcessServer.serve("reference-update", outbox(), reference.address(), reference::serve, reference);
     }
 
     @AfterEach
