@@ -78,6 +78,32 @@ abstract class UpdateClientScenarios {
         return runAtOnce(server, List.of(id), List.of(directory)).get(0);
     }
 
+    /**
+     * Runs the client again, as its poll interval would, while fewer than {@code queued} files are
+     * stored and its last run stored something new: a seed-002 style pair delivers one file per poll.
+     * At most one run per queued file. Returns the last run.
+     */
+    ClientCommand.Run pollUntilNothingNew(InetSocketAddress server, String id, Path directory, ClientCommand.Run first,
+                                          int queued) throws IOException, InterruptedException {
+        ClientCommand.Run last = first;
+        long stored = visibleFiles(directory);
+        for (int runs = 1; runs < queued && !last.timedOut() && stored < queued; runs++) {
+            last = run(server, id, directory);
+            long before = stored;
+            stored = visibleFiles(directory);
+            if (stored == before) {
+                break;
+            }
+        }
+        return last;
+    }
+
+    private static long visibleFiles(Path directory) throws IOException {
+        try (var files = Files.list(directory)) {
+            return files.filter(path -> !path.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
     static void assertFinished(ClientCommand.Run run, String id) {
         ClientCommand.assertFinished(run, "id " + id, ": it must poll, take what is queued and exit (as "
                 + "update-client --once does)");

@@ -18,8 +18,10 @@ import transferlab.testkit.ServerUnderTest;
  * </pre>
  * In the server command {@code {dir}} is the outbox: the queue of client ID is {@code {dir}/ID/},
  * filled by the suite before the server starts. In the client command {@code {dir}} is the client's
- * own fresh directory; the client must poll, take what is queued, and exit. Judged by the files
- * stored: requirements P-D1 to P-D3 of resources/protocols/update.md.
+ * own fresh directory; the client must poll, take what is queued, and exit. A client that takes one
+ * file per poll (seed 002's own programs) is run again while each run stores something new, as its
+ * poll interval would. Judged by the files stored: requirements P-D1 to P-D3 of
+ * resources/protocols/update.md.
  */
 public final class UpdatePairCheck extends UpdateClientScenarios {
     ServerUnderTest server;
@@ -52,9 +54,12 @@ public final class UpdatePairCheck extends UpdateClientScenarios {
     @Requirement("P-D1")
     void everyQueuedFileArrivesByteIdenticalTextBinaryEmptyAndOneMebibyte() throws Exception {
         Path directory = clientDirectory();
+        List<String> queued = List.of("notes.txt", "patch.bin", "empty.txt", "image-1MiB.bin");
 
-        assertStoredExactly(run(server.address(), "alice", directory), "alice", directory,
-                List.of("notes.txt", "patch.bin", "empty.txt", "image-1MiB.bin"));
+        ClientCommand.Run run = pollUntilNothingNew(server.address(), "alice", directory,
+                run(server.address(), "alice", directory), queued.size());
+
+        assertStoredExactly(run, "alice", directory, queued);
     }
 
     @Test
@@ -65,8 +70,10 @@ public final class UpdatePairCheck extends UpdateClientScenarios {
 
         List<ClientCommand.Run> runs = runAtOnce(server.address(), List.of("bob", "carol"), List.of(bob, carol));
 
-        assertStoredExactly(runs.get(0), "bob", bob, List.of("bob-1.txt", "bob-2.bin"));
-        assertStoredExactly(runs.get(1), "carol", carol, List.of("carol.bin"));
+        assertStoredExactly(pollUntilNothingNew(server.address(), "bob", bob, runs.get(0), 2), "bob", bob,
+                List.of("bob-1.txt", "bob-2.bin"));
+        assertStoredExactly(pollUntilNothingNew(server.address(), "carol", carol, runs.get(1), 1), "carol", carol,
+                List.of("carol.bin"));
     }
 
     @Test
