@@ -179,7 +179,7 @@ public final class RangedClientCheck {
         assertThat(output).as("OFILE after downloading %s (%d bytes) over %d connections (exit status %d)%s%s", name,
                 download[0], download[1], run.exitStatus(), fault, run.said()).isRegularFile();
         assertThat(Hashes.sha256Hex(output)).as("sha256 of %s as downloaded over %d connections: %d bytes served, %d "
-                + "written%s", name, download[1], download[0], Files.size(output), run.said())
+                + "written%s%s", name, download[1], download[0], Files.size(output), fault, run.said())
                 .isEqualTo(Hashes.sha256Hex(root.resolve(name)));
     }
 
