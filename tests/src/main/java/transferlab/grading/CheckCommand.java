@@ -88,13 +88,31 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--gradescope", paramLabel = "FILE", description = "also write Gradescope's results.json here")
     Path gradescope;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write a page with each failed requirement's exchange as a timeline")
+    Path html;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "run the chosen tests N times; report requirements that failed only sometimes (flaky)")
+    int repeat;
+
+    @Option(names = "--network", paramLabel = "KIND", defaultValue = "direct", converter = NetworkConverter.class,
+            description = "direct, or lossy: every connection through a proxy with delays, jitter, "
+                    + "1-byte segments and stalls")
+    Network network;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS",
+            description = "stop the whole run after this long; tests not run fail (default: 300 x the timeout factor)")
+    Long timeLimitSeconds;
+
     @Override
     public Integer call() throws IOException {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
-                tests == null ? null : java.util.regex.Pattern.compile(tests));
+                tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network);
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
@@ -105,6 +123,10 @@ public final class CheckCommand implements Callable<Integer> {
         if (gradescope != null) {
             GradescopeReport.write(result, gradescope);
             out.println("Gradescope results: " + gradescope);
+        }
+        if (html != null) {
+            HtmlReport.write(result, html);
+            out.println("HTML report: " + html);
         }
         return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
     }
@@ -132,6 +154,18 @@ public final class CheckCommand implements Callable<Integer> {
                 // the message below says what is wanted
             }
             throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a positive number (e.g. 3)");
+        }
+    }
+
+    /** {@code --network direct|lossy}; anything else is a usage error (exit 2). */
+    static final class NetworkConverter implements picocli.CommandLine.ITypeConverter<Network> {
+        @Override
+        public Network convert(String value) {
+            try {
+                return Network.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -13,8 +13,9 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * JUnit XML (the Ant/Surefire format CI systems read): one {@code testsuite} for the protocol, one
  * {@code testcase} per test with {@code classname} set to the requirement IDs it cites, so that a
- * CI page groups the results by requirement. Failures carry the expected-versus-actual message; a
- * test that did not apply is {@code skipped}.
+ * CI page groups the results by requirement. Failures carry the expected-versus-actual message and
+ * the timeline goes to {@code system-out}; a test that did not apply is {@code skipped}, never passed;
+ * a test not run because the run stopped is a failure.
  */
 final class JUnitXmlReport {
     private JUnitXmlReport() {
@@ -50,9 +51,9 @@ final class JUnitXmlReport {
                     xml.writeAttribute("message", xmlSafe(test.message()));
                     xml.writeEndElement();
                 }
-                if (!test.output().isBlank()) {
+                if (!test.output().isBlank() || !test.timelineText().isBlank()) {
                     xml.writeStartElement("system-out");
-                    xml.writeCharacters(xmlSafe(test.output()));
+                    xml.writeCharacters(xmlSafe(test.timelineText() + test.output()));
                     xml.writeEndElement();
                 }
                 xml.writeEndElement();

@@ -15,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.contract.InProcessServer;
 import transferlab.contract.Requirement;
@@ -31,17 +32,24 @@ import transferlab.upload.UploadLimits;
  * every stored file is checked by its SHA-256. Our server follows the seed: "go ahead" after the
  * header; the "ok" line at the end is ours and a seed client may ignore it.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class UploadClientCheck {
     /** Our stage 1 server serves one client at a time; many at once queue in its backlog, as in the seed. */
     static final int CLIENTS_AT_ONCE = 8;
     /** How long after the client exits its file must be stored (scaled by the timeout factor). */
     static final Duration STORED_WITHIN = Duration.ofSeconds(5);
 
+    private final CheckTarget target;
+
     @TempDir
     Path work;
     Path received;
     Path outgoing;
     InProcessServer server;
+
+    public UploadClientCheck(CheckTarget target) {
+        this.target = target;
+    }
 
     @BeforeEach
     void startOurServer() throws IOException {
@@ -90,8 +98,8 @@ public final class UploadClientCheck {
 
     /** Runs the client once per file, all at once; each file must be stored with the same bytes. */
     private void assertUploaded(List<Path> files) throws Exception {
-        List<ClientCommand.Run> runs = ClientCommand.runAll(CheckTarget.current().command(), server.address(), files,
-                CheckTarget.current().logDirectory());
+        List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), server.address(), files,
+                target.logDirectory());
         for (int i = 0; i < files.size(); i++) {
             Path sent = files.get(i);
             ClientCommand.Run run = runs.get(i);

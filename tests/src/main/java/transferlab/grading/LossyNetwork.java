@@ -1,0 +1,65 @@
+package transferlab.grading;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import transferlab.contract.ServerUnderTest;
+import transferlab.contract.SuiteScope;
+import transferlab.contract.TcpProxy;
+
+/**
+ * {@code --network lossy}: every connection of a test reaches the server through a {@link TcpProxy}
+ * that behaves like a poor network, as MIT 6.5840's unreliable network does for its labs: bytes
+ * arrive one per segment at first (headers, reply lines), then in segments of random size, each after
+ * a small delay with jitter, and every 256 KiB the stream stalls for 150 ms.
+ * Nothing is lost or reordered (TCP does not let that through); what breaks is a program that
+ * assumes one recv() returns one send(), or that the peer is prompt.
+ */
+final class LossyNetwork {
+    /** Headers and reply lines, where "one recv() is one message" bugs live, come one byte at a time. */
+    static final long SINGLE_BYTES_FIRST = 256;
+    /** What the proxy does to each connection; the delays are the simulated network, not waits of a test. */
+    static final TcpProxy.Faults FAULTS = TcpProxy.Faults.none()
+            .singleBytesFirst(SINGLE_BYTES_FIRST)
+            .randomPiecesUpTo(16 * 1024, Duration.ofMillis(1))
+            .withJitter(Duration.ofMillis(2))
+            .stallEvery(256 * 1024, Duration.ofMillis(150));
+
+    private LossyNetwork() {
+    }
+
+    /** The server, reached through a lossy proxy that is closed with it. */
+    static ServerUnderTest inFrontOf(ServerUnderTest server) {
+        TcpProxy proxy;
+        try {
+            proxy = TcpProxy.start(server.address(), FAULTS);
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException(e);
+        }
+        ServerUnderTest behind = new BehindProxy(server, proxy);
+        return server instanceof SuiteScope.FixedLimits fixed
+                ? new ServerWithOwnLimits(behind, fixed.fixedLimitsReason()) : behind;
+    }
+
+    private record BehindProxy(ServerUnderTest server, TcpProxy proxy) implements ServerUnderTest {
+        @Override
+        public InetSocketAddress address() {
+            return proxy.address();
+        }
+
+        @Override
+        public Optional<Path> directory() {
+            return server.directory();
+        }
+
+        @Override
+        public void close() {
+            proxy.close();
+            server.close();
+        }
+    }
+}
