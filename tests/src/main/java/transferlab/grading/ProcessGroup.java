@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * A student's program started in a process group of its own, so that stopping it stops everything
  * it started, children it forks later included. On Linux the command runs under {@code setsid}
  * (util-linux): the shell becomes the leader of a new session and process group, whose id is its
- * pid, and {@code kill -KILL -- -pid} ends the whole group at once. Where {@code setsid} is missing
+ * pid, and {@code kill -KILL -pid} ends the whole group at once. Where {@code setsid} is missing
  * (stock macOS) the children alive at that moment are killed one by one, as before.
  *
  * <p>It also tells which TCP ports the group listens on, from the kernel's tables: the sockets each
@@ -43,7 +43,8 @@ final class ProcessGroup {
         if (SETSID) {
             try {
                 // The group outlives its leader when a child is still running: kill by the group id.
-                new ProcessBuilder("/bin/sh", "-c", "kill -KILL -- -" + process.pid() + " 2>/dev/null")
+                // (dash's kill takes no "--": "-KILL -PGID" is the portable spelling.)
+                new ProcessBuilder("/bin/sh", "-c", "kill -KILL -" + process.pid() + " 2>/dev/null")
                         .start().waitFor(5, TimeUnit.SECONDS);
             } catch (IOException e) {
                 // fall back to the snapshot below
