@@ -136,19 +136,6 @@ class SuiteRunnerTest {
     }
 
     @Test
-    void aServerCommandThatNeverListensFailsWithItsOwnWords() throws IOException {
-        PythonPrograms.assumePython();
-        CheckPlan plan = new CheckPlan(Protocol.UPLOAD,
-                CheckPlan.TargetSpec.serverCommand("python3 -c \"import sys; print('cannot start: no such thing'); sys.exit(3)\" {port}"),
-                false, 1, points(), Set.of("U1"));
-
-        CheckResult result = SuiteRunner.run(plan, List.of(SampleCheck.class));
-
-        TestOutcome first = result.verdict("U1").orElseThrow().failures().get(0);
-        assertThat(first.message()).contains("exited with status 3").contains("cannot start: no such thing");
-    }
-
-    @Test
     void aCoreRequirementIsJudgedByItsCoreOnlyTestsNotByTestsThatAlsoCheckAnExtension() throws IOException {
         // With --extensions, a seed server passes the core test of U1 and fails a test of U1 and U4
         // only for U4's sake: U1 passes, U4 fails. U3 has only a mixed test, so that one judges it.
