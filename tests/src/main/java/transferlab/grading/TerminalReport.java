@@ -39,7 +39,10 @@ final class TerminalReport {
             int hidden = verdict.failures().size() - SHOWN_FAILURES;
             switch (verdict.verdict()) {
                 case FAIL -> {
-                    verdict.failures().stream().limit(SHOWN_FAILURES).forEach(test -> {
+                    List<TestOutcome> notRun = verdict.failures().stream()
+                            .filter(test -> test.message().startsWith(CheckRunExtension.NOT_RUN)).toList();
+                    hidden -= notRun.size();
+                    verdict.failures().stream().filter(test -> !notRun.contains(test)).limit(SHOWN_FAILURES).forEach(test -> {
                         List<String> lines = test.message().lines().toList();
                         out.print(("x " + test.name() + ": " + (lines.isEmpty() ? "" : lines.get(0))).indent(8));
                         if (lines.size() > 1) {
@@ -54,6 +57,9 @@ final class TerminalReport {
                     });
                     if (hidden > 0) {
                         out.print(("... and " + hidden + " more failed test(s) of " + verdict.requirement()).indent(8));
+                    }
+                    if (!notRun.isEmpty()) {
+                        out.print(("x " + notRun.size() + " test(s) " + notRun.get(0).message()).indent(8));
                     }
                 }
                 case NOT_APPLICABLE -> {
