@@ -22,10 +22,15 @@ import transferlab.cli.CommandRunner;
  *   $ ./transfer check upload --server-cmd "python3 server.py {port} {dir}"
  *   Protocol U (upload), core requirements; server command: python3 server.py {port} {dir}
  *     PASS  U1      2/2  The header is 8 bytes of size and the name, in one write
- *     FAIL  U5      0/3  The server reads exactly size bytes of content
- *           x contentIsExactlySizeBytes(): expected: "go ahead" but was: ""
+ *     FAIL  U3      0/4  The server stores exactly size bytes of content
+ *           x contentSplitIntoSmallPiecesByTheNetworkIsStoredWhole(): [bytes stored of 32768 sent in pieces of 2048]
+ *             expected: 32768L
+ *              but was: 2048L within 5 seconds.
+ *             timeline (seconds since the test started):
+ *                 0.075 s  server  [started, told to listen on port 41123]
+ *                 0.320 s  server  listening on 127.0.0.1:41123
  *     ...
- *   Score: 17/20 points; 9 passed, 1 failed, 0 not applicable (6.1 s)
+ *   Score: 9/13 points; 3 passed, 1 failed, 0 not applicable; 15 extension requirements not graded (8.9 s)
  * </pre>
  * Exit status: 0 when every graded requirement passed, 1 when one failed, 2 on a usage error.
  * resources/grading.md explains the points file, Gradescope and CI.
@@ -38,6 +43,8 @@ import transferlab.cli.CommandRunner;
         footer = {"", "Examples:",
                 "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --target 127.0.0.1:5000",
+                "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
+                "  ./transfer check upload --server-cmd \"...\" --html report.html",
                 "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" --gradescope results.json"})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
