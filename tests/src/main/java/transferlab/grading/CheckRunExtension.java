@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * The grading run's side of every check class ({@code @ExtendWith(CheckRunExtension.class)}): it

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.opentest4j.TestAbortedException;
 import transferlab.cli.HostPort;
-import transferlab.contract.ServerUnderTest;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * What {@code ./transfer check} grades: a server somebody already runs ({@code --target}), a server

@@ -3,7 +3,7 @@ package transferlab.grading;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtendWith;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.ranged.RangedContract;
 
 /**

@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
-import transferlab.contract.TcpProxy;
+import transferlab.testkit.TcpProxy;
 
 /**
  * {@code --network lossy}: every connection of a test reaches the server through a {@link TcpProxy}
