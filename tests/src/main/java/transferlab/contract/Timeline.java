@@ -33,8 +33,8 @@ public final class Timeline {
         this.reporter = reporter;
     }
 
-    /** Records one action or observation, e.g. {@code note("sent %d bytes", n)}. */
+    /** Records one action or observation, e.g. {@code note("sent %d bytes", n)}; without arguments, as is. */
     public void note(String format, Object... arguments) {
-        reporter.publishEntry(KEY, String.format(Locale.ROOT, format, arguments));
+        reporter.publishEntry(KEY, arguments.length == 0 ? format : String.format(Locale.ROOT, format, arguments));
     }
 }
