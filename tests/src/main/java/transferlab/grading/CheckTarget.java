@@ -127,7 +127,14 @@ public final class CheckTarget {
      * so ({@link transferlab.contract.SuiteScope.FixedLimits}): tests that depend on a limit are N/A.
      */
     public ServerUnderTest startServer(Path directory, Map<String, String> limitPlaceholders) {
-        ServerUnderTest server = startDirect(directory, limitPlaceholders);
+        return throughNetwork(startDirect(directory, limitPlaceholders));
+    }
+
+    /**
+     * The server as the graded side reaches it: itself, or with {@code --network lossy} through a
+     * lossy proxy closed with it. A client check puts our own server behind it the same way.
+     */
+    public ServerUnderTest throughNetwork(ServerUnderTest server) {
         return network == Network.LOSSY ? LossyNetwork.inFrontOf(server) : server;
     }
 

@@ -27,10 +27,12 @@ public record RequirementVerdict(PointsTable.Rule rule, Verdict verdict, List<Te
 
     /**
      * Points at stake: all of them, whatever the verdict, so that the maximum of a run depends on
-     * what it grades and never on how the server behaved. An N/A requirement earns none of them.
+     * what it grades and never on how the server behaved; an N/A requirement earns none of them.
+     * Only a requirement that no test of this check covers at all (a server's requirement when a
+     * client is graded) is not at stake: which tests a check has is fixed before anything runs.
      */
     public double maxScore() {
-        return rule.points();
+        return verdict == Verdict.NOT_APPLICABLE && tests.isEmpty() ? 0 : rule.points();
     }
 
     public List<TestOutcome> failures() {

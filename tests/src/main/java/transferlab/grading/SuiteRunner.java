@@ -56,7 +56,8 @@ import transferlab.testkit.SuiteTimeouts;
  *   one was not run because the run stopped (the server did    FAIL     0 of its points
  *     not start; the time limit)
  *   otherwise: one passed (others may be N/A)                  PASS     all of its points
- *   none passed: all aborted by an assumption, or none exists  N/A      0; still in the maximum
+ *   none passed: all were aborted by an assumption             N/A      0; still in the maximum
+ *   no test of this check covers it (the other side's)         N/A      0; not in the maximum
  * </pre>
  * The maximum of a run is the sum of the points of every graded requirement: it depends on the
  * plan (protocol, {@code --extensions}, {@code --only}, the points file), never on the server.

@@ -83,7 +83,9 @@ final class TerminalReport {
                             : String.join(", ", new java.util.TreeMap<>(result.flakyFailedRuns()).entrySet().stream()
                                     .map(e -> e.getKey() + " failed " + e.getValue() + " of " + result.runs()).toList()));
         }
-        List<String> notChecked = result.requirements(Verdict.NOT_APPLICABLE);
+        List<String> notChecked = result.verdicts().stream()
+                .filter(verdict -> verdict.verdict() == Verdict.NOT_APPLICABLE && verdict.maxScore() > 0)
+                .map(RequirementVerdict::requirement).toList();
         out.printf(Locale.ROOT, "Score: %s/%s points; %d passed, %d failed, %d not applicable%s%s (%.1f s)%n",
                 number(result.score()), number(result.maxScore()), result.count(Verdict.PASS),
                 result.count(Verdict.FAIL), result.count(Verdict.NOT_APPLICABLE),

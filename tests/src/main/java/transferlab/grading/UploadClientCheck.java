@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.InProcessServer;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.server.IterativeServer;
@@ -45,7 +46,7 @@ public final class UploadClientCheck {
     Path work;
     Path received;
     Path outgoing;
-    InProcessServer server;
+    ServerUnderTest server;
 
     public UploadClientCheck(CheckTarget target) {
         this.target = target;
@@ -57,7 +58,8 @@ public final class UploadClientCheck {
         outgoing = Files.createDirectory(work.resolve("outgoing"));
         IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        server = InProcessServer.serve("reference-upload", received, reference.address(), reference::serve, reference);
+        server = target.throughNetwork(InProcessServer.serve("reference-upload", received, reference.address(),
+                reference::serve, reference));
     }
 
     @AfterEach
