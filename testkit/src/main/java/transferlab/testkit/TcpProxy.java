@@ -49,23 +49,28 @@ public final class TcpProxy implements AutoCloseable {
         }
 
         public Faults splitInto(int bytes, Duration delay) {
-            return new Faults(bytes, delay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall, singleBytesFirst, randomPieces);
+            return new Faults(bytes, delay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
         }
 
         public Faults cutUpstreamAfter(long bytes) {
-            return new Faults(pieceBytes, pieceDelay, bytes, cutDownstreamAfter, jitter, stallEvery, stall, singleBytesFirst, randomPieces);
+            return new Faults(pieceBytes, pieceDelay, bytes, cutDownstreamAfter, jitter, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
         }
 
         public Faults cutDownstreamAfter(long bytes) {
-            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, bytes, jitter, stallEvery, stall, singleBytesFirst, randomPieces);
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, bytes, jitter, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
         }
 
         public Faults withJitter(Duration upTo) {
-            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, upTo, stallEvery, stall, singleBytesFirst, randomPieces);
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, upTo, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
         }
 
         public Faults stallEvery(long bytes, Duration pause) {
-            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, jitter, bytes, pause, singleBytesFirst, randomPieces);
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, jitter, bytes, pause,
+                    singleBytesFirst, randomPieces);
         }
 
         /** The first {@code bytes} of each direction go one byte per write, as over the worst network. */

@@ -45,7 +45,8 @@ import transferlab.cli.CommandRunner;
                 "  ./transfer check upload --target 127.0.0.1:5000",
                 "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
                 "  ./transfer check upload --server-cmd \"...\" --html report.html",
-                "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" --gradescope results.json"})
+                "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" \\",
+                "      --gradescope results.json"})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
             description = "upload, ft, update or ranged")
@@ -60,11 +61,13 @@ public final class CheckCommand implements Callable<Integer> {
         String runningServer;
 
         @Option(names = "--server-cmd", paramLabel = "COMMAND",
-                description = "start the server with this command for each test, e.g. \"python3 server.py {port} {dir}\"")
+                description = "start the server with this command for each test, "
+                        + "e.g. \"python3 server.py {port} {dir}\"")
         String serverCommand;
 
         @Option(names = "--client-cmd", paramLabel = "COMMAND",
-                description = "grade a client: run it (many at once) against our server, e.g. \"python3 client.py {host} {port} {file}\"")
+                description = "grade a client: run it (many at once) against our server, "
+                        + "e.g. \"python3 client.py {host} {port} {file}\"")
         String clientCommand;
     }
 
@@ -79,14 +82,16 @@ public final class CheckCommand implements Callable<Integer> {
             description = "multiply every timeout of the suite by F, for slow machines (default: ${DEFAULT-VALUE})")
     double timeoutFactor;
 
-    @Option(names = "--only", paramLabel = "IDS", split = ",", description = "grade only these requirements, e.g. U3,U5")
+    @Option(names = "--only", paramLabel = "IDS", split = ",",
+            description = "grade only these requirements, e.g. U3,U5")
     List<String> only = List.of();
 
     @Option(names = "--tests", paramLabel = "REGEX",
             description = "run only the contract tests whose method name matches, e.g. 'badName.*'")
     String tests;
 
-    @Option(names = "--points", paramLabel = "FILE", description = "points file (default: the built-in grading/points.csv)")
+    @Option(names = "--points", paramLabel = "FILE",
+            description = "points file (default: the built-in grading/points.csv)")
     Path pointsFile;
 
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "also write JUnit XML here")

@@ -11,11 +11,13 @@ import transferlab.upload.UploadLimits;
 
 /**
  * The protocol U contract, run by {@code ./transfer check upload} against the target the runner
- * passes in ({@link CheckTarget}, through {@link CheckRunExtension}): a server started from {@code --server-cmd} for each test, or the one
+ * passes in ({@link CheckTarget}, through {@link CheckRunExtension}): a server started from
+ * {@code --server-cmd} for each test, or the one
  * at {@code --target}. The limits a test chooses reach a server command through the placeholders
  * {@code {max-size}} (bytes), {@code {idle-timeout}}, {@code {deadline}} and {@code {header-settle}}
  * (seconds, e.g. 0.4); a command that leaves one out runs with limits of its own, and the tests
- * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same our servers pass.
+ * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the
+ * same our servers pass.
  */
 @ExtendWith(CheckRunExtension.class)
 public final class ExternalUploadCheck extends UploadContract {

@@ -33,7 +33,8 @@ final class GradescopeReport {
                 continue; // said in the top-level output instead
             }
             Map<String, Object> test = new LinkedHashMap<>();
-            test.put("name", verdict.requirement() + (verdict.rule().title().isBlank() ? "" : " " + verdict.rule().title()));
+            test.put("name", verdict.requirement()
+                    + (verdict.rule().title().isBlank() ? "" : " " + verdict.rule().title()));
             test.put("number", verdict.requirement());
             test.put("score", verdict.score());
             test.put("max_score", verdict.maxScore());
@@ -92,7 +93,8 @@ final class GradescopeReport {
                     }
                 });
                 if (verdict.failures().size() > SHOWN_FAILURES) {
-                    text.append("... and ").append(verdict.failures().size() - SHOWN_FAILURES).append(" more failed test(s)");
+                    text.append("... and ").append(verdict.failures().size() - SHOWN_FAILURES)
+                            .append(" more failed test(s)");
                 }
             }
         }

@@ -23,8 +23,9 @@ final class HtmlReport {
 
     static String render(CheckResult result) {
         StringBuilder html = new StringBuilder();
-        String title = String.format(Locale.ROOT, "Protocol %s (%s): %s/%s points", result.protocol().requirementPrefix(),
-                result.protocol().commandName(), TerminalReport.number(result.score()),
+        String title = String.format(Locale.ROOT, "Protocol %s (%s): %s/%s points",
+                result.protocol().requirementPrefix(), result.protocol().commandName(),
+                TerminalReport.number(result.score()),
                 TerminalReport.number(result.maxScore()));
         html.append("""
                 <!DOCTYPE html>
@@ -76,7 +77,8 @@ final class HtmlReport {
                 continue;
             }
             html.append("<section class=\"failure\" id=\"").append(verdict.requirement()).append("\"><h2>")
-                    .append(verdict.requirement()).append(": ").append(escape(verdict.rule().title())).append("</h2>\n");
+                    .append(verdict.requirement()).append(": ").append(escape(verdict.rule().title()))
+                    .append("</h2>\n");
             for (TestOutcome test : verdict.failures()) {
                 html.append("<h3>").append(escape(test.name())).append("</h3>\n<pre class=\"message\">")
                         .append(escape(test.message())).append("</pre>\n");

@@ -31,9 +31,9 @@ final class JUnitXmlReport {
             xml.writeStartElement("testsuite");
             xml.writeAttribute("name", "transferlab.check." + result.protocol().commandName());
             xml.writeAttribute("tests", Integer.toString(tests.size()));
-            xml.writeAttribute("failures", Long.toString(tests.stream().filter(t -> t.verdict() == Verdict.FAIL).count()));
+            xml.writeAttribute("failures", Long.toString(count(tests, Verdict.FAIL)));
             xml.writeAttribute("errors", "0");
-            xml.writeAttribute("skipped", Long.toString(tests.stream().filter(t -> t.verdict() == Verdict.NOT_APPLICABLE).count()));
+            xml.writeAttribute("skipped", Long.toString(count(tests, Verdict.NOT_APPLICABLE)));
             xml.writeAttribute("time", seconds(result.duration().toMillis()));
             xml.writeCharacters("\n");
             for (TestOutcome test : tests) {
@@ -65,6 +65,10 @@ final class JUnitXmlReport {
         } catch (XMLStreamException e) {
             throw new IOException("could not write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long count(List<TestOutcome> tests, Verdict verdict) {
+        return tests.stream().filter(test -> test.verdict() == verdict).count();
     }
 
     /** A student's program may print bytes XML 1.0 cannot hold (NUL, other control characters). */

@@ -129,6 +129,6 @@ final class ProcessGroup {
 
     static String describe(Set<Integer> ports) {
         return ports.size() == 1 ? "port " + ports.iterator().next()
-                : "ports " + String.join(", ", ports.stream().map(port -> String.format(Locale.ROOT, "%d", port)).toList());
+                : "ports " + String.join(", ", ports.stream().map(String::valueOf).toList());
     }
 }

@@ -130,7 +130,8 @@ public final class SuiteRunner {
         List<String> warnings = new ArrayList<>();
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
-                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A (prefer --server-cmd)");
+                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
+                    + "(prefer --server-cmd)");
         }
         skippedWithExtensions.removeAll(checked);
         for (String id : skippedWithExtensions) {
@@ -230,7 +231,7 @@ public final class SuiteRunner {
         };
     }
 
-    /** The verdict on every graded requirement (the table above); adds a warning per requirement not in the points file. */
+    /** The verdict on every graded requirement (the table above); warns of each one not in the points file. */
     static List<RequirementVerdict> verdicts(CheckPlan plan, List<TestOutcome> outcomes,
                                              Set<String> judgedOnlyWithExtensions, List<String> warnings) {
         // A core requirement is judged by the tests that check core requirements only, where it has
@@ -286,9 +287,10 @@ public final class SuiteRunner {
         return tests.stream().anyMatch(test -> test.verdict() == Verdict.PASS) ? Verdict.PASS : Verdict.NOT_APPLICABLE;
     }
 
-    /** Records each test's outcome, with the requirement IDs of the method it came from and, on failure, its timeline. */
+    /** Records each test's outcome, the requirement IDs of the method it came from and, on failure, its timeline. */
     private static final class Collector implements TestExecutionListener {
-        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>()); // run order
+        // In run order.
+        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
         private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
         private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
         private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
@@ -358,7 +360,8 @@ public final class SuiteRunner {
                 }
                 case FAILED -> {
                     for (TestIdentifier each : testsAt(test)) {
-                        String why = each.equals(test) ? message : "set-up of " + test.getDisplayName() + " failed: " + message;
+                        String why = each.equals(test) ? message
+                                : "set-up of " + test.getDisplayName() + " failed: " + message;
                         record(each, Verdict.FAIL, why);
                     }
                 }

@@ -42,19 +42,8 @@ final class TerminalReport {
                     List<TestOutcome> notRun = verdict.failures().stream()
                             .filter(test -> test.message().startsWith(CheckRunExtension.NOT_RUN)).toList();
                     hidden -= notRun.size();
-                    verdict.failures().stream().filter(test -> !notRun.contains(test)).limit(SHOWN_FAILURES).forEach(test -> {
-                        List<String> lines = test.message().lines().toList();
-                        out.print(("x " + test.name() + ": " + (lines.isEmpty() ? "" : lines.get(0))).indent(8));
-                        if (lines.size() > 1) {
-                            out.print(String.join("\n", lines.subList(1, lines.size())).indent(10));
-                        }
-                        if (!test.timelineText().isBlank()) {
-                            out.print(test.timelineText().indent(10));
-                        }
-                        if (!test.output().isBlank()) {
-                            out.print(test.output().indent(10));
-                        }
-                    });
+                    verdict.failures().stream().filter(test -> !notRun.contains(test)).limit(SHOWN_FAILURES)
+                            .forEach(test -> printFailure(test, out));
                     if (hidden > 0) {
                         out.print(("... and " + hidden + " more failed test(s) of " + verdict.requirement()).indent(8));
                     }
@@ -64,8 +53,8 @@ final class TerminalReport {
                 }
                 case NOT_APPLICABLE -> {
                     String why = verdict.reason();
-                    out.print(("- not checked: " + (why.isBlank() ? "not applicable" : why.lines().findFirst().orElse("")))
-                            .indent(8));
+                    String first = why.isBlank() ? "not applicable" : why.lines().findFirst().orElse("");
+                    out.print(("- not checked: " + first).indent(8));
                 }
                 case PASS -> {
                 }
@@ -81,7 +70,8 @@ final class TerminalReport {
             out.printf(Locale.ROOT, "  %d runs; flaky (failed in some runs, passed in others): %s%n", result.runs(),
                     result.flakyFailedRuns().isEmpty() ? "none"
                             : String.join(", ", new java.util.TreeMap<>(result.flakyFailedRuns()).entrySet().stream()
-                                    .map(e -> e.getKey() + " failed " + e.getValue() + " of " + result.runs()).toList()));
+                                    .map(e -> e.getKey() + " failed " + e.getValue() + " of " + result.runs())
+                                    .toList()));
         }
         List<String> notChecked = result.verdicts().stream()
                 .filter(verdict -> verdict.verdict() == Verdict.NOT_APPLICABLE && verdict.maxScore() > 0)
@@ -92,8 +82,23 @@ final class TerminalReport {
                 notChecked.isEmpty() ? "" : " (" + number(result.notApplicablePoints()) + " points not checked: "
                         + String.join(", ", notChecked) + ")",
                 result.extensionsNotGraded() > 0
-                        ? "; " + result.extensionsNotGraded() + " extension requirements not graded (add --extensions)" : "",
+                        ? "; " + result.extensionsNotGraded() + " extension requirements not graded (add --extensions)"
+                        : "",
                 result.duration().toMillis() / 1000.0);
+    }
+
+    private static void printFailure(TestOutcome test, PrintStream out) {
+        List<String> lines = test.message().lines().toList();
+        out.print(("x " + test.name() + ": " + (lines.isEmpty() ? "" : lines.get(0))).indent(8));
+        if (lines.size() > 1) {
+            out.print(String.join("\n", lines.subList(1, lines.size())).indent(10));
+        }
+        if (!test.timelineText().isBlank()) {
+            out.print(test.timelineText().indent(10));
+        }
+        if (!test.output().isBlank()) {
+            out.print(test.output().indent(10));
+        }
     }
 
     static String number(double value) {

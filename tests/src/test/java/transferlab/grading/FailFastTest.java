@@ -48,7 +48,8 @@ class FailFastTest {
                         .filter(rule -> Protocol.UPLOAD.owns(rule.requirement())).mapToDouble(PointsTable.Rule::points)
                         .sum());
         String first = result.verdicts().stream().flatMap(verdict -> verdict.failures().stream())
-                .map(TestOutcome::message).filter(message -> !message.startsWith("not run: ")).findFirst().orElseThrow();
+                .map(TestOutcome::message).filter(message -> !message.startsWith("not run: ")).findFirst()
+                .orElseThrow();
         Matcher printed = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(first);
         assertThat(printed.find()).as("the server's own words are in the message: %s", first).isTrue();
         assertThat(first).contains("the server listens on port " + printed.group(1) + ", not on port ");

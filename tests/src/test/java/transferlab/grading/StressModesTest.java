@@ -35,7 +35,8 @@ class StressModesTest {
 
         assertThat(result.runs()).isEqualTo(2);
         assertThat(result.flakyFailedRuns()).isEqualTo(Map.of("U1", 1));
-        assertThat(result.verdict("U1").orElseThrow().verdict()).as("one failure in any run fails").isEqualTo(Verdict.FAIL);
+        assertThat(result.verdict("U1").orElseThrow().verdict()).as("one failure in any run fails")
+                .isEqualTo(Verdict.FAIL);
         assertThat(result.verdict("U1").orElseThrow().tests()).extracting(TestOutcome::name, TestOutcome::verdict)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("goAheadAfterAHeader() [run 1]", Verdict.FAIL),
                         org.assertj.core.groups.Tuple.tuple("goAheadAfterAHeader() [run 2]", Verdict.PASS));

@@ -62,7 +62,8 @@ class SuiteRunnerTest {
                     .contains("[the reply to a header]").contains("go away!").contains("go ahead");
         });
         assertThat(result.verdict("U3").orElseThrow().verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
-        assertThat(result.verdict("U3").orElseThrow().tests().get(0).message()).contains("needs something this target lacks");
+        assertThat(result.verdict("U3").orElseThrow().tests().get(0).message())
+                .contains("needs something this target lacks");
         assertThat(result.verdict("U4")).as("extensions are not graded by default").isEmpty();
         assertThat(result.extensionsNotGraded()).isEqualTo(1);
         assertThat(result.verdict("U5").orElseThrow().verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
