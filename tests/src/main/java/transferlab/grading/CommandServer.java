@@ -190,7 +190,9 @@ final class CommandServer implements ServerUnderTest {
         }
         stopping = true;
         if (process.isAlive()) {
-            ProcessLogs.note(log, "stopped by the grader");
+            int waiting = ProcessGroup.notYetAccepted(address.getPort());
+            ProcessLogs.note(log, "stopped by the grader" + (waiting == 0 ? "" : "; " + waiting
+                    + " connection(s) were still waiting to be accepted: does the server call accept() again?"));
         }
         ProcessGroup.kill(process);
         try {

@@ -94,7 +94,16 @@ final class ProcessGroup {
         return ports;
     }
 
-    private record ListeningSocket(int port, String inode) {
+    /**
+     * How many connections wait in the accept queue of whatever listens on {@code port} (for a
+     * listening socket the kernel shows that queue as rx_queue); 0 where it cannot be seen.
+     */
+    static int notYetAccepted(int port) {
+        return listeningSockets().stream().filter(socket -> socket.port() == port)
+                .mapToInt(ListeningSocket::acceptQueue).max().orElse(0);
+    }
+
+    private record ListeningSocket(int port, String inode, int acceptQueue) {
     }
 
     private static List<ListeningSocket> listeningSockets() {
@@ -108,7 +117,9 @@ final class ProcessGroup {
                     if (fields.length > 9 && fields[3].equals(LISTEN)) {
                         String local = fields[1];
                         int port = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-                        sockets.add(new ListeningSocket(port, fields[9]));
+                        String queues = fields[4]; // tx_queue:rx_queue, hex
+                        int waiting = Integer.parseInt(queues.substring(queues.indexOf(':') + 1), 16);
+                        sockets.add(new ListeningSocket(port, fields[9], waiting));
                     }
                 }
             } catch (IOException | RuntimeException e) {
