@@ -92,6 +92,7 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
     private static void stopIfTheServerDidNotStart(ExtensionContext context, Throwable thrown) {
         // Short: it is repeated for every test not run; the failure of the test named says why.
         ServerDidNotStart.in(thrown).ifPresent(didNotStart -> context.getRoot().getStore(RUN).put(STOPPED,
-                "the server did not start in " + context.getDisplayName() + ", whose failure says why"));
+                "the server did not start in " + context.getTestMethod().map(method -> method.getName() + "()")
+                        .orElse(context.getDisplayName()) + ", whose failure says why"));
     }
 }
