@@ -389,7 +389,11 @@ public final class SuiteRunner {
             StringBuilder printed = captured.remove(test.getUniqueId());
             List<TimelineEvent> timeline = List.of();
             if (verdict == Verdict.FAIL && start != null) {
-                List<TimelineEvent> events = new ArrayList<>(notes.getOrDefault(test.getUniqueId(), List.of()));
+                List<TimelineEvent> ours = notes.getOrDefault(test.getUniqueId(), List.of());
+                List<TimelineEvent> events;
+                synchronized (ours) { // a client thread of the test may still be noting
+                    events = new ArrayList<>(ours);
+                }
                 events.addAll(ProcessLogs.linesBetween(logDirectory, start, now, TIMELINE_LINES));
                 events.sort(Comparator.comparing(TimelineEvent::at));
                 timeline = events.subList(Math.max(0, events.size() - TIMELINE_LINES), events.size());
