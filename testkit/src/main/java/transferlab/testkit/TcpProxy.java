@@ -216,13 +216,36 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(from);
                     closeQuietly(to);
                 }
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
+                // This direction broke (say the server reset it, having refused and closed): the
+                // other direction still delivers what was already sent, as a network would, e.g. the
+                // refusal line the server wrote before it closed. The last direction closes both.
+                shutdownQuietly(from, to);
+                if (directionsDone.incrementAndGet() == 2) {
+                    closeQuietly(from);
+                    closeQuietly(to);
+                }
+            } catch (InterruptedException e) {
                 closeQuietly(from);
                 closeQuietly(to);
             }
         }, name + "-" + direction);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Stops one direction: nothing more is read from {@code from} or written to {@code to}. */
+    private static void shutdownQuietly(Socket from, Socket to) {
+        try {
+            from.shutdownInput();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            to.shutdownOutput();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private static void closeQuietly(Socket socket) {
