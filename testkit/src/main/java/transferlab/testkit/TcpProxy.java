@@ -160,6 +160,10 @@ public final class TcpProxy implements AutoCloseable {
             Socket server = new Socket();
             try {
                 server.connect(target, 10_000);
+                // Each piece leaves as its own segment at once: without this, Nagle's algorithm holds
+                // a small write until the last is acknowledged, merging pieces and adding delays.
+                server.setTcpNoDelay(true);
+                client.setTcpNoDelay(true);
             } catch (IOException refused) {
                 // The target is gone or refused: the client sees its connection closed, as it would
                 // without the proxy, and the proxy goes on accepting.
