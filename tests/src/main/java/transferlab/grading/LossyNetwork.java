@@ -13,14 +13,19 @@ import transferlab.testkit.TcpProxy;
 /**
  * {@code --network lossy}: every connection of a test reaches the server through a {@link TcpProxy}
  * that behaves like a poor network, as MIT 6.5840's unreliable network does for its labs: bytes
- * arrive one per segment at first (headers, reply lines), then in segments of random size, each after
- * a small delay with jitter, and every 256 KiB the stream stalls for 150 ms.
+ * arrive one per segment at first (the first 16 bytes each way), then in segments of random size,
+ * each after a small delay with jitter, and every 256 KiB the stream stalls for 150 ms.
  * Nothing is lost or reordered (TCP does not let that through); what breaks is a program that
  * assumes one recv() returns one send(), or that the peer is prompt.
  */
 final class LossyNetwork {
-    /** Headers and reply lines, where "one recv() is one message" bugs live, come one byte at a time. */
-    static final long SINGLE_BYTES_FIRST = 256;
+    /**
+     * The start of each direction (a header's size and first name bytes, a reply's first bytes),
+     * where "one recv() is one message" bugs live, comes one byte at a time. Not more: protocol U
+     * ends a name when no byte came for 50 ms (U4), so every gap inside a header is a chance for a
+     * loaded machine's pause to cut a correct server's name; sixteen single bytes keep them few.
+     */
+    static final long SINGLE_BYTES_FIRST = 16;
     /** What the proxy does to each connection; the delays are the simulated network, not waits of a test. */
     static final TcpProxy.Faults FAULTS = TcpProxy.Faults.none()
             .singleBytesFirst(SINGLE_BYTES_FIRST)
