@@ -26,10 +26,15 @@ final class LossyNetwork {
      * loaded machine's pause to cut a correct server's name; sixteen single bytes keep them few.
      */
     static final long SINGLE_BYTES_FIRST = 16;
+    /**
+     * Before every segment. Long enough that a server reading a header with one recv() is not
+     * rescued by a late recv that finds eight bytes waiting; short beside U4's 50 ms settle window.
+     */
+    static final Duration PIECE_DELAY = Duration.ofMillis(4);
     /** What the proxy does to each connection; the delays are the simulated network, not waits of a test. */
     static final TcpProxy.Faults FAULTS = TcpProxy.Faults.none()
             .singleBytesFirst(SINGLE_BYTES_FIRST)
-            .randomPiecesUpTo(16 * 1024, Duration.ofMillis(1))
+            .randomPiecesUpTo(16 * 1024, PIECE_DELAY)
             .withJitter(Duration.ofMillis(2))
             .stallEvery(256 * 1024, Duration.ofMillis(150));
 
