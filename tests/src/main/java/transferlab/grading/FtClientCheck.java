@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
 import transferlab.listget.ListGetHandler;
@@ -42,8 +43,12 @@ public final class FtClientCheck extends FtClientScenarios {
     /** Between 1-byte pieces: long enough that a client blocked in one recv() wakes with a piece, not the line. */
     static final Duration PIECE_DELAY = Duration.ofMillis(10);
 
-    InProcessServer server;
+    ServerUnderTest server;
     TcpProxy proxy;
+
+    public FtClientCheck(CheckTarget target) {
+        super(target);
+    }
 
     @BeforeEach
     void startOurServer() throws IOException {
@@ -54,7 +59,8 @@ public final class FtClientCheck extends FtClientScenarios {
         Files.createDirectory(served.resolve("a-directory"));
         IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        server = InProcessServer.serve("reference-ft", served, reference.address(), reference::serve, reference);
+        server = target.throughNetwork(InProcessServer.serve("reference-ft", served, reference.address(),
+                reference::serve, reference));
     }
 
     @AfterEach
@@ -137,7 +143,7 @@ public final class FtClientCheck extends FtClientScenarios {
         int dataPort = Integer.parseInt(invocation.placeholders().get("dataport").get(0));
         CompletableFuture<ClientCommand.Run> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return ClientCommand.runOne(clientTemplate(), invocation, CheckTarget.current().logDirectory());
+                return ClientCommand.runOne(clientTemplate(), invocation, target.logDirectory());
             } catch (IOException | InterruptedException e) {
                 throw new CompletionException(e);
             }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.storage.Hashes;
 
@@ -20,12 +21,19 @@ import transferlab.storage.Hashes;
  * names it printed, the files it left. {@link FtClientCheck} runs it against our reference server,
  * {@link FtPairCheck} against the student's own server.
  */
+@ExtendWith(CheckRunExtension.class)
 abstract class FtClientScenarios {
+    /** What is graded: the client command, alone or in a pair with the student's server. */
+    final CheckTarget target;
     @TempDir
     Path work;
     /** The directory the server serves. */
     Path served;
     private int clients;
+
+    FtClientScenarios(CheckTarget target) {
+        this.target = target;
+    }
 
     /** A file in the served directory, with {@code size} random bytes (text when {@code text}). */
     Path serve(String name, int size, boolean text) throws IOException {
@@ -70,7 +78,7 @@ abstract class FtClientScenarios {
         for (int i = 0; i < requests.size(); i++) {
             invocations.add(invocation(server, requests.get(i), directories.get(i)));
         }
-        return ClientCommand.runAll(clientTemplate(), invocations, CheckTarget.current().logDirectory());
+        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory());
     }
 
     ClientCommand.Run run(InetSocketAddress server, List<String> request, Path directory)
@@ -80,7 +88,7 @@ abstract class FtClientScenarios {
 
     /** The client's command line: {@code --client-cmd}. */
     String clientTemplate() {
-        return CheckTarget.current().command();
+        return target.clientCommand();
     }
 
     /** The listing the client printed names every file served (it may print more: a seed server lists . and ..). */

@@ -24,6 +24,10 @@ import transferlab.testkit.ServerUnderTest;
 public final class FtPairCheck extends FtClientScenarios {
     ServerUnderTest server;
 
+    public FtPairCheck(CheckTarget target) {
+        super(target);
+    }
+
     @BeforeEach
     void startTheStudentsServer() throws IOException {
         serve("textfile-small", 200, true);
@@ -31,7 +35,7 @@ public final class FtPairCheck extends FtClientScenarios {
         serve("binary.bin", 70_000, false);
         serve("binary-1MiB.bin", 1 << 20, false);
         serve("empty.txt", 0, false);
-        server = CheckTarget.current().startServer(served);
+        server = target.startServer(served);
     }
 
     @AfterEach
@@ -39,11 +43,6 @@ public final class FtPairCheck extends FtClientScenarios {
         if (server != null) {
             server.close();
         }
-    }
-
-    @Override
-    String clientTemplate() {
-        return CheckTarget.current().clientCommand();
     }
 
     @Test

@@ -18,9 +18,11 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.TcpProxy;
 import transferlab.ranged.ParallelServer;
 import transferlab.ranged.RangedLimits;
@@ -38,24 +40,30 @@ import transferlab.storage.ServedDirectory;
  * {@code {address}} is HOST:PORT, {@code {file}} the file's name as the request path, {@code
  * {ofile}} an absolute path in the client's own fresh directory, which is its working directory.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class RangedClientCheck {
     /** (size, threads) of the downloads run at once; at most 10 threads, see resources/interop.md on seed 000. */
     static final int[][] DOWNLOADS = {{(1 << 20) + 5, 1}, {(1 << 20) + 5, 4}, {(1 << 20) + 5, 10}, {1, 4}, {0, 2},
             {300_000, 3}, {64 * 1024, 7}, {2 << 20, 8}};
 
+    private final CheckTarget target;
     @TempDir
     Path work;
     Path root;
-    InProcessServer server;
+    ServerUnderTest server;
     TcpProxy proxy;
     private int clients;
+
+    public RangedClientCheck(CheckTarget target) {
+        this.target = target;
+    }
 
     @BeforeEach
     void startOurServer() throws IOException {
         root = Files.createDirectories(work.resolve("served"));
     }
 
-    private InProcessServer start(boolean cutFirstDataConnection) throws IOException {
+    private ServerUnderTest start(boolean cutFirstDataConnection) throws IOException {
         ParallelServer parallel = ParallelServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new ServedDirectory(root), RangedLimits.defaults(), ServerLog.silent());
         if (cutFirstDataConnection) {
@@ -67,7 +75,8 @@ public final class RangedClientCheck {
                 return proxy.address().getPort();
             });
         }
-        server = InProcessServer.serve("reference-ranged", root, parallel.address(), parallel::serve, parallel);
+        server = target.throughNetwork(InProcessServer.serve("reference-ranged", root, parallel.address(),
+                parallel::serve, parallel));
         return server;
     }
 
@@ -167,7 +176,7 @@ public final class RangedClientCheck {
     }
 
     private List<ClientCommand.Run> runAll(List<ClientCommand.Invocation> invocations) throws Exception {
-        return ClientCommand.runAll(CheckTarget.current().command(), invocations, CheckTarget.current().logDirectory());
+        return ClientCommand.runAll(target.command(), invocations, target.logDirectory());
     }
 
     private void assertDownloaded(ClientCommand.Run run, ClientCommand.Invocation invocation, int[] download,

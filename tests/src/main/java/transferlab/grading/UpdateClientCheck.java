@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
 import transferlab.testkit.RawUpdateConnection;
@@ -40,14 +41,19 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
     /** Larger than the socket buffers, so a raw poll that leaves after the header has not taken the file whole. */
     static final int HASH_CACHED_SIZE = 8 << 20;
 
-    InProcessServer server;
+    ServerUnderTest server;
     TcpProxy proxy;
+
+    public UpdateClientCheck(CheckTarget target) {
+        super(target);
+    }
 
     @BeforeEach
     void startOurServer() throws IOException {
         UpdateServer reference = UpdateServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), outbox(),
                 UpdateLimits.defaults(), ServerLog.silent());
-        server = InProcessServer.serve("reference-update", outbox(), reference.address(), reference::serve, reference);
+        server = target.throughNetwork(InProcessServer.serve("reference-update", outbox(), reference.address(),
+                reference::serve, reference));
     }
 
     @AfterEach

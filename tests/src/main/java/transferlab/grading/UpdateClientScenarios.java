@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.storage.Hashes;
 
@@ -22,13 +23,20 @@ import transferlab.storage.Hashes;
  * (our {@code update-client --once}, the seed-style Python client). {@link UpdateClientCheck} runs
  * it against our reference server, {@link UpdatePairCheck} against the student's own.
  */
+@ExtendWith(CheckRunExtension.class)
 abstract class UpdateClientScenarios {
+    /** What is graded: the client command, alone or in a pair with the student's server. */
+    final CheckTarget target;
     @TempDir
     Path work;
     Path outbox;
     /** The SHA-256 of each queued file, by "id/name": the server deletes a file once it is acknowledged. */
     private final Map<String, String> queued = new ConcurrentHashMap<>();
     private int clients;
+
+    UpdateClientScenarios(CheckTarget target) {
+        this.target = target;
+    }
 
     /** Puts a file of {@code size} random bytes (text when {@code text}) into client {@code id}'s queue. */
     Path queue(String id, String name, int size, boolean text) throws IOException {
@@ -56,7 +64,7 @@ abstract class UpdateClientScenarios {
 
     /** The client's command line: {@code --client-cmd}. */
     String clientTemplate() {
-        return CheckTarget.current().command();
+        return target.clientCommand();
     }
 
     /** Runs the client once per (id, directory), all at once, and waits for all. */
@@ -70,7 +78,7 @@ abstract class UpdateClientScenarios {
                     "id", List.of(ids.get(i)),
                     "dir", List.of(directories.get(i).toString())), directories.get(i)));
         }
-        return ClientCommand.runAll(clientTemplate(), invocations, CheckTarget.current().logDirectory());
+        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory());
     }
 
     ClientCommand.Run run(InetSocketAddress server, String id, Path directory)

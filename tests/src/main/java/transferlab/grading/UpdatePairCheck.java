@@ -26,6 +26,10 @@ import transferlab.testkit.ServerUnderTest;
 public final class UpdatePairCheck extends UpdateClientScenarios {
     ServerUnderTest server;
 
+    public UpdatePairCheck(CheckTarget target) {
+        super(target);
+    }
+
     @BeforeEach
     void queueFilesAndStartTheStudentsServer() throws IOException {
         queue("alice", "notes.txt", 5_000, true);
@@ -35,7 +39,7 @@ public final class UpdatePairCheck extends UpdateClientScenarios {
         queue("bob", "bob-1.txt", 3_000, true);
         queue("bob", "bob-2.bin", 50_000, false);
         queue("carol", "carol.bin", 60_000, false);
-        server = CheckTarget.current().startServer(outbox());
+        server = target.startServer(outbox());
     }
 
     @AfterEach
@@ -43,11 +47,6 @@ public final class UpdatePairCheck extends UpdateClientScenarios {
         if (server != null) {
             server.close();
         }
-    }
-
-    @Override
-    String clientTemplate() {
-        return CheckTarget.current().clientCommand();
     }
 
     @Test
