@@ -56,6 +56,11 @@ public final class ParallelClientCommand implements Callable<Integer> {
             description = "ask again for a broken block at most N times (default: ${DEFAULT-VALUE})")
     int retries = ParallelClient.DEFAULT_RETRIES_PER_BLOCK;
 
+    @Option(names = "--max-size", paramLabel = "BYTES",
+            description = "refuse a file larger than this, before or while it comes (default: ${DEFAULT-VALUE},"
+                    + " the servers' own default)")
+    long maxSize = ParallelClient.DEFAULT_MAX_SIZE;
+
     @Override
     public Integer call() throws Exception {
         if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
@@ -71,9 +76,21 @@ public final class ParallelClientCommand implements Callable<Integer> {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new ParameterException(spec.commandLine(), "OFILE '" + output + "': the directory " + parent + " does not exist");
         }
-        DownloadResult result = new ParallelClient(timeout, retries).download(server, file, threads, output);
+        if (maxSize < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-size must be 0 or more, was " + maxSize);
+        }
+        ParallelClient client = new ParallelClient(timeout, retries, maxSize);
+        // SIGTERM and Ctrl-C run shutdown hooks: the hidden temporary files go with the process (R15).
+        Thread cleanup = new Thread(client::removeTemporaryFiles, "ranged-client-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        DownloadResult result;
+        try {
+            result = client.download(server, file, threads, output);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
         System.out.printf("downloaded %s (%d bytes) over %d connections in %.2f s, %.0f MB/s%s%n", file,
-                result.offer().size(), threads, result.nanos() / 1e9, result.megabytesPerSecond(),
+                result.size(), threads, result.nanos() / 1e9, result.megabytesPerSecond(),
                 result.retries() > 0 ? " (" + result.retries() + " blocks asked for again)" : "");
         System.out.println("md5 " + result.md5() + "  (matches the server's)");
         return CommandRunner.OK;

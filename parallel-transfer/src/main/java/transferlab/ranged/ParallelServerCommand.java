@@ -61,9 +61,15 @@ public final class ParallelServerCommand implements Callable<Integer> {
             description = "data listeners open at once; more requests get 503 (default: ${DEFAULT-VALUE})")
     int maxDownloads = RangedLimits.DEFAULT_MAX_DATA_LISTENERS;
 
+    @Option(names = "--max-per-address", paramLabel = "N",
+            description = "downloads open at once for one client address, like vsftpd's max_per_ip; more get 503"
+                    + " (default: ${DEFAULT-VALUE}; raise it when many clients share an address behind NAT)")
+    int maxPerAddress = RangedLimits.DEFAULT_MAX_LISTENERS_PER_ADDRESS;
+
     @Override
     public Integer call() throws Exception {
         RangedLimits limits = RangedLimits.defaults()
+                .withMaxListenersPerAddress(maxPerAddress)
                 .withIdleTimeout(idleTimeout)
                 .withTransferDeadline(deadline)
                 .withRatePerConnection(ratePerConnection)
