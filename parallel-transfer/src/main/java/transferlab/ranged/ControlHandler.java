@@ -91,7 +91,8 @@ final class ControlHandler {
             reply = Reply.error(500, "the server could not read the file; see its log");
         }
         if (reply.status() != 200) {
-            log.event(peer, method + " " + HttpMessage.printable(target) + " -> " + reply.status() + " " + reply.detail());
+            log.event(peer, method + " " + HttpMessage.printable(target) + " -> " + reply.status() + " "
+                    + reply.detail());
         }
         return reply;
     }

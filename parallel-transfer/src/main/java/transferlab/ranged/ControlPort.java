@@ -33,6 +33,9 @@ import transferlab.server.ServerLog;
 final class ControlPort implements Closeable {
     /** Connections of one address waiting for one of its control slots. */
     static final int WAITING_PER_ADDRESS = 64;
+    /** After a reply: what the client may still send, and how long we wait for its close. */
+    static final long MAX_DRAIN_BYTES = 64 * 1024;
+    static final long DRAIN_MILLIS = 1000;
 
     /** What answers a request that was read whole. */
     @FunctionalInterface
@@ -180,6 +183,32 @@ final class ControlPort implements Closeable {
         HttpMessage.writeReply(connection.getOutputStream(), reply.status(), "application/json", reply.body(), headOnly,
                 extra);
         connection.shutdownOutput(); // FIN after the reply; the close follows with the try
+        drainBeforeClose(connection);
+    }
+
+    /**
+     * A socket closed with unread input sends a reset, which can destroy the reply still on its way
+     * (a refused request often leaves bytes unread: the rest of a long head or body). So read and
+     * discard until the client closes, at most {@link #MAX_DRAIN_BYTES} and {@link #DRAIN_MILLIS}.
+     */
+    private static void drainBeforeClose(Socket connection) {
+        byte[] ignored = new byte[4096];
+        long drained = 0;
+        long until = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
+        try {
+            int n = 0;
+            while (n >= 0 && drained <= MAX_DRAIN_BYTES) {
+                long left = (until - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                connection.setSoTimeout((int) left);
+                n = connection.getInputStream().read(ignored);
+                drained += Math.max(0, n);
+            }
+        } catch (IOException goneOrSilent) {
+            // either way, closing now is all that is left
+        }
     }
 
     /** 503 from the accept thread: a few bytes that fit any socket buffer, so this write does not block. */

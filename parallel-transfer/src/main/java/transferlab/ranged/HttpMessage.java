@@ -102,7 +102,8 @@ final class HttpMessage {
             }
             long announced = Long.parseLong(length);
             if (announced > maxBodyBytes) {
-                throw new MalformedException("the body (" + announced + " bytes) is longer than " + maxBodyBytes + " bytes");
+                throw new MalformedException("the body (" + announced + " bytes) is longer than " + maxBodyBytes
+                        + " bytes");
             }
             body = in.exactly((int) announced);
         } else {

@@ -202,8 +202,8 @@ public final class ParallelClient {
             ReceivedBytes received = new ReceivedBytes(layout);
             BlockReceiver[] receivers = new BlockReceiver[layout.threads()];
             for (int block = 0; block < layout.threads(); block++) {
-                receivers[block] = new BlockReceiver(block, dataAddress, file, layout.start(block), layout.length(block),
-                        maxSize, received, progress, watchdog, idleTimeout, retriesPerBlock, bufferBytes);
+                receivers[block] = new BlockReceiver(block, dataAddress, file, layout.start(block),
+                        layout.length(block), maxSize, received, progress, watchdog, idleTimeout, retriesPerBlock, bufferBytes);
             }
             Thread[] threads = start(receivers);
             String md5 = null;
@@ -263,8 +263,8 @@ public final class ParallelClient {
             for (int block = 0; block < threadCount; block++) {
                 if (spools.get(block).size() != layout.length(block)) {
                     throw new DownloadFailedException("block " + block + " brought " + spools.get(block).size()
-                            + " bytes, but " + size + " bytes in " + threadCount + " blocks of B = " + layout.blockSize()
-                            + " make it " + layout.length(block) + " (a connection cut early, or another block size)");
+                            + " bytes, but " + size + " bytes in " + threadCount + " blocks of B = "
+                            + layout.blockSize() + " make it " + layout.length(block) + " (a connection cut early, or another block size)");
                 }
             }
             FileChannel file = incoming.channel();
@@ -386,7 +386,8 @@ public final class ParallelClient {
      */
     static int bufferBytes(int threads, long blockSize) {
         long share = Math.max(MIN_BUFFER_BYTES, Math.min(MAX_BUFFER_BYTES, BUFFER_BUDGET_BYTES / threads));
-        return (int) Math.max(SMALLEST_BUFFER_BYTES, Math.min(share, blockSize == Long.MAX_VALUE ? share : blockSize + 1));
+        long wanted = blockSize == Long.MAX_VALUE ? share : blockSize + 1; // MAX_VALUE: the size is unknown
+        return (int) Math.max(SMALLEST_BUFFER_BYTES, Math.min(share, wanted));
     }
 
     /** The status code of "HTTP/1.x NNN reason". */

@@ -157,7 +157,8 @@ public final class ParallelServer implements TcpServer {
             throw e;
         }
         BlockLayout layout = listener.layout();
-        log.info(ServerLog.peerText(peer) + " POST " + name + ": " + layout.size() + " bytes in " + layout.threads() + " blocks of "
+        log.info(ServerLog.peerText(peer) + " POST " + name + ": " + layout.size() + " bytes in " + layout.threads()
+                + " blocks of "
                 + layout.blockSize() + ", md5 " + md5 + ", data port " + advertised);
         return DownloadOffer.of(md5, advertised, layout);
     }

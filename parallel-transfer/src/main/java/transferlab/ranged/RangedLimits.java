@@ -6,11 +6,10 @@ import java.time.Duration;
  * The named limits of a ranged server (protocol R), with the defaults the command line uses.
  *
  * @param idleTimeout       a data connection that moves no byte this long is closed (a silent one
- *                          never gets its block), and a data listener with no connection this long
- *                          closes
+ *                          never gets its block), a data listener with no connection this long
+ *                          closes, and a control request must be in whole within it
  * @param transferDeadline  the longest a data listener lives, and the longest one data connection may
- *                          take; also the longest one control exchange may take (the JDK server's
- *                          {@code sun.net.httpserver.maxReqTime}, see {@link ParallelServer})
+ *                          take
  * @param ratePerConnection bytes per second per data connection; 0 = no limit (the default)
  * @param maxDataListeners  data listeners open at once; one more request is answered 503
  * @param maxDataThreads    threads sending blocks at once, over all listeners; more connections wait
@@ -54,7 +53,8 @@ public record RangedLimits(Duration idleTimeout, Duration transferDeadline, long
             throw new IllegalArgumentException("limits must be positive: listeners " + maxDataListeners
                     + ", data threads " + maxDataThreads + ", queue " + maxQueuedConnections
                     + ", control threads " + maxControlThreads + ", body bytes " + maxRequestBodyBytes
-                    + ", per address " + maxListenersPerAddress + " listeners and " + maxControlPerAddress + " requests");
+                    + ", per address " + maxListenersPerAddress + " listeners and " + maxControlPerAddress
+                    + " requests");
         }
     }
 

@@ -88,7 +88,8 @@ class DownloadRequestTest {
                 + " \"threads\": 1, \"block-size\": -9223372036854775808}";
         assertThatThrownBy(() -> DownloadOffer.parse(json.getBytes(StandardCharsets.UTF_8), 1))
                 .isInstanceOf(DownloadFailedException.class).hasMessageContaining("overflows");
-        assertThatThrownBy(() -> new BlockLayout(Long.MAX_VALUE - 100, 255)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BlockLayout(Long.MAX_VALUE - 100, 255))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(new BlockLayout(Long.MAX_VALUE - 1000, 255).end(254)).isEqualTo(Long.MAX_VALUE - 1000);
     }
 }

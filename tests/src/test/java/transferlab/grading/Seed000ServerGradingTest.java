@@ -17,7 +17,8 @@ import transferlab.python.PythonPrograms;
  * (13/13, about 50 s here).
  */
 class Seed000ServerGradingTest {
-    private static final String COMMAND = "cd {dir} && python3 " + PythonPrograms.program("seed000/server.py") + " {port}";
+    private static final String COMMAND = "cd {dir} && python3 " + PythonPrograms.program("seed000/server.py")
+            + " {port}";
 
     @Test
     @Requirement({"R1", "R3", "R4", "R5", "R20"})
@@ -27,7 +28,8 @@ class Seed000ServerGradingTest {
                 true, 1, PointsTable.defaults(), Set.of("R1", "R3", "R4", "R5", "R20"))
                 .withTests("theReplyHasTheSeedsFields|theReplyCarriesTheExtras|aRawClientGetsExactlyEachBlock"));
 
-        assertThat(result.requirements(Verdict.PASS)).as("%s", result).containsExactlyInAnyOrder("R1", "R3", "R4", "R5");
+        assertThat(result.requirements(Verdict.PASS)).as("%s", result)
+                .containsExactlyInAnyOrder("R1", "R3", "R4", "R5");
         assertThat(result.requirements(Verdict.FAIL)).as("%s", result).containsExactly("R20");
     }
 }

@@ -229,6 +229,10 @@ class RangedClientHardeningTest {
                     return files.anyMatch(p -> p.getFileName().toString().endsWith(".part"));
                 }
             });
+            try (Stream<Path> files = Files.list(downloads)) { // item 11: named as R15 says, .<uuid>.part
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .allMatch(name -> name.matches("\\.[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\\.part"));
+            }
             client.destroy(); // SIGTERM
             assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(client.exitValue()).isEqualTo(143);
@@ -240,5 +244,13 @@ class RangedClientHardeningTest {
             server.close();
             serving.join(10_000);
         }
+    }
+
+    /** Item 11: ranged.md names the temporary file as the code does: {@code .<uuid>.part}, not with OFILE in it. */
+    @Test
+    @Requirement("R15")
+    void theSpecNamesTheTemporaryFileAsTheClientDoes() throws IOException {
+        String spec = Files.readString(Path.of("..", "resources", "protocols", "ranged.md"));
+        assertThat(spec).contains("`.<uuid>.part`").doesNotContain(".OFILE.<uuid>.part");
     }
 }

@@ -89,7 +89,8 @@ class RangedServerHardeningTest {
     @Test
     @Requirement("R19")
     void tricklingPeersHoldNeitherEveryControlThreadNorOneForLong() throws Exception {
-        start(RangedLimits.defaults().withIdleTimeout(Duration.ofSeconds(5)).withTransferDeadline(Duration.ofSeconds(300)));
+        start(RangedLimits.defaults().withIdleTimeout(Duration.ofSeconds(5))
+                .withTransferDeadline(Duration.ofSeconds(300)));
         Files.write(root.resolve("f.bin"), RangedContractBytes.random(1000, 1));
         List<Socket> tricklers = new ArrayList<>();
         for (int i = 0; i < RangedLimits.DEFAULT_MAX_CONTROL_THREADS; i++) {
@@ -108,6 +109,25 @@ class RangedServerHardeningTest {
             assertThat(answer).startsWith("HTTP/1.1 408");
         }
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(150));
+    }
+
+    /** Item 4: a request head over 8192 bytes is refused with 431, a body over 4096 with 400, at once. */
+    @Test
+    @Requirement({"R7", "R19"})
+    void theControlRequestsHeadAndBodyAreBounded() throws Exception {
+        start(RangedLimits.defaults());
+        Files.write(root.resolve("f.bin"), RangedContractBytes.random(100, 4));
+        try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /f.bin HTTP/1.1\r\nX-Padding: " + "x".repeat(9000) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 431");
+        }
+        Reply tooLong = post(null, "/f.bin", "{\"threads\": 1, \"pad\": \"" + "x".repeat(5000) + "\"}");
+        assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(400);
+        assertThat(server.openDataListeners()).isZero();
     }
 
     /** Item 6: one host gets at most --max-per-address listeners; another host is still served. */

@@ -440,7 +440,8 @@ public abstract class RangedContract {
             String all = new String(response, StandardCharsets.ISO_8859_1);
             int headEnd = all.indexOf("\r\n\r\n");
             String head = headEnd < 0 ? all : all.substring(0, headEnd + 2);
-            byte[] responseBody = headEnd < 0 ? new byte[0] : Arrays.copyOfRange(response, headEnd + 4, response.length);
+            byte[] responseBody = headEnd < 0 ? new byte[0]
+                    : Arrays.copyOfRange(response, headEnd + 4, response.length);
             if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) {
                 responseBody = dechunked(responseBody);
             }
@@ -483,7 +484,8 @@ public abstract class RangedContract {
         for (int block = 0; block < threads; block++) {
             int from = (int) Math.min(content.length, block * blockSize);
             int to = (int) Math.min(content.length, (block + 1) * blockSize);
-            assertThat(fetchBlockRaw(offer.get("port").asInt(), block)).isEqualTo(Arrays.copyOfRange(content, from, to));
+            assertThat(fetchBlockRaw(offer.get("port").asInt(), block))
+                    .isEqualTo(Arrays.copyOfRange(content, from, to));
         }
     }
 
