@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
 import transferlab.python.PythonPrograms;
 
 /**

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.TestFiles;
 import transferlab.python.PythonPrograms;
 import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
@@ -115,7 +116,7 @@ class Seed000InteropTest {
     }
 
     private static byte[] served(String name, long size) throws IOException {
-        byte[] content = RangedContractBytes.random(Math.toIntExact(size), size * 7 + name.length());
+        byte[] content = TestFiles.randomBytes(Math.toIntExact(size), size * 7 + name.length());
         Files.write(root.resolve(name), content);
         return content;
     }

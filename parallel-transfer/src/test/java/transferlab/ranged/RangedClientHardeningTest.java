@@ -25,7 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.cli.HostPort;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.TestFiles;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
 
@@ -214,7 +215,7 @@ class RangedClientHardeningTest {
     @Test
     @Requirement("R15")
     void sigtermLeavesNoTemporaryFile(@TempDir Path root) throws Exception {
-        Files.write(root.resolve("slow.bin"), RangedContractBytes.random(4 << 20, 11));
+        Files.write(root.resolve("slow.bin"), TestFiles.randomBytes(4 << 20, 11));
         ParallelServer server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults().withRatePerConnection(256 * 1024), ServerLog.silent()); // 8+ s over 2 blocks
         Thread serving = server.serveInBackground("ranged-sigterm");

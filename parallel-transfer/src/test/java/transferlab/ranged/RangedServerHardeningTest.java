@@ -21,7 +21,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.TestFiles;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
 
@@ -91,7 +92,7 @@ class RangedServerHardeningTest {
     void tricklingPeersHoldNeitherEveryControlThreadNorOneForLong() throws Exception {
         start(RangedLimits.defaults().withIdleTimeout(Duration.ofSeconds(5))
                 .withTransferDeadline(Duration.ofSeconds(300)));
-        Files.write(root.resolve("f.bin"), RangedContractBytes.random(1000, 1));
+        Files.write(root.resolve("f.bin"), TestFiles.randomBytes(1000, 1));
         List<Socket> tricklers = new ArrayList<>();
         for (int i = 0; i < RangedLimits.DEFAULT_MAX_CONTROL_THREADS; i++) {
             tricklers.add(trickler(OTHER_HOST));
@@ -116,7 +117,7 @@ class RangedServerHardeningTest {
     @Requirement({"R7", "R19"})
     void theControlRequestsHeadAndBodyAreBounded() throws Exception {
         start(RangedLimits.defaults());
-        Files.write(root.resolve("f.bin"), RangedContractBytes.random(100, 4));
+        Files.write(root.resolve("f.bin"), TestFiles.randomBytes(100, 4));
         try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
@@ -135,7 +136,7 @@ class RangedServerHardeningTest {
     @Requirement("R19")
     void oneHostCannotTakeEveryDataListener() throws Exception {
         start(RangedLimits.defaults().withMaxListenersPerAddress(3));
-        Files.write(root.resolve("f.bin"), RangedContractBytes.random(1000, 2));
+        Files.write(root.resolve("f.bin"), TestFiles.randomBytes(1000, 2));
         for (int i = 0; i < 3; i++) {
             assertThat(post(OTHER_HOST, "/f.bin", "{\"threads\": 2}").status()).isEqualTo(200);
         }
@@ -174,7 +175,7 @@ class RangedServerHardeningTest {
     @Requirement({"R5", "R12"})
     void bytesAfterTheIdByteAreIgnoredAndTheBlockArrivesWhole() throws Exception {
         start(RangedLimits.defaults());
-        byte[] content = RangedContractBytes.random(16 << 20, 3);
+        byte[] content = TestFiles.randomBytes(16 << 20, 3);
         Files.write(root.resolve("big.bin"), content);
         Reply reply = post(null, "/big.bin", "{\"threads\": 2}");
         JsonNode offer = JSON.readTree(reply.text().substring(reply.text().indexOf("\r\n\r\n") + 4));
