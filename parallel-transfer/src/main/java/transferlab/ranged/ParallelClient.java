@@ -331,12 +331,15 @@ public final class ParallelClient {
     }
 
     /**
-     * Waits for every receiving thread (each bounded by its watchdog: idle timeout, retries); on a
-     * failure first closes their connections so that they end at once.
+     * Waits for every receiving thread. Each is bounded by its watchdog (idle timeout, retries); as a
+     * last guard, if no block makes progress for (retries + 2) idle timeouts the download fails. On
+     * a failure their connections are closed first, so that they end at once.
      */
     private void finish(BlockReceiver[] receivers, Thread[] threads, ReceivedBytes received) {
         boolean interrupted = false;
-        long bound = System.nanoTime() + idleTimeout.toNanos() * (retriesPerBlock + 2L);
+        long patience = idleTimeout.toNanos() * (retriesPerBlock + 2L);
+        long lastTotal = received.total();
+        long lastProgressAt = System.nanoTime();
         for (Thread thread : threads) {
             while (thread.isAlive()) {
                 if (received.failure() != null) {
@@ -344,14 +347,17 @@ public final class ParallelClient {
                         receiver.abort();
                     }
                 }
-                long left = bound - System.nanoTime();
-                if (left <= 0 && received.failure() == null) {
-                    received.fail(new DownloadFailedException("the blocks did not finish within "
+                long total = received.total();
+                if (total != lastTotal) {
+                    lastTotal = total;
+                    lastProgressAt = System.nanoTime();
+                } else if (System.nanoTime() - lastProgressAt > patience && received.failure() == null) {
+                    received.fail(new DownloadFailedException("no block moved a byte for "
                             + (retriesPerBlock + 2) + " idle timeouts"));
                     continue;
                 }
                 try {
-                    thread.join(Math.max(1, Math.min(left / 1_000_000, 200)));
+                    thread.join(200);
                 } catch (InterruptedException e) {
                     interrupted = true; // the threads write into our file: wait for them anyway
                     received.fail(new DownloadFailedException("interrupted"));

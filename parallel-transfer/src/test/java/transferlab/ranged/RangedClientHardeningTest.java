@@ -37,6 +37,8 @@ import transferlab.storage.ServedDirectory;
  */
 class RangedClientHardeningTest {
     private static final String HASH = "0123456789abcdef0123456789abcdef";
+    /** The start of a lying offer; see {@link #json}. Nothing listens on port 9 (discard) here. */
+    private static final String OFFERED = "\"hash\": \"" + HASH + "\", \"md5\": \"" + HASH + "\", \"port\": 9, ";
     /** Far below any idle timeout involved: a client that waits for the timeout fails the test. */
     private static final Duration QUICKLY = Duration.ofSeconds(10);
 
@@ -83,6 +85,10 @@ class RangedClientHardeningTest {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * A 200 reply with this JSON body. The lying offers carry "md5" beside "hash" (an unknown field
+     * to this client) so that this kit's earlier client, which read "md5", fell for them as well.
+     */
     private static ReplyWriter json(String body) {
         return out -> out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
@@ -98,7 +104,7 @@ class RangedClientHardeningTest {
     @Test
     @Requirement({"R6", "R15"})
     void aSizeThatOverflowsTheBlockFormulaIsRefusedAtOnce() throws Exception {
-        InetSocketAddress server = lyingServer(json("{\"hash\": \"" + HASH + "\", \"port\": 9, \"size\": "
+        InetSocketAddress server = lyingServer(json("{" + OFFERED + "\"size\": "
                 + Long.MAX_VALUE + ", \"block-size\": " + Long.MIN_VALUE + ", \"threads\": 1}"));
         ParallelClient client = new ParallelClient(Duration.ofSeconds(30), 3, Long.MAX_VALUE); // no size cap
 
@@ -163,7 +169,7 @@ class RangedClientHardeningTest {
     @Test
     @Requirement("R15")
     void aFileAboveMaxSizeIsRefusedBeforeAnyByte() throws Exception {
-        InetSocketAddress server = lyingServer(json("{\"hash\": \"" + HASH + "\", \"port\": 9, \"size\": "
+        InetSocketAddress server = lyingServer(json("{" + OFFERED + "\"size\": "
                 + (5L << 30) + ", \"block-size\": " + ((5L << 30) / 4 + 1) + ", \"threads\": 4}"));
         assertThatThrownBy(() -> new ParallelClient().download(server, "f.bin", 4, downloads.resolve("f.bin")))
                 .isInstanceOf(DownloadFailedException.class).hasMessageContaining("--max-size");
@@ -176,8 +182,8 @@ class RangedClientHardeningTest {
     void aFileLargerThanTheFreeSpaceIsRefusedBeforePreSizing() throws Exception {
         long free = Files.getFileStore(downloads).getUsableSpace();
         long size = free + (1L << 30);
-        InetSocketAddress server = lyingServer(json("{\"hash\": \"" + HASH + "\", \"port\": 9, \"size\": " + size
-                + ", \"threads\": 4}"));
+        InetSocketAddress server = lyingServer(json("{" + OFFERED + "\"size\": " + size + ", \"block-size\": "
+                + (size / 4 + 1) + ", \"threads\": 4}"));
         ParallelClient client = new ParallelClient(Duration.ofSeconds(30), 3, Long.MAX_VALUE / 2);
         assertThatThrownBy(() -> client.download(server, "f.bin", 4, downloads.resolve("f.bin")))
                 .isInstanceOf(DownloadFailedException.class).hasMessageContaining("bytes free");
