@@ -33,6 +33,8 @@ import transferlab.server.ServerLog;
 final class ControlPort implements Closeable {
     /** Connections of one address waiting for one of its control slots. */
     static final int WAITING_PER_ADDRESS = 64;
+    /** Control connections held at once, over all addresses (answered, queued or waiting): many hosts together. */
+    static final int MAX_HELD = 1024;
     /** After a reply: what the client may still send, and how long we wait for its close. */
     static final long MAX_DRAIN_BYTES = 64 * 1024;
     static final long DRAIN_MILLIS = 1000;
@@ -50,6 +52,7 @@ final class ControlPort implements Closeable {
     private final ServerLog log;
     private final Map<InetAddress, ArrayDeque<Socket>> waiting = new HashMap<>(); // guarded by itself
     private final Map<InetAddress, Integer> active = new HashMap<>(); // guarded by waiting
+    private int held; // guarded by waiting: connections admitted and not finished
 
     ControlPort(InetSocketAddress address, RangedLimits limits, ExecutorService threads, Answerer answerer,
                 ServerLog log) throws IOException {
@@ -92,6 +95,11 @@ final class ControlPort implements Closeable {
     private void admit(Socket connection) {
         InetAddress address = connection.getInetAddress();
         synchronized (waiting) {
+            if (held >= MAX_HELD) {
+                refuse(connection, "too many requests at once");
+                return;
+            }
+            held++;
             int running = active.getOrDefault(address, 0);
             if (running < limits.maxControlPerAddress()) {
                 active.put(address, running + 1);
@@ -101,6 +109,7 @@ final class ControlPort implements Closeable {
                     queue.add(connection);
                     return;
                 }
+                held--;
                 refuse(connection, "too many requests from " + address.getHostAddress() + " at once");
                 return;
             }
@@ -127,6 +136,7 @@ final class ControlPort implements Closeable {
     private void finished(InetAddress address) {
         Socket next;
         synchronized (waiting) {
+            held--;
             ArrayDeque<Socket> queue = waiting.get(address);
             next = queue == null ? null : queue.poll();
             if (queue != null && queue.isEmpty()) {
