@@ -14,7 +14,12 @@ NOT our protocol R client: this is what a student of that course hands in. What 
 Where the README is silent we chose: the MD5 of OFILE is compared with the hash; a mismatch prints
 "hash mismatch" and exits 1 (OFILE stays, as cat left it); the /tmp directory is removed at the end.
 
-Run:  python3 client.py ADDRESS THREADS FILE OFILE     e.g. python3 client.py 127.0.0.1:8000 4 big.bin copy.bin
+Run:  python3 client.py ADDRESS THREADS FILE OFILE
+
+    $ python3 tests/python/seed000/client.py 127.0.0.1:8000 4 big.bin copy.bin
+    downloaded big.bin, md5 857425ec6651fa7e1ce8cde654eb30d6
+    $ python3 tests/python/seed000/client.py 127.0.0.1:8000 11 big.bin copy.bin
+    hash mismatch: server 857425ec6651fa7e1ce8cde654eb30d6, received 43384f1d4b4ff029d28430b63a621df4
 """
 import argparse
 import hashlib
