@@ -25,8 +25,10 @@ import transferlab.cli.Seconds;
  *   md5 9e107d9d372bb6826bd81d3542a419d6  (matches the server's)
  * </pre>
  * On a terminal it shows a bar per connection and a total. Exit status: 0 the file is intact in
- * OFILE; 1 it is not (MD5 mismatch, server gone, an HTTP error), and neither OFILE nor a temporary
- * file is left; 2 usage error.
+ * OFILE; 1 it is not (MD5 mismatch, server gone, an HTTP error, larger than --max-size), and
+ * neither OFILE nor a temporary file is left (nor after SIGTERM or Ctrl-C); 2 usage error.
+ * FILE goes to the server as given ({@code big.bin}, {@code /big.bin} or an absolute path), as the
+ * seed's client sends it; a server that does not say the size (the seed's) works too.
  */
 @Command(name = "parallel-client", mixinStandardHelpOptions = true,
         description = "Download FILE from a parallel-server over THREADS connections into OFILE and check its MD5.",
@@ -42,7 +44,8 @@ public final class ParallelClientCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "THREADS", description = "connections to use, 1 to 255")
     int threads;
 
-    @Parameters(index = "2", paramLabel = "FILE", description = "the file's path on the server, under its root")
+    @Parameters(index = "2", paramLabel = "FILE",
+            description = "the file's path on the server, sent as given: name, /name or an absolute path")
     String file;
 
     @Parameters(index = "3", paramLabel = "OFILE", description = "where to save it (replaced if it exists)")

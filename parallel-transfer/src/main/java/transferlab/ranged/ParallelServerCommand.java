@@ -50,7 +50,8 @@ public final class ParallelServerCommand implements Callable<Integer> {
     long ratePerConnection = RangedLimits.DEFAULT_RATE_PER_CONNECTION;
 
     @Option(names = "--idle-timeout", paramLabel = "S", converter = Seconds.class,
-            description = "close a data connection, or a data listener, idle this long (default: 30)")
+            description = "close a data connection, or a data listener, idle this long; a control request must"
+                    + " be in whole within it (default: 30)")
     Duration idleTimeout = RangedLimits.DEFAULT_IDLE_TIMEOUT;
 
     @Option(names = "--deadline", paramLabel = "S", converter = Seconds.class,
