@@ -416,7 +416,9 @@ public final class ParallelClient {
         } catch (IOException | RuntimeException notJson) {
             // show the raw text below
         }
-        String text = new String(body, StandardCharsets.UTF_8).strip();
+        // Not JSON: often an HTML error page (the seed's http.server sends one); its text without tags.
+        String text = new String(body, StandardCharsets.UTF_8).replaceAll("(?s)<head>.*</head>|<[^>]*>", " ")
+                .replaceAll("\\s+", " ").strip();
         return text.isEmpty() ? "(no reason given)" : HttpMessage.printable(text);
     }
 }
