@@ -15,13 +15,14 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import transferlab.deadline.Deadline;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
 import transferlab.upload.UploadBusyHandler;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadStorage;
 
 /**
  * Protocol U for many clients on ONE thread: a {@link Selector} tells the loop which connections can
@@ -59,7 +60,7 @@ public final class EventLoopUploadServer implements TcpServer {
     private final ServerSocketChannel listener;
     private final InetSocketAddress boundAddress;
     private final Selector selector;
-    private final ServedDirectory directory;
+    private final UploadStorage storage;
     private final UploadLimits limits;
     private final ServerLog log;
     private final byte[] busyLine;
@@ -74,7 +75,7 @@ public final class EventLoopUploadServer implements TcpServer {
         this.listener = listener;
         this.boundAddress = (InetSocketAddress) listener.getLocalAddress();
         this.selector = selector;
-        this.directory = directory;
+        this.storage = new UploadStorage(directory, log);
         this.limits = limits;
         this.log = log;
         this.busyLine = new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once")
@@ -113,7 +114,8 @@ public final class EventLoopUploadServer implements TcpServer {
     /*
      * The loop. Each client connection is in one of these states (ConnectionState); the loop waits
      * on the Selector for the event in the second column, and at the latest until the earliest
-     * timeout of any connection (third column), whichever comes first.
+     * timeout of any connection (third column; each connection's Deadline), whichever comes first.
+     * UpdateServer's loop waits the same way: no fixed tick, every timeout fires when it is due.
      *
      *   state              waits for          timeout that applies              when it expires
      *   -----------------  -----------------  --------------------------------  -------------------------------
@@ -198,11 +200,11 @@ public final class EventLoopUploadServer implements TcpServer {
     private long runExpiredTimers(long now, List<UploadConnection> expired) {
         long next = Long.MAX_VALUE;
         for (UploadConnection connection : connections) {
-            long deadline = connection.nextDeadline();
-            if (now - deadline >= 0) {
+            long expiry = connection.nextExpiry();
+            if (now - expiry >= 0) {
                 expired.add(connection);
             } else {
-                next = Math.min(next, deadline - now);
+                next = Math.min(next, expiry - now);
             }
         }
         for (UploadConnection connection : expired) {
@@ -214,15 +216,12 @@ public final class EventLoopUploadServer implements TcpServer {
             if (connection.isClosed()) {
                 connections.remove(connection);
             } else {
-                next = Math.min(next, connection.nextDeadline() - now); // it changed state, with a new timer
+                next = Math.min(next, connection.nextExpiry() - now); // it changed state, with a new clock
             }
         }
         expired.clear();
         openCount.set(connections.size());
-        if (next == Long.MAX_VALUE) {
-            return 0;
-        }
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(next + 999_999)); // round up: never wake too early
+        return Deadline.selectTimeout(next);
     }
 
     private void acceptAll(long now) {
@@ -244,7 +243,7 @@ public final class EventLoopUploadServer implements TcpServer {
                     continue;
                 }
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                UploadConnection connection = new UploadConnection(channel, key, directory, limits, log, now);
+                UploadConnection connection = new UploadConnection(channel, key, storage, limits, log, now);
                 key.attach(connection);
                 connections.add(connection);
                 openCount.set(connections.size());
