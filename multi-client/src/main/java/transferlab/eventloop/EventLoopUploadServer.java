@@ -2,7 +2,6 @@ package transferlab.eventloop;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -10,13 +9,12 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import transferlab.deadline.Deadline;
+import transferlab.server.BusyRefusal;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
@@ -140,14 +138,14 @@ public final class EventLoopUploadServer implements TcpServer {
     public void serve() throws IOException {
         serving = true;
         SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
-        List<UploadConnection> expired = new ArrayList<>();
         try {
             while (!stopping || !connections.isEmpty()) {
                 if (stopping && acceptKey.isValid()) {
                     acceptKey.cancel(); // close() was called: accept no more, let the running uploads finish
                     listener.close();
                 }
-                long wait = runExpiredTimers(System.nanoTime(), expired);
+                long wait = Deadline.fireExpired(connections, System.nanoTime()); // closes the timed-out ones
+                openCount.set(connections.size());
                 selector.select(wait);
                 long now = System.nanoTime();
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
@@ -192,38 +190,6 @@ public final class EventLoopUploadServer implements TcpServer {
         }
     }
 
-    /**
-     * Fires the timers that are due and returns how long select() may wait for the next one, in
-     * milliseconds (0 means no timer: wait for an event). One pass over the connections is cheap
-     * next to the reads it sits between, even for thousands of clients.
-     */
-    private long runExpiredTimers(long now, List<UploadConnection> expired) {
-        long next = Long.MAX_VALUE;
-        for (UploadConnection connection : connections) {
-            long expiry = connection.nextExpiry();
-            if (now - expiry >= 0) {
-                expired.add(connection);
-            } else {
-                next = Math.min(next, expiry - now);
-            }
-        }
-        for (UploadConnection connection : expired) {
-            try {
-                connection.onTimer(now);
-            } catch (RuntimeException e) {
-                connection.broken("unexpected " + e);
-            }
-            if (connection.isClosed()) {
-                connections.remove(connection);
-            } else {
-                next = Math.min(next, connection.nextExpiry() - now); // it changed state, with a new clock
-            }
-        }
-        expired.clear();
-        openCount.set(connections.size());
-        return Deadline.selectTimeout(next);
-    }
-
     private void acceptAll(long now) {
         while (true) {
             SocketChannel channel;
@@ -239,7 +205,8 @@ public final class EventLoopUploadServer implements TcpServer {
             try {
                 channel.configureBlocking(false);
                 if (connections.size() >= limits.maxConnections()) {
-                    refuseBusy(channel);
+                    // "error busy: …", end of stream, drop what the client sent already, close; never waits.
+                    BusyRefusal.refuse(channel, busyLine, log, "more than " + limits.maxConnections() + " connections");
                     continue;
                 }
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
@@ -252,24 +219,6 @@ public final class EventLoopUploadServer implements TcpServer {
                 closeQuietly(channel);
             }
         }
-    }
-
-    /**
-     * Over the limit: "error busy: …", end-of-stream, drop what the client sent already, close; all
-     * without waiting (the line is far smaller than a socket's send buffer, so one write takes it).
-     */
-    private void refuseBusy(SocketChannel channel) {
-        SocketAddress peer = channel.socket().getRemoteSocketAddress();
-        log.event(peer, "refused (busy): more than " + limits.maxConnections() + " connections");
-        try {
-            channel.write(ByteBuffer.wrap(busyLine));
-            channel.shutdownOutput();
-            readBuffer.clear();
-            channel.read(readBuffer);
-        } catch (IOException e) {
-            // The client is gone already.
-        }
-        closeQuietly(channel);
     }
 
     private static void closeQuietly(SocketChannel channel) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import transferlab.deadline.Deadline;
+import transferlab.deadline.Expiring;
 import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
 import transferlab.storage.IncomingFile;
@@ -28,7 +29,7 @@ import transferlab.upload.UploadStorage;
  * {@link UploadStorage} steps: where the blocking version waits until the deadline's next expiry,
  * the loop calls {@link #onTimer} then. Only the loop's thread touches an instance.
  */
-final class UploadConnection {
+final class UploadConnection implements Expiring {
     private static final int MAX_DISCARD_READS = 4;
 
     private final SocketChannel channel;
@@ -65,7 +66,8 @@ final class UploadConnection {
         this.clock = Deadline.start(now, limits.idleTimeout(), limits.transferDeadline());
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return state == ConnectionState.CLOSED;
     }
 
@@ -88,7 +90,8 @@ final class UploadConnection {
     }
 
     /** The moment at which {@link #onTimer} has something to do, in System.nanoTime terms. */
-    long nextExpiry() {
+    @Override
+    public long nextExpiry() {
         if (state == ConnectionState.CLOSED) {
             return Long.MAX_VALUE;
         }
@@ -96,8 +99,17 @@ final class UploadConnection {
         return settleClock != null ? settleClock.nextExpiry() : clock.nextExpiry();
     }
 
-    /** Called by the loop once {@code now} has reached {@link #nextExpiry()}. */
-    void onTimer(long now) {
+    /** Called by the loop once {@code now} has reached {@link #nextExpiry()}; whatever goes wrong stays here. */
+    @Override
+    public void onTimer(long now) {
+        try {
+            timeUp(now);
+        } catch (RuntimeException e) {
+            broken("unexpected " + e);
+        }
+    }
+
+    private void timeUp(long now) {
         Deadline.Passed passed = (settleClock != null ? settleClock : clock).passed(now);
         if (passed == null || state == ConnectionState.CLOSED) {
             return; // not due yet

@@ -19,8 +19,9 @@ import transferlab.deadline.DeadlinePassedException;
  * <p>A blocking socket write has no timeout in Java, so a client that stops reading would hold a
  * blocking server forever. This class therefore writes in non-blocking mode and waits for the
  * socket to become writable with a {@link Selector}, never longer than the request's {@link Deadline}
- * allows (the idle timeout since the client last took a byte, and the transfer deadline). File contents go with {@link FileChannel#transferTo}, which on Linux
- * is one {@code sendfile} call per chunk: no copy through the Java heap.
+ * allows (the idle timeout since the client last took a byte, and the transfer deadline). File
+ * contents go with {@link FileChannel#transferTo}, which on Linux is one {@code sendfile} call per
+ * chunk: no copy through the Java heap.
  *
  * <p>One instance serves one data connection on one thread.
  */
