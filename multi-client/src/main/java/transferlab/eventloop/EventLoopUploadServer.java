@@ -52,8 +52,6 @@ import transferlab.upload.UploadStorage;
 public final class EventLoopUploadServer implements TcpServer {
     /** The one read buffer of the loop (direct: the kernel reads into it without an extra copy). */
     public static final int READ_BUFFER_BYTES = 256 * 1024;
-    /** Room in the listen backlog for a burst of clients that connect at the same moment. */
-    public static final int DEFAULT_BACKLOG = 1024;
 
     private final ServerSocketChannel listener;
     private final InetSocketAddress boundAddress;

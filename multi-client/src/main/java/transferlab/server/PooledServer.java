@@ -68,7 +68,7 @@ public final class PooledServer implements TcpServer {
             throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
-        listener.bind(address, ThreadPerClientServer.DEFAULT_BACKLOG);
+        listener.bind(address, DEFAULT_BACKLOG);
         return new PooledServer(listener, handler, log, busy, maxConnections, poolSize, queueCapacity);
     }
 

@@ -33,9 +33,6 @@ import transferlab.upload.UploadLimits;
  * </pre>
  */
 public final class ThreadPerClientServer implements TcpServer {
-    /** Room in the listen backlog for a burst of clients that connect at the same moment. */
-    public static final int DEFAULT_BACKLOG = 1024;
-
     private final ServerSocket listener;
     private final ConnectionHandler handler;
     private final ServerLog log;

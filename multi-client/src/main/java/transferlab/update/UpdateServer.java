@@ -48,8 +48,6 @@ import transferlab.storage.ServedDirectory;
  * per GiB.
  */
 public final class UpdateServer implements TcpServer {
-    /** Room in the listen backlog for a burst of clients that connect at the same moment. */
-    public static final int DEFAULT_BACKLOG = 1024;
     private static final byte[] NO_BUSY_LINE = new byte[0]; // protocol D has no busy message (update.md, D14)
 
     private final ServerSocketChannel listener;
