@@ -14,6 +14,7 @@ import transferlab.stagetwo.RawUploadClient;
 import transferlab.stagetwo.RunningServer;
 import transferlab.stagetwo.TestFiles;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadServers;
 
 /** The pool's own limit: a bounded queue, and a polite refusal when it is full. */
 class PooledServerTest {
@@ -23,7 +24,7 @@ class PooledServerTest {
     @Test
     void fullQueueIsRefusedBusyWhileRunningAndWaitingTransfersFinish() throws Exception {
         UploadLimits limits = UploadLimits.defaults().withHeaderSettle(Duration.ofMillis(20));
-        PooledServer pool = PooledServer.forUploads(new InetSocketAddress("127.0.0.1", 0), received, limits,
+        PooledServer pool = UploadServers.pool(new InetSocketAddress("127.0.0.1", 0), received, limits,
                 ServerLog.silent(), 1, 1);
         try (RunningServer server = new RunningServer(pool, received, pool::activeWorkers, "pool-1-1")) {
             byte[] first = TestFiles.randomBytes(60_000, 1);
@@ -58,7 +59,7 @@ class PooledServerTest {
 
     @Test
     void workerThreadsHaveNames() throws Exception {
-        PooledServer pool = PooledServer.forUploads(new InetSocketAddress("127.0.0.1", 0), received,
+        PooledServer pool = UploadServers.pool(new InetSocketAddress("127.0.0.1", 0), received,
                 UploadLimits.defaults(), ServerLog.silent(), 2, 2);
         try (RunningServer server = new RunningServer(pool, received, pool::activeWorkers, "pool-names");
              RawUploadClient client = RawUploadClient.connect(server.address())) {

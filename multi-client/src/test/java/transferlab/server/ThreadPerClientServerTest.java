@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import transferlab.stagetwo.RawUploadClient;
 import transferlab.stagetwo.RunningServer;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadServers;
 
 /** Thread per client: named threads, freed when their client ends; virtual threads found at run time. */
 class ThreadPerClientServerTest {
@@ -21,7 +22,7 @@ class ThreadPerClientServerTest {
 
     @Test
     void eachClientGetsANamedThreadThatEndsWithIt() throws Exception {
-        ThreadPerClientServer threads = ThreadPerClientServer.forUploads(new InetSocketAddress("127.0.0.1", 0),
+        ThreadPerClientServer threads = UploadServers.threadPerClient(new InetSocketAddress("127.0.0.1", 0),
                 received, UploadLimits.defaults(), ServerLog.silent());
         try (RunningServer server = new RunningServer(threads, received, threads::activeConnections, "tpc-names")) {
             try (RawUploadClient client = RawUploadClient.connect(server.address())) {

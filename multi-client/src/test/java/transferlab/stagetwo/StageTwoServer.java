@@ -9,20 +9,22 @@ import transferlab.server.PooledServer;
 import transferlab.server.ServerLog;
 import transferlab.server.ThreadPerClientServer;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadServers;
 
 /** The three concurrent upload servers of stage 2, each started the way the shared contract lists it. */
 public enum StageTwoServer {
     THREAD_PER_CLIENT("thread-per-client") {
         @Override
         public RunningServer start(Path directory, UploadLimits limits) throws IOException {
-            ThreadPerClientServer server = ThreadPerClientServer.forUploads(ANY_PORT, directory, limits, ServerLog.silent());
+            ThreadPerClientServer server = UploadServers.threadPerClient(ANY_PORT, directory, limits,
+                    ServerLog.silent());
             return new RunningServer(server, directory, server::activeConnections, name);
         }
     },
     POOL("pool") {
         @Override
         public RunningServer start(Path directory, UploadLimits limits) throws IOException {
-            PooledServer server = PooledServer.forUploads(ANY_PORT, directory, limits, ServerLog.silent());
+            PooledServer server = UploadServers.pool(ANY_PORT, directory, limits, ServerLog.silent());
             return new RunningServer(server, directory, server::activeWorkers, name);
         }
     },

@@ -20,10 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
-import transferlab.server.PooledServer;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
-import transferlab.server.ThreadPerClientServer;
 
 /**
  * U17, one behaviour for every upload server: a name the server cannot place in its directory
@@ -49,8 +47,8 @@ class StorageRefusalTest {
                 new Object[] {"iterative (stage 1)", (Starter) (dir, limits) ->
                         IterativeServer.bind(ANY_PORT, UploadHandler.into(dir, limits, log), log)},
                 new Object[] {"thread-per-client", (Starter) (dir, limits) ->
-                        ThreadPerClientServer.forUploads(ANY_PORT, dir, limits, log)},
-                new Object[] {"pool", (Starter) (dir, limits) -> PooledServer.forUploads(ANY_PORT, dir, limits, log)},
+                        UploadServers.threadPerClient(ANY_PORT, dir, limits, log)},
+                new Object[] {"pool", (Starter) (dir, limits) -> UploadServers.pool(ANY_PORT, dir, limits, log)},
                 new Object[] {"event-loop", (Starter) (dir, limits) ->
                         EventLoopUploadServer.bind(ANY_PORT, dir, limits, log)});
     }
