@@ -10,7 +10,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import transferlab.deadline.Deadline;
@@ -144,21 +143,15 @@ public final class EventLoopUploadServer implements TcpServer {
                 }
                 long wait = Deadline.fireExpired(connections, System.nanoTime()); // closes the timed-out ones
                 openCount.set(connections.size());
-                selector.select(wait);
-                long now = System.nanoTime();
-                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-                while (ready.hasNext()) {
-                    SelectionKey key = ready.next();
-                    ready.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
+                // Waits for events or the nearest expiry, then runs the lambda once per ready key (and
+                // empties the selected set): the usual loop over selectedKeys(), written by the JDK.
+                selector.select(key -> {
                     if (key == acceptKey) {
-                        acceptAll(now);
-                    } else {
-                        serveOne((UploadConnection) key.attachment(), key, now);
+                        acceptAll(System.nanoTime());
+                    } else if (key.isValid()) {
+                        serveOne((UploadConnection) key.attachment(), key, System.nanoTime());
                     }
-                }
+                }, wait);
             }
         } finally {
             listener.close();

@@ -12,7 +12,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Set;
 import transferlab.deadline.Deadline;
 import transferlab.server.BusyRefusal;
@@ -137,21 +136,15 @@ public final class UpdateServer implements TcpServer {
         }
         try {
             while (!closed) {
-                selector.select(Deadline.fireExpired(connections, System.nanoTime())); // closes the timed-out ones
-                long now = System.nanoTime();
-                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-                while (ready.hasNext()) {
-                    SelectionKey key = ready.next();
-                    ready.remove();
-                    if (!key.isValid()) {
-                        continue;
+                long wait = Deadline.fireExpired(connections, System.nanoTime()); // closes the timed-out ones
+                // As in EventLoopUploadServer: events or the nearest expiry, then the lambda per ready key.
+                selector.select(key -> {
+                    if (key.channel() == listener) {
+                        acceptAll(System.nanoTime());
+                    } else if (key.isValid()) {
+                        serveOne((UpdateConnection) key.attachment(), System.nanoTime());
                     }
-                    if (key.isAcceptable()) {
-                        acceptAll(now);
-                    } else {
-                        serveOne((UpdateConnection) key.attachment(), now);
-                    }
-                }
+                }, wait);
             }
         } finally {
             closeEverything();
