@@ -172,33 +172,32 @@ public final class UpdateServer implements TcpServer {
     }
 
     private void acceptAll(long now) {
-        while (true) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (IOException e) {
-                log.info("accept failed: " + e); // out of file descriptors, say: go on with the connections we have
-                return;
+        try {
+            for (SocketChannel channel; (channel = listener.accept()) != null; ) { // null: every waiting client taken
+                take(channel, now);
             }
-            if (channel == null) {
-                return; // every waiting client was taken
-            }
-            if (connections.size() >= limits.maxConnections()) {
-                BusyRefusal.refuse(channel, NO_BUSY_LINE, log, connections.size() + " connections open, the limit is "
-                        + limits.maxConnections());
-                continue;
-            }
-            try {
-                SocketAddress peer = channel.getRemoteAddress();
-                channel.configureBlocking(false);
-                SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                UpdateConnection connection = new UpdateConnection(channel, key, peer, outbox, limits, log, now);
-                key.attach(connection);
-                connections.add(connection);
-            } catch (IOException e) {
-                log.info("a connection failed as it was accepted: " + e); // gone already, say
-                closeQuietly(channel);
-            }
+        } catch (IOException e) {
+            log.info("accept failed: " + e); // out of file descriptors, say: go on with the connections we have
+        }
+    }
+
+    /** A new connection enters the loop in READING_POLL, or is turned away over the limit (D14). */
+    private void take(SocketChannel channel, long now) {
+        if (connections.size() >= limits.maxConnections()) {
+            BusyRefusal.refuse(channel, NO_BUSY_LINE, log, connections.size() + " connections open, the limit is "
+                    + limits.maxConnections());
+            return;
+        }
+        try {
+            SocketAddress peer = channel.getRemoteAddress();
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+            UpdateConnection connection = new UpdateConnection(channel, key, peer, outbox, limits, log, now);
+            key.attach(connection);
+            connections.add(connection);
+        } catch (IOException e) {
+            log.info("a connection failed as it was accepted: " + e); // gone already, say
+            closeQuietly(channel);
         }
     }
 
