@@ -109,20 +109,18 @@ public final class UpdateServer implements TcpServer {
      * expiry of any connection's clock (third column; each connection's Deadline), whichever comes
      * first. EventLoopUploadServer's loop waits the same way: no fixed tick, every timeout is exact.
      *
-     *   state          waits for   clock (idle: no byte either way; deadline:  when it runs out,
-     *                              the exchange deadline)                     or what happens next
-     *   -------------  ----------  -----------------------------------------  ----------------------------
-     *   READING_POLL   OP_READ     idle, and the deadline from the accept      closed
-     *                                                                          a poll: offer the first
-     *                                                                          queued file, or close (D5)
-     *   SENDING_OFFER  OP_WRITE    idle, and a new deadline from this offer    closed; the file stays queued
-     *                  (the frame, then at most 1 MiB of the file per wake-up: the file is read only as
-     *                  fast as the socket takes it)
-     *   READING_ACK    OP_READ     idle, and the same deadline (offer to ack)  closed; the file stays queued
-     *                                                                          the ack: remove the file,
-     *                                                                          offer the next, or close
-     *   CLOSED         -           -                                           removed from the loop
+     *   state          waits for  clock                        when it runs out  on the event
+     *   -------------  ---------  ---------------------------  ----------------  ----------------------------------
+     *   READING_POLL   OP_READ    idle timeout, and the        close             a whole poll: offer the first
+     *                             deadline from the accept                       queued file, or close (D5)
+     *   SENDING_OFFER  OP_WRITE   idle timeout, and a new      close; the file   write the frame, then at most
+     *                             deadline from this offer     stays queued      1 MiB of the file (D13); all
+     *                                                                            sent: READING_ACK
+     *   READING_ACK    OP_READ    idle timeout, and the same   close; the file   the ack: remove the file (D9),
+     *                             deadline (offer to ack)      stays queued      offer the next, or close
+     *   CLOSED         -          -                            -                 removed from the loop
      *
+     * The idle timeout restarts with every byte either way; the deadline is the exchange deadline.
      * A bad frame, in any state, closes that connection only (D6). Beyond limits.maxConnections()
      * open connections, a new one is closed at accept without a byte (BusyRefusal; D14).
      */
