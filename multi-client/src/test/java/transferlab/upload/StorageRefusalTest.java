@@ -1,18 +1,12 @@
 package transferlab.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +16,8 @@ import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
+import transferlab.testkit.RawUploadClient;
+import transferlab.testkit.Requirement;
 
 /**
  * U17, one behaviour for every upload server: a name the server cannot place in its directory
@@ -32,7 +28,6 @@ import transferlab.server.TcpServer;
  */
 class StorageRefusalTest {
     private static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
     Path received;
@@ -55,40 +50,29 @@ class StorageRefusalTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
+    @Requirement({"U17", "U14"})
     void aNameThatCannotBePlacedIsRefusedWithErrorStorageAndTheServerGoesOn(String kind, Starter starter)
             throws Exception {
         Files.createSymbolicLink(received.resolve("loop"), Path.of("loop"));
-        UploadLimits limits = UploadLimits.defaults();
-        try (TcpServer server = starter.bind(received, limits)) {
+        try (TcpServer server = starter.bind(received, UploadLimits.defaults())) {
             server.serveInBackground("storage-refusal-" + kind);
 
-            String answer = upload(server.address(), "loop", new byte[10]);
-            assertThat(answer).startsWith("error storage: cannot place 'loop' (").endsWith(")\n");
+            try (RawUploadClient client = RawUploadClient.connect(server.address())) {
+                client.send(RawUploadClient.header(10, "loop"));
+                assertThat(client.readAnswer()).startsWith("error storage: cannot place 'loop' (").endsWith(")\n");
+                assertThat(client.serverClosed()).isTrue();
+            }
             assertThat(Files.isSymbolicLink(received.resolve("loop"))).as("the link is left alone").isTrue();
-            await().atMost(READ_TIMEOUT).untilAsserted(() -> assertThat(namesIn(received)).containsExactly("loop"));
+            assertThat(namesIn(received)).containsExactly("loop");
 
             // U14: the next client is served as if nothing had happened.
-            assertThat(upload(server.address(), "next.txt", "hello".getBytes(StandardCharsets.US_ASCII)))
-                    .startsWith("go ahead");
-            assertThat(received.resolve("next.txt")).hasContent("hello");
-        }
-    }
-
-    /** Sends the header; on "go ahead" the content too. Returns everything the server sent until it closed. */
-    private static String upload(InetSocketAddress address, String name, byte[] content) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(address, (int) READ_TIMEOUT.toMillis());
-            socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
-            socket.getOutputStream().write(new UploadHeader(content.length, name).encode());
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] first = in.readNBytes(UploadProtocol.GO_AHEAD.length);
-            answer.write(first);
-            if (Arrays.equals(first, UploadProtocol.GO_AHEAD)) {
-                socket.getOutputStream().write(content);
+            try (RawUploadClient client = RawUploadClient.connect(server.address())) {
+                client.send(RawUploadClient.header(5, "next.txt"));
+                assertThat(client.readAnswer()).isEqualTo("go ahead");
+                client.send("hello".getBytes(StandardCharsets.US_ASCII));
+                assertThat(client.readLine()).startsWith("ok ");
             }
-            answer.write(in.readAllBytes());
-            return answer.toString(StandardCharsets.UTF_8);
+            assertThat(received.resolve("next.txt")).hasContent("hello");
         }
     }
 
