@@ -20,17 +20,18 @@ import transferlab.testkit.RawUploadClient;
 import transferlab.testkit.Requirement;
 
 /**
- * U17, one behaviour for every upload server: a name the server cannot place in its directory
- * because checking it fails with an I/O error (here a symbolic link to itself, whose real path
- * cannot be found) is answered {@code error storage: …} in place of "go ahead", as a file that
- * cannot be created is. Stage 1's blocking handler once let that error end the connection without
- * a word while the event loop answered it; both now go through {@link UploadStorage}.
+ * U17, one behaviour for every upload server: when the disk fails before "go ahead" (here the
+ * served directory is gone, so no temporary file can be created in it), every mode answers
+ * {@code error storage: …} in place of "go ahead", never a silent close, and serves the next
+ * client once the directory is back (U14). The blocking handler and the event loop share the disk
+ * steps and their answers ({@link UploadStorage}); stage 1's handler once let an I/O error while
+ * placing the name end the connection without a word, where the event loop answered it.
  */
 class StorageRefusalTest {
     private static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
 
     @TempDir
-    Path received;
+    Path parent;
 
     interface Starter {
         TcpServer bind(Path directory, UploadLimits limits) throws IOException;
@@ -51,19 +52,22 @@ class StorageRefusalTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     @Requirement({"U17", "U14"})
-    void aNameThatCannotBePlacedIsRefusedWithErrorStorageAndTheServerGoesOn(String kind, Starter starter)
+    void aDiskThatFailsBeforeGoAheadIsAnsweredErrorStorageInEveryModeAndTheServerGoesOn(String kind, Starter starter)
             throws Exception {
-        Files.createSymbolicLink(received.resolve("loop"), Path.of("loop"));
-        try (TcpServer server = starter.bind(received, UploadLimits.defaults())) {
+        Path directory = Files.createDirectory(parent.resolve("received"));
+        try (TcpServer server = starter.bind(directory, UploadLimits.defaults())) {
             server.serveInBackground("storage-refusal-" + kind);
+            Path away = Files.move(directory, parent.resolve("moved-away"));
 
             try (RawUploadClient client = RawUploadClient.connect(server.address())) {
-                client.send(RawUploadClient.header(10, "loop"));
-                assertThat(client.readAnswer()).startsWith("error storage: cannot place 'loop' (").endsWith(")\n");
+                client.send(RawUploadClient.header(10, "notes.txt"));
+                assertThat(client.readAnswer()).isEqualTo("error storage: cannot create a file for 'notes.txt' "
+                        + "(NoSuchFileException)\n").doesNotContain(parent.toString());
                 assertThat(client.serverClosed()).isTrue();
             }
-            assertThat(Files.isSymbolicLink(received.resolve("loop"))).as("the link is left alone").isTrue();
-            assertThat(namesIn(received)).containsExactly("loop");
+            Files.move(away, directory);
+            assertThat(namesIn(parent)).containsExactly("received");
+            assertThat(namesIn(directory)).as("no file, no temporary file").isEmpty();
 
             // U14: the next client is served as if nothing had happened.
             try (RawUploadClient client = RawUploadClient.connect(server.address())) {
@@ -72,7 +76,7 @@ class StorageRefusalTest {
                 client.send("hello".getBytes(StandardCharsets.US_ASCII));
                 assertThat(client.readLine()).startsWith("ok ");
             }
-            assertThat(received.resolve("next.txt")).hasContent("hello");
+            assertThat(directory.resolve("next.txt")).hasContent("hello");
         }
     }
 
