@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import transferlab.deadline.Deadline;
 import transferlab.server.ServerLog;
 
 /**
@@ -159,11 +160,11 @@ final class ControlPort implements Closeable {
     private void exchange(Socket connection) {
         InetSocketAddress peer = (InetSocketAddress) connection.getRemoteSocketAddress();
         try (connection) {
-            long deadline = System.nanoTime() + limits.idleTimeout().toNanos();
+            // The whole request within the idle timeout: a trickling peer holds this thread no longer.
+            Deadline deadline = Deadline.start(System.nanoTime(), limits.idleTimeout(), limits.idleTimeout());
             HttpMessage request;
             try {
-                request = HttpMessage.read(connection, deadline, limits.idleTimeout(), limits.maxRequestBodyBytes(),
-                        false);
+                request = HttpMessage.read(connection, deadline, limits.maxRequestBodyBytes(), false);
             } catch (HttpMessage.MalformedException e) {
                 reply(connection, ControlHandler.Reply.error(e.getMessage().contains("head") ? 431 : 400,
                         e.getMessage()), false);

@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import transferlab.deadline.Deadline;
 
 /**
  * One HTTP/1.x message of protocol R's control step (a request or a reply): start line, headers and a
@@ -24,7 +23,7 @@ import java.util.Map;
  *
  * <p>Limits: the head (start line and headers) at most {@link #MAX_HEAD_BYTES}; the body at most what
  * the caller allows, whether announced by {@code Content-Length}, chunked, or running to the close;
- * every read waits at most the idle timeout, and the whole message must be in by the deadline.
+ * every read runs against the caller's {@link Deadline} (the course's two clocks).
  */
 final class HttpMessage {
     /** Start line and headers together. */
@@ -63,15 +62,15 @@ final class HttpMessage {
     /**
      * Reads one message from {@code socket}.
      *
-     * @param deadlineNanos   {@code System.nanoTime()} by which the whole message must be in
-     * @param idle            the longest wait for any one read
+     * @param deadline        the clocks every read runs against; a passed one is a
+     *                        {@link transferlab.deadline.DeadlinePassedException} (a SocketTimeoutException)
      * @param maxBodyBytes    a longer body is a {@link MalformedException}
      * @param bodyRunsToClose true for a reply (HTTP/1.0 style: no length means "until the close"),
      *                        false for a request (no length means no body)
      */
-    static HttpMessage read(Socket socket, long deadlineNanos, Duration idle, int maxBodyBytes, boolean bodyRunsToClose)
+    static HttpMessage read(Socket socket, Deadline deadline, int maxBodyBytes, boolean bodyRunsToClose)
             throws IOException {
-        Reader in = new Reader(socket, deadlineNanos, idle);
+        Reader in = new Reader(socket, deadline);
         String startLine = in.line();
         if (startLine.isEmpty()) {
             startLine = in.line(); // one stray empty line before a message is allowed (RFC 9112, 2.2)
@@ -168,32 +167,25 @@ final class HttpMessage {
         return text.length() > 200 ? shown + "..." : shown.toString();
     }
 
-    /** Buffered reads from a socket, each bounded by the idle timeout and by the message's deadline. */
+    /** Buffered reads from a socket, each bounded by the message's {@link Deadline}. */
     private static final class Reader {
         private final Socket socket;
         private final InputStream in;
-        private final long deadlineNanos;
-        private final Duration idle;
+        private final Deadline deadline;
         private final byte[] buffer = new byte[4096];
         private int position;
         private int limit;
         private int headBytes;
 
-        Reader(Socket socket, long deadlineNanos, Duration idle) throws IOException {
+        Reader(Socket socket, Deadline deadline) throws IOException {
             this.socket = socket;
             this.in = socket.getInputStream();
-            this.deadlineNanos = deadlineNanos;
-            this.idle = idle;
+            this.deadline = deadline;
         }
 
         /** Fills the buffer; false at the peer's close. */
         private boolean fill() throws IOException {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new SocketTimeoutException("the message was not complete within its deadline");
-            }
-            socket.setSoTimeout((int) Math.max(1, Math.min(idle.toMillis(), left / 1_000_000)));
-            int n = in.read(buffer);
+            int n = deadline.read(socket, in, buffer, 0, buffer.length);
             if (n < 0) {
                 return false;
             }

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import transferlab.cli.HostPort;
+import transferlab.deadline.Deadline;
 import transferlab.storage.Hashes;
 import transferlab.storage.IncomingFile;
 import transferlab.upload.UploadLimits;
@@ -117,11 +118,12 @@ public final class ParallelClient {
         byte[] request = new DownloadRequest(threads).toJson();
         HttpMessage reply;
         try (Socket socket = new Socket()) {
-            long deadline = System.nanoTime() + idleTimeout.toNanos();
+            // The whole exchange within the idle timeout: a reply trickled byte by byte is cut off too.
+            Deadline deadline = Deadline.start(System.nanoTime(), idleTimeout, idleTimeout);
             socket.connect(server, (int) idleTimeout.toMillis());
             HttpMessage.writeRequest(socket.getOutputStream(), "POST", target, HostPort.format(server),
                     "application/json", request);
-            reply = HttpMessage.read(socket, deadline, idleTimeout, MAX_REPLY_BODY_BYTES, true);
+            reply = HttpMessage.read(socket, deadline, MAX_REPLY_BODY_BYTES, true);
         } catch (ConnectException e) {
             throw new DownloadFailedException("cannot reach the server at " + HostPort.format(server)
                     + ": connection refused", e);

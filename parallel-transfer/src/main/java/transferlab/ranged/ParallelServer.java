@@ -108,7 +108,7 @@ public final class ParallelServer implements TcpServer {
         synchronized (this) {
             if (!started) {
                 started = true;
-                control.start(named("ranged-control-accept-"));
+                control.start(NamedThreads.daemon("ranged-control-accept-"));
             }
         }
         try {
