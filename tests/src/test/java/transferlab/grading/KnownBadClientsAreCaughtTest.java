@@ -12,7 +12,8 @@ import transferlab.python.PythonPrograms;
  * Proof that the client checks have teeth ({@code ./transfer check ft|update|ranged --client-cmd}):
  * each known-bad client of tests/python/mutants (one typical student bug each) is graded through
  * the real runner and must FAIL the requirement its bug breaks and PASS another one; the good
- * client each was derived from passes its protocol's whole client check. To stay quick, a
+ * client each was derived from passes its protocol's whole client check, and seed 000's own client
+ * (tests/python/seed000/client.py) passes the core of the ranged one. To stay quick, a
  * known-bad client is graded only on those two requirements (--only, --tests).
  */
 class KnownBadClientsAreCaughtTest {
@@ -63,7 +64,9 @@ class KnownBadClientsAreCaughtTest {
     }
 
     /** The good clients the known-bad ones came from, graded on their protocol's whole client check. */
-    record GoodClient(String program, Protocol protocol, String arguments, Set<String> requirements) {
+    /** A good client, graded with or without the extensions, and the requirements it must pass. */
+    record GoodClient(String program, Protocol protocol, String arguments, boolean extensions,
+                      Set<String> requirements) {
         @Override
         public String toString() {
             return program + " passes " + new java.util.TreeSet<>(requirements);
@@ -72,10 +75,14 @@ class KnownBadClientsAreCaughtTest {
 
     static Stream<GoodClient> goodClients() {
         return Stream.of(
-                new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, Set.of("F20", "F21", "F22", "F24", "F25")),
-                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE,
+                new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, true,
+                        Set.of("F20", "F21", "F22", "F24", "F25")),
+                new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, true,
                         Set.of("D1", "D4", "D7", "D8", "D15")),
-                new GoodClient("good_ranged_client.py", Protocol.RANGED, RANGED, Set.of("R6", "R14", "R15")));
+                new GoodClient("good_ranged_client.py", Protocol.RANGED, RANGED, true,
+                        Set.of("R6", "R14", "R15")),
+                // The seed's own client as it behaves (no retries, parts joined with cat): its core passes.
+                new GoodClient("../seed000/client.py", Protocol.RANGED, RANGED, false, Set.of("R6")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -104,7 +111,7 @@ class KnownBadClientsAreCaughtTest {
                 + good.arguments();
 
         CheckResult result = SuiteRunner.run(new CheckPlan(good.protocol(), CheckPlan.TargetSpec.clientCommand(command),
-                true, 1, PointsTable.defaults(), Set.of()));
+                good.extensions(), 1, PointsTable.defaults(), Set.of()));
 
         assertThat(result.requirements(Verdict.PASS)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
                 .containsExactlyInAnyOrderElementsOf(good.requirements());
