@@ -29,15 +29,21 @@ import transferlab.storage.ServedDirectory;
  *   Stage 3: one file over many connections (protocol R, seed 000)
  *     generated 256 MiB of random bytes: /tmp/transferlab-stage3-1524…/served/lecture.bin
  *     parallel-server on 127.0.0.1:46403, each data connection limited to 32 MiB/s
- *     connections      time      speed   md5
- *               1    8.00 s      34 MB/s   checked, matches the server's
- *               4    2.84 s      94 MB/s   checked, matches the server's
- *              16    1.30 s     206 MB/s   checked, matches the server's
+ *     connections  blocks      time      speed   speedup   md5
+ *               1       1    8.03 s      33 MB/s   1.0x/1    checked, matches the server's
+ *               4       4    2.53 s     106 MB/s   3.2x/4    checked, matches the server's
+ *               4      16    2.19 s     122 MB/s   3.7x/4    checked, matches the server's
+ *              16      16    1.46 s     183 MB/s   5.5x/16   checked, matches the server's
+ *              16      64    1.05 s     255 MB/s   7.6x/16   checked, matches the server's
+ *     speedup: measured / ideal. One block per connection falls short: MD5 is sequential and follows block 0;
+ *     4 blocks per connection, taken in order, let it keep up (parallel-client --blocks-per-connection).
  *     Why the limit: on loopback with 2 cores parallel connections do not speed anything up; per-connection limits are why they help on the internet.
  * </pre>
- * 4 and 16 connections fall short of 4x and 16x because of the MD5: the client hashes the contiguous
- * prefix as it arrives, which advances only with block 0, so most of the hashing (~500 MB/s) is left
- * for the end.
+ * With one block per connection the client hashes the contiguous prefix as it arrives, which advances
+ * only with block 0, so most of the hashing (~500 MB/s) is left for the end. With 4 blocks per
+ * connection taken in order the prefix trails the newest blocks by one round (a quarter of the file).
+ * What is left between the last row and 16x is the CPU: 512 MB/s of receiving plus the MD5 on the
+ * 2 cores the server shares (figures from a loaded machine; they vary from run to run).
  */
 public final class Stage3Demo {
     /** Large enough that the unlimited loopback would still take a visible moment. */
@@ -77,7 +83,8 @@ public final class Stage3Demo {
             ParallelClient oneBlockEach = new ParallelClient();
             ParallelClient blocksInOrder = new ParallelClient(ParallelClient.DEFAULT_IDLE_TIMEOUT,
                     ParallelClient.DEFAULT_RETRIES_PER_BLOCK, ParallelClient.DEFAULT_MAX_SIZE, BLOCKS_PER_CONNECTION);
-            oneBlockEach.ask(server.address(), "lecture.bin", 1); // the server hashes the file once, before the clock runs
+            // The server hashes the file once, before the clock runs.
+            oneBlockEach.ask(server.address(), "lecture.bin", 1);
             System.out.printf("  %11s %7s %9s %10s %9s   %s%n", "connections", "blocks", "time", "speed", "speedup",
                     "md5");
             double oneConnectionNanos = 0;
