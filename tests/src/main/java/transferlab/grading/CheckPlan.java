@@ -1,7 +1,9 @@
 package transferlab.grading;
 
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import transferlab.contract.upload.StoredNames;
 
 /**
  * One grading run: which protocol, against what, which requirements count.
@@ -14,14 +16,25 @@ import java.util.regex.Pattern;
  * @param only          if not empty, grade only these requirement IDs (extensions included when named)
  * @param iterative     the server is meant to serve one client at a time (stage 1), not many at once
  * @param tests         run only the contract tests whose method name matches this (null: all)
+ * @param storedNames   U: the names, besides the sent one, a server may store an upload under
+ *                      ({@code --stored-name}, patterns with {@code {name}}); empty: seed 004's
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
-                        PointsTable points, Set<String> only, boolean iterative, Pattern tests) {
+                        PointsTable points, Set<String> only, boolean iterative, Pattern tests,
+                        List<String> storedNames) {
     public CheckPlan {
         if (!(timeoutFactor > 0) || Double.isInfinite(timeoutFactor)) {
             throw new IllegalArgumentException("the timeout factor must be a positive number, was " + timeoutFactor);
         }
         only = Set.copyOf(only);
+        storedNames.forEach(StoredNames::check);
+        storedNames = List.copyOf(storedNames);
+    }
+
+    /** A plan that accepts seed 004's stored names. */
+    public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                     PointsTable points, Set<String> only, boolean iterative, Pattern tests) {
+        this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, List.of());
     }
 
     /** A plan for a concurrent server (the usual case). */
@@ -32,12 +45,18 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
 
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
-        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, Pattern.compile(regex));
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, Pattern.compile(regex),
+                storedNames);
+    }
+
+    /** The same plan, accepting uploads stored under these patterns (and the sent name) instead of seed 004's. */
+    public CheckPlan withStoredNames(List<String> patterns) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, patterns);
     }
 
     /** The same plan with another timeout factor. */
     public CheckPlan withTimeoutFactor(double factor) {
-        return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests);
+        return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests, storedNames);
     }
 
     /** What to grade, before the runner gives it a log directory. */

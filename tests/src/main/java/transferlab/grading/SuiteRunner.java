@@ -35,6 +35,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.cli.HostPort;
 import transferlab.contract.SuiteScope;
 import transferlab.contract.SuiteTimeouts;
+import transferlab.contract.upload.StoredNames;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test
@@ -63,6 +64,7 @@ public final class SuiteRunner {
         long started = System.nanoTime();
         String oldFactor = System.getProperty(SuiteTimeouts.PROPERTY);
         String oldExtensions = System.getProperty(SuiteScope.EXTENSIONS_PROPERTY);
+        String oldStoredNames = System.getProperty(StoredNames.PROPERTY);
         Path logDirectory = createLogDirectory();
         CheckTarget target = target(plan.target(), logDirectory);
         if (plan.iterative()) {
@@ -75,6 +77,7 @@ public final class SuiteRunner {
         System.setProperty(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()));
         // Core-only grading: contracts then judge core requirements without an extension's bytes.
         System.setProperty(SuiteScope.EXTENSIONS_PROPERTY, Boolean.toString(plan.extensions()));
+        System.setProperty(StoredNames.PROPERTY, String.join("\n", plan.storedNames()));
         CheckTarget.set(target);
         try {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -97,6 +100,7 @@ public final class SuiteRunner {
             CommandServer.closeAll();
             restore(SuiteTimeouts.PROPERTY, oldFactor);
             restore(SuiteScope.EXTENSIONS_PROPERTY, oldExtensions);
+            restore(StoredNames.PROPERTY, oldStoredNames);
             deleteQuietly(logDirectory);
         }
         List<String> notes = new ArrayList<>();
