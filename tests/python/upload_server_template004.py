@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Seed 004's server template ("CSCI-330 Programming Assignment 3"), completed as a student would.
 
-Our own rendering of the assignment's template, kept as it is described (resources/interop.md and
-issue 8): it stores into its working directory under NAME.temp<4 digits> (the template's line
+Our own rendering of the assignment's template, kept as the course hands it out (issue 8 describes
+it): it stores into its working directory under NAME.temp<4 digits> (the template's line
 `file_name += '.temp'+str(random.randint(1001,9999))`, "please do not change"), takes [IP] [PORT]
 (defaults 127.0.0.1 and 12000), reads the header with one recv(1024), loops recv(1024) until
 `size` bytes have come, serves each client on a thread of its own, deletes the file when an

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * </pre>
  * Properties: {@code check.protocol} (upload, ft, update, ranged) and one of {@code check.serverCmd},
  * {@code check.clientCmd}, {@code check.target}; optional {@code check.extensions=true},
- * {@code check.iterative=true}, {@code check.timeoutFactor}, {@code check.only}, {@code check.points},
+ * {@code check.iterative=true}, {@code check.timeoutFactor}, {@code check.only}, {@code check.points}, {@code check.storedName},
  * {@code check.junitXml}, {@code check.gradescope}. Surefire runs in tests/, so give programs and
  * output files as absolute paths.
  */
@@ -34,6 +34,7 @@ class CheckFromMavenTest {
         option(args, "check.timeoutFactor", "--timeout-factor");
         option(args, "check.only", "--only");
         option(args, "check.points", "--points");
+        option(args, "check.storedName", "--stored-name");
         option(args, "check.junitXml", "--junit-xml");
         option(args, "check.gradescope", "--gradescope");
         flag(args, "check.extensions", "--extensions");

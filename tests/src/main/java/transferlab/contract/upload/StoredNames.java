@@ -101,7 +101,10 @@ public final class StoredNames {
         List<String> names = new ArrayList<>();
         names.add("'" + sent + "'");
         for (String pattern : patterns) {
-            names.add("'" + pattern.replace(NAME, sent).replace(DIGITS, "<digits>") + "'");
+            String name = "'" + pattern.replace(NAME, sent).replace(DIGITS, "<digits>") + "'";
+            if (!names.contains(name)) {
+                names.add(name);
+            }
         }
         if (names.size() == 1) {
             return names.get(0);

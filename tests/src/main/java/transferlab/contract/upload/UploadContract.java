@@ -247,9 +247,9 @@ public abstract class UploadContract {
             expectGoAhead(client, "notes.txt", content.length);
             client.send(content);
             String reply = client.readLine();
-            assertThat(reply).as("the server's line after the %d bytes of content: U6 asks for \"ok <sha256>\\n\" "
-                    + "(the SHA-256 of the bytes received, 64 lower-case hex digits) once the file is stored%s",
-                    content.length, reply == null ? "; the server closed without one" : "")
+            assertThat(reply).as("the server's line after the %d bytes of content%s:%nU6 asks for \"ok <sha256>\\n\" "
+                    + "(the SHA-256 of the bytes received, 64 lower-case hex digits) once the file is stored",
+                    content.length, reply == null ? " (the server closed without one)" : "")
                     .isEqualTo("ok " + sha256(content) + "\n");
             assertThat(client.serverClosed()).as("the server closes after the ok line (U6)").isTrue();
         }
@@ -282,7 +282,7 @@ public abstract class UploadContract {
         try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
             client.send(RawUploadClient.header(content.length, name));
             String answer = answerOrClosed(client);
-            assertThat(answer).as("the server's answer to a header of %d bytes that arrived 1 byte at a time: "
+            assertThat(answer).as("the server's answer to a header of %d bytes that arrived 1 byte at a time%n"
                     + "%s", RawUploadClient.header(0, name).length, oneRecv).isEqualTo("go ahead");
             client.send(content);
             client.finishSending();
@@ -482,9 +482,9 @@ public abstract class UploadContract {
         judgeRefusal("the name 'taken' of an existing directory", RawUploadClient.header(10, "taken"), false,
                 new byte[10], judged, wrong);
         assertThat(wrong).as("refusals that were not one line \"error <code>: <detail>\\n\" followed by the close "
-                + "(U7); judged: %s", judged).isEmpty();
+                + "(U7)%nof the refusals of: %s", judged).isEmpty();
         assertThat(judged).as("the server refused none of: the name '../x', a size with the top bit set, "
-                + "a header without a name, a size above the limit, a name taken by a directory; U7 is judged on "
+                + "a header without a name, a size above the limit, a name taken by a directory%nU7 is judged on "
                 + "the refusals U4, U8, U9 and U17 call for").isNotEmpty();
     }
 
@@ -574,7 +574,10 @@ public abstract class UploadContract {
                             + "and moved into place with one rename (U10)");
             client.send(Arrays.copyOfRange(replacement, replacement.length / 2, replacement.length));
             client.finishSending();
-            awaitStoredUnderItsName("existing.bin", replacement, "the rest of its replacement came", "");
+            lineOrClosed(client); // the server is done with it: stored, or (U11's business) refused
+            assertThat(Files.readAllBytes(existingFile)).as("%s once its replacement was complete: the old content "
+                    + "or the new, whole, never a mix (U10)", existing).satisfiesAnyOf(
+                    bytes -> assertThat(bytes).isEqualTo(old), bytes -> assertThat(bytes).isEqualTo(replacement));
         }
     }
 
@@ -921,11 +924,11 @@ public abstract class UploadContract {
             throws IOException {
         String answer = answerOrClosed(client);
         if ("go ahead".equals(answer)) {
-            throw new AssertionError("the server answered \"go ahead\" to " + sent + ": it must refuse it: " + rule);
+            throw new AssertionError("the server answered \"go ahead\" to " + sent + ": it must refuse it\n" + rule);
         }
         if (answer != null && answer.startsWith("error ") && !answer.startsWith("error " + code + ":")) {
             throw new AssertionError("the server refused " + sent + " with " + quoted(answer) + "; the code for it is '"
-                    + code + "': " + rule);
+                    + code + "'\n" + rule);
         }
         assertThat(closedOrReset(client)).as("the connection after the server refused %s: it closes (U7)", sent)
                 .isTrue();
@@ -990,7 +993,7 @@ public abstract class UploadContract {
             await().during(watch).atMost(watch.plus(scaled(Duration.ofSeconds(1)))).pollInterval(Duration.ofMillis(10))
                     .until(condition);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(situation + " " + describeListing(directory) + " " + rule, e);
+            throw new AssertionError(situation + " " + describeListing(directory) + "\n" + rule, e);
         }
     }
 
@@ -1023,7 +1026,7 @@ public abstract class UploadContract {
         try {
             await().atMost(within).pollInterval(Duration.ofMillis(10)).until(answer::isDone);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("nothing came back and the connection stayed open for " + seconds(within) + ": "
+            throw new AssertionError("nothing came back and the connection stayed open for " + seconds(within) + "\n"
                     + owed);
         }
     }
@@ -1064,7 +1067,7 @@ public abstract class UploadContract {
                             .append(" bytes were sent); it holds ").append(describeListing(directory));
                     String prefix = cutShortName(name);
                     if (prefix != null) {
-                        why.append("; the name came out as '").append(prefix).append("…': was the header read with one "
+                        why.append("\nthe name came out as '").append(prefix).append("…': was the header read with one "
                                 + "recv? see U4");
                     }
                 } else {
@@ -1082,7 +1085,7 @@ public abstract class UploadContract {
                 why.append("the server's directory could not be read: ").append(unreadable);
             }
             if (!hint.isEmpty()) {
-                why.append("; ").append(hint);
+                why.append("\n").append(hint);
             }
             throw new AssertionError(why.toString(), e);
         }
@@ -1124,7 +1127,7 @@ public abstract class UploadContract {
             }
             throw new AssertionError(situation + ", " + seconds(scaled(PROMPTLY)) + " later the server's directory "
                     + "(received/) and its parent still differ from before: " + changes
-                    + (hint.length > 0 ? "; " + String.join("; ", hint) : ""), e);
+                    + (hint.length > 0 ? "\n" + String.join("\n", hint) : ""), e);
         }
     }
 
