@@ -339,14 +339,8 @@ public abstract class UploadContract {
     void emptyNameThatIsEightBytesThenEndOfStreamIsABadHeader() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        Map<String, String> before = snapshot(parent);
-        try (RawUploadClient client = connect()) {
-            client.send(RawUploadClient.header(5, new byte[0]));
-            client.finishSending();
-            assertRefusedBeforeGoAhead(client, "bad-header", "8 bytes of size and then the end of the stream "
-                    + "(no name)", "a header needs at least one byte of name (U4)");
-        }
-        assertNothingWritten(before, "after a header without a name");
+        assertHeaderRefused(RawUploadClient.header(5, new byte[0]), true, "bad-header",
+                "8 bytes of size and then the end of the stream (no name)", "a header needs at least one byte of name (U4)");
     }
 
     // ---------------------------------------------------------------- names (U8)
@@ -392,16 +386,10 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         Files.writeString(parent.resolve("x"), "a file beside the served directory");
-        Map<String, String> before = snapshot(parent);
-        try (RawUploadClient client = connect()) {
-            client.send(RawUploadClient.header(5, bad.nameBytes()));
-            assertRefusedBeforeGoAhead(client, "bad-name", "the name '" + bad + "'",
-                    "a name must be a plain file name: 1..255 bytes of valid UTF-8, no '/', '\\' or control "
-                            + "character, not starting with '.' (U8); joined to the directory unchecked, "
-                            + "a name like ../x writes outside it");
-        }
-        assertNothingWritten(before, "after the name '" + bad + "' was sent");
-        assertServesTheNextClient("a client that sent the name '" + bad + "'");
+        assertHeaderRefused(RawUploadClient.header(5, bad.nameBytes()), false, "bad-name", "the name '" + bad + "'",
+                "a name must be a plain file name: 1..255 bytes of valid UTF-8, no '/', '\\' or control "
+                        + "character, not starting with '.' (U8); joined to the directory unchecked, "
+                        + "a name like ../x writes outside it");
     }
 
     @Test
@@ -422,15 +410,9 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeLimitsApplied(server);
         SuiteScope.assumeDirectoryVisible(server);
-        Map<String, String> before = snapshot(parent);
-        try (RawUploadClient client = connect()) {
-            client.send(RawUploadClient.header(MAX_SIZE + 1, "big.bin"));
-            assertRefusedBeforeGoAhead(client, "too-large", "a size of " + (MAX_SIZE + 1) + " bytes, one above the "
-                    + "limit of " + MAX_SIZE + " the server was given ({max-size})",
-                    "a size above the limit is refused before any content (U9)");
-        }
-        assertNothingWritten(before, "after a size above the limit");
-        assertServesTheNextClient("a client whose size was above the limit");
+        assertHeaderRefused(RawUploadClient.header(MAX_SIZE + 1, "big.bin"), false, "too-large", "a size of "
+                + (MAX_SIZE + 1) + " bytes, one above the limit of " + MAX_SIZE + " the server was given ({max-size})",
+                "a size above the limit is refused before any content (U9)");
     }
 
     @Test
@@ -448,14 +430,9 @@ public abstract class UploadContract {
     void sizeWithTheTopBitSetIsRefused() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        Map<String, String> before = snapshot(parent);
-        try (RawUploadClient client = connect()) {
-            client.send(RawUploadClient.header(Long.MIN_VALUE | 5, "negative.bin"));
-            assertRefusedBeforeGoAhead(client, "bad-size", "a size with the top bit set (0x8000000000000005)",
-                    "the size is unsigned: read as a signed 64-bit number it is negative (U9)");
-        }
-        assertNothingWritten(before, "after a size with the top bit set");
-        assertServesTheNextClient("a client whose size had the top bit set");
+        assertHeaderRefused(RawUploadClient.header(Long.MIN_VALUE | 5, "negative.bin"), false, "bad-size",
+                "a size with the top bit set (0x8000000000000005)",
+                "the size is unsigned: read as a signed 64-bit number it is negative (U9)");
     }
 
     // ---------------------------------------------------------------- refusal lines (U7)
@@ -936,6 +913,24 @@ public abstract class UploadContract {
         }
         assertThat(closedOrReset(client)).as("the connection after the server refused %s: it closes (U7)", sent)
                 .isTrue();
+    }
+
+    /**
+     * Sends {@code header} (then ends the stream if asked): the server refuses it before "go ahead",
+     * nothing changes in the directory or beside it, and the server then serves the next client.
+     */
+    protected void assertHeaderRefused(byte[] header, boolean endStream, String code, String sent, String rule)
+            throws IOException {
+        Map<String, String> before = snapshot(parent);
+        try (RawUploadClient client = connect()) {
+            client.send(header);
+            if (endStream) {
+                client.finishSending();
+            }
+            assertRefusedBeforeGoAhead(client, code, sent, rule);
+        }
+        assertNothingWritten(before, "after " + sent + " was refused");
+        assertServesTheNextClient("a client that sent " + sent);
     }
 
     private static boolean closedOrReset(RawUploadClient client) throws IOException {
