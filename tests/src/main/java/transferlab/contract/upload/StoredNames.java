@@ -96,6 +96,13 @@ public final class StoredNames {
         }
     }
 
+    /** Every file in {@code directory} that may hold the upload of {@code sent}, in name order. */
+    public List<Path> findAll(Path directory, String sent) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(path -> matches(path.getFileName().toString(), sent)).sorted().toList();
+        }
+    }
+
     /** For messages: "'x'" or "'x', 'x.temp' or 'x.temp<digits>'". */
     public String describe(String sent) {
         List<String> names = new ArrayList<>();

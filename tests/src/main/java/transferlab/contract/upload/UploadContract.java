@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -357,10 +356,16 @@ public abstract class UploadContract {
         }
     }
 
+    /**
+     * Stands for an absolute name: the test sends the absolute path of {@code x} beside the served
+     * directory, never a system file (a server that writes where it is told would change it).
+     */
+    private static final String ABSOLUTE_NAME = "/absolute/path/of/x";
+
     static Stream<BadName> badNames() {
         return Stream.of(
                 BadName.of("../x"),
-                BadName.of("/etc/passwd"),
+                BadName.of(ABSOLUTE_NAME), // the absolute path of the file beside the served directory
                 BadName.of("a/b"),
                 BadName.of("..\\x"),
                 BadName.of("a\\b"),
@@ -386,7 +391,8 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         Files.writeString(parent.resolve("x"), "a file beside the served directory");
-        assertHeaderRefused(RawUploadClient.header(5, bad.nameBytes()), false, "bad-name", "the name '" + bad + "'",
+        byte[] name = bad.label().equals(ABSOLUTE_NAME) ? parent.resolve("x").toString().getBytes(UTF_8) : bad.nameBytes();
+        assertHeaderRefused(RawUploadClient.header(5, name), false, "bad-name", "the name '" + bad + "'",
                 "a name must be a plain file name: 1..255 bytes of valid UTF-8, no '/', '\\' or control "
                         + "character, not starting with '.' (U8); joined to the directory unchecked, "
                         + "a name like ../x writes outside it");
@@ -1054,12 +1060,11 @@ public abstract class UploadContract {
     protected void awaitStoredUnderItsName(String name, byte[] content, String situation, String hint) {
         StoredNames names = storedNames();
         try {
-            promptly().until(() -> names.find(directory, name)
-                    .filter(path -> holds(path, content)).isPresent());
+            promptly().until(() -> names.findAll(directory, name).stream().anyMatch(path -> holds(path, content)));
         } catch (ConditionTimeoutException e) {
             StringBuilder why = new StringBuilder(situation.isEmpty() ? "" : situation + ": ");
             try {
-                Optional<Path> found = names.find(directory, name);
+                List<Path> found = names.findAll(directory, name);
                 if (found.isEmpty()) {
                     why.append("no file ").append(names.describe(name)).append(" appeared in the server's directory within ")
                             .append(seconds(scaled(PROMPTLY))).append(" (").append(content.length)
@@ -1069,9 +1074,13 @@ public abstract class UploadContract {
                         why.append("\nthe name came out as '").append(prefix).append("…': was the header read with one "
                                 + "recv? see U4");
                     }
+                } else if (found.size() > 1) {
+                    why.append("none of the files that may hold '").append(name).append("' has the ")
+                            .append(content.length).append(" bytes sent, after ").append(seconds(scaled(PROMPTLY)))
+                            .append(": ").append(describeListing(directory));
                 } else {
-                    byte[] stored = Files.readAllBytes(found.get());
-                    String file = found.get().getFileName().toString();
+                    byte[] stored = Files.readAllBytes(found.get(0));
+                    String file = found.get(0).getFileName().toString();
                     if (stored.length != content.length) {
                         why.append(String.format(Locale.ROOT, "%s holds %d of the %d bytes sent, after %s", file,
                                 stored.length, content.length, seconds(scaled(PROMPTLY))));
