@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U13): an upload may take as long as its bytes keep coming (the deadline it is given is ignored).
+"""Upload server without one extension (U13):
+an upload may take as long as its bytes keep coming (the deadline it is given is ignored).
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U13 and nothing else.

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U7): it refuses by closing the connection, without an "error <code>: <detail>" line.
+"""Upload server without one extension (U7):
+it refuses by closing the connection, without an "error <code>: <detail>" line.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U7 and nothing else.

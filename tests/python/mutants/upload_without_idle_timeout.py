@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U12): its reads wait as long as it takes (the idle timeout it is given is ignored).
+"""Upload server without one extension (U12):
+its reads wait as long as it takes (the idle timeout it is given is ignored).
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U12 and nothing else.

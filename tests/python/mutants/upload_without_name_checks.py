@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U8): it takes any name the client sends (it still decodes it as UTF-8).
+"""Upload server without one extension (U8):
+it takes any name the client sends (it still decodes it as UTF-8).
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U8 and nothing else.

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U6): it closes after storing the file, without the "ok <sha256>" line, as seed 004 servers do.
+"""Upload server without one extension (U6):
+it closes after storing the file, without the "ok <sha256>" line, as seed 004 servers do.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U6 and nothing else.

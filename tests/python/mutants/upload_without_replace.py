@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U11): it never replaces a file: an upload of an existing name is refused when it is moved into place.
+"""Upload server without one extension (U11):
+it never replaces a file: an upload of an existing name is refused when it is moved into place.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U11 and nothing else.

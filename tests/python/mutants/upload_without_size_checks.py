@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U9): it answers "go ahead" to any size, a negative one or one above the limit.
+"""Upload server without one extension (U9):
+it answers "go ahead" to any size, a negative one or one above the limit.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U9 and nothing else.

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U17): when a directory of that name is in the way, it deletes the directory and stores the file.
+"""Upload server without one extension (U17):
+when a directory of that name is in the way, it deletes the directory and stores the file.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U17 and nothing else.

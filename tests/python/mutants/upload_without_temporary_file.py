@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U10): it writes straight into the file of that name (deleting it if the upload breaks).
+"""Upload server without one extension (U10):
+it writes straight into the file of that name (deleting it if the upload breaks).
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U10 and nothing else.

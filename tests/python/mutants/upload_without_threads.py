@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upload server without one extension (U16): it serves one client at a time (stage 1), so graded as a concurrent server it fails U16.
+"""Upload server without one extension (U16):
+it serves one client at a time (stage 1), so graded as a concurrent server it fails U16.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U16 and nothing else.
