@@ -34,8 +34,8 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.cli.HostPort;
 import transferlab.contract.SuiteScope;
-import transferlab.contract.SuiteTimeouts;
 import transferlab.contract.upload.StoredNames;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test

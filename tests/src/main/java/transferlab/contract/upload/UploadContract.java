@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static transferlab.contract.SuiteTimeouts.scaled;
+import static transferlab.testkit.SuiteTimeouts.scaled;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -35,13 +33,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
 import transferlab.contract.SuiteScope;
-import transferlab.contract.SuiteTimeouts;
-import transferlab.contract.TcpProxy;
 import transferlab.storage.Hashes;
 import transferlab.storage.PlainFileName;
+import transferlab.testkit.RawUploadClient;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
+import transferlab.testkit.TestFiles;
 import transferlab.upload.UploadLimits;
 
 /**
@@ -137,7 +137,7 @@ public abstract class UploadContract {
     @Requirement({"U1", "U2"})
     void seedHeaderInOneWriteGetsExactlyGoAhead() throws Exception {
         start(limits());
-        uploadAsTheSeedClientDoes("seed-header.bin", randomBytes(5_000, 22));
+        uploadAsTheSeedClientDoes("seed-header.bin", TestFiles.randomBytes(5_000, 22));
     }
 
     /** U3: the content a seed client sends is stored whole. */
@@ -146,7 +146,7 @@ public abstract class UploadContract {
     void seedUploadIsStoredWhole() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(50_000, 23);
+        byte[] content = TestFiles.randomBytes(50_000, 23);
         uploadAsTheSeedClientDoes("seed-upload.bin", content);
         awaitStored("seed-upload.bin", content, "");
     }
@@ -161,7 +161,7 @@ public abstract class UploadContract {
     void contentSplitIntoSmallPiecesByTheNetworkIsStoredWhole() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(32 * 1024, 21);
+        byte[] content = TestFiles.randomBytes(32 * 1024, 21);
         TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(1)));
         toClose.add(proxy);
         try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
@@ -183,7 +183,7 @@ public abstract class UploadContract {
     void contentIsStoredOnceSizeBytesArrivedWhileTheClientStaysConnected() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(30_000, 24);
+        byte[] content = TestFiles.randomBytes(30_000, 24);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "kept-open.bin"));
             expectGoAhead(client, "kept-open.bin", content.length);
@@ -212,7 +212,7 @@ public abstract class UploadContract {
     void seedClientsThatCloseAfterTheContentAreServedOneAfterAnother() throws Exception {
         start(limits());
         for (int i = 0; i < 3; i++) {
-            byte[] content = randomBytes(20_000 + i, 30 + i);
+            byte[] content = TestFiles.randomBytes(20_000 + i, 30 + i);
             uploadAsTheSeedClientDoes("seed-" + i + ".bin", content);
             if (server.directory().isPresent()) {
                 awaitStored("seed-" + i + ".bin", content, "client " + (i + 1) + " of 3, each closing right after "
@@ -227,7 +227,7 @@ public abstract class UploadContract {
     void seedClientThatClosesWithoutReadingOkHasItsFileStoredAndTheNextClientIsServed() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(200_000, 3);
+        byte[] content = TestFiles.randomBytes(200_000, 3);
         uploadAsTheSeedClientDoes("seed.bin", content); // closed at once: it never reads a reply
         awaitStored("seed.bin", content, "the client closed right after its last byte, as seed 004's does: "
                 + "that is a complete upload (U5)");
@@ -240,7 +240,7 @@ public abstract class UploadContract {
     @Requirement("U6")
     void headerInOneWriteGetsGoAheadThenContentGetsOkWithItsSha256() throws Exception {
         start(limits());
-        byte[] content = randomBytes(100_000, 1);
+        byte[] content = TestFiles.randomBytes(100_000, 1);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "notes.txt"));
             expectGoAhead(client, "notes.txt", content.length);
@@ -249,7 +249,7 @@ public abstract class UploadContract {
             assertThat(reply).as("the server's line after the %d bytes of content%s:%nU6 asks for \"ok <sha256>\\n\" "
                     + "(the SHA-256 of the bytes received, 64 lower-case hex digits) once the file is stored",
                     content.length, reply == null ? " (the server closed without one)" : "")
-                    .isEqualTo("ok " + sha256(content) + "\n");
+                    .isEqualTo("ok " + TestFiles.sha256(content) + "\n");
             assertThat(client.serverClosed()).as("the server closes after the ok line (U6)").isTrue();
         }
     }
@@ -260,7 +260,7 @@ public abstract class UploadContract {
         start(limits());
         String reply = upload("empty-ok.txt", new byte[0]);
         assertThat(reply).as("the server's line after an empty upload (U6: the SHA-256 of 0 bytes)")
-                .isEqualTo("ok " + sha256(new byte[0]) + "\n");
+                .isEqualTo("ok " + TestFiles.sha256(new byte[0]) + "\n");
     }
 
     // ---------------------------------------------------------------- the header arriving in pieces
@@ -275,7 +275,7 @@ public abstract class UploadContract {
         TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(1)));
         toClose.add(proxy);
         String name = "split-into-pieces-ü.txt";
-        byte[] content = randomBytes(100, 6);
+        byte[] content = TestFiles.randomBytes(100, 6);
         String oneRecv = "was the header read with one recv? A header may arrive in pieces: read until the bytes "
                 + "pause for the settle window (U4)";
         try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
@@ -405,7 +405,7 @@ public abstract class UploadContract {
         SuiteScope.assumeDirectoryVisible(server);
         String name = "é".repeat(100) + "€".repeat(18) + "a"; // 200 + 54 + 1 = 255 bytes
         assertThat(name.getBytes(UTF_8)).hasSize(255);
-        uploadAndAwaitStored(name, randomBytes(1000, 2), "a name of exactly 255 bytes is a valid name (U8)");
+        uploadAndAwaitStored(name, TestFiles.randomBytes(1000, 2), "a name of exactly 255 bytes is a valid name (U8)");
     }
 
     // ---------------------------------------------------------------- sizes (U9)
@@ -427,7 +427,7 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeLimitsApplied(server);
         SuiteScope.assumeDirectoryVisible(server);
-        uploadAndAwaitStored("limit.bin", randomBytes((int) MAX_SIZE, 7),
+        uploadAndAwaitStored("limit.bin", TestFiles.randomBytes((int) MAX_SIZE, 7),
                 "a size equal to the limit (" + MAX_SIZE + " bytes, {max-size}) is accepted (U9)");
     }
 
@@ -483,7 +483,7 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
-        byte[] content = randomBytes(100_000, 8);
+        byte[] content = TestFiles.randomBytes(100_000, 8);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "half.bin"));
             expectGoAhead(client, "half.bin", content.length);
@@ -502,7 +502,7 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
-        byte[] content = randomBytes(200_000, 10);
+        byte[] content = TestFiles.randomBytes(200_000, 10);
         byte[] header = RawUploadClient.header(content.length, "cut.bin");
         TcpProxy proxy = TcpProxy.start(server.address(),
                 TcpProxy.Faults.none().cutUpstreamAfter(header.length + content.length / 2));
@@ -533,10 +533,10 @@ public abstract class UploadContract {
     void anUploadUnderWayIsNotVisibleUnderItsName() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] old = randomBytes(4000, 13);
+        byte[] old = TestFiles.randomBytes(4000, 13);
         uploadAndAwaitStored("existing.bin", old, "the first upload of existing.bin");
         String existing = storedName("existing.bin");
-        byte[] fresh = randomBytes(6000, 14);
+        byte[] fresh = TestFiles.randomBytes(6000, 14);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(fresh.length, "under-way.bin"));
             expectGoAhead(client, "under-way.bin", fresh.length);
@@ -549,7 +549,7 @@ public abstract class UploadContract {
             client.finishSending();
             awaitStoredUnderItsName("under-way.bin", fresh, "the rest of its content came", "");
         }
-        byte[] replacement = randomBytes(5000, 15);
+        byte[] replacement = TestFiles.randomBytes(5000, 15);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(replacement.length, "existing.bin"));
             expectGoAhead(client, "existing.bin", replacement.length);
@@ -573,8 +573,8 @@ public abstract class UploadContract {
     void uploadingAnExistingNameReplacesTheFile() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] first = randomBytes(5000, 4);
-        byte[] second = randomBytes(3000, 5);
+        byte[] first = TestFiles.randomBytes(5000, 4);
+        byte[] second = TestFiles.randomBytes(3000, 5);
         uploadAndAwaitStored("same.txt", first, "the first upload of same.txt");
         uploadAndAwaitStored("same.txt", second, "the second upload of same.txt replaces the first (U11)");
         assertThat(listing(directory)).as("the server's directory after same.txt was uploaded twice: one file, "
@@ -624,7 +624,7 @@ public abstract class UploadContract {
         SuiteScope.assumeLimitsApplied(server);
         SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
-        byte[] content = randomBytes(10_000, 9);
+        byte[] content = TestFiles.randomBytes(10_000, 9);
         try (RawUploadClient client = connect()) {
             long started = System.nanoTime();
             client.send(RawUploadClient.header(content.length, "stalled.bin"));
@@ -675,7 +675,7 @@ public abstract class UploadContract {
     void everyKindOfBadClientIsFollowedByAServedOne() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(20_000, 16);
+        byte[] content = TestFiles.randomBytes(20_000, 16);
         record BadClient(String what, byte[] sends, boolean halfClose) {
         }
         List<BadClient> badClients = List.of(
@@ -745,7 +745,7 @@ public abstract class UploadContract {
         List<CompletableFuture<String>> replies = new ArrayList<>();
         for (int i = 0; i < clientCount; i++) {
             String name = "file-" + i + ".bin";
-            byte[] content = randomBytes(256 * 1024 + i, 100 + i);
+            byte[] content = TestFiles.randomBytes(256 * 1024 + i, 100 + i);
             files.put(name, content);
             replies.add(CompletableFuture.supplyAsync(() -> uploadUnchecked(name, content), clients));
         }
@@ -770,8 +770,8 @@ public abstract class UploadContract {
         // The idle timeout (5 s at factor 1) is far longer than the hold: the paused client is not timed out meanwhile.
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] firstContent = randomBytes(1000, 11);
-        byte[] secondContent = randomBytes(1000, 12);
+        byte[] firstContent = TestFiles.randomBytes(1000, 11);
+        byte[] secondContent = TestFiles.randomBytes(1000, 12);
         try (RawUploadClient first = connect(); RawUploadClient second = connect()) {
             first.send(RawUploadClient.header(firstContent.length, "first.bin"));
             expectGoAhead(first, "first.bin", firstContent.length);
@@ -1207,21 +1207,10 @@ public abstract class UploadContract {
         return entries;
     }
 
-    protected static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
     private static byte[] concat(byte[] first, byte[] second) {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
-    }
-
-    protected static String sha256(byte[] content) {
-        MessageDigest digest = Hashes.sha256();
-        return Hashes.hex(digest.digest(content));
     }
 
     /** A reply for a message: in quotes, control characters as \\uXXXX. */
