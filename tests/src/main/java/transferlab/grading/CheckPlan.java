@@ -45,8 +45,8 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
 
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
-        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, Pattern.compile(regex),
-                storedNames);
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
+                Pattern.compile(regex), storedNames);
     }
 
     /** The same plan, accepting uploads stored under these patterns (and the sent name) instead of seed 004's. */

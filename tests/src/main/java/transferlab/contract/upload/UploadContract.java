@@ -283,7 +283,8 @@ public abstract class UploadContract {
             String answer = answerOrClosed(client);
             if (!"go ahead".equals(answer)) {
                 throw new AssertionError("to a header of " + RawUploadClient.header(0, name).length + " bytes that "
-                        + "arrived 1 byte at a time the server answered " + (answer == null ? "nothing" : quoted(answer))
+                        + "arrived 1 byte at a time the server answered "
+                        + (answer == null ? "nothing" : quoted(answer))
                         + " and closed, instead of \"go ahead\": it took the first piece(s) for the whole header\n"
                         + oneRecv);
             }
@@ -339,7 +340,8 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         assertHeaderRefused(RawUploadClient.header(5, new byte[0]), true, "bad-header",
-                "8 bytes of size and then the end of the stream (no name)", "a header needs at least one byte of name (U4)");
+                "8 bytes of size and then the end of the stream (no name)",
+                "a header needs at least one byte of name (U4)");
     }
 
     // ---------------------------------------------------------------- names (U8)
@@ -391,7 +393,8 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         Files.writeString(parent.resolve("x"), "a file beside the served directory");
-        byte[] name = bad.label().equals(ABSOLUTE_NAME) ? parent.resolve("x").toString().getBytes(UTF_8) : bad.nameBytes();
+        byte[] name = bad.label().equals(ABSOLUTE_NAME)
+                ? parent.resolve("x").toString().getBytes(UTF_8) : bad.nameBytes();
         assertHeaderRefused(RawUploadClient.header(5, name), false, "bad-name", "the name '" + bad + "'",
                 "a name must be a plain file name: 1..255 bytes of valid UTF-8, no '/', '\\' or control "
                         + "character, not starting with '.' (U8); joined to the directory unchecked, "
@@ -681,13 +684,15 @@ public abstract class UploadContract {
         List<BadClient> badClients = List.of(
                 new BadClient("connected and closed at once", new byte[0], false),
                 new BadClient("sent 3 bytes of a header and closed", new byte[] {0, 0, 0}, false),
-                new BadClient("sent 8 bytes of size and ended its stream", RawUploadClient.header(5, new byte[0]), true),
+                new BadClient("sent 8 bytes of size and ended its stream", RawUploadClient.header(5, new byte[0]),
+                        true),
                 new BadClient("sent a header and half its content, then closed",
                         concat(RawUploadClient.header(content.length, "u14-half.bin"),
                                 Arrays.copyOf(content, content.length / 2)), false),
                 new BadClient("sent the name '../u14'", RawUploadClient.header(5, "../u14"), false),
                 new BadClient("sent a name of 300 bytes", RawUploadClient.header(5, "n".repeat(300)), false),
-                new BadClient("sent a size above the limit", RawUploadClient.header(MAX_SIZE + 1, "u14-big.bin"), false));
+                new BadClient("sent a size above the limit", RawUploadClient.header(MAX_SIZE + 1, "u14-big.bin"),
+                        false));
         int i = 0;
         for (BadClient bad : badClients) {
             try (RawUploadClient client = connect()) {
@@ -790,7 +795,8 @@ public abstract class UploadContract {
             } else {
                 // Its header is in; a server free to answer would do so within its settle window (50 ms).
                 assertNoAnswerDuring(secondAnswer, scaled(Duration.ofMillis(300)), "graded as an iterative server "
-                        + "(--iterative), it serves the paused first client to its end before it answers a second (U16)");
+                        + "(--iterative), it serves the paused first client to its end before it answers a second "
+                        + "(U16)");
             }
 
             first.send(firstContent);
@@ -982,7 +988,8 @@ public abstract class UploadContract {
         Duration idle = scaled(SHORT_IDLE_TIMEOUT);
         CompletableFuture<String> reply = readAsync(() -> lineOrClosed(client));
         awaitAnswer(reply, idle.plus(scaled(PROMPTLY)), situation + ": the server ends the connection after its "
-                + "idle timeout of " + seconds(idle) + " ({idle-timeout}, U12); a read without a timeout waits for ever");
+                + "idle timeout of " + seconds(idle) + " ({idle-timeout}, U12); a read without a timeout waits "
+                + "for ever");
         assertThat(Duration.ofNanos(System.nanoTime() - since)).as("%s: time until the server ended it, not before the "
                 + "idle timeout (a server that closes at once is not timing anybody out)", situation)
                 .isGreaterThanOrEqualTo(idle);
@@ -1066,13 +1073,14 @@ public abstract class UploadContract {
             try {
                 List<Path> found = names.findAll(directory, name);
                 if (found.isEmpty()) {
-                    why.append("no file ").append(names.describe(name)).append(" appeared in the server's directory within ")
+                    why.append("no file ").append(names.describe(name))
+                            .append(" appeared in the server's directory within ")
                             .append(seconds(scaled(PROMPTLY))).append(" (").append(content.length)
                             .append(" bytes were sent); it holds ").append(describeListing(directory));
                     String prefix = cutShortName(name);
                     if (prefix != null) {
-                        why.append("\nthe name came out as '").append(prefix).append("…': was the header read with one "
-                                + "recv? see U4");
+                        why.append("\nthe name came out as '").append(prefix)
+                                .append("…': was the header read with one recv? see U4");
                     }
                 } else if (found.size() > 1) {
                     why.append("none of the files that may hold '").append(name).append("' has the ")
@@ -1085,7 +1093,8 @@ public abstract class UploadContract {
                         why.append(String.format(Locale.ROOT, "%s holds %d of the %d bytes sent, after %s", file,
                                 stored.length, content.length, seconds(scaled(PROMPTLY))));
                     } else {
-                        why.append(String.format(Locale.ROOT, "%s has the %d bytes sent, but they differ from byte %d on",
+                        why.append(String.format(Locale.ROOT,
+                                "%s has the %d bytes sent, but they differ from byte %d on",
                                 file, stored.length, Arrays.mismatch(stored, content)));
                     }
                 }
@@ -1148,7 +1157,8 @@ public abstract class UploadContract {
                 changes.add((before.containsKey(entry.getKey()) ? "changed " : "left ") + entry.getKey() + size);
             }
         }
-        before.keySet().stream().filter(name -> !after.containsKey(name)).forEach(name -> changes.add("removed " + name));
+        before.keySet().stream().filter(name -> !after.containsKey(name))
+                .forEach(name -> changes.add("removed " + name));
         return String.join(", ", changes);
     }
 

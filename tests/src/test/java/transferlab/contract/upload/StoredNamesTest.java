@@ -36,7 +36,8 @@ class StoredNamesTest {
         assertThat(StoredNames.SEED_004.find(directory, "a.bin")).contains(directory.resolve("a.bin"));
         assertThat(StoredNames.of(List.of("got-{name}")).find(directory, "b.bin")).isEmpty();
         Files.writeString(directory.resolve("got-b.bin"), "theirs");
-        assertThat(StoredNames.of(List.of("got-{name}")).find(directory, "b.bin")).contains(directory.resolve("got-b.bin"));
+        assertThat(StoredNames.of(List.of("got-{name}")).find(directory, "b.bin"))
+                .contains(directory.resolve("got-b.bin"));
         assertThat(StoredNames.of(List.of("got-{name}")).describe("b.bin")).isEqualTo("'b.bin' or 'got-b.bin'");
     }
 
