@@ -15,9 +15,9 @@ import transferlab.upload.UploadLimits;
  * at {@code --target}. The limits a test chooses reach a server command through the placeholders
  * {@code {max-size}} (bytes), {@code {idle-timeout}}, {@code {deadline}} and {@code {header-settle}}
  * (seconds, e.g. 0.4); a command that leaves one out runs with limits of its own, and the tests
- * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same our
- * servers pass, except that a stored file is also found under seed 004's names ({@code NAME.temp}, {@code NAME.temp<digits>}) or
- * under the patterns of {@code --stored-name} ({@link StoredNames#forGrading}).
+ * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same
+ * our servers pass, except that a stored file is also found under seed 004's names ({@code NAME.temp},
+ * {@code NAME.temp<digits>}) or under the patterns of {@code --stored-name} ({@link StoredNames#forGrading}).
  */
 public final class ExternalUploadCheck extends UploadContract {
     public ExternalUploadCheck() {
