@@ -407,7 +407,7 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         String name = "é".repeat(100) + "€".repeat(18) + "a"; // 200 + 54 + 1 = 255 bytes
-        assertThat(name.getBytes(UTF_8)).hasSize(255);
+        assertThat(name.getBytes(UTF_8)).as("the test's name, in UTF-8 bytes").hasSize(255);
         uploadAndAwaitStored(name, TestFiles.randomBytes(1000, 2), "a name of exactly 255 bytes is a valid name (U8)");
     }
 
@@ -520,7 +520,7 @@ public abstract class UploadContract {
             }
             assertThat(client.serverClosed()).as("the connection ends after the network cut it").isTrue();
         }
-        assertThat(proxy.cuts()).isEqualTo(1);
+        assertThat(proxy.cuts()).as("connections the test's proxy cut").isEqualTo(1);
         assertNothingWritten(before, "after the network cut an upload after 100000 of its 200000 bytes",
                 "a broken connection leaves nothing: delete the partial file when a read fails or returns "
                         + "the end of the stream (U10)");
