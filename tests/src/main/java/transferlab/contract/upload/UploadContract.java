@@ -1076,11 +1076,11 @@ public abstract class UploadContract {
                     why.append("no file ").append(names.describe(name))
                             .append(" appeared in the server's directory within ")
                             .append(seconds(scaled(PROMPTLY))).append(" (").append(content.length)
-                            .append(" bytes were sent); it holds ").append(describeListing(directory));
+                            .append(" bytes were sent)\nthe directory holds ").append(describeListing(directory));
                     String prefix = cutShortName(name);
                     if (prefix != null) {
-                        why.append("\nthe name came out as '").append(prefix)
-                                .append("…': was the header read with one recv? see U4");
+                        why.append("\nthe name came out as '").append(prefix).append("…'")
+                                .append(hint.contains("U4") ? "" : ": was the header read with one recv? see U4");
                     }
                 } else if (found.size() > 1) {
                     why.append("none of the files that may hold '").append(name).append("' has the ")
