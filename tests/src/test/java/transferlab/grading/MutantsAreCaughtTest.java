@@ -41,15 +41,17 @@ class MutantsAreCaughtTest {
 
     /**
      * What the report tells the student for each bug (issue 10: messages that say what to fix): the
-     * handout's commonest bugs, in protocol terms, with the hint where to look.
+     * handout's commonest bugs, in protocol terms, with the hint where to look (regular expressions:
+     * a header read with one recv is refused or cut, depending on how much the first recv got).
      */
     static final Map<String, String> HINTS = Map.of(
-            "upload_one_recv_content.py", "was it read with one recv? Loop until size bytes have come (U3)",
-            "upload_one_recv_header.py", "it took the first piece(s) for the whole header",
+            "upload_one_recv_content.py", "was it read with one recv\\? Loop until size bytes have come \\(U3\\)",
+            "upload_one_recv_header.py",
+            "took the first piece\\(s\\) for the whole header|the name came out as '|8 bytes of size hold no name yet",
             "upload_header_without_settle.py", "the name came out as 's…'",
-            "upload_reads_until_eof.py", "does the server read until the client closes?",
-            "upload_leaves_partial_file.py", "left received/half.bin (50000 bytes)",
-            "upload_accepts_dotdot.py", "the server answered \"go ahead\" to the name '../x': it must refuse it");
+            "upload_reads_until_eof.py", "does the server read until the client closes\\?",
+            "upload_leaves_partial_file.py", "left received/half\\.bin \\(50000 bytes\\)",
+            "upload_accepts_dotdot.py", "the server answered \"go ahead\" to the name '\\.\\./x': it must refuse it");
 
     static final String UPLOAD_ARGUMENTS = "{port} {dir} {max-size} {idle-timeout} {deadline}";
     static final String UPDATE_ARGUMENTS = "{port} {dir} {idle-timeout}";
@@ -60,8 +62,9 @@ class MutantsAreCaughtTest {
                 // The file never appears while the client keeps the connection open (waited 1 s at factor 0.2).
                 new Mutant("upload_reads_until_eof.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U3"),
                         "contentIsStoredOnceSizeBytesArrived.*", "U3", 0.2),
+                // Two tests: a server that is slow to read gets the whole header in one recv by luck only once.
                 new Mutant("upload_one_recv_header.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U4"),
-                        "headerSplit.*", "U4", 1),
+                        "headerSplit.*|sizeThenAPause.*", "U4", 1),
                 new Mutant("upload_header_without_settle.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U4"),
                         "headerSplit.*", "U4", 1),
                 new Mutant("upload_one_recv_content.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U3"),
@@ -118,7 +121,7 @@ class MutantsAreCaughtTest {
                 .allSatisfy(test -> assertThat(test.message()).doesNotContain("did not listen", "exited with status"));
         if (HINTS.containsKey(mutant.program())) {
             assertThat(result.verdict(mutant.mustFail()).get().failures()).as("what the report tells the student")
-                    .anySatisfy(test -> assertThat(test.message()).contains(HINTS.get(mutant.program())));
+                    .anySatisfy(test -> assertThat(test.message()).containsPattern(HINTS.get(mutant.program())));
         }
     }
 

@@ -480,6 +480,10 @@ public abstract class UploadContract {
 
     // ---------------------------------------------------------------- nothing half-written (U10), re-upload (U11)
 
+    private static final String END_OF_STREAM_HINT = "when recv returns no bytes (b'' in Python, -1 in Java) the "
+            + "client has closed: stop, and delete the partial file (U10); a loop `while received < size: recv` that "
+            + "does not check for it spins for ever";
+
     @Test
     @Requirement("U10")
     void clientThatSendsHalfTheContentAndClosesLeavesNoFileAndNoTemporaryFile() throws Exception {
@@ -491,11 +495,19 @@ public abstract class UploadContract {
             client.send(RawUploadClient.header(content.length, "half.bin"));
             expectGoAhead(client, "half.bin", content.length);
             client.send(Arrays.copyOf(content, content.length / 2));
+            client.finishSending(); // the end of the stream: the server's recv returns no bytes
+            // The server closing its side shows it has dealt with the end: only then is "nothing left" a verdict.
+            CompletableFuture<String> end = readAsync(() -> lineOrClosed(client));
+            try {
+                await().atMost(scaled(PROMPTLY)).pollInterval(Duration.ofMillis(10)).until(end::isDone);
+            } catch (ConditionTimeoutException stillReading) {
+                assertNothingWritten(before, Duration.ZERO, "after a client sent 50000 of its 100000 bytes and "
+                        + "ended its stream, the server still held the connection open " + seconds(scaled(PROMPTLY))
+                        + " later", END_OF_STREAM_HINT);
+                return; // nothing left: U10 holds, whatever the server is still doing
+            }
         }
-        assertNothingWritten(before, "after a client sent 50000 of its 100000 bytes and closed",
-                "when recv returns no bytes (b'' in Python, -1 in Java) the client has closed: stop, and delete "
-                        + "the partial file (U10); a loop `while received < size: recv` that does not check for "
-                        + "it spins for ever");
+        assertNothingWritten(before, "after a client sent 50000 of its 100000 bytes and closed", END_OF_STREAM_HINT);
         assertServesTheNextClient("a client that closed in the middle of its content");
     }
 
@@ -521,9 +533,10 @@ public abstract class UploadContract {
             assertThat(client.serverClosed()).as("the connection ends after the network cut it").isTrue();
         }
         assertThat(proxy.cuts()).as("connections the test's proxy cut").isEqualTo(1);
-        assertNothingWritten(before, "after the network cut an upload after 100000 of its 200000 bytes",
-                "a broken connection leaves nothing: delete the partial file when a read fails or returns "
-                        + "the end of the stream (U10)");
+        // The server's side of a cut is not visible from here: the directory must stay as it was for a while
+        // (0.3 s), so that a look taken before the server wrote anything cannot pass a server that leaves a file.
+        assertStaysUnchanged(before, scaled(Duration.ofMillis(300)),
+                "after the network cut an upload after 100000 of its 200000 bytes");
         assertServesTheNextClient("a client whose connection the network cut");
     }
 
@@ -1133,18 +1146,43 @@ public abstract class UploadContract {
      * left, added or changed, with sizes.
      */
     protected void assertNothingWritten(Map<String, String> before, String situation, String... hint) {
+        assertNothingWritten(before, scaled(PROMPTLY), situation, hint);
+    }
+
+    /** The same, waiting at most {@code within} (zero: looks once). */
+    private void assertNothingWritten(Map<String, String> before, Duration within, String situation, String... hint) {
         try {
-            promptly().until(() -> snapshot(parent).equals(before));
-        } catch (ConditionTimeoutException e) {
-            String changes;
-            try {
-                changes = describeChanges(before, snapshot(parent));
-            } catch (IOException unreadable) {
-                changes = "(the directory could not be read: " + unreadable + ")";
+            if (within.isZero()) {
+                if (!snapshot(parent).equals(before)) {
+                    throw new ConditionTimeoutException("changed");
+                }
+            } else {
+                promptly().atMost(within).until(() -> snapshot(parent).equals(before));
             }
-            throw new AssertionError(situation + ", " + seconds(scaled(PROMPTLY)) + " later the server's directory "
-                    + "(received/) and its parent still differ from before: " + changes
+        } catch (ConditionTimeoutException | IOException e) {
+            throw new AssertionError(situation + (within.isZero() ? ", and" : ", " + seconds(within) + " later")
+                    + " the server's directory (received/) and its parent differ from before:\n" + changesSince(before)
                     + (hint.length > 0 ? "\n" + String.join("\n", hint) : ""), e);
+        }
+    }
+
+    /** Nothing under {@link #parent} changes for {@code window}: a check that cannot come too early. */
+    private void assertStaysUnchanged(Map<String, String> before, Duration window, String situation) {
+        try {
+            await().during(window).atMost(window.plus(scaled(PROMPTLY))).pollInterval(Duration.ofMillis(10))
+                    .until(() -> snapshot(parent).equals(before));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(situation + ", the server's directory (received/) and its parent did not stay as "
+                    + "they were:\n" + changesSince(before) + "\na broken connection leaves nothing: delete the "
+                    + "partial file when a read fails or returns the end of the stream (U10)", e);
+        }
+    }
+
+    private String changesSince(Map<String, String> before) {
+        try {
+            return describeChanges(before, snapshot(parent));
+        } catch (IOException unreadable) {
+            return "(the directory could not be read: " + unreadable + ")";
         }
     }
 
