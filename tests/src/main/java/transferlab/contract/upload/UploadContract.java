@@ -553,11 +553,12 @@ public abstract class UploadContract {
         uploadAndAwaitStored("existing.bin", old, "the first upload of existing.bin");
         String existing = storedName("existing.bin");
         byte[] fresh = TestFiles.randomBytes(6000, 14);
+        Map<String, String> beforeNew = snapshot(directory);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(fresh.length, "under-way.bin"));
             expectGoAhead(client, "under-way.bin", fresh.length);
             client.send(Arrays.copyOf(fresh, fresh.length / 2));
-            assertHoldsWhileUnderWay(() -> visibleNames(directory).equals(List.of(existing)),
+            assertHoldsWhileUnderWay(beforeNew, () -> visibleNames(directory).equals(List.of(existing)),
                     "while under-way.bin was half sent, the server's directory showed",
                     "instead of only " + existing + ": an upload under way is written to a hidden temporary file "
                             + "(a name starting with '.') and moved to its name only when complete (U10)");
@@ -566,12 +567,13 @@ public abstract class UploadContract {
             awaitStoredUnderItsName("under-way.bin", fresh, "the rest of its content came", "");
         }
         byte[] replacement = TestFiles.randomBytes(5000, 15);
+        Map<String, String> beforeReplacement = snapshot(directory);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(replacement.length, "existing.bin"));
             expectGoAhead(client, "existing.bin", replacement.length);
             client.send(Arrays.copyOf(replacement, replacement.length / 2));
             Path existingFile = directory.resolve(existing);
-            assertHoldsWhileUnderWay(() -> Arrays.equals(Files.readAllBytes(existingFile), old),
+            assertHoldsWhileUnderWay(beforeReplacement, () -> Arrays.equals(Files.readAllBytes(existingFile), old),
                     "while a replacement of existing.bin was half sent, the server's directory showed",
                     "with " + existing + " no longer its old content: it keeps it until the new one is complete "
                             + "and moved into place with one rename (U10)");
@@ -1010,9 +1012,20 @@ public abstract class UploadContract {
         assertThat(closedOrReset(client)).as("%s: the connection closes after the timeout (U12)", situation).isTrue();
     }
 
-    /** {@code condition} holds for 0.3 s (scaled) while an upload is half sent; the message lists the directory. */
-    private void assertHoldsWhileUnderWay(java.util.concurrent.Callable<Boolean> condition, String situation,
-                                          String rule) throws IOException {
+    /**
+     * {@code condition} holds for 0.3 s (scaled) while an upload is half sent; the message lists the
+     * directory. It is watched once the server has written something of the upload ({@code before}
+     * changed: a temporary file, or the file itself), or after 1 s if it writes nothing it shows (an
+     * upload kept in memory): a look taken before the server got to the bytes would prove nothing.
+     */
+    private void assertHoldsWhileUnderWay(Map<String, String> before, java.util.concurrent.Callable<Boolean> condition,
+                                          String situation, String rule) throws IOException {
+        try {
+            await().atMost(scaled(Duration.ofSeconds(1))).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !snapshot(directory).equals(before));
+        } catch (ConditionTimeoutException nothingShown) {
+            // The server shows nothing of the upload yet: then nothing can show under its name either.
+        }
         Duration watch = scaled(Duration.ofMillis(300));
         try {
             await().during(watch).atMost(watch.plus(scaled(Duration.ofSeconds(1)))).pollInterval(Duration.ofMillis(10))
