@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.contract.upload.StoredNames;
 import transferlab.contract.upload.UploadContract;
 import transferlab.contract.upload.UploadServerFactory;
@@ -11,23 +12,29 @@ import transferlab.upload.UploadLimits;
 
 /**
  * The protocol U contract, run by {@code ./transfer check upload} against the target the runner
- * set ({@link CheckTarget}): a server started from {@code --server-cmd} for each test, or the one
+ * passes in ({@link CheckTarget}, through {@link CheckRunExtension}): a server started from
+ * {@code --server-cmd} for each test, or the one
  * at {@code --target}. The limits a test chooses reach a server command through the placeholders
  * {@code {max-size}} (bytes), {@code {idle-timeout}}, {@code {deadline}} and {@code {header-settle}}
  * (seconds, e.g. 0.4); a command that leaves one out runs with limits of its own, and the tests
- * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same
- * our servers pass, except that a stored file is also found under seed 004's names ({@code NAME.temp},
- * {@code NAME.temp<digits>}) or under the patterns of {@code --stored-name} ({@link StoredNames#forGrading}).
+ * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the
+ * same our servers pass, except that a stored file is also found under seed 004's names
+ * ({@code NAME.temp}, {@code NAME.temp<digits>}) or under the patterns of {@code --stored-name}.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class ExternalUploadCheck extends UploadContract {
-    public ExternalUploadCheck() {
-        super(new UploadServerFactory("graded server", CheckTarget.current().concurrent(),
-                (directory, limits) -> CheckTarget.current().startServer(directory, placeholders(limits))));
+    private final StoredNames storedNames;
+
+    public ExternalUploadCheck(CheckTarget target) {
+        super(new UploadServerFactory("graded server", target.concurrent(),
+                (directory, limits) -> target.startServer(directory, placeholders(target.command(), limits))));
+        storedNames = target.storedNames();
     }
 
+    /** Seed 004's names ({@code NAME.temp}, {@code NAME.temp<digits>}) or those of {@code --stored-name}. */
     @Override
     protected StoredNames storedNames() {
-        return StoredNames.forGrading();
+        return storedNames;
     }
 
     /**
@@ -35,11 +42,10 @@ public final class ExternalUploadCheck extends UploadContract {
      * its own, so {@code {header-settle}} counts as a limit the test asked for only when the test
      * changed the window: a command without it is not "running with limits of its own" otherwise.
      */
-    static Map<String, String> placeholders(UploadLimits limits) {
+    static Map<String, String> placeholders(String command, UploadLimits limits) {
         Map<String, String> placeholders = new TreeMap<>(Map.of("max-size", Long.toString(limits.maxContentBytes()),
                 "idle-timeout", seconds(limits.idleTimeout()),
                 "deadline", seconds(limits.transferDeadline())));
-        String command = CheckTarget.current().command();
         if (!limits.headerSettle().equals(UploadLimits.DEFAULT_HEADER_SETTLE)
                 || command != null && CommandLineTemplate.uses(command, "header-settle")) {
             placeholders.put("header-settle", seconds(limits.headerSettle()));

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * </pre>
  * Properties: {@code check.protocol} (upload, ft, update, ranged) and one of {@code check.serverCmd},
  * {@code check.clientCmd}, {@code check.target}; optional {@code check.extensions=true},
- * {@code check.iterative=true}, {@code check.timeoutFactor}, {@code check.only}, {@code check.points}, {@code check.storedName},
- * {@code check.junitXml}, {@code check.gradescope}. Surefire runs in tests/, so give programs and
+ * {@code check.iterative=true}, {@code check.timeoutFactor}, {@code check.only}, {@code check.points},
+ * {@code check.junitXml}, {@code check.gradescope}, {@code check.html}, {@code check.repeat},
+ * {@code check.network}, {@code check.timeLimit}, {@code check.storedName}. Surefire runs in tests/, so give programs and
  * output files as absolute paths.
  */
 @EnabledIfSystemProperty(named = "check.protocol", matches = ".+")
@@ -37,6 +38,10 @@ class CheckFromMavenTest {
         option(args, "check.storedName", "--stored-name");
         option(args, "check.junitXml", "--junit-xml");
         option(args, "check.gradescope", "--gradescope");
+        option(args, "check.html", "--html");
+        option(args, "check.repeat", "--repeat");
+        option(args, "check.network", "--network");
+        option(args, "check.timeLimit", "--time-limit");
         flag(args, "check.extensions", "--extensions");
         flag(args, "check.iterative", "--iterative");
 

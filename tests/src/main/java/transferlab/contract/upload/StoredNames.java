@@ -22,8 +22,6 @@ import java.util.stream.Stream;
  * The name the client sent is always accepted.
  */
 public final class StoredNames {
-    /** The system property through which the grader passes {@code --stored-name} patterns, separated by newlines. */
-    public static final String PROPERTY = "transferlab.upload.storedNames";
     public static final String NAME = "{name}";
     public static final String DIGITS = "{digits}";
 
@@ -44,13 +42,6 @@ public final class StoredNames {
             check(pattern);
         }
         return new StoredNames(patterns);
-    }
-
-    /** What the grader set ({@link #PROPERTY}); seed 004's conventions when it set nothing. */
-    public static StoredNames forGrading() {
-        String value = System.getProperty(PROPERTY, "");
-        List<String> given = value.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
-        return given.isEmpty() ? SEED_004 : of(given);
     }
 
     /** Throws IllegalArgumentException, saying what is wrong, for a pattern that cannot name a stored file. */

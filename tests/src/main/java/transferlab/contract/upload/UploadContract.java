@@ -29,11 +29,14 @@ import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.SuiteScope;
+import transferlab.contract.Timeline;
 import transferlab.storage.Hashes;
 import transferlab.storage.PlainFileName;
 import transferlab.testkit.RawUploadClient;
@@ -95,6 +98,8 @@ public abstract class UploadContract {
     protected Path parent;
     protected Path directory;
     protected ServerUnderTest server;
+    /** What the test did, for the grader's report of a failure (the raw clients of connect() write to it). */
+    protected Timeline timeline;
 
     protected UploadContract(UploadServerFactory factory) {
         this.factory = factory;
@@ -108,6 +113,11 @@ public abstract class UploadContract {
     /** The limits of the tests that wait for the idle timeout. */
     protected static UploadLimits limitsWithShortIdleTimeout() {
         return limits().withIdleTimeout(scaled(SHORT_IDLE_TIMEOUT));
+    }
+
+    @BeforeEach
+    void openTimeline(TestReporter reporter) {
+        timeline = new Timeline(reporter);
     }
 
     protected void start(UploadLimits limits) throws IOException {
@@ -164,7 +174,7 @@ public abstract class UploadContract {
         byte[] content = TestFiles.randomBytes(32 * 1024, 21);
         TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(1)));
         toClose.add(proxy);
-        try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
+        try (RawUploadClient client = RawUploadClient.connect(proxy.address(), timeline::note)) {
             client.send(RawUploadClient.header(content.length, "pieces.bin"));
             expectGoAhead(client, "pieces.bin", content.length);
             client.send(content);
@@ -278,7 +288,7 @@ public abstract class UploadContract {
         byte[] content = TestFiles.randomBytes(100, 6);
         String oneRecv = "was the header read with one recv? A header may arrive in pieces: read until the bytes "
                 + "pause for the settle window (U4)";
-        try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
+        try (RawUploadClient client = RawUploadClient.connect(proxy.address(), timeline::note)) {
             client.send(RawUploadClient.header(content.length, name));
             String answer = answerOrClosed(client);
             if (!"go ahead".equals(answer)) {
@@ -522,7 +532,7 @@ public abstract class UploadContract {
         TcpProxy proxy = TcpProxy.start(server.address(),
                 TcpProxy.Faults.none().cutUpstreamAfter(header.length + content.length / 2));
         toClose.add(proxy);
-        try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
+        try (RawUploadClient client = RawUploadClient.connect(proxy.address(), timeline::note)) {
             client.send(header);
             expectGoAhead(client, "cut.bin", content.length);
             try {
@@ -831,7 +841,7 @@ public abstract class UploadContract {
     // ---------------------------------------------------------------- helpers: talking
 
     protected RawUploadClient connect() throws IOException {
-        return RawUploadClient.connect(server.address());
+        return RawUploadClient.connect(server.address(), timeline::note);
     }
 
     /** One write of the header, exactly "go ahead" back, the content, close without reading more. */
