@@ -109,6 +109,7 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
             return CommandRunner.USAGE;
         }
         ServerLog log = ServerLog.to(System.out);
+        options.removeStaleTemporaryFiles(log);
         UploadLimits limits = options.limits(maxConnections);
         try (TcpServer server = bind(new InetSocketAddress(options.bind, options.port), limits, log)) {
             System.out.println("listening on " + HostPort.format(server.address()));
