@@ -148,7 +148,8 @@ public final class ListGetHandler implements ConnectionHandler {
         } catch (AccessDeniedException e) {
             throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + ": permission denied");
         } catch (IOException e) {
-            throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + ": " + e.getMessage());
+            // The class, not the message: an IOException's message names the server's absolute path.
+            throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
