@@ -177,7 +177,14 @@ public final class UploadHandler implements ConnectionHandler {
                 throw new IOException("the client closed after " + received + " of " + size + " bytes");
             }
             sha256.update(buffer, 0, n);
-            file.write(ByteBuffer.wrap(buffer, 0, n));
+            try {
+                file.write(ByteBuffer.wrap(buffer, 0, n));
+            } catch (IOException e) {
+                // Disk full, file too large: our fault, not the client's, and the client hears it (U17).
+                // A write error's text is the system's reason ("No space left on device"), never a path.
+                throw new UploadRefusal("storage", "cannot write the content after " + received + " of " + size
+                        + " bytes (" + e.getMessage() + ")");
+            }
             received += n;
         }
         return Hashes.hex(sha256.digest());
