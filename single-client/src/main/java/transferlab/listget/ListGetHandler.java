@@ -195,7 +195,7 @@ public final class ListGetHandler implements ConnectionHandler {
         }
     }
 
-    private static String decode(byte[] line, int length) throws ListGetRefusal {
+    static String decode(byte[] line, int length) throws ListGetRefusal {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -36,7 +36,7 @@ class CommandRunnerEscapesMessagesTest {
             System.setErr(originalErr);
         }
         assertThat(status).isEqualTo(CommandRunner.FAILED);
-        assertThat(errors.toString(UTF_8)).isEqualTo(
-                "hostile: server says: \\u001b[2J\\u001b[Hall is well\\u000adone: 1 stored\\u202e" + System.lineSeparator());
+        assertThat(errors.toString(UTF_8)).isEqualTo("hostile: server says: \\u001b[2J\\u001b[Hall is well"
+                + "\\u000adone: 1 stored\\u202e" + System.lineSeparator());
     }
 }

@@ -32,7 +32,8 @@ class FtClientEscapesServerTextTest {
             control.write(("OK " + listing.length + "\n").getBytes(UTF_8));
             data.write(listing);
         })) {
-            new FtClient(Duration.ofSeconds(10), new PrintStream(printed, true, UTF_8)).list("127.0.0.1", fake.port(), 0);
+            new FtClient(Duration.ofSeconds(10), new PrintStream(printed, true, UTF_8))
+                    .list("127.0.0.1", fake.port(), 0);
         }
         String out = printed.toString(UTF_8);
         assertThat(out).doesNotContain(ESC).contains("clear\\u001b[2Jscreen\n").contains("plain.txt\n");

@@ -1,0 +1,40 @@
+package transferlab.ranged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * Fuzzes protocol R's reply (R3, R5) as the parallel client reads it: a hostile server chooses every
+ * byte. The input's last byte is the number of threads the client asked for (minus one), the rest
+ * the reply body. {@code mvn verify} replays the seeds in {@code DownloadOfferFuzzTestInputs}; a
+ * long run:
+ * <pre>
+ *   JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m mvn -pl parallel-transfer -am verify \
+ *       -Dtest=DownloadOfferFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ * Whatever the bytes: either a failure the client reports, or an offer it can use: the threads it
+ * asked for, a size of 0 or more, and blocks that cover the file exactly (computed here without
+ * overflow) on a real port.
+ */
+class DownloadOfferFuzzTest {
+    @FuzzTest(maxDuration = "5m")
+    void parseRefusesOrGivesAnOfferItCanUse(FuzzedDataProvider data) {
+        int threads = data.consumeInt(RangedProtocol.MIN_THREADS, RangedProtocol.MAX_THREADS);
+        byte[] body = data.consumeRemainingAsBytes();
+        DownloadOffer offer;
+        try {
+            offer = DownloadOffer.parse(body, threads);
+        } catch (DownloadFailedException e) {
+            return;
+        }
+        assertThat(offer.threads()).isEqualTo(threads);
+        assertThat(offer.size()).isNotNegative();
+        // B = S div N + 1, exactly: B > 0, and N blocks of B cover S (in 128-bit arithmetic, no overflow).
+        assertThat(offer.blockSize()).isEqualTo(offer.size() / threads + 1).isPositive();
+        assertThat(java.math.BigInteger.valueOf(offer.blockSize()).multiply(java.math.BigInteger.valueOf(threads)))
+                .isGreaterThan(java.math.BigInteger.valueOf(offer.size()));
+        assertThat(offer.port()).isBetween(1, 65535);
+    }
+}
