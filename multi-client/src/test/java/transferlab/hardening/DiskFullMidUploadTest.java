@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.stagetwo.ChildJvm;
-import transferlab.stagetwo.RawUploadClient;
+import transferlab.testkit.RawUploadClient;
 import transferlab.upload.MultiClientUploadServerCommand;
 
 /**
@@ -38,7 +38,8 @@ class DiskFullMidUploadTest {
                 "--mode", mode, "--bind", "127.0.0.1", "--port", "0", "--dir", dir.toString())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.awaitListeningPort());
             try (RawUploadClient client = RawUploadClient.connect(address)) {
-                assertThat(client.sendHeader(8192, "big.bin").readAnswer()).isEqualTo("go ahead");
+                client.send(RawUploadClient.header(8192, "big.bin"));
+                assertThat(client.readAnswer()).isEqualTo("go ahead");
                 client.send(new byte[8192]);
 
                 assertThat(client.readLine()).startsWith("error storage: ").doesNotContain(dir.toString());
@@ -46,8 +47,8 @@ class DiskFullMidUploadTest {
             assertThat(namesIn(dir)).as("no file, no temporary file").isEmpty();
 
             try (RawUploadClient next = RawUploadClient.connect(address)) {
-                assertThat(next.sendHeader(100, "small.txt").readAnswer()).as("the server goes on")
-                        .isEqualTo("go ahead");
+                next.send(RawUploadClient.header(100, "small.txt"));
+                assertThat(next.readAnswer()).as("the server goes on").isEqualTo("go ahead");
                 next.send(new byte[100]);
                 assertThat(next.readLine()).startsWith("ok ");
             }

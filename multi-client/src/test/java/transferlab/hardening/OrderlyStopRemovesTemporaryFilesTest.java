@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.listget.FtClientCommand;
 import transferlab.stagetwo.ChildJvm;
-import transferlab.stagetwo.RawUploadClient;
+import transferlab.testkit.RawUploadClient;
 import transferlab.update.UpdateClientCommand;
 import transferlab.update.UpdateFrame;
 import transferlab.update.UpdateOffer;
@@ -68,7 +68,8 @@ class OrderlyStopRemovesTemporaryFilesTest {
             assertThat(server.awaitLine(line -> line.contains("removed " + stale))).contains("stopped mid-upload");
             assertThat(namesIn(dir)).containsExactlyInAnyOrder(fresh, ".not-ours.part", "notes.txt");
 
-            assertThat(client.sendHeader(BIG, "big.bin").readAnswer()).isEqualTo("go ahead");
+            client.send(RawUploadClient.header(BIG, "big.bin"));
+            assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(new byte[100_000]);
             await().atMost(Duration.ofSeconds(20)).until(() -> namesIn(dir).size() == 4);
 

@@ -19,9 +19,9 @@ import transferlab.listget.ListGetHandler;
 import transferlab.listget.ListGetLimits;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
-import transferlab.stagetwo.RawUploadClient;
-import transferlab.stagetwo.RunningServer;
 import transferlab.stagetwo.StageTwoServer;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.RawUploadClient;
 import transferlab.upload.UploadHandler;
 import transferlab.upload.UploadLimits;
 
@@ -42,9 +42,10 @@ class SymlinkInServedDirectoryTest {
             "pool, dangling", "pool, loop", "event-loop, dangling", "event-loop, loop"})
     void uploadingToSuchANameIsRefusedAsABadName(String mode, String link) throws Exception {
         plantLinks();
-        try (RunningServer server = start(mode);
+        try (InProcessServer server = start(mode);
              RawUploadClient client = RawUploadClient.connect(server.address())) {
-            String reply = client.sendHeader(5, link).readAnswer() + client.readLine();
+            client.send(RawUploadClient.header(5, link));
+            String reply = client.readAnswer();
 
             assertThat(reply).startsWith("error bad-name: '" + link + "' is a link that leads nowhere")
                     .doesNotContain(served.toString()).doesNotContain("Exception");
@@ -75,7 +76,7 @@ class SymlinkInServedDirectoryTest {
         Files.createSymbolicLink(served.resolve("loop-back"), served.resolve("loop"));
     }
 
-    private RunningServer start(String mode) throws IOException {
+    private InProcessServer start(String mode) throws IOException {
         UploadLimits limits = UploadLimits.defaults().withHeaderSettle(Duration.ofMillis(20));
         for (StageTwoServer concurrent : StageTwoServer.all()) {
             if (concurrent.toString().equals(mode)) {
@@ -84,6 +85,6 @@ class SymlinkInServedDirectoryTest {
         }
         IterativeServer iterative = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0),
                 UploadHandler.into(served, limits, ServerLog.silent()), ServerLog.silent());
-        return new RunningServer(iterative, served, () -> 0, mode);
+        return StageTwoServer.running(iterative, served, () -> 0, mode);
     }
 }
