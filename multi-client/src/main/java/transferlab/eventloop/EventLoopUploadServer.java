@@ -11,12 +11,16 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import transferlab.server.AcceptFailures;
+import transferlab.server.ConnectionsPerAddress;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
@@ -65,7 +69,13 @@ public final class EventLoopUploadServer implements TcpServer {
     private final byte[] busyLine;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final Set<UploadConnection> connections = new HashSet<>(); // the loop's thread only
+    private final Map<UploadConnection, SocketAddress> peers = new HashMap<>(); // the same, with each one's peer
+    private final ConnectionsPerAddress perAddress;
+    private final byte[] perAddressBusyLine;
     private final AtomicInteger openCount = new AtomicInteger();       // a copy of its size, for other threads
+    private SelectionKey acceptKey;        // the loop's thread only, like the two fields below
+    private boolean acceptPaused;          // after a failed accept (out of descriptors), for a moment
+    private long acceptPausedUntil;
     private volatile boolean stopping;
     private volatile boolean serving;
 
@@ -79,6 +89,8 @@ public final class EventLoopUploadServer implements TcpServer {
         this.log = log;
         this.busyLine = new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once")
                 .wireLine();
+        this.perAddress = UploadBusyHandler.perAddress(limits);
+        this.perAddressBusyLine = new UploadBusyHandler(UploadBusyHandler.perAddressDetail(limits)).wireLine();
     }
 
     /**
@@ -137,7 +149,7 @@ public final class EventLoopUploadServer implements TcpServer {
     @Override
     public void serve() throws IOException {
         serving = true;
-        SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+        acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
         List<UploadConnection> expired = new ArrayList<>();
         try {
             while (!stopping || !connections.isEmpty()) {
@@ -146,7 +158,7 @@ public final class EventLoopUploadServer implements TcpServer {
                     listener.close();
                 }
                 long wait = runExpiredTimers(System.nanoTime(), expired);
-                selector.select(wait);
+                selector.select(resumeAcceptingWhenDue(System.nanoTime(), wait));
                 long now = System.nanoTime();
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
@@ -168,6 +180,7 @@ public final class EventLoopUploadServer implements TcpServer {
                 connection.broken("the server stopped");
             }
             connections.clear();
+            peers.clear();
             openCount.set(0);
             selector.close();
         }
@@ -181,11 +194,13 @@ public final class EventLoopUploadServer implements TcpServer {
             } else if (key.isWritable()) {
                 connection.onWritable(now);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // Even an error of the JVM's (a class that failed to load when descriptors ran out) ends
+            // this connection only, never the loop that serves all the others (issue 11, item 6a).
             connection.broken("unexpected " + e);
         }
         if (connection.isClosed()) {
-            connections.remove(connection);
+            forget(connection);
             openCount.set(connections.size());
         }
     }
@@ -208,11 +223,11 @@ public final class EventLoopUploadServer implements TcpServer {
         for (UploadConnection connection : expired) {
             try {
                 connection.onTimer(now);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 connection.broken("unexpected " + e);
             }
             if (connection.isClosed()) {
-                connections.remove(connection);
+                forget(connection);
             } else {
                 next = Math.min(next, connection.nextDeadline() - now); // it changed state, with a new timer
             }
@@ -231,7 +246,13 @@ public final class EventLoopUploadServer implements TcpServer {
             try {
                 channel = listener.accept();
             } catch (IOException e) {
-                log.info("accept failed: " + e.getMessage()); // e.g. out of file descriptors; try again later
+                // Out of file descriptors, say: the client waits in the backlog. Stop selecting for
+                // accept a moment, or the still-ready listener would spin the loop (as nginx does).
+                log.info("accept failed: " + e.getMessage() + "; trying again in "
+                        + AcceptFailures.PAUSE_MILLIS + " ms");
+                acceptKey.interestOps(0);
+                acceptPausedUntil = now + TimeUnit.MILLISECONDS.toNanos(AcceptFailures.PAUSE_MILLIS);
+                acceptPaused = true;
                 return;
             }
             if (channel == null) {
@@ -239,17 +260,24 @@ public final class EventLoopUploadServer implements TcpServer {
             }
             try {
                 channel.configureBlocking(false);
+                SocketAddress peer = channel.getRemoteAddress();
                 if (connections.size() >= limits.maxConnections()) {
-                    refuseBusy(channel);
+                    refuseBusy(channel, busyLine, "more than " + limits.maxConnections() + " connections");
+                    continue;
+                }
+                if (!perAddress.tryAdd(peer)) { // one host may not hold every slot
+                    refuseBusy(channel, perAddressBusyLine, "more than " + perAddress.max()
+                            + " connections from this address");
                     continue;
                 }
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
                 UploadConnection connection = new UploadConnection(channel, key, directory, limits, log, now);
                 key.attach(connection);
                 connections.add(connection);
+                peers.put(connection, peer);
                 openCount.set(connections.size());
-            } catch (IOException e) {
-                log.info("could not take a connection: " + e.getMessage());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                log.info("could not take a connection: " + e);
                 closeQuietly(channel);
             }
         }
@@ -259,11 +287,11 @@ public final class EventLoopUploadServer implements TcpServer {
      * Over the limit: "error busy: …", end-of-stream, drop what the client sent already, close; all
      * without waiting (the line is far smaller than a socket's send buffer, so one write takes it).
      */
-    private void refuseBusy(SocketChannel channel) {
+    private void refuseBusy(SocketChannel channel, byte[] line, String why) {
         SocketAddress peer = channel.socket().getRemoteSocketAddress();
-        log.event(peer, "refused (busy): more than " + limits.maxConnections() + " connections");
+        log.event(peer, "refused (busy): " + why);
         try {
-            channel.write(ByteBuffer.wrap(busyLine));
+            channel.write(ByteBuffer.wrap(line));
             channel.shutdownOutput();
             readBuffer.clear();
             channel.read(readBuffer);
@@ -271,6 +299,32 @@ public final class EventLoopUploadServer implements TcpServer {
             // The client is gone already.
         }
         closeQuietly(channel);
+    }
+
+    /** After a failed accept's pause, selects for accept again; returns how long select() may wait. */
+    private long resumeAcceptingWhenDue(long now, long wait) {
+        if (!acceptPaused) {
+            return wait;
+        }
+        long left = acceptPausedUntil - now;
+        if (left <= 0) {
+            acceptPaused = false;
+            if (acceptKey.isValid()) {
+                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
+            return wait;
+        }
+        long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+        return wait == 0 ? leftMillis : Math.min(wait, leftMillis);
+    }
+
+    /** A closed connection leaves the table, and its address's count. */
+    private void forget(UploadConnection connection) {
+        connections.remove(connection);
+        SocketAddress peer = peers.remove(connection);
+        if (peer != null) {
+            perAddress.remove(peer);
+        }
     }
 
     private static void closeQuietly(SocketChannel channel) {

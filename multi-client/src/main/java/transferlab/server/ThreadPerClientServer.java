@@ -41,11 +41,13 @@ public final class ThreadPerClientServer implements TcpServer {
     private final ServerLog log;
     private final ConnectionHandler busy;
     private final int maxConnections;
+    private final ConnectionsPerAddress perAddress;
     private final ThreadFactory threads;
     private final AtomicInteger active = new AtomicInteger();
 
     public ThreadPerClientServer(ServerSocket listener, ConnectionHandler handler, ServerLog log,
-                                 ConnectionHandler busy, int maxConnections, ThreadFactory threads) {
+                                 ConnectionHandler busy, int maxConnections, ConnectionsPerAddress perAddress,
+                                 ThreadFactory threads) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
         }
@@ -54,6 +56,7 @@ public final class ThreadPerClientServer implements TcpServer {
         this.log = log;
         this.busy = busy;
         this.maxConnections = maxConnections;
+        this.perAddress = perAddress;
         this.threads = threads;
     }
 
@@ -62,12 +65,13 @@ public final class ThreadPerClientServer implements TcpServer {
      * Each client is served on a new thread from {@code threads}, e.g. {@code NamedThreads.platform("client-")}.
      */
     public static ThreadPerClientServer bind(InetSocketAddress address, ConnectionHandler handler, ServerLog log,
-                                             ConnectionHandler busy, int maxConnections, ThreadFactory threads)
+                                             ConnectionHandler busy, int maxConnections,
+                                             ConnectionsPerAddress perAddress, ThreadFactory threads)
             throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(address, DEFAULT_BACKLOG);
-        return new ThreadPerClientServer(listener, handler, log, busy, maxConnections, threads);
+        return new ThreadPerClientServer(listener, handler, log, busy, maxConnections, perAddress, threads);
     }
 
     @Override
@@ -78,18 +82,18 @@ public final class ThreadPerClientServer implements TcpServer {
     @Override
     public void serve() throws IOException {
         while (!listener.isClosed()) {
-            Socket connection;
-            try {
-                connection = listener.accept();
-            } catch (SocketException closed) {
-                if (listener.isClosed()) {
-                    return; // close() was called: a normal stop
-                }
-                throw closed;
+            Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
+            if (connection == null) {
+                return; // close() was called: a normal stop
             }
             if (active.incrementAndGet() > maxConnections) {
                 active.decrementAndGet();
                 BusyRefusal.refuse(connection, busy, log, "more than " + maxConnections + " connections");
+                continue;
+            }
+            if (!perAddress.tryAdd(connection.getRemoteSocketAddress())) {
+                active.decrementAndGet();
+                perAddress.refuse(connection, log); // one host may not hold every slot
                 continue;
             }
             // The one change from stage 1: serve the client on its own thread, and accept the next one now.
@@ -105,6 +109,7 @@ public final class ThreadPerClientServer implements TcpServer {
             // One bad client never stops the server: log it and take the next one.
             log.event(connection.getRemoteSocketAddress(), "connection failed: " + e);
         } finally {
+            perAddress.remove(connection.getRemoteSocketAddress());
             active.decrementAndGet();
         }
     }
@@ -136,6 +141,6 @@ public final class ThreadPerClientServer implements TcpServer {
                                                    ServerLog log, ThreadFactory threads) throws IOException {
         return bind(address, UploadHandler.into(directory, limits, log), log,
                 new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once"),
-                limits.maxConnections(), threads);
+                limits.maxConnections(), UploadBusyHandler.perAddress(limits), threads);
     }
 }

@@ -45,14 +45,9 @@ public final class IterativeServer implements TcpServer {
     @Override
     public void serve() throws IOException {
         while (!listener.isClosed()) {
-            Socket connection;
-            try {
-                connection = listener.accept();
-            } catch (SocketException closed) {
-                if (listener.isClosed()) {
-                    return; // close() was called: a normal stop
-                }
-                throw closed;
+            Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
+            if (connection == null) {
+                return; // close() was called: a normal stop
             }
             try (connection) {
                 handler.handle(connection);

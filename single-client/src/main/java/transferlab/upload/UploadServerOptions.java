@@ -55,6 +55,7 @@ public final class UploadServerOptions {
     }
 
     public UploadLimits limits(int maxConnections) {
-        return new UploadLimits(maxSize, headerSettle, idleTimeout, deadline, maxConnections);
+        return new UploadLimits(maxSize, headerSettle, idleTimeout, deadline, maxConnections,
+                UploadLimits.DEFAULT_MAX_PER_ADDRESS);
     }
 }
