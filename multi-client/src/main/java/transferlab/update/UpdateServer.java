@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import transferlab.server.ConnectionsPerAddress;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.BadNameException;
@@ -93,6 +94,7 @@ public final class UpdateServer implements TcpServer {
     private final UpdateLimits limits;
     private final ServerLog log;
     private final long tickMillis;
+    private final ConnectionsPerAddress perAddress; // protocol D has no busy line: over the limit, a close
 
     /** Files on offer on some open connection: not offered to a second connection meanwhile. */
     private final Set<Path> onOffer = new HashSet<>();
@@ -147,6 +149,7 @@ public final class UpdateServer implements TcpServer {
         this.selector = selector;
         this.outbox = outbox;
         this.limits = limits;
+        this.perAddress = new ConnectionsPerAddress(limits.maxPerAddress(), connection -> { });
         this.log = log;
         long shorter = Math.min(limits.idleTimeout().toMillis(), limits.exchangeDeadline().toMillis());
         this.tickMillis = Math.max(10, Math.min(1000, shorter / 4));
@@ -240,6 +243,7 @@ public final class UpdateServer implements TcpServer {
 
     private void acceptAll() throws IOException {
         for (SocketChannel channel; (channel = listener.accept()) != null; ) {
+            SocketAddress counted = null;
             try {
                 SocketAddress peer = channel.getRemoteAddress();
                 if (connections >= limits.maxConnections()) {
@@ -247,6 +251,12 @@ public final class UpdateServer implements TcpServer {
                     channel.close();
                     continue;
                 }
+                if (!perAddress.tryAdd(peer)) { // one host may not hold every slot (D14)
+                    log.event(peer, "refused: more than " + perAddress.max() + " connections from this address");
+                    channel.close();
+                    continue;
+                }
+                counted = peer;
                 channel.configureBlocking(false);
                 Connection connection = new Connection(channel, peer, limits.maxRequestBytes());
                 long now = System.nanoTime();
@@ -257,6 +267,9 @@ public final class UpdateServer implements TcpServer {
             } catch (IOException e) {
                 log.info("a connection failed as it was accepted: " + e); // gone already, say
                 closeQuietly(channel);
+                if (counted != null) {
+                    perAddress.remove(counted);
+                }
             }
         }
     }
@@ -272,7 +285,7 @@ public final class UpdateServer implements TcpServer {
             }
         } catch (BadFrameException e) {
             close(key, connection, "bad frame: " + e.getMessage() + "; closed");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             close(key, connection, "connection failed in " + connection.state + ": " + e + "; closed");
         }
     }
@@ -468,6 +481,7 @@ public final class UpdateServer implements TcpServer {
         key.cancel();
         closeQuietly(connection.file);
         closeQuietly(connection.channel);
+        perAddress.remove(connection.peer);
         connections--;
     }
 

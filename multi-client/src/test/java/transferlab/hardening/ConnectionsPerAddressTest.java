@@ -7,17 +7,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import transferlab.server.ServerLog;
 import transferlab.stagetwo.StageTwoServer;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.RawUploadClient;
+import transferlab.update.UpdateFrame;
+import transferlab.update.UpdateLimits;
+import transferlab.update.UpdateOffer;
+import transferlab.update.UpdateRequest;
+import transferlab.update.UpdateServer;
 import transferlab.upload.UploadLimits;
 
 /**
@@ -62,6 +71,39 @@ class ConnectionsPerAddressTest {
                                 .as("a slot of 127.0.0.1 is free again").isEqualTo("go ahead");
                     }
                 });
+            } finally {
+                for (Socket socket : idle) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** D14: the update server has no busy line; a third connection from one address is closed at once. */
+    @Test
+    void updateServerClosesAThirdConnectionFromOneAddressAndServesAnother() throws Exception {
+        Path outbox = received.resolve("outbox");
+        Files.createDirectories(outbox.resolve("laptop-7"));
+        Files.writeString(outbox.resolve("laptop-7").resolve("patch.txt"), "queued\n");
+        UpdateLimits limits = UpdateLimits.defaults().withMaxPerAddress(2);
+        UpdateServer update = UpdateServer.bind(new InetSocketAddress("127.0.0.1", 0), outbox, limits,
+                ServerLog.silent());
+        try (InProcessServer server = StageTwoServer.running(update, outbox, () -> 0, "update")) {
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    idle.add(connect(server.address(), "127.0.0.1"));
+                }
+                try (Socket third = connect(server.address(), "127.0.0.1")) {
+                    assertThat(third.getInputStream().read()).as("closed without a byte").isEqualTo(-1);
+                }
+                try (Socket other = connect(server.address(), "127.0.0.2")) {
+                    ByteBuffer poll = UpdateRequest.poll("laptop-7").encode();
+                    other.getOutputStream().write(poll.array(), poll.arrayOffset() + poll.position(), poll.remaining());
+                    byte[] offer = UpdateFrame.read(other.getInputStream(), UpdateFrame.MAX_WIRE_LENGTH);
+                    assertThat(offer).as("another address is served").isNotNull();
+                    assertThat(UpdateOffer.parse(offer).fileName()).isEqualTo("patch.txt");
+                }
             } finally {
                 for (Socket socket : idle) {
                     socket.close();
