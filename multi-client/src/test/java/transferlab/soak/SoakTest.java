@@ -130,8 +130,8 @@ class SoakTest {
             }
             Baseline after = Baseline.now();
             System.out.printf("soak %s: %.0f s, %d clients: %d completed and verified, %d killed mid-transfer,"
-                            + " %d refused busy (D14: closed at accept), %d polls of a killed client found its file"
-                            + " still on offer (D10),"
+                            + " %d refused busy (U19; for D a close at accept, D14),"
+                            + " %d polls of a killed client found its file still on offer (D10),"
                             + " %d failed, %d corrupt%n  before: %s%n  after:  %s%n",
                     server, seconds, CLIENTS, completed.get(), killed.get(), busy.get(), notYetOffered.get(),
                     failed.get(), corrupt.get(), before, after);
