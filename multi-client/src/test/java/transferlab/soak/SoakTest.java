@@ -57,7 +57,9 @@ import transferlab.upload.UploadResult;
  * file or a temporary file. Not part of {@code mvn verify}; run it with the profile {@code soak}:
  * <pre>
  *   mvn -pl multi-client -am verify -Psoak -Dsoak.seconds=120
- *   soak thread-per-client: 120 s, 1000 clients: 41250 stored and verified, 3904 killed, …
+ *   soak event-loop: 125 s, 1000 clients: 76733 completed and verified, 12563 killed mid-transfer, 0 refused …
+ *     before: 43 descriptors, 9 threads, 8 MiB heap
+ *     after:  43 descriptors, 9 threads, 8 MiB heap
  * </pre>
  * {@code -Dsoak.clients=N} changes the number of clients, {@code -Dsoak.servers=pool,update} the servers.
  * Figures of a run are in resources/soak.md.
