@@ -38,7 +38,7 @@ class DescriptorCeilingTest {
         // A pool as large as the clients, so that the descriptors, not the workers, are what runs out.
         try (ChildJvm server = ChildJvm.start(List.of("prlimit", "--nofile=200"),
                 MultiClientUploadServerCommand.class, "--mode", mode, "--pool-size", String.valueOf(CLIENTS),
-                "--max-connections", "1000", "--max-per-address", "1000",
+                "--max-connections", "1000", "--max-per-address", "1000", "--header-settle", "0",
                 "--bind", "127.0.0.1", "--port", "0", "--dir", dir.toString())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.awaitListeningPort());
             assertThat(server.lines()).anyMatch(line -> line.contains("warning: --max-connections 1000 exceeds"));
