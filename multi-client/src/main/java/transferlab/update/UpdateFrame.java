@@ -115,7 +115,8 @@ public final class UpdateFrame {
 
     /** At most 200 characters of a JSON value, for a log line or an error message. */
     static String shortText(JsonNode node) {
-        String text = String.valueOf(node);
+        // JSON escapes only U+0000..U+001F; DEL and C1 would stay raw (found by UpdateFrameFuzzTest).
+        String text = PlainFileName.printable(String.valueOf(node));
         return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 

@@ -63,7 +63,8 @@ public record DownloadRequest(int threads) {
     }
 
     private static String abbreviated(JsonNode node) {
-        String text = node.toString();
+        // JSON escapes only U+0000..U+001F; DEL and C1 would stay raw (found by DownloadRequestFuzzTest).
+        String text = PlainFileName.printable(node.toString());
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }
