@@ -50,6 +50,9 @@ public record DownloadOffer(@JsonProperty("md5") String md5,
             throw new DownloadFailedException("the server's reply is not the expected JSON ("
                     + e.getMessage().lines().findFirst().orElse("") + ")");
         }
+        if (offer == null) { // the body "null" is valid JSON, which Jackson reads as null (DownloadOfferFuzzTest)
+            throw new DownloadFailedException("the server's reply is JSON null, not an object");
+        }
         if (offer.md5 == null || !MD5_HEX.matcher(offer.md5.toLowerCase(java.util.Locale.ROOT)).matches()) {
             throw new DownloadFailedException("the server's \"md5\" is not 32 hex digits: " + offer.md5);
         }
