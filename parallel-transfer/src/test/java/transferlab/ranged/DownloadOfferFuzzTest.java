@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.math.BigInteger;
 
 /**
  * Fuzzes protocol R's reply (R3, R5) as the parallel client reads it: a hostile server chooses every
@@ -15,8 +16,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  *       -Dtest=DownloadOfferFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  * Whatever the bytes: either a failure the client reports, or an offer it can use: the threads it
- * asked for, a size of 0 or more, and blocks that cover the file exactly (computed here without
- * overflow) on a real port.
+ * asked for, an MD5 and a real port, and, if the server said the size, a size of 0 or more whose
+ * blocks cover the file exactly (computed here without overflow).
  */
 class DownloadOfferFuzzTest {
     @FuzzTest(maxDuration = "5m")
@@ -30,11 +31,16 @@ class DownloadOfferFuzzTest {
             return;
         }
         assertThat(offer.threads()).isEqualTo(threads);
-        assertThat(offer.size()).isNotNegative();
-        // B = S div N + 1, exactly: B > 0, and N blocks of B cover S (in 128-bit arithmetic, no overflow).
-        assertThat(offer.blockSize()).isEqualTo(offer.size() / threads + 1).isPositive();
-        assertThat(java.math.BigInteger.valueOf(offer.blockSize()).multiply(java.math.BigInteger.valueOf(threads)))
-                .isGreaterThan(java.math.BigInteger.valueOf(offer.size()));
+        assertThat(offer.hash()).matches("[0-9a-fA-F]{32}");
         assertThat(offer.port()).isBetween(1, 65535);
+        if (offer.size().isPresent()) {
+            // B = S div N + 1, exactly: B > 0, and N blocks of B cover S (in big integers, no overflow).
+            long size = offer.size().getAsLong();
+            long blockSize = offer.layout().blockSize();
+            assertThat(size).isNotNegative();
+            assertThat(blockSize).isEqualTo(size / threads + 1).isPositive();
+            assertThat(BigInteger.valueOf(blockSize).multiply(BigInteger.valueOf(threads)))
+                    .isGreaterThan(BigInteger.valueOf(size));
+        }
     }
 }
