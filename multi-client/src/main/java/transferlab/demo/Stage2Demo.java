@@ -1,6 +1,7 @@
 package transferlab.demo;
 
 import transferlab.cli.CommandRunner;
+import transferlab.server.ConnectionsPerAddress;
 import transferlab.server.NamedThreads;
 import transferlab.server.ServerLog;
 import transferlab.server.ThreadPerClientServer;
@@ -33,7 +34,9 @@ public final class Stage2Demo {
                 "The accept loop is back at accept() at once, so the three uploads overlap.",
                 (address, handler) -> ThreadPerClientServer.bind(address, handler, ServerLog.silent(),
                         new UploadBusyHandler("the demo serves " + MAX_CONNECTIONS + " clients at once"),
-                        MAX_CONNECTIONS, NamedThreads.platform("demo-client-")));
+                        MAX_CONNECTIONS, new ConnectionsPerAddress(MAX_CONNECTIONS, new UploadBusyHandler(
+                                "the demo serves " + MAX_CONNECTIONS + " clients at once")),
+                        NamedThreads.platform("demo-client-")));
         System.exit(intact ? CommandRunner.OK : CommandRunner.FAILED);
     }
 }

@@ -15,6 +15,7 @@ import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
 import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.PooledServer;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
@@ -88,6 +89,11 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
             description = "clients served at once; one more gets 'error busy' (default: ${DEFAULT-VALUE}; not for iterative)")
     int maxConnections = UploadLimits.DEFAULT_MAX_CONNECTIONS;
 
+    @Option(names = "--max-per-address", paramLabel = "N",
+            description = "connections one client address may hold at once; one more gets 'error busy'"
+                    + " (default: ${DEFAULT-VALUE}; not for iterative)")
+    int maxPerAddress = UploadLimits.DEFAULT_MAX_PER_ADDRESS;
+
     @Option(names = "--pool-size", paramLabel = "N",
             description = "worker threads of --mode pool (default: ${DEFAULT-VALUE})")
     int poolSize = PooledServer.DEFAULT_POOL_SIZE;
@@ -99,6 +105,7 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         requireAtLeastOne("--max-connections", maxConnections);
+        requireAtLeastOne("--max-per-address", maxPerAddress);
         requireAtLeastOne("--pool-size", poolSize);
         requireAtLeastOne("--queue", queue);
         if (mode == Mode.VIRTUAL && !VirtualThreads.available()) {
@@ -108,7 +115,11 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
             return CommandRunner.USAGE;
         }
         ServerLog log = ServerLog.to(System.out);
-        UploadLimits limits = options.limits(maxConnections);
+        options.removeStaleTemporaryFiles(log);
+        // Each client holds a socket and a temporary file: two descriptors (issue 11, item 6a).
+        int connections = mode == Mode.ITERATIVE ? maxConnections
+                : DescriptorBudget.cap(maxConnections, 2, "--max-connections", log);
+        UploadLimits limits = options.limits(connections).withMaxPerAddress(maxPerAddress);
         try (TcpServer server = bind(new InetSocketAddress(options.bind, options.port), limits, log)) {
             System.out.println("listening on " + HostPort.format(server.address()));
             System.out.flush();

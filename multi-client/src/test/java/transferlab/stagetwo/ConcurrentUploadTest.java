@@ -79,7 +79,9 @@ class ConcurrentUploadTest {
     @EnumSource(StageTwoServer.class)
     void thousandClientsAtOnceStoreEveryFileIntact(StageTwoServer kind) throws Exception {
         // A short settle window: the pool's 32 workers each wait it out once per client (31 rounds).
-        UploadLimits limits = LIMITS.withMaxConnections(2_000).withHeaderSettle(Duration.ofMillis(5));
+        // All from 127.0.0.1, so the limit per address must allow them all too.
+        UploadLimits limits = LIMITS.withMaxConnections(2_000).withMaxPerAddress(2_000)
+                .withHeaderSettle(Duration.ofMillis(5));
         try (InProcessServer server = kind.start(received, limits)) {
             uploadAllAtOnce(server.address(), THOUSAND);
             assertEveryFileStoredIntact(THOUSAND);

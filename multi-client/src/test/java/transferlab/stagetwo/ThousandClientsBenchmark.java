@@ -59,7 +59,8 @@ public final class ThousandClientsBenchmark {
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("%-18s %-8s %s%n", "server", "settle", "runs (s) -> median");
         for (Duration settle : List.of(UploadLimits.DEFAULT_HEADER_SETTLE, Duration.ZERO)) {
-            UploadLimits limits = UploadLimits.defaults().withHeaderSettle(settle).withMaxConnections(clients + 100);
+            UploadLimits limits = UploadLimits.defaults().withHeaderSettle(settle).withMaxConnections(clients + 100)
+                    .withMaxPerAddress(clients + 100); // every client comes from 127.0.0.1
             for (String name : List.of("iterative", "thread-per-client", "pool", "event-loop")) {
                 if (!only.isEmpty() && !only.contains(name)) {
                     continue;

@@ -61,13 +61,16 @@ public final class FtClient {
         this.out = out;
     }
 
-    /** Asks for the list of files, prints one name per line, and returns the names. */
+    /**
+     * Asks for the list of files, prints one name per line (control characters escaped: a name is the
+     * server's text, and must not steer our terminal), and returns the names as sent.
+     */
     public List<String> list(String host, int port, int dataPort) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         transfer(host, port, ListGetRequest.list(dataPort), MAX_LIST_BYTES, Channels.newChannel(body), null);
         String text = body.toString(StandardCharsets.UTF_8);
         List<String> names = text.isEmpty() ? List.of() : List.of(text.split("\n"));
-        names.forEach(out::println);
+        names.forEach(name -> out.println(PlainFileName.printable(name)));
         return names;
     }
 
@@ -162,19 +165,19 @@ public final class FtClient {
             throw new ListGetFailedException("the server did not answer within " + timeout.toMillis() + " ms");
         }
         if (line.startsWith(ListGetProtocol.ERROR_PREFIX)) {
-            throw new ListGetFailedException("server says: " + line);
+            throw new ListGetFailedException("server says: " + PlainFileName.printable(line));
         }
         if (!line.startsWith(ListGetProtocol.OK_PREFIX)) {
             throw new ListGetFailedException(line.isEmpty()
                     ? "the server closed the control connection without an answer"
-                    : "the server answered '" + line + "' instead of 'OK <n>' or 'ERROR <reason>'");
+                    : "the server answered '" + PlainFileName.printable(line) + "' instead of 'OK <n>' or 'ERROR <reason>'");
         }
         String count = line.substring(ListGetProtocol.OK_PREFIX.length());
         long size;
         try {
             size = Long.parseLong(count);
         } catch (NumberFormatException e) {
-            throw new ListGetFailedException("the server announced '" + count + "' bytes, which is not a number");
+            throw new ListGetFailedException("the server announced '" + PlainFileName.printable(count) + "' bytes, which is not a number");
         }
         if (size < 0 || size > maxBytes) {
             throw new ListGetFailedException("the server announced " + size + " bytes; expected 0 to " + maxBytes);

@@ -32,6 +32,7 @@ public final class UploadServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerLog log = ServerLog.to(System.out);
+        options.removeStaleTemporaryFiles(log);
         UploadHandler handler = UploadHandler.into(options.dir, options.limits(1), log);
         try (IterativeServer server = IterativeServer.bind(
                 new InetSocketAddress(options.bind, options.port), handler, log)) {

@@ -1,10 +1,14 @@
 package transferlab.upload;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 import transferlab.cli.Ports;
 import transferlab.cli.Seconds;
+import transferlab.server.ServerLog;
+import transferlab.storage.IncomingFile;
 
 /**
  * The options every upload server shares, stage 1's and stage 2's, as one picocli mixin so that
@@ -38,7 +42,20 @@ public final class UploadServerOptions {
             description = "longest time one upload may take (default: 900)")
     public Duration deadline = UploadLimits.DEFAULT_TRANSFER_DEADLINE;
 
+    /**
+     * Deletes the temporary files a killed server left in DIR (U10) and logs each one: those of our
+     * own naming ({@code .<uuid>.part}) that nobody wrote for longer than the idle timeout, so a
+     * second server on the same directory never loses a live upload.
+     */
+    public void removeStaleTemporaryFiles(ServerLog log) throws IOException {
+        Files.createDirectories(dir);
+        for (String name : IncomingFile.removeStale(dir, idleTimeout)) {
+            log.info("removed " + name + ", a temporary file left by a server stopped mid-upload");
+        }
+    }
+
     public UploadLimits limits(int maxConnections) {
-        return new UploadLimits(maxSize, headerSettle, idleTimeout, deadline, maxConnections);
+        return new UploadLimits(maxSize, headerSettle, idleTimeout, deadline, maxConnections,
+                UploadLimits.DEFAULT_MAX_PER_ADDRESS);
     }
 }

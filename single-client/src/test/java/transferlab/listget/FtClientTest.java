@@ -236,7 +236,7 @@ class FtClientTest {
      * to the data port at once (before it answers, which only works if the client already listens),
      * and then lets the test script the answer and the data.
      */
-    private static final class FakeServer implements AutoCloseable {
+    static final class FakeServer implements AutoCloseable {
         interface Script {
             void play(String command, OutputStream control, OutputStream data) throws IOException;
         }
