@@ -34,7 +34,8 @@ import transferlab.storage.PlainFileName;
  */
 @Command(name = "update-client", mixinStandardHelpOptions = true,
         description = "Poll an update server (protocol D) and store the files it offers, verified by sha256.",
-        footer = {"", "Example:", "  ./transfer update-client 127.0.0.1:5002 --id laptop-7 --dir updates --interval 10"})
+        footer = {"", "Example:", "  ./transfer update-client 127.0.0.1:5002 --id laptop-7 \\",
+                "      --dir updates --interval 10"})
 public final class UpdateClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
