@@ -39,7 +39,8 @@ import transferlab.cli.CommandRunner;
                 "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --target 127.0.0.1:5000",
                 "  ./transfer check upload \\",
-                "      --client-cmd \"python3 client.py {host} {port} {file}\" --gradescope results.json"})
+                "      --client-cmd \"python3 client.py {host} {port} {file}\" \\",
+                "      --gradescope results.json"})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
             description = "upload, ft, update or ranged")
