@@ -13,11 +13,12 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.server.ServerLog;
-import transferlab.stagetwo.RawUploadClient;
-import transferlab.stagetwo.RunningServer;
-import transferlab.stagetwo.TestFiles;
 import transferlab.upload.UploadHeader;
 import transferlab.upload.UploadLimits;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.RawUploadClient;
+import transferlab.testkit.TestFiles;
+import transferlab.stagetwo.StageTwoServer;
 
 /**
  * The event loop's own state machine, byte by byte: headers in pieces, cut uploads, timers. The
@@ -32,10 +33,10 @@ class EventLoopUploadServerTest {
     @TempDir
     Path received;
 
-    private RunningServer start(UploadLimits limits) throws Exception {
+    private InProcessServer start(UploadLimits limits) throws Exception {
         EventLoopUploadServer server = EventLoopUploadServer.bind(new InetSocketAddress("127.0.0.1", 0), received,
                 limits, ServerLog.silent());
-        return new RunningServer(server, received, server::openConnections, "event-loop");
+        return StageTwoServer.running(server, received, server::openConnections, "event-loop");
     }
 
     private static boolean refusesConnections(InetSocketAddress address) throws IOException {
@@ -51,34 +52,34 @@ class EventLoopUploadServerTest {
     void headerWrittenOneByteAtATimeIsReadWhole() throws Exception {
         String name = "the-longest-name-" + "x".repeat(234) + ".txt"; // 255 bytes, the most a name may have
         byte[] content = TestFiles.randomBytes(1_000, 5);
-        try (RunningServer server = start(LIMITS);
+        try (InProcessServer server = start(LIMITS);
              RawUploadClient client = RawUploadClient.connect(server.address())) {
             for (byte b : new UploadHeader(content.length, name).encode()) {
                 client.send(new byte[] {b}); // one segment each (TCP_NODELAY), well within the settle window
             }
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(content);
-            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(content));
+            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
         }
         assertThat(Files.readAllBytes(received.resolve(name))).isEqualTo(content);
     }
 
     @Test
     void withoutSettleWindowTheFirstNineBytesEndTheHeader() throws Exception {
-        try (RunningServer server = start(LIMITS.withHeaderSettle(Duration.ZERO));
+        try (InProcessServer server = start(LIMITS.withHeaderSettle(Duration.ZERO));
              RawUploadClient client = RawUploadClient.connect(server.address())) {
-            client.sendHeader(3, "n.txt");
+            client.send(RawUploadClient.header(3, "n.txt"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(new byte[] {1, 2, 3});
-            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(new byte[] {1, 2, 3}));
+            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(new byte[] {1, 2, 3}) + "\n");
         }
     }
 
     @Test
     void emptyFileIsStored() throws Exception {
-        try (RunningServer server = start(LIMITS.withHeaderSettle(Duration.ofMillis(20)));
+        try (InProcessServer server = start(LIMITS.withHeaderSettle(Duration.ofMillis(20)));
              RawUploadClient client = RawUploadClient.connect(server.address())) {
-            client.sendHeader(0, "empty.txt");
+            client.send(RawUploadClient.header(0, "empty.txt"));
             assertThat(client.readToEnd()).isEqualTo("go aheadok " + TestFiles.sha256(new byte[0]) + "\n");
         }
         assertThat(received.resolve("empty.txt")).isEmptyFile();
@@ -86,9 +87,9 @@ class EventLoopUploadServerTest {
 
     @Test
     void sizeAboveTheLimitIsRefusedBeforeAnyContent() throws Exception {
-        try (RunningServer server = start(LIMITS.withHeaderSettle(Duration.ofMillis(20)).withMaxContentBytes(1_000));
+        try (InProcessServer server = start(LIMITS.withHeaderSettle(Duration.ofMillis(20)).withMaxContentBytes(1_000));
              RawUploadClient client = RawUploadClient.connect(server.address())) {
-            client.sendHeader(1_001, "big.bin");
+            client.send(RawUploadClient.header(1_001, "big.bin"));
             assertThat(client.readToEnd()).isEqualTo("error too-large: size 1001 exceeds the limit of 1000 bytes\n");
         }
         assertThat(TestFiles.everything(received)).isEmpty();
@@ -96,9 +97,10 @@ class EventLoopUploadServerTest {
 
     @Test
     void connectionClosedInsideTheHeaderIsRefusedAsBadHeader() throws Exception {
-        try (RunningServer server = start(LIMITS);
+        try (InProcessServer server = start(LIMITS);
              RawUploadClient client = RawUploadClient.connect(server.address())) {
-            client.send(new byte[] {0, 0, 0}).shutdownOutput();
+            client.send(new byte[] {0, 0, 0});
+            client.finishSending();
             assertThat(client.readToEnd()).isEqualTo("error bad-header: the connection closed after 3 header bytes\n");
             await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 0);
         }
@@ -107,9 +109,9 @@ class EventLoopUploadServerTest {
     @Test
     void uploadPastTheDeadlineIsRefusedAndItsTemporaryFileDeleted() throws Exception {
         UploadLimits limits = LIMITS.withHeaderSettle(Duration.ofMillis(20)).withTransferDeadline(Duration.ofMillis(500));
-        try (RunningServer server = start(limits);
+        try (InProcessServer server = start(limits);
              RawUploadClient client = RawUploadClient.connect(server.address())) {
-            client.sendHeader(1_000, "late.bin");
+            client.send(RawUploadClient.header(1_000, "late.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(new byte[100]); // and nothing more: the idle timeout (5 s) is later than the deadline
             assertThat(client.readToEnd())
@@ -123,9 +125,9 @@ class EventLoopUploadServerTest {
     @Test
     void seedClientThatClosesWithoutReadingOkStillHasItsFileStored() throws Exception {
         byte[] content = TestFiles.randomBytes(300_000, 6);
-        try (RunningServer server = start(LIMITS.withHeaderSettle(Duration.ofMillis(20)))) {
+        try (InProcessServer server = start(LIMITS.withHeaderSettle(Duration.ofMillis(20)))) {
             try (RawUploadClient client = RawUploadClient.connect(server.address())) {
-                client.sendHeader(content.length, "seed.bin");
+                client.send(RawUploadClient.header(content.length, "seed.bin"));
                 assertThat(client.readAnswer()).isEqualTo("go ahead");
                 client.send(content);
             }
@@ -138,14 +140,16 @@ class EventLoopUploadServerTest {
     @Test
     void closeStopsAcceptingButLetsTheRunningUploadFinish() throws Exception {
         byte[] content = TestFiles.randomBytes(10_000, 7);
-        RunningServer server = start(LIMITS.withHeaderSettle(Duration.ofMillis(20)));
+        EventLoopUploadServer loop = EventLoopUploadServer.bind(new InetSocketAddress("127.0.0.1", 0), received,
+                LIMITS.withHeaderSettle(Duration.ofMillis(20)), ServerLog.silent());
+        InProcessServer server = StageTwoServer.running(loop, received, loop::openConnections, "event-loop");
         try (RawUploadClient client = RawUploadClient.connect(server.address())) {
-            client.sendHeader(content.length, "last.bin");
+            client.send(RawUploadClient.header(content.length, "last.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
-            server.server().close(); // from the test's thread, as a test teardown would
+            loop.close(); // from the test's thread, as a test teardown would
             await().atMost(Duration.ofSeconds(5)).until(() -> refusesConnections(server.address()));
             client.send(content);
-            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(content));
+            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
         }
         server.close();
         assertThat(Files.readAllBytes(received.resolve("last.bin"))).isEqualTo(content);

@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.stagetwo.RawUploadClient;
-import transferlab.stagetwo.RunningServer;
 import transferlab.upload.UploadLimits;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.RawUploadClient;
+import transferlab.stagetwo.StageTwoServer;
 
 /** Thread per client: named threads, freed when their client ends; virtual threads found at run time. */
 class ThreadPerClientServerTest {
@@ -23,11 +24,11 @@ class ThreadPerClientServerTest {
     void eachClientGetsANamedThreadThatEndsWithIt() throws Exception {
         ThreadPerClientServer threads = ThreadPerClientServer.forUploads(new InetSocketAddress("127.0.0.1", 0),
                 received, UploadLimits.defaults(), ServerLog.silent());
-        try (RunningServer server = new RunningServer(threads, received, threads::activeConnections, "tpc-names")) {
+        try (InProcessServer server = StageTwoServer.running(threads, received, threads::activeConnections, "tpc-names")) {
             try (RawUploadClient client = RawUploadClient.connect(server.address())) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> threads.activeConnections() == 1);
                 assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).contains("client-1");
-                client.sendHeader(5, "a.txt");
+                client.send(RawUploadClient.header(5, "a.txt"));
                 assertThat(client.readAnswer()).isEqualTo("go ahead");
             } // the client leaves half way: its thread ends
             await().atMost(Duration.ofSeconds(5)).until(() -> threads.activeConnections() == 0);

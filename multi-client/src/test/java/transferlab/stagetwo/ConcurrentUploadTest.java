@@ -25,6 +25,9 @@ import transferlab.server.NamedThreads;
 import transferlab.upload.UploadClient;
 import transferlab.upload.UploadLimits;
 import transferlab.upload.UploadResult;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.RawUploadClient;
+import transferlab.testkit.TestFiles;
 
 /**
  * What every stage 2 upload server must do with many clients at once, checked against the
@@ -62,7 +65,7 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void sixteenClientsAtOnceStoreEveryFileIntact(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS)) {
+        try (InProcessServer server = kind.start(received, LIMITS)) {
             List<Path> files = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 files.add(TestFiles.write(sources, "file-" + i + ".bin", 1 + i * 40_000, i));
@@ -77,7 +80,7 @@ class ConcurrentUploadTest {
     void thousandClientsAtOnceStoreEveryFileIntact(StageTwoServer kind) throws Exception {
         // A short settle window: the pool's 32 workers each wait it out once per client (31 rounds).
         UploadLimits limits = LIMITS.withMaxConnections(2_000).withHeaderSettle(Duration.ofMillis(5));
-        try (RunningServer server = kind.start(received, limits)) {
+        try (InProcessServer server = kind.start(received, limits)) {
             uploadAllAtOnce(server.address(), THOUSAND);
             assertEveryFileStoredIntact(THOUSAND);
             await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 0);
@@ -88,10 +91,10 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void clientPausedAfterGoAheadDoesNotHoldTheServer(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS)) {
+        try (InProcessServer server = kind.start(received, LIMITS)) {
             byte[] slowContent = TestFiles.randomBytes(100_000, 1);
             try (RawUploadClient slow = RawUploadClient.connect(server.address())) {
-                slow.sendHeader(slowContent.length, "slow.bin");
+                slow.send(RawUploadClient.header(slowContent.length, "slow.bin"));
                 assertThat(slow.readAnswer()).isEqualTo("go ahead");
                 slow.send(Arrays.copyOf(slowContent, 50_000)); // ...and then it pauses
 
@@ -103,7 +106,7 @@ class ConcurrentUploadTest {
                 assertThat(received.resolve("slow.bin")).doesNotExist();
 
                 slow.send(Arrays.copyOfRange(slowContent, 50_000, slowContent.length));
-                assertThat(slow.readLine()).isEqualTo("ok " + TestFiles.sha256(slowContent));
+                assertThat(slow.readLine()).isEqualTo("ok " + TestFiles.sha256(slowContent) + "\n");
             }
             assertThat(Files.readAllBytes(received.resolve("slow.bin"))).isEqualTo(slowContent);
         }
@@ -112,21 +115,21 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void overMaxConnectionsIsRefusedBusyWhileTheRunningTransferFinishes(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS.withMaxConnections(1))) {
+        try (InProcessServer server = kind.start(received, LIMITS.withMaxConnections(1))) {
             byte[] content = TestFiles.randomBytes(80_000, 3);
             try (RawUploadClient running = RawUploadClient.connect(server.address())) {
-                running.sendHeader(content.length, "running.bin");
+                running.send(RawUploadClient.header(content.length, "running.bin"));
                 assertThat(running.readAnswer()).isEqualTo("go ahead");
                 running.send(Arrays.copyOf(content, 40_000));
                 await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 1);
 
                 try (RawUploadClient extra = RawUploadClient.connect(server.address())) {
-                    extra.sendHeader(10, "extra.bin");
+                    extra.send(RawUploadClient.header(10, "extra.bin"));
                     assertThat(extra.readToEnd()).startsWith("error busy: ").endsWith("\n"); // then closed
                 }
 
                 running.send(Arrays.copyOfRange(content, 40_000, content.length));
-                assertThat(running.readLine()).isEqualTo("ok " + TestFiles.sha256(content));
+                assertThat(running.readLine()).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
             }
             assertThat(Files.readAllBytes(received.resolve("running.bin"))).isEqualTo(content);
             assertThat(received.resolve("extra.bin")).doesNotExist();
@@ -136,7 +139,7 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void silentClientIsClosedAfterTheIdleTimeoutAndItsThreadOrKeyFreed(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS.withIdleTimeout(Duration.ofMillis(300)))) {
+        try (InProcessServer server = kind.start(received, LIMITS.withIdleTimeout(Duration.ofMillis(300)))) {
             try (RawUploadClient silent = RawUploadClient.connect(server.address())) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 1);
                 assertThat(silent.readToEnd()).startsWith("error timeout: no complete header within 300 ms");
@@ -148,9 +151,9 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void clientSilentInTheMiddleOfTheContentIsClosedAndNothingIsKept(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS.withIdleTimeout(Duration.ofMillis(300)))) {
+        try (InProcessServer server = kind.start(received, LIMITS.withIdleTimeout(Duration.ofMillis(300)))) {
             try (RawUploadClient stalled = RawUploadClient.connect(server.address())) {
-                stalled.sendHeader(10_000, "stalled.bin");
+                stalled.send(RawUploadClient.header(10_000, "stalled.bin"));
                 assertThat(stalled.readAnswer()).isEqualTo("go ahead");
                 stalled.send(new byte[5_000]);
                 assertThat(stalled.readToEnd()).startsWith("error timeout: no content for 300 ms (5000 of 10000 bytes)");
@@ -163,9 +166,9 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void clientThatSendsHalfTheContentAndClosesLeavesNothing(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS)) {
+        try (InProcessServer server = kind.start(received, LIMITS)) {
             try (RawUploadClient cut = RawUploadClient.connect(server.address())) {
-                cut.sendHeader(100_000, "cut.bin");
+                cut.send(RawUploadClient.header(100_000, "cut.bin"));
                 assertThat(cut.readAnswer()).isEqualTo("go ahead");
                 cut.send(new byte[50_000]);
             }
@@ -182,10 +185,10 @@ class ConcurrentUploadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StageTwoServer.class)
     void badNamesAreRefusedAndNothingIsWritten(StageTwoServer kind) throws Exception {
-        try (RunningServer server = kind.start(received, LIMITS)) {
+        try (InProcessServer server = kind.start(received, LIMITS)) {
             for (String bad : List.of("../escape.txt", "a/b.txt", ".hidden", "..", "back\\slash", "nul\0byte")) {
                 try (RawUploadClient client = RawUploadClient.connect(server.address())) {
-                    client.sendHeader(5, bad);
+                    client.send(RawUploadClient.header(5, bad));
                     assertThat(client.readToEnd()).as(bad).startsWith("error bad-name: ");
                 }
             }

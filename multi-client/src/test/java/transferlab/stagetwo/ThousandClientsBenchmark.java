@@ -24,6 +24,8 @@ import transferlab.upload.UploadClient;
 import transferlab.upload.UploadHandler;
 import transferlab.upload.UploadLimits;
 import transferlab.upload.UploadResult;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.TestFiles;
 
 /**
  * Measures, by hand, how long 1,000 concurrent clients take to upload 64 KiB each to every upload
@@ -65,7 +67,7 @@ public final class ThousandClientsBenchmark {
                 double[] seconds = new double[runs];
                 for (int run = 0; run < runs; run++) {
                     Path received = Files.createTempDirectory("bench-received");
-                    try (RunningServer server = start(name, received, limits)) {
+                    try (InProcessServer server = start(name, received, limits)) {
                         long start = System.nanoTime();
                         uploadAll(server.address(), files);
                         seconds[run] = (System.nanoTime() - start) / 1e9;
@@ -84,13 +86,13 @@ public final class ThousandClientsBenchmark {
         deleteTree(sources);
     }
 
-    private static RunningServer start(String name, Path directory, UploadLimits limits) throws IOException {
+    private static InProcessServer start(String name, Path directory, UploadLimits limits) throws IOException {
         if (name.equals("iterative")) {
             // Stage 1's server as it is, but with a listen backlog that holds 1,000 waiting clients.
             ServerSocket listener = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
             IterativeServer server = new IterativeServer(listener,
                     UploadHandler.into(directory, limits, ServerLog.silent()), ServerLog.silent());
-            return new RunningServer(server, directory, () -> 0, name);
+            return StageTwoServer.running(server, directory, () -> 0, name);
         }
         for (StageTwoServer kind : StageTwoServer.values()) {
             if (kind.toString().equals(name)) {

@@ -19,7 +19,7 @@ import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
 import transferlab.progress.TransferProgress;
 import transferlab.server.VirtualThreads;
-import transferlab.stagetwo.TestFiles;
+import transferlab.testkit.TestFiles;
 
 /** {@code ./transfer upload-server --mode …}: exit codes, messages, help, and each mode serving for real. */
 class MultiClientUploadServerCommandTest {

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.cli.CommandRunner;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
-import transferlab.storage.Hashes;
+import transferlab.testkit.RawListGetClient;
 
 /**
  * Our ftclient (protocol F's client side, resources/protocols/ft.md F20-F25): against the reference
@@ -161,7 +161,7 @@ class FtClientTest {
     @Test
     void aDataConnectionFromAnotherAddressThanTheServersIsIgnored() throws Exception {
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
-        assumeTrue(canBind(stranger), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
+        assumeTrue(RawListGetClient.canBind(stranger), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
         FakeServer fake = FakeServer.start((command, control, data) -> {
             control.write("OK 5\n".getBytes(StandardCharsets.US_ASCII));
             data.write("right".getBytes(StandardCharsets.US_ASCII));
@@ -229,15 +229,6 @@ class FtClientTest {
 
     private static PrintStream quiet() {
         return new PrintStream(OutputStream.nullOutputStream());
-    }
-
-    private static boolean canBind(InetAddress address) {
-        try (Socket probe = new Socket()) {
-            probe.bind(new InetSocketAddress(address, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package transferlab.contract;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import transferlab.testkit.ServerUnderTest;
 
 /**
  * What the run grading this contract can expect of the server under test, for contracts that must

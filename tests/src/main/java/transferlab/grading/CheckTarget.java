@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.opentest4j.TestAbortedException;
-import transferlab.contract.ServerUnderTest;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * What {@code ./transfer check} grades: a server somebody already runs ({@code --target}), a server

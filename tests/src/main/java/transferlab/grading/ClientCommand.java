@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * One run of a student's client from {@code --client-cmd}: {@code {host}} and {@code {port}} are

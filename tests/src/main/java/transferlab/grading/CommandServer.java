@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.core.ConditionTimeoutException;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * A server started from {@code --server-cmd} for one test: the template's {@code {port}} becomes a

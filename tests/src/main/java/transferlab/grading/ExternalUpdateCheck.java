@@ -2,7 +2,7 @@ package transferlab.grading;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.update.UpdateContract;
 
 /**

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
 
 /**
  * The requirement IDs a contract test cites: its method's {@link Requirement}, plus any on its

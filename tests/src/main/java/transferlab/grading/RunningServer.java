@@ -3,7 +3,7 @@ package transferlab.grading;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
 
 /**

@@ -34,7 +34,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.cli.HostPort;
 import transferlab.contract.SuiteScope;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.SuiteTimeouts;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.Requirement;
-import transferlab.contract.SuiteTimeouts;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.SuiteTimeouts;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
@@ -47,9 +47,9 @@ public final class UploadClientCheck {
     void startOurServer() throws IOException {
         received = Files.createDirectory(work.resolve("received"));
         outgoing = Files.createDirectory(work.resolve("outgoing"));
-        server = new InProcessServer(IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent()),
-                received, "reference-upload");
+        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
+        server = InProcessServer.serve("reference-upload", received, reference.address(), reference::serve, reference);
     }
 
     @AfterEach

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.commons.support.ReflectionSupport;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
 
 /**
  * The points file (tests/src/main/resources/grading/points.csv) stays in step with the specs and

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 
 /**
  * A tiny contract for the runner's own tests (SuiteRunnerTest): one test per kind of outcome,

@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
+import transferlab.testkit.TestFiles;
 
 /**
  * Interoperability: tests/python/parallel_client_seed000.py, a Python 3 client written only from seed
@@ -27,7 +28,7 @@ class PythonSeedClientTest {
     void theSeedsPythonClientDownloadsFromOurServer(@TempDir Path root, @TempDir Path downloads) throws Exception {
         PythonPrograms.assumePython();
         assertThat(CLIENT).exists();
-        byte[] content = RangedContractBytes.random((3 << 20) + 5, 8);
+        byte[] content = TestFiles.randomBytes((3 << 20) + 5, 8);
         Files.write(root.resolve("seed file.bin"), content); // a space, to check the path's encoding too
         ParallelServer server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults(), ServerLog.silent());

@@ -3,20 +3,16 @@ package transferlab.contract.listget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static transferlab.contract.SuiteTimeouts.scaled;
+import static transferlab.testkit.SuiteTimeouts.scaled;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.StandardSocketOptions;
-import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,41 +28,41 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
-import transferlab.contract.TcpProxy;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.TcpProxy;
 import transferlab.listget.FtClient;
-import transferlab.storage.Hashes;
+import transferlab.testkit.RawListGetClient;
+import transferlab.testkit.RawListGetClient.Exchange;
+import transferlab.testkit.TestFiles;
 
 /**
  * The contract of protocol F, the two-connection LIST/GET of seed 003 (resources/protocols/ft.md),
  * for any server: ours, or a student's started from a command.
  *
  * <p>A subclass says how to start the server on a directory ({@link #startServer}) and with which
- * idle timeout ({@link #serverIdleTimeout}). The suite fills the directory with known files, starts
- * the server once, and talks to it mostly through a raw socket client ({@link #exchange}) that
- * writes the command bytes itself, listens on its own data port and records exactly what came back.
- * Every test cites the requirement it checks. Tests run one after another against the same server,
- * so each later test also shows that the earlier (often bad) clients did not hurt the server.
+ * idle timeout ({@link #serverIdleTimeout}). Each test gets its own directory of known files and
+ * its own server, started fresh, and talks to it mostly through the kit's {@link RawListGetClient}
+ * ({@link #exchange}), which writes the command bytes itself, listens on its own data port and
+ * records exactly what came back. Every test cites the requirement it checks. No test depends on
+ * another or on their order; a test that sends a bad client checks itself that the next is served.
  *
- * <p>In the served directory: {@code Zeta.txt}, {@code alpha.txt}, {@code beta.txt},
+ * <p>In each test's served directory: {@code Zeta.txt}, {@code alpha.txt}, {@code beta.txt},
  * {@code client-00.bin} … {@code client-15.bin} (32 KiB each), {@code empty.txt},
  * {@code random.bin} (1 MiB), {@code two words.txt} and a directory {@code subdir} holding
  * {@code inner.txt}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ListGetContract {
     /**
      * An upper bound for one step of a failing server, never a pause: passing tests take milliseconds.
-     * Scaled by {@link transferlab.contract.SuiteTimeouts} where it is used.
+     * Scaled by {@link transferlab.testkit.SuiteTimeouts} where it is used.
      */
     protected static final Duration WAIT = Duration.ofSeconds(10);
     private static final int CLIENTS = 16;
@@ -89,20 +84,19 @@ public abstract class ListGetContract {
     private ServerUnderTest server;
     private ExecutorService clients;
 
-    @BeforeAll
+    @BeforeEach
     void startServerOnKnownFiles(@TempDir Path temporary) throws Exception {
         served = Files.createDirectory(temporary.resolve("served"));
         outside = Files.createDirectory(temporary.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), "not for clients\n");
-        Random random = new Random(3);
         addFile("alpha.txt", "alpha\n".getBytes(StandardCharsets.UTF_8));
         addFile("beta.txt", "beta, the second file\n".getBytes(StandardCharsets.UTF_8));
         addFile("Zeta.txt", "upper case sorts before lower case in byte order\n".getBytes(StandardCharsets.UTF_8));
         addFile("empty.txt", new byte[0]);
         addFile("two words.txt", "a name with a space\n".getBytes(StandardCharsets.UTF_8));
-        addFile("random.bin", randomBytes(random, RANDOM_FILE_BYTES));
+        addFile("random.bin", TestFiles.randomBytes(RANDOM_FILE_BYTES, 3));
         for (int i = 0; i < CLIENTS; i++) {
-            addFile(clientFile(i), randomBytes(random, CLIENT_FILE_BYTES));
+            addFile(clientFile(i), TestFiles.randomBytes(CLIENT_FILE_BYTES, 100 + i));
         }
         Files.createDirectory(served.resolve("subdir"));
         Files.writeString(served.resolve("subdir").resolve("inner.txt"), "one level down\n");
@@ -111,7 +105,7 @@ public abstract class ListGetContract {
         server = startServer(served);
     }
 
-    @AfterAll
+    @AfterEach
     void stopServer() {
         if (server != null) {
             server.close();
@@ -143,7 +137,7 @@ public abstract class ListGetContract {
 
         assertThat(exchange.reply()).isEqualTo("OK " + RANDOM_FILE_BYTES);
         assertThat(exchange.data()).hasSize(RANDOM_FILE_BYTES);
-        assertThat(sha256(exchange.data())).isEqualTo(sha256(files.get("random.bin")));
+        assertThat(TestFiles.sha256(exchange.data())).isEqualTo(TestFiles.sha256(files.get("random.bin")));
         assertThat(exchange.controlClosedAfterwards()).as("control connection closed after the transfer").isTrue();
     }
 
@@ -174,7 +168,7 @@ public abstract class ListGetContract {
         // All of 127.0.0.0/8 is loopback on Linux: a control connection from 127.0.0.2 must be
         // answered at 127.0.0.2, not at a fixed "localhost".
         InetAddress second = InetAddress.getByName("127.0.0.2");
-        assumeTrue(canBind(second), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
+        assumeTrue(RawListGetClient.canBind(second), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
 
         Exchange exchange = exchange(second, second, server.address(), "GET alpha.txt {port}\n");
 
@@ -225,8 +219,8 @@ public abstract class ListGetContract {
             Exchange exchange = exchanges.get(i)
                     .get(scaled(WAIT).multipliedBy(CLIENTS).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(exchange.reply()).as("client %d", i).isEqualTo("OK " + CLIENT_FILE_BYTES);
-            assertThat(sha256(exchange.data())).as("sha256 of %s", clientFile(i))
-                    .isEqualTo(sha256(files.get(clientFile(i))));
+            assertThat(TestFiles.sha256(exchange.data())).as("sha256 of %s", clientFile(i))
+                    .isEqualTo(TestFiles.sha256(files.get(clientFile(i))));
         }
     }
 
@@ -255,7 +249,7 @@ public abstract class ListGetContract {
         Path stored = client.get(host, port, "random.bin", 0, downloads);
 
         assertThat(names).containsExactlyElementsOf(files.keySet());
-        assertThat(Hashes.sha256Hex(stored)).isEqualTo(sha256(files.get("random.bin")));
+        assertThat(TestFiles.sha256(stored)).isEqualTo(TestFiles.sha256(files.get("random.bin")));
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("Connected to " + host + " on port " + port + "...")
                 .contains("Data transfer initiated on ('")
@@ -283,14 +277,10 @@ public abstract class ListGetContract {
     @Test
     @Requirement("F8")
     void aHiddenFileIsNeitherListedNorServed() throws Exception {
-        Path hidden = served.resolve(".hidden");
-        Files.writeString(hidden, "hidden\n");
-        try {
-            assertRefused(exchange("GET .hidden {port}\n"));
-            assertThat(new String(exchange("LIST {port}\n").data(), StandardCharsets.UTF_8)).doesNotContain(".hidden");
-        } finally {
-            Files.delete(hidden);
-        }
+        Files.writeString(served.resolve(".hidden"), "hidden\n");
+
+        assertRefused(exchange("GET .hidden {port}\n"));
+        assertThat(new String(exchange("LIST {port}\n").data(), StandardCharsets.UTF_8)).doesNotContain(".hidden");
     }
 
     @Test
@@ -302,12 +292,9 @@ public abstract class ListGetContract {
         } catch (UnsupportedOperationException | IOException e) {
             assumeTrue(false, "this file system cannot make symbolic links: " + e);
         }
-        try {
-            assertRefused(exchange("GET escape.txt {port}\n"));
-            assertThat(new String(exchange("LIST {port}\n").data(), StandardCharsets.UTF_8)).doesNotContain("escape.txt");
-        } finally {
-            Files.delete(link);
-        }
+
+        assertRefused(exchange("GET escape.txt {port}\n"));
+        assertThat(new String(exchange("LIST {port}\n").data(), StandardCharsets.UTF_8)).doesNotContain("escape.txt");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -340,7 +327,7 @@ public abstract class ListGetContract {
 
             Duration limit = serverIdleTimeout().plus(scaled(WAIT));
             silent.setSoTimeout((int) limit.toMillis());
-            byte[] answer = readToEnd(silent.getInputStream());
+            byte[] answer = RawListGetClient.readToEnd(silent.getInputStream());
             String text = new String(answer, StandardCharsets.UTF_8);
             assertThat(text).as("what a silent client gets before the close").matches("(ERROR [^\n]*\n)?");
 
@@ -365,16 +352,16 @@ public abstract class ListGetContract {
             control.setSoTimeout((int) scaled(WAIT).toMillis());
             control.getOutputStream().write(("GET stalled.bin " + dataListener.socket().getLocalPort() + "\n")
                     .getBytes(StandardCharsets.UTF_8));
-            assertThat(readLine(control.getInputStream())).isEqualTo("OK " + size);
+            assertThat(RawListGetClient.readLine(control.getInputStream())).isEqualTo("OK " + size);
 
-            try (Socket data = acceptData(dataListener, control, "OK " + size)) {
+            try (Socket data = RawListGetClient.acceptData(dataListener, control, "OK " + size)) {
                 // We read nothing from the data connection while the next client asks.
                 Future<Exchange> next = clients.submit(() -> exchange("GET alpha.txt {port}\n"));
                 await().atMost(serverIdleTimeout().plus(scaled(WAIT))).until(next::isDone);
                 assertThat(next.get().data()).isEqualTo(files.get("alpha.txt"));
 
                 data.setSoTimeout((int) scaled(WAIT).toMillis());
-                assertThat(readToEnd(data.getInputStream()).length).as("bytes before the server gave up")
+                assertThat(RawListGetClient.readToEnd(data.getInputStream()).length).as("bytes before the server gave up")
                         .isLessThan(size);
             }
         } finally {
@@ -417,88 +404,26 @@ public abstract class ListGetContract {
 
     // ---- the raw client ----
 
-    /**
-     * What a raw client saw for one command.
-     *
-     * @param reply                   the first line on the control connection, without {@code \n}
-     * @param data                    the bytes of the data connection up to its end ({@code null}: none came)
-     * @param dataConnectedTo         the address the server connected to (ours)
-     * @param dataCameFrom            the address the data connection came from (the server's)
-     * @param controlClosedAfterwards whether the server closed the control connection at the end
-     * @param dataConnectionAfterError whether a data connection arrived although the reply was not OK
-     */
-    protected record Exchange(String reply, byte[] data, InetAddress dataConnectedTo, InetAddress dataCameFrom,
-                              boolean controlClosedAfterwards, boolean dataConnectionAfterError) {
-    }
-
     /** Sends {@code command} ({@code {port}} replaced by our data port) from 127.0.0.1 to the server. */
     protected Exchange exchange(String command) throws IOException {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        return exchange(null, loopback, server.address(), command);
+        return rawClient().exchange(server.address(), command);
     }
 
-    /**
-     * The raw client: listen on a free port of {@code listenOn}, connect (from {@code controlFrom},
-     * if given) to {@code target}, write the command's bytes, read the reply line; after OK accept
-     * one data connection and read it to its end; otherwise check that no data connection came.
-     */
+    /** {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, String)} with this test's waits. */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target, String command)
             throws IOException {
-        return exchange(controlFrom, listenOn, target,
-                port -> command.replace("{port}", String.valueOf(port)).getBytes(StandardCharsets.UTF_8), false);
+        return rawClient().exchange(controlFrom, listenOn, target, command);
     }
 
-    /**
-     * The same with the command's bytes made from our data port by {@code command}; with
-     * {@code halfClose} the client ends its side of the control connection after the command.
-     */
+    /** {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, IntFunction, boolean)} with this test's waits. */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target,
                                 IntFunction<byte[]> command, boolean halfClose) throws IOException {
-        // A server may first have to drop an earlier, silent client: allow its idle timeout on top.
-        int waitMillis = (int) serverIdleTimeout().plus(scaled(WAIT)).toMillis();
-        try (ServerSocketChannel dataListener = ServerSocketChannel.open(); Socket control = new Socket()) {
-            dataListener.bind(new InetSocketAddress(listenOn, 0));
-            dataListener.socket().setSoTimeout(waitMillis);
-            if (controlFrom != null) {
-                control.bind(new InetSocketAddress(controlFrom, 0));
-            }
-            control.connect(target, waitMillis);
-            control.setSoTimeout(waitMillis);
-            control.getOutputStream().write(command.apply(dataListener.socket().getLocalPort()));
-            control.getOutputStream().flush();
-            if (halfClose) {
-                control.shutdownOutput();
-            }
-            String reply = readLine(control.getInputStream());
-
-            if (reply.startsWith("OK ")) {
-                try (Socket data = acceptData(dataListener, control, reply)) {
-                    data.setSoTimeout(waitMillis);
-                    byte[] bytes = data.getInputStream().readAllBytes();
-                    boolean closed = readToEnd(control.getInputStream()).length == 0;
-                    return new Exchange(reply, bytes, data.getLocalAddress(), data.getInetAddress(), closed, false);
-                }
-            }
-            // Not OK: once the server has closed the control connection, any data connection it
-            // made would be waiting in our listener's queue already.
-            readToEnd(control.getInputStream());
-            dataListener.configureBlocking(false);
-            try (SocketChannel unexpected = dataListener.accept()) {
-                return new Exchange(reply, null, null, null, true, unexpected != null);
-            }
-        }
+        return rawClient().exchange(controlFrom, listenOn, target, command, halfClose);
     }
 
-    /** Accepts the data connection the server owes us after OK, with a message that says where we waited. */
-    private static Socket acceptData(ServerSocketChannel dataListener, Socket control, String reply) throws IOException {
-        try {
-            return dataListener.socket().accept();
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server answered '" + reply + "' but did not connect to "
-                    + dataListener.socket().getLocalSocketAddress() + " within "
-                    + dataListener.socket().getSoTimeout() + " ms (the control connection came from "
-                    + control.getLocalSocketAddress() + ")", e);
-        }
+    /** A raw client that waits long enough for the server to drop an earlier, silent client first. */
+    private RawListGetClient rawClient() {
+        return new RawListGetClient(serverIdleTimeout().plus(scaled(WAIT)));
     }
 
     /** An ERROR line, the control connection closed, and no data connection. */
@@ -506,32 +431,6 @@ public abstract class ListGetContract {
         assertThat(exchange.reply()).startsWith("ERROR ");
         assertThat(exchange.dataConnectionAfterError()).as("a data connection arrived after '%s'", exchange.reply())
                 .isFalse();
-    }
-
-    /** Reads one line without its newline, at most 1024 bytes; a line cut by the end of the stream is returned as is. */
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; line.size() < 1024 && (b = in.read()) >= 0 && b != '\n'; ) {
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Reads until the server closes (the read timeout fails the test if it never does). A reset
-     * counts as closed: a server that refuses a line it did not read to the end may reset.
-     */
-    private static byte[] readToEnd(InputStream in) throws IOException {
-        ByteArrayOutputStream rest = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                rest.write(buffer, 0, n);
-            }
-        } catch (SocketException reset) {
-            // closed with a reset: still closed
-        }
-        return rest.toByteArray();
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
@@ -547,24 +446,5 @@ public abstract class ListGetContract {
 
     private static String clientFile(int i) {
         return String.format("client-%02d.bin", i);
-    }
-
-    private static byte[] randomBytes(Random random, int size) {
-        byte[] bytes = new byte[size];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String sha256(byte[] bytes) {
-        return Hashes.hex(Hashes.sha256().digest(bytes));
-    }
-
-    private static boolean canBind(InetAddress address) {
-        try (Socket probe = new Socket()) {
-            probe.bind(new InetSocketAddress(address, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -3,7 +3,7 @@ package transferlab.contract.ranged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static transferlab.contract.SuiteTimeouts.scaled;
+import static transferlab.testkit.SuiteTimeouts.scaled;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,13 +39,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.ranged.DownloadFailedException;
 import transferlab.ranged.DownloadOffer;
 import transferlab.ranged.DownloadResult;
 import transferlab.ranged.ParallelClient;
 import transferlab.storage.Hashes;
+import transferlab.testkit.TestFiles;
 
 /**
  * The contract of protocol R (resources/protocols/ranged.md) that every ranged download server must
@@ -118,7 +117,7 @@ public abstract class RangedContract {
     @MethodSource("sizesAndThreads")
     @Requirement({"R1", "R2", "R3", "R4", "R5", "R6"})
     void everyDownloadIsIntact(long size, int threads) throws Exception {
-        byte[] content = randomBytes(size, size * 31 + threads);
+        byte[] content = TestFiles.randomBytes(size, size * 31 + threads);
         Files.write(root.resolve("file.bin"), content);
         Path output = downloads.resolve("copy.bin");
 
@@ -138,7 +137,7 @@ public abstract class RangedContract {
     @Test
     @Requirement({"R1", "R3"})
     void theReplyHasTheSeedsFields() throws Exception {
-        Files.write(root.resolve("ten.bin"), randomBytes(10, 10));
+        Files.write(root.resolve("ten.bin"), TestFiles.randomBytes(10, 10));
         Reply reply = post("/ten.bin", "{\"threads\": 4}");
         assertThat(reply.status).as(reply.text()).isEqualTo(200);
         JsonNode offer = JSON.readTree(reply.body);
@@ -147,7 +146,7 @@ public abstract class RangedContract {
         assertThat(offer.get("block-size").asLong()).isEqualTo(3); // 10 div 4 + 1
         assertThat(offer.get("threads").asInt()).isEqualTo(4);
         assertThat(offer.get("port").asInt()).isBetween(1, 65535);
-        fetchEveryBlockRaw(offer, randomBytes(10, 10)); // leave no listener behind
+        fetchEveryBlockRaw(offer, TestFiles.randomBytes(10, 10)); // leave no listener behind
     }
 
     // ---- byte level --------------------------------------------------------------------------
@@ -156,7 +155,7 @@ public abstract class RangedContract {
     @MethodSource("rawCases")
     @Requirement({"R4", "R5"})
     void aRawClientGetsExactlyEachBlock(long size, int threads) throws Exception {
-        byte[] content = randomBytes(size, size + 7);
+        byte[] content = TestFiles.randomBytes(size, size + 7);
         Files.write(root.resolve("raw.bin"), content);
         JsonNode offer = offer("/raw.bin", threads);
         long blockSize = size / threads + 1;
@@ -177,7 +176,7 @@ public abstract class RangedContract {
     @Test
     @Requirement("R13")
     void aBlockMayBeAskedForAgainWhileTheListenerLives() throws Exception {
-        byte[] content = randomBytes(100_000, 3);
+        byte[] content = TestFiles.randomBytes(100_000, 3);
         Files.write(root.resolve("again.bin"), content);
         JsonNode offer = offer("/again.bin", 3);
         int port = offer.get("port").asInt();
@@ -192,7 +191,7 @@ public abstract class RangedContract {
     @Test
     @Requirement("R12")
     void aBlockNumberOfNOrMoreGetsNoDataAndHurtsNoOtherConnection() throws Exception {
-        byte[] content = randomBytes(3000, 4);
+        byte[] content = TestFiles.randomBytes(3000, 4);
         Files.write(root.resolve("ids.bin"), content);
         JsonNode offer = offer("/ids.bin", 3);
         int port = offer.get("port").asInt();
@@ -210,7 +209,7 @@ public abstract class RangedContract {
             "[4]", "4", "{\"threads\": 4} {\"threads\": 5}"})
     @Requirement({"R2", "R7", "R11"})
     void aBadBodyIs400(String body) throws Exception {
-        Files.write(root.resolve("file.bin"), randomBytes(100, 1));
+        Files.write(root.resolve("file.bin"), TestFiles.randomBytes(100, 1));
         assertRefused(post("/file.bin", body), 400);
     }
 
@@ -225,7 +224,7 @@ public abstract class RangedContract {
     @Requirement({"R9", "R11"})
     void aDirectoryIs404() throws Exception {
         Files.createDirectories(root.resolve("sub"));
-        Files.write(root.resolve("sub/inner.bin"), randomBytes(10, 2));
+        Files.write(root.resolve("sub/inner.bin"), TestFiles.randomBytes(10, 2));
         assertRefused(post("/sub", "{\"threads\": 4}"), 404);
     }
 
@@ -252,7 +251,7 @@ public abstract class RangedContract {
     @Test
     @Requirement({"R8"})
     void aSymbolicLinkInsideTheRootIsServed() throws Exception {
-        byte[] content = randomBytes(5000, 9);
+        byte[] content = TestFiles.randomBytes(5000, 9);
         Files.write(root.resolve("real.bin"), content);
         Files.createSymbolicLink(root.resolve("alias.bin"), root.resolve("real.bin"));
         Path output = downloads.resolve("alias.bin");
@@ -265,7 +264,7 @@ public abstract class RangedContract {
     @ValueSource(strings = {"GET", "PUT", "DELETE"})
     @Requirement({"R10", "R11"})
     void otherMethodsAre405(String method) throws Exception {
-        Files.write(root.resolve("file.bin"), randomBytes(100, 1));
+        Files.write(root.resolve("file.bin"), TestFiles.randomBytes(100, 1));
         HttpRequest request = HttpRequest.newBuilder(uri("/file.bin"))
                 .method(method, HttpRequest.BodyPublishers.ofString("{\"threads\": 4}")).build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -290,7 +289,7 @@ public abstract class RangedContract {
     void sixteenClientsDownloadDifferentFilesAtOnce() throws Exception {
         List<byte[]> contents = new ArrayList<>();
         for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
-            contents.add(randomBytes((1 << 20) + i * 1001, 100 + i));
+            contents.add(TestFiles.randomBytes((1 << 20) + i * 1001, 100 + i));
             Files.write(root.resolve("f" + i + ".bin"), contents.get(i));
         }
         runAtOnce(CLIENTS_AT_ONCE, i -> CLIENT.download(server.address(), "f" + i + ".bin", 7,
@@ -305,7 +304,7 @@ public abstract class RangedContract {
     @Test
     @Requirement({"R17"})
     void sixteenClientsDownloadTheSameFileAtOnce() throws Exception {
-        Files.write(root.resolve("same.bin"), randomBytes((2 << 20) + 17, 5));
+        Files.write(root.resolve("same.bin"), TestFiles.randomBytes((2 << 20) + 17, 5));
         runAtOnce(CLIENTS_AT_ONCE, i -> CLIENT.download(server.address(), "same.bin", 1 + i * 3,
                 downloads.resolve("c" + i + ".bin")));
         for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
@@ -421,18 +420,5 @@ public abstract class RangedContract {
             int to = (int) Math.min(content.length, (block + 1) * blockSize);
             assertThat(fetchBlockRaw(offer.get("port").asInt(), block)).isEqualTo(Arrays.copyOfRange(content, from, to));
         }
-    }
-
-    protected static byte[] randomBytes(long size, long seed) {
-        byte[] bytes = new byte[Math.toIntExact(size)];
-        SplittableRandom random = new SplittableRandom(seed);
-        ByteBuffer words = ByteBuffer.wrap(bytes);
-        while (words.remaining() >= Long.BYTES) {
-            words.putLong(random.nextLong());
-        }
-        while (words.hasRemaining()) {
-            words.put((byte) random.nextInt());
-        }
-        return bytes;
     }
 }

@@ -9,15 +9,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,10 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
-import transferlab.contract.SuiteTimeouts;
-import transferlab.contract.TcpProxy;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
+import transferlab.testkit.TestFiles;
+import transferlab.testkit.RawUpdateConnection;
 
 /**
  * The contract of protocol D, the polling update service (resources/protocols/update.md), checked
@@ -92,7 +90,7 @@ public abstract class UpdateContract {
     @Test
     @Requirement({"D1", "D2", "D3"})
     void aPollGetsAFramedOfferAndExactlyTheFileBytes() throws Exception {
-        byte[] content = randomBytes(70_000, 41);
+        byte[] content = TestFiles.randomBytes(70_000, 41);
         queue("erin", "seed.bin", content);
         try (RawUpdateConnection connection = connect()) {
             connection.sendPoll("erin");
@@ -108,7 +106,7 @@ public abstract class UpdateContract {
     @Test
     @Requirement({"D1", "D2", "D3", "D7", "D8", "D9"})
     void pollGetsTheOfferAndTheBytesAndTheFileLeavesTheQueueOnlyOnAck() throws Exception {
-        byte[] content = randomBytes(100_000, 1);
+        byte[] content = TestFiles.randomBytes(100_000, 1);
         Path queued = queue("alice", "update.bin", content);
 
         try (RawUpdateConnection connection = connect()) {
@@ -118,11 +116,11 @@ public abstract class UpdateContract {
             assertThat(offer.path("file-name").asText()).isEqualTo("update.bin");
             assertThat(offer.path("file-size").isIntegralNumber()).as("file-size is a number: " + offer).isTrue();
             assertThat(offer.path("file-size").asLong()).isEqualTo(content.length);
-            assertThat(offer.path("file-hash").asText()).isEqualTo(sha256(content));
+            assertThat(offer.path("file-hash").asText()).isEqualTo(fileHash(content));
             assertThat(connection.readPayload(content.length)).isEqualTo(content);
 
             assertThat(queued).as("a file sent but not yet acknowledged stays queued").exists();
-            connection.sendAck("alice", sha256(content));
+            connection.sendAck("alice", fileHash(content));
             assertThat(connection.readHeader()).as("after the last ack the queue is empty: the server closes").isNull();
         }
         eventually().untilAsserted(() -> assertThat(queued).doesNotExist());
@@ -139,9 +137,9 @@ public abstract class UpdateContract {
             connection.sendPoll("frank");
             JsonNode offer = connection.readHeader();
             assertThat(offer).as("the offer through the splitting proxy").isNotNull();
-            assertThat(offer.path("file-hash").asText()).isEqualTo(sha256(content));
+            assertThat(offer.path("file-hash").asText()).isEqualTo(fileHash(content));
             assertThat(connection.readPayload(content.length)).isEqualTo(content);
-            connection.sendAck("frank", sha256(content));
+            connection.sendAck("frank", fileHash(content));
             assertThat(connection.readHeader()).isNull();
         }
         eventually().untilAsserted(() -> assertThat(queued).doesNotExist());
@@ -164,7 +162,7 @@ public abstract class UpdateContract {
     void afterAnAckTheNextQueuedFileIsOfferedInNameOrder() throws Exception {
         Map<String, byte[]> files = new TreeMap<>();
         files.put("1-first.txt", "first".getBytes(StandardCharsets.UTF_8));
-        files.put("2-second.bin", randomBytes(30_000, 2));
+        files.put("2-second.bin", TestFiles.randomBytes(30_000, 2));
         files.put("3-empty", new byte[0]);
         for (var file : files.entrySet()) {
             queue("carol", file.getKey(), file.getValue());
@@ -175,9 +173,9 @@ public abstract class UpdateContract {
                 JsonNode offer = connection.readHeader();
                 assertThat(offer).as("the offer of " + file.getKey()).isNotNull();
                 assertThat(offer.path("file-name").asText()).isEqualTo(file.getKey());
-                assertThat(offer.path("file-hash").asText()).isEqualTo(sha256(file.getValue()));
+                assertThat(offer.path("file-hash").asText()).isEqualTo(fileHash(file.getValue()));
                 assertThat(connection.readPayload(offer.path("file-size").asLong())).isEqualTo(file.getValue());
-                connection.sendAck("carol", sha256(file.getValue()));
+                connection.sendAck("carol", fileHash(file.getValue()));
             }
             assertThat(connection.readHeader()).isNull();
         }
@@ -187,7 +185,7 @@ public abstract class UpdateContract {
     @Test
     @Requirement({"D9", "D10"})
     void aClientThatLeavesBeforeTheAckGetsTheSameFileAgain() throws Exception {
-        byte[] content = randomBytes(200_000, 3);
+        byte[] content = TestFiles.randomBytes(200_000, 3);
         Path queued = queue("dave", "patch.bin", content);
 
         // Killed halfway through the bytes.
@@ -248,7 +246,7 @@ public abstract class UpdateContract {
         Path malloryFile = queue("mallory", "secret-plan.txt", "not for a bad frame".getBytes(StandardCharsets.UTF_8));
         Files.createDirectories(temp.resolve("secret"));
         Files.writeString(temp.resolve("secret").resolve("outside.txt"), "outside the outbox");
-        byte[] content = randomBytes(1 << 20, 4);
+        byte[] content = TestFiles.randomBytes(1 << 20, 4);
         Path goodFile = queue("good", "big.bin", content);
 
         try (RawUpdateConnection good = connect()) {
@@ -268,8 +266,8 @@ public abstract class UpdateContract {
             byte[] rest = good.readPayload(content.length - firstPart.length);
             byte[] whole = Arrays.copyOf(firstPart, content.length);
             System.arraycopy(rest, 0, whole, firstPart.length, rest.length);
-            assertThat(sha256(whole)).isEqualTo(sha256(content));
-            good.sendAck("good", sha256(content));
+            assertThat(fileHash(whole)).isEqualTo(fileHash(content));
+            good.sendAck("good", fileHash(content));
             assertThat(good.readHeader()).isNull();
         }
         eventually().untilAsserted(() -> assertThat(goodFile).doesNotExist());
@@ -286,10 +284,10 @@ public abstract class UpdateContract {
             String clientId = "client-" + c;
             Map<String, String> files = new TreeMap<>();
             for (int f = 0; f < 2; f++) {
-                byte[] content = randomBytes(1_000 + (c * 977 + f * 4_001) % 60_000, c * 10 + f);
+                byte[] content = TestFiles.randomBytes(1_000 + (c * 977 + f * 4_001) % 60_000, c * 10 + f);
                 String name = "file-" + f + "-of-" + clientId + ".bin";
                 queue(clientId, name, content);
-                files.put(name, sha256(content));
+                files.put(name, fileHash(content));
             }
             expected.put(clientId, files);
         }
@@ -326,7 +324,7 @@ public abstract class UpdateContract {
             try (RawUpdateConnection connection = connect()) {
                 connection.sendPoll(clientId);
                 for (JsonNode offer; (offer = connection.readHeader()) != null; ) {
-                    String actual = sha256(connection.readPayload(offer.path("file-size").asLong()));
+                    String actual = fileHash(connection.readPayload(offer.path("file-size").asLong()));
                     assertThat(actual).as("the bytes of " + offer).isEqualTo(offer.path("file-hash").asText());
                     received.put(offer.path("file-name").asText(), actual);
                     connection.sendAck(clientId, actual);
@@ -375,10 +373,10 @@ public abstract class UpdateContract {
                 JsonNode offer = connection.readHeader();
                 assertThat(offer).as("an offer for " + clientId).isNotNull();
                 assertThat(offer.path("file-name").asText()).isEqualTo(name);
-                assertThat(offer.path("file-hash").asText()).isEqualTo(sha256(content));
+                assertThat(offer.path("file-hash").asText()).isEqualTo(fileHash(content));
                 assertThat(connection.readPayload(content.length)).isEqualTo(content);
                 if (acknowledge) {
-                    connection.sendAck(clientId, sha256(content));
+                    connection.sendAck(clientId, fileHash(content));
                     assertThat(connection.readHeader()).isNull();
                 }
             }
@@ -398,18 +396,9 @@ public abstract class UpdateContract {
         }
     }
 
-    protected static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    protected static String sha256(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The file hash as protocol D writes it: {@code sha256:} and the hex digest. */
+    protected static String fileHash(byte[] bytes) {
+        return "sha256:" + TestFiles.sha256(bytes);
     }
 
     protected static InetSocketAddress loopback(int port) {

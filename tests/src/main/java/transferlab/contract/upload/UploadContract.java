@@ -4,20 +4,18 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static transferlab.contract.SuiteTimeouts.scaled;
+import static transferlab.testkit.SuiteTimeouts.scaled;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -31,14 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
-import transferlab.contract.SuiteTimeouts;
-import transferlab.contract.TcpProxy;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
 import transferlab.storage.Hashes;
 import transferlab.storage.PlainFileName;
 import transferlab.upload.UploadLimits;
+import transferlab.testkit.TestFiles;
+import transferlab.testkit.RawUploadClient;
 
 /**
  * The contract of protocol U (resources/protocols/upload.md): every upload server, ours or a
@@ -127,7 +127,7 @@ public abstract class UploadContract {
     @Requirement({"U1", "U2"})
     void seedHeaderInOneWriteGetsExactlyGoAhead() throws Exception {
         start(limits());
-        uploadAsTheSeedClientDoes("seed-header.bin", randomBytes(5_000, 22));
+        uploadAsTheSeedClientDoes("seed-header.bin", TestFiles.randomBytes(5_000, 22));
     }
 
     /** U3: the content a seed client sends is stored whole. */
@@ -136,7 +136,7 @@ public abstract class UploadContract {
     void seedUploadIsStoredWhole() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(50_000, 23);
+        byte[] content = TestFiles.randomBytes(50_000, 23);
         uploadAsTheSeedClientDoes("seed-upload.bin", content);
         awaitStored("seed-upload.bin", content);
     }
@@ -151,7 +151,7 @@ public abstract class UploadContract {
     void contentSplitIntoSmallPiecesByTheNetworkIsStoredWhole() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(32 * 1024, 21);
+        byte[] content = TestFiles.randomBytes(32 * 1024, 21);
         TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(1)));
         toClose.add(proxy);
         try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
@@ -177,7 +177,7 @@ public abstract class UploadContract {
     void contentIsStoredOnceSizeBytesArrivedWhileTheClientStaysConnected() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(30_000, 24);
+        byte[] content = TestFiles.randomBytes(30_000, 24);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "kept-open.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
@@ -195,7 +195,7 @@ public abstract class UploadContract {
     void seedClientsThatCloseAfterTheContentAreServedOneAfterAnother() throws Exception {
         start(limits());
         for (int i = 0; i < 3; i++) {
-            byte[] content = randomBytes(20_000 + i, 30 + i);
+            byte[] content = TestFiles.randomBytes(20_000 + i, 30 + i);
             uploadAsTheSeedClientDoes("seed-" + i + ".bin", content);
             if (server.directory().isPresent()) {
                 awaitStored("seed-" + i + ".bin", content);
@@ -210,14 +210,14 @@ public abstract class UploadContract {
     void headerInOneWriteGetsGoAheadThenContentGetsOkWithItsSha256() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(100_000, 1);
+        byte[] content = TestFiles.randomBytes(100_000, 1);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "notes.txt"));
             assertThat(client.readBytes(8)).asString(US_ASCII).isEqualTo("go ahead");
             client.send(content);
             String reply = client.readLine();
             // Exactly 8 bytes of "go ahead": a newline after it would show up at the start of this line.
-            assertThat(reply).matches(OK_LINE).isEqualTo("ok " + sha256(content) + "\n");
+            assertThat(reply).matches(OK_LINE).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
             assertThat(client.serverClosed()).as("server closes after the ok line").isTrue();
         }
         assertThat(directory.resolve("notes.txt")).hasBinaryContent(content);
@@ -232,7 +232,7 @@ public abstract class UploadContract {
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(0, "empty.txt"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
-            assertThat(client.readLine()).isEqualTo("ok " + sha256(new byte[0]) + "\n");
+            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(new byte[0]) + "\n");
         }
         assertThat(directory.resolve("empty.txt")).exists().isEmptyFile();
     }
@@ -244,8 +244,8 @@ public abstract class UploadContract {
         SuiteScope.assumeDirectoryVisible(server);
         String name = "é".repeat(100) + "€".repeat(18) + "a"; // 200 + 54 + 1 = 255 bytes
         assertThat(name.getBytes(UTF_8)).hasSize(255);
-        byte[] content = randomBytes(1000, 2);
-        assertThat(upload(name, content)).isEqualTo("ok " + sha256(content) + "\n");
+        byte[] content = TestFiles.randomBytes(1000, 2);
+        assertThat(upload(name, content)).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
         assertThat(directory.resolve(name)).hasBinaryContent(content);
     }
 
@@ -254,7 +254,7 @@ public abstract class UploadContract {
     void seedClientThatClosesWithoutReadingOkHasItsFileStoredAndTheNextClientIsServed() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes(200_000, 3);
+        byte[] content = TestFiles.randomBytes(200_000, 3);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "seed.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
@@ -270,10 +270,10 @@ public abstract class UploadContract {
     void uploadingAnExistingNameReplacesTheFile() throws Exception {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] first = randomBytes(5000, 4);
-        byte[] second = randomBytes(3000, 5);
-        assertThat(upload("same.txt", first)).isEqualTo("ok " + sha256(first) + "\n");
-        assertThat(upload("same.txt", second)).isEqualTo("ok " + sha256(second) + "\n");
+        byte[] first = TestFiles.randomBytes(5000, 4);
+        byte[] second = TestFiles.randomBytes(3000, 5);
+        assertThat(upload("same.txt", first)).isEqualTo("ok " + TestFiles.sha256(first) + "\n");
+        assertThat(upload("same.txt", second)).isEqualTo("ok " + TestFiles.sha256(second) + "\n");
         assertThat(directory.resolve("same.txt")).hasBinaryContent(second);
         assertThat(listing(directory)).containsExactly("same.txt");
     }
@@ -290,12 +290,12 @@ public abstract class UploadContract {
         TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(1)));
         toClose.add(proxy);
         String name = "split-into-pieces-ü.txt";
-        byte[] content = randomBytes(100, 6);
+        byte[] content = TestFiles.randomBytes(100, 6);
         try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
             client.send(RawUploadClient.header(content.length, name));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(content);
-            assertThat(client.readLine()).isEqualTo("ok " + sha256(content) + "\n");
+            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
         }
         assertThat(listing(directory)).containsExactly(name);
         assertThat(directory.resolve(name)).hasBinaryContent(content);
@@ -311,7 +311,7 @@ public abstract class UploadContract {
             // The server cannot know more name bytes will come; it answers the header it has.
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send("bcd".getBytes(US_ASCII));
-            assertThat(client.readLine()).isEqualTo("ok " + sha256("bcd".getBytes(US_ASCII)) + "\n");
+            assertThat(client.readLine()).isEqualTo("ok " + TestFiles.sha256("bcd".getBytes(US_ASCII)) + "\n");
         }
         assertThat(directory.resolve("a")).hasContent("bcd");
     }
@@ -389,8 +389,8 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeLimitsApplied(server);
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] content = randomBytes((int) MAX_SIZE, 7);
-        assertThat(upload("limit.bin", content)).isEqualTo("ok " + sha256(content) + "\n");
+        byte[] content = TestFiles.randomBytes((int) MAX_SIZE, 7);
+        assertThat(upload("limit.bin", content)).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
         assertThat(directory.resolve("limit.bin")).hasBinaryContent(content);
     }
 
@@ -473,7 +473,7 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
-        byte[] content = randomBytes(100_000, 8);
+        byte[] content = TestFiles.randomBytes(100_000, 8);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "half.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
@@ -491,7 +491,7 @@ public abstract class UploadContract {
         SuiteScope.assumeLimitsApplied(server);
         SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
-        byte[] content = randomBytes(10_000, 9);
+        byte[] content = TestFiles.randomBytes(10_000, 9);
         try (RawUploadClient client = connect()) {
             client.send(RawUploadClient.header(content.length, "stalled.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
@@ -535,7 +535,7 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         Map<String, String> before = snapshot(parent);
-        byte[] content = randomBytes(200_000, 10);
+        byte[] content = TestFiles.randomBytes(200_000, 10);
         byte[] header = RawUploadClient.header(content.length, "cut.bin");
         TcpProxy proxy = TcpProxy.start(server.address(),
                 TcpProxy.Faults.none().cutUpstreamAfter(header.length + content.length / 2));
@@ -588,7 +588,7 @@ public abstract class UploadContract {
         List<CompletableFuture<String>> replies = new ArrayList<>();
         for (int i = 0; i < clientCount; i++) {
             String name = "file-" + i + ".bin";
-            byte[] content = randomBytes(256 * 1024 + i, 100 + i);
+            byte[] content = TestFiles.randomBytes(256 * 1024 + i, 100 + i);
             files.put(name, content);
             replies.add(CompletableFuture.supplyAsync(() -> uploadUnchecked(name, content), clients));
         }
@@ -596,12 +596,12 @@ public abstract class UploadContract {
                 .get(scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS);
         for (int i = 0; i < clientCount; i++) {
             byte[] content = files.get("file-" + i + ".bin");
-            assertThat(replies.get(i).get()).isEqualTo("ok " + sha256(content) + "\n");
+            assertThat(replies.get(i).get()).isEqualTo("ok " + TestFiles.sha256(content) + "\n");
         }
         assertThat(listing(directory)).containsExactlyInAnyOrderElementsOf(files.keySet());
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             assertThat(Hashes.sha256Hex(directory.resolve(file.getKey())))
-                    .as(file.getKey()).isEqualTo(sha256(file.getValue()));
+                    .as(file.getKey()).isEqualTo(TestFiles.sha256(file.getValue()));
         }
     }
 
@@ -615,8 +615,8 @@ public abstract class UploadContract {
         // The idle timeout (5 s at factor 1) is far longer than the hold: the paused client is not timed out meanwhile.
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
-        byte[] firstContent = randomBytes(1000, 11);
-        byte[] secondContent = randomBytes(1000, 12);
+        byte[] firstContent = TestFiles.randomBytes(1000, 11);
+        byte[] secondContent = TestFiles.randomBytes(1000, 12);
         try (RawUploadClient first = connect(); RawUploadClient second = connect()) {
             first.send(RawUploadClient.header(firstContent.length, "first.bin"));
             assertThat(first.readAnswer()).isEqualTo("go ahead");
@@ -628,7 +628,7 @@ public abstract class UploadContract {
                 await().atMost(scaled(Duration.ofSeconds(3))).until(secondAnswer::isDone);
                 assertThat(secondAnswer.get()).isEqualTo("go ahead");
                 second.send(secondContent);
-                assertThat(second.readLine()).isEqualTo("ok " + sha256(secondContent) + "\n");
+                assertThat(second.readLine()).isEqualTo("ok " + TestFiles.sha256(secondContent) + "\n");
                 assertThat(visibleNames(directory)).as("only the second, the first is still paused")
                         .containsExactly("second.bin");
             } else {
@@ -639,12 +639,12 @@ public abstract class UploadContract {
             }
 
             first.send(firstContent);
-            assertThat(first.readLine()).isEqualTo("ok " + sha256(firstContent) + "\n");
+            assertThat(first.readLine()).isEqualTo("ok " + TestFiles.sha256(firstContent) + "\n");
             if (!factory.concurrent()) {
                 await().atMost(scaled(PROMPTLY)).until(secondAnswer::isDone);
                 assertThat(secondAnswer.get()).isEqualTo("go ahead");
                 second.send(secondContent);
-                assertThat(second.readLine()).isEqualTo("ok " + sha256(secondContent) + "\n");
+                assertThat(second.readLine()).isEqualTo("ok " + TestFiles.sha256(secondContent) + "\n");
             }
         }
         assertThat(directory.resolve("first.bin")).hasBinaryContent(firstContent);
@@ -706,7 +706,7 @@ public abstract class UploadContract {
     protected void assertServesTheNextClient() throws IOException {
         byte[] content = "the next client\n".getBytes(US_ASCII);
         assertThat(upload("next.txt", content)).as("the server serves the next client")
-                .isEqualTo("ok " + sha256(content) + "\n");
+                .isEqualTo("ok " + TestFiles.sha256(content) + "\n");
         assertThat(directory.resolve("next.txt")).hasBinaryContent(content);
     }
 
@@ -753,16 +753,5 @@ public abstract class UploadContract {
             }
         }
         return entries;
-    }
-
-    protected static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    protected static String sha256(byte[] content) {
-        MessageDigest digest = Hashes.sha256();
-        return Hashes.hex(digest.digest(content));
     }
 }

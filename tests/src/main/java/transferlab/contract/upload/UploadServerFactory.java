@@ -2,7 +2,7 @@ package transferlab.contract.upload;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import transferlab.contract.ServerUnderTest;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.upload.UploadLimits;
 
 /**

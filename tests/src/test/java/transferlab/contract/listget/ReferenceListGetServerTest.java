@@ -3,8 +3,8 @@ package transferlab.contract.listget;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.ServerUnderTest;
+import transferlab.contract.OurServers;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.listget.ListGetHandler;
 import transferlab.listget.ListGetLimits;
 import transferlab.server.IterativeServer;
@@ -20,7 +20,7 @@ class ReferenceListGetServerTest extends ListGetContract {
         ListGetLimits limits = ListGetLimits.defaults().withIdleTimeout(IDLE_TIMEOUT);
         ListGetHandler handler = ListGetHandler.serving(servedDirectory, limits, ServerLog.silent());
         IterativeServer server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0), handler, ServerLog.silent());
-        return new InProcessServer(server, servedDirectory, "listget-iterative");
+        return OurServers.inProcess(server, servedDirectory, "listget-iterative");
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
 import transferlab.listget.ListGetHandler;
 import transferlab.listget.ListGetLimits;
 import transferlab.server.IterativeServer;

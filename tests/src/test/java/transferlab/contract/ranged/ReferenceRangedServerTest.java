@@ -3,8 +3,8 @@ package transferlab.contract.ranged;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.OptionalInt;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.ServerUnderTest;
+import transferlab.contract.OurServers;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.ranged.ParallelServer;
 import transferlab.ranged.RangedLimits;
 import transferlab.server.ServerLog;
@@ -18,7 +18,7 @@ class ReferenceRangedServerTest extends RangedContract {
     protected ServerUnderTest startServer(Path root) throws Exception {
         parallelServer = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults(), ServerLog.silent());
-        return new InProcessServer(parallelServer, root, "ranged");
+        return OurServers.inProcess(parallelServer, root, "ranged");
     }
 
     @Override

@@ -11,8 +11,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.Requirement;
+import transferlab.contract.OurServers;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.Requirement;
 import transferlab.server.ServerLog;
 import transferlab.update.UpdateLimits;
 import transferlab.update.UpdateServer;
@@ -42,7 +43,7 @@ class PythonSeed002ClientTest {
 
         UpdateServer server = UpdateServer.bind(new InetSocketAddress("127.0.0.1", 0), temp.resolve("outbox"),
                 UpdateLimits.defaults(), ServerLog.silent());
-        try (InProcessServer running = new InProcessServer(server, temp.resolve("outbox"), "update")) {
+        try (InProcessServer running = OurServers.inProcess(server, temp.resolve("outbox"), "update")) {
             Process python = new ProcessBuilder("python3", CLIENT.toString(), "127.0.0.1",
                     String.valueOf(running.address().getPort()), "py-client", received.toString())
                     .redirectErrorStream(true).start();

@@ -9,12 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.Requirement;
-import transferlab.contract.ServerUnderTest;
+import transferlab.contract.OurServers;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.server.ServerLog;
 import transferlab.update.UpdateLimits;
 import transferlab.update.UpdateServer;
+import transferlab.testkit.RawUpdateConnection;
 
 /** The protocol D contract against our event-loop {@link UpdateServer}, in-process, with a short idle timeout. */
 class ReferenceUpdateServerTest extends UpdateContract {
@@ -26,7 +27,7 @@ class ReferenceUpdateServerTest extends UpdateContract {
         UpdateLimits limits = UpdateLimits.defaults().withIdleTimeout(IDLE_TIMEOUT);
         UpdateServer server = UpdateServer.bind(new InetSocketAddress("127.0.0.1", 0), outbox, limits,
                 new ServerLog(logLines::add));
-        return new InProcessServer(server, outbox, "update");
+        return OurServers.inProcess(server, outbox, "update");
     }
 
     @Override

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
-import transferlab.contract.InProcessServer;
-import transferlab.contract.Requirement;
+import transferlab.contract.OurServers;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.Requirement;
 import transferlab.progress.TransferProgress;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
@@ -75,7 +76,7 @@ class PythonInteropTest {
         Path received = temp.resolve("received");
         IterativeServer server = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        InProcessServer running = new InProcessServer(server, received, "interop-iterative");
+        InProcessServer running = OurServers.inProcess(server, received, "interop-iterative");
         servers.add(running);
         Path file = randomFile("from-python.bin", 1 << 20);
 

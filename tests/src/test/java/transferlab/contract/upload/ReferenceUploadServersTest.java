@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
-import transferlab.contract.InProcessServer;
+import transferlab.contract.OurServers;
 import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
 import transferlab.server.PooledServer;
@@ -27,17 +27,17 @@ class ReferenceUploadServersTest extends UploadContract {
 
     static Stream<UploadServerFactory> servers() {
         return Stream.of(
-                new UploadServerFactory("iterative", false, (dir, limits) -> new InProcessServer(
+                new UploadServerFactory("iterative", false, (dir, limits) -> OurServers.inProcess(
                         IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                                 UploadHandler.into(dir, limits, ServerLog.silent()), ServerLog.silent()),
                         dir, "iterative")),
-                new UploadServerFactory("thread-per-client", true, (dir, limits) -> new InProcessServer(
+                new UploadServerFactory("thread-per-client", true, (dir, limits) -> OurServers.inProcess(
                         ThreadPerClientServer.forUploads(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                                 dir, limits, ServerLog.silent()), dir, "thread-per-client")),
-                new UploadServerFactory("pool", true, (dir, limits) -> new InProcessServer(
+                new UploadServerFactory("pool", true, (dir, limits) -> OurServers.inProcess(
                         PooledServer.forUploads(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                                 dir, limits, ServerLog.silent()), dir, "pool")),
-                new UploadServerFactory("event-loop", true, (dir, limits) -> new InProcessServer(
+                new UploadServerFactory("event-loop", true, (dir, limits) -> OurServers.inProcess(
                         EventLoopUploadServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                                 dir, limits, ServerLog.silent()), dir, "event-loop")));
     }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.throttle.Throttle;
-import transferlab.contract.Requirement;
+import transferlab.testkit.Requirement;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
+import transferlab.testkit.TestFiles;
 
 /**
  * Our server's own limits (extensions of protocol R): the idle timeout of data connections and
@@ -63,7 +64,7 @@ class RangedServerLimitsTest {
     @Requirement({"R12", "R13"})
     void aSilentConnectionIsClosedAndAnIdleListenerCloses() throws Exception {
         start(RangedLimits.defaults().withIdleTimeout(Duration.ofSeconds(1)));
-        byte[] content = RangedContractBytes.random(10_000, 1);
+        byte[] content = TestFiles.randomBytes(10_000, 1);
         Files.write(root.resolve("f.bin"), content);
         JsonNode offer = JSON.readTree(post("/f.bin", 2).body());
         int port = offer.get("port").asInt();
@@ -79,7 +80,7 @@ class RangedServerLimitsTest {
     @Requirement("R19")
     void tooManyOpenListenersIs503() throws Exception {
         start(RangedLimits.defaults().withMaxDataListeners(1));
-        Files.write(root.resolve("f.bin"), RangedContractBytes.random(100, 2));
+        Files.write(root.resolve("f.bin"), TestFiles.randomBytes(100, 2));
         assertThat(post("/f.bin", 1).statusCode()).isEqualTo(200);
         HttpResponse<byte[]> busy = post("/f.bin", 1);
         assertThat(busy.statusCode()).isEqualTo(503);
@@ -96,7 +97,7 @@ class RangedServerLimitsTest {
     void theRateLimitHoldsEachConnectionBack() throws Exception {
         long rate = 2 << 20;
         start(RangedLimits.defaults().withRatePerConnection(rate));
-        byte[] content = RangedContractBytes.random(1 << 20, 3);
+        byte[] content = TestFiles.randomBytes(1 << 20, 3);
         Files.write(root.resolve("f.bin"), content);
         long chunk = new Throttle(rate).chunkBytes(BlockSender.CHUNK_BYTES);
         Instant began = Instant.now();
@@ -109,11 +110,11 @@ class RangedServerLimitsTest {
     @Test
     @Requirement("R16")
     void theMd5IsComputedOnceAndAgainOnlyWhenSizeOrTimeChange() throws Exception {
-        Path file = Files.write(root.resolve("f.bin"), RangedContractBytes.random(5000, 4));
+        Path file = Files.write(root.resolve("f.bin"), TestFiles.randomBytes(5000, 4));
         Md5Cache cache = new Md5Cache();
         String first = cache.md5Hex(file);
         FileTime modified = Files.getLastModifiedTime(file);
-        Files.write(file, RangedContractBytes.random(5000, 5)); // same size, new bytes ...
+        Files.write(file, TestFiles.randomBytes(5000, 5)); // same size, new bytes ...
         Files.setLastModifiedTime(file, modified); // ... same time: the cache cannot tell
         assertThat(cache.md5Hex(file)).as("served from the cache").isEqualTo(first);
         Files.setLastModifiedTime(file, FileTime.fromMillis(modified.toMillis() + 2000));

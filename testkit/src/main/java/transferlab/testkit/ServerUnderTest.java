@@ -1,4 +1,4 @@
-package transferlab.contract;
+package transferlab.testkit;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

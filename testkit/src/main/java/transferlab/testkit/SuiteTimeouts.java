@@ -1,4 +1,4 @@
-package transferlab.contract;
+package transferlab.testkit;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package transferlab.contract.update;
+package transferlab.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import transferlab.contract.SuiteTimeouts;
 
 /**
  * A protocol D client at the byte level, for the contract: it writes exactly the bytes a test gives

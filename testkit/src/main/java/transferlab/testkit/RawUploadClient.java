@@ -1,4 +1,4 @@
-package transferlab.contract.upload;
+package transferlab.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import transferlab.contract.SuiteTimeouts;
 
 /**
  * A protocol U client at the byte level, for the contract: it sends exactly the bytes a test
@@ -118,6 +117,23 @@ public final class RawUploadClient implements AutoCloseable {
         }
         String rest = readLine();
         return rest == null ? text : text + rest;
+    }
+
+    /**
+     * Everything until the server closes, as text: e.g. a refusal line, or "go ahead" and the "ok"
+     * line of a short upload. A reset counts as the close.
+     */
+    public String readToEnd() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                all.write(buffer, 0, n);
+            }
+        } catch (SocketException reset) {
+            // closed, abruptly
+        }
+        return all.toString(StandardCharsets.UTF_8);
     }
 
     /**

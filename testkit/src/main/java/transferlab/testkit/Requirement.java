@@ -1,4 +1,4 @@
-package transferlab.contract;
+package transferlab.testkit;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

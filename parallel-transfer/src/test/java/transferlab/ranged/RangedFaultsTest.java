@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
-import transferlab.contract.Requirement;
-import transferlab.contract.TcpProxy;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.TcpProxy;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
+import transferlab.testkit.TestFiles;
 
 /**
  * Protocol R when things break: a data connection cut in the middle of a block, a server that sends
@@ -182,6 +183,6 @@ class RangedFaultsTest {
     }
 
     static Path writeRandom(Path file, int size, long seed) throws IOException {
-        return Files.write(file, RangedContractBytes.random(size, seed));
+        return Files.write(file, TestFiles.randomBytes(size, seed));
     }
 }

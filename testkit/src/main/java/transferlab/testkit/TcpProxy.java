@@ -1,4 +1,4 @@
-package transferlab.contract;
+package transferlab.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
