@@ -91,7 +91,8 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
     Mode mode = Mode.ITERATIVE;
 
     @Option(names = "--max-connections", paramLabel = "N",
-            description = "clients served at once; one more gets 'error busy' (default: ${DEFAULT-VALUE}; not for iterative)")
+            description = "clients served at once; one more gets 'error busy' (default: ${DEFAULT-VALUE}; not for "
+                    + "iterative)")
     int maxConnections = UploadLimits.DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--pool-size", paramLabel = "N",
@@ -99,7 +100,8 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
     int poolSize = PooledServer.DEFAULT_POOL_SIZE;
 
     @Option(names = "--queue", paramLabel = "N",
-            description = "clients that may wait for a worker in --mode pool; one more gets 'error busy' (default: ${DEFAULT-VALUE})")
+            description = "clients that may wait for a worker in --mode pool; one more gets 'error busy' (default: "
+                    + "${DEFAULT-VALUE})")
     int queue = PooledServer.DEFAULT_QUEUE_CAPACITY;
 
     @Override

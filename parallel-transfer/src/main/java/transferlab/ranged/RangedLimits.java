@@ -33,11 +33,13 @@ public record RangedLimits(Duration idleTimeout, Duration transferDeadline, long
     public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 4096;
 
     public RangedLimits {
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || transferDeadline.isNegative() || transferDeadline.isZero()) {
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || transferDeadline.isNegative()
+                || transferDeadline.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive: " + idleTimeout + ", " + transferDeadline);
         }
         if (ratePerConnection < 0) {
-            throw new IllegalArgumentException("ratePerConnection must be >= 0 (0 = no limit), was " + ratePerConnection);
+            throw new IllegalArgumentException("ratePerConnection must be >= 0 (0 = no limit), was "
+                    + ratePerConnection);
         }
         if (maxDataListeners < 1 || maxDataThreads < 1 || maxQueuedConnections < 1 || maxControlThreads < 1
                 || maxRequestBodyBytes < 16) {

@@ -81,7 +81,8 @@ public final class UploadTimelineDemo {
 
     private static List<UploadResult> uploadAtOnce(int port, List<Path> files) throws Exception {
         InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        ExecutorService clients = Executors.newFixedThreadPool(files.size(), runnable -> new Thread(runnable, "demo-client"));
+        ExecutorService clients = Executors.newFixedThreadPool(files.size(), runnable -> new Thread(runnable,
+                "demo-client"));
         try {
             List<Future<UploadResult>> pending = new ArrayList<>();
             for (Path file : files) {

@@ -50,7 +50,9 @@ final class BackgroundServer implements AutoCloseable {
         }
     }
 
-    /** Finds the port in the output, then keeps reading (and dropping) so that the server never blocks on a full pipe. */
+    /**
+     * Finds the port in the output, then keeps reading (and dropping) so that the server never blocks on a full pipe.
+     */
     private static void readOutput(Process process, CompletableFuture<Integer> port) {
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

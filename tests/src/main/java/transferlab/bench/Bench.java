@@ -259,7 +259,8 @@ final class Bench {
             listener.destroy();
             listener.waitFor();
             if (Double.isNaN(seconds) || Files.size(copy) != Files.size(file)) {
-                return Measured.skipped("failed: nc did not deliver the file (" + lastLine(logs.resolve("nc-sender.log"))
+                return Measured.skipped("failed: nc did not deliver the file ("
+                        + lastLine(logs.resolve("nc-sender.log"))
                         + ")");
             }
             if (i >= 0) {

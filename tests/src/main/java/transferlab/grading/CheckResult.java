@@ -35,6 +35,7 @@ public record CheckResult(Protocol protocol, String target, boolean extensions, 
 
     /** The requirement IDs with the given verdict, e.g. every failed one. */
     public List<String> requirements(Verdict kind) {
-        return verdicts.stream().filter(verdict -> verdict.verdict() == kind).map(RequirementVerdict::requirement).toList();
+        return verdicts.stream().filter(verdict -> verdict.verdict() == kind).map(RequirementVerdict::requirement)
+                .toList();
     }
 }

@@ -41,7 +41,8 @@ class HelpFitsEightyColumnsTest {
         List<String> help = line.getUsageMessage(CommandLine.Help.Ansi.OFF).lines().toList();
         String[] footer = line.getCommandSpec().usageMessage().footer();
 
-        assertThat(help).isNotEmpty().allSatisfy(text -> assertThat(text.length()).as(text).isLessThanOrEqualTo(COLUMNS));
+        assertThat(help).isNotEmpty().allSatisfy(text -> assertThat(text.length()).as(text)
+                .isLessThanOrEqualTo(COLUMNS));
         assertThat(footer).allSatisfy(text -> assertThat(text.length()).as(text).isLessThanOrEqualTo(COLUMNS));
     }
 }
