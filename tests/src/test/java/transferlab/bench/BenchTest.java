@@ -55,7 +55,8 @@ class BenchTest {
                 assertThat(row.measured()).as("%s: %s", row.what(), row.note()).isTrue();
                 assertThat(row.seconds()).as(row.what()).isPositive();
             } else if (!row.measured()) {
-                assertThat(row.note()).as(row.what()).containsAnyOf("not on the PATH", "no curl");
+                // a peer may be missing, or be another variant (a traditional nc has no -N): named, never ours to fix
+                assertThat(row.note()).as(row.what()).containsAnyOf("not on the PATH", "no curl", "failed");
             }
         }
         assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
