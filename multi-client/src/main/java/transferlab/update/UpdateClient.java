@@ -103,8 +103,7 @@ public final class UpdateClient {
                 receive(in, offer);
                 heldHashes.add(offer.fileHash());
                 send(out, UpdateRequest.ack(clientId, offer.fileHash()).encode());
-                report.println("stored " + offer.fileName() + " (" + offer.fileSize() + " bytes, " + offer.fileHash()
-                        + ")");
+                report.println("stored " + offer.fileName() + " (" + offer.fileSize() + " bytes, " + offer.fileHash() + ")");
                 stored++;
             }
         }
@@ -126,8 +125,7 @@ public final class UpdateClient {
         try {
             target = directory.resolve(offer.fileName());
         } catch (BadNameException e) {
-            throw new UpdateFailedException("the server offered a bad file name: " + e.getMessage()
-                    + "; not acknowledged");
+            throw new UpdateFailedException("the server offered a bad file name: " + e.getMessage() + "; not acknowledged");
         }
         if (offer.fileSize() > maxFileBytes) {
             throw new UpdateFailedException(offer.fileName() + " is " + offer.fileSize() + " bytes, over the limit of "

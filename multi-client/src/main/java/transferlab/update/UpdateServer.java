@@ -134,8 +134,7 @@ public final class UpdateServer implements TcpServer {
     /** A file as it was when offered; an ack removes it only if it is still the same file. */
     private record QueuedFile(Path path, String name, long size, FileTime modified, Object fileKey, String hash) {
         boolean sameAs(BasicFileAttributes now) {
-            return now.size() == size && now.lastModifiedTime().equals(modified) && Objects.equals(now.fileKey(),
-                    fileKey);
+            return now.size() == size && now.lastModifiedTime().equals(modified) && Objects.equals(now.fileKey(), fileKey);
         }
     }
 
@@ -244,8 +243,7 @@ public final class UpdateServer implements TcpServer {
             try {
                 SocketAddress peer = channel.getRemoteAddress();
                 if (connections >= limits.maxConnections()) {
-                    log.event(peer, "refused: " + connections + " connections open, the limit is "
-                            + limits.maxConnections());
+                    log.event(peer, "refused: " + connections + " connections open, the limit is " + limits.maxConnections());
                     channel.close();
                     continue;
                 }
@@ -338,8 +336,7 @@ public final class UpdateServer implements TcpServer {
         try {
             now = Files.readAttributes(offer.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException gone) {
-            log.event(connection.peer, connection.clientId + ": acknowledged " + offer.name()
-                    + ", already gone from the queue");
+            log.event(connection.peer, connection.clientId + ": acknowledged " + offer.name() + ", already gone from the queue");
             return;
         }
         if (!offer.sameAs(now)) {
@@ -389,10 +386,8 @@ public final class UpdateServer implements TcpServer {
                 continue;
             }
             try {
-                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
-                return new QueuedFile(path, name, attributes.size(), attributes.lastModifiedTime(),
-                        attributes.fileKey(),
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return new QueuedFile(path, name, attributes.size(), attributes.lastModifiedTime(), attributes.fileKey(),
                         sha256Of(path, attributes));
             } catch (NoSuchFileException removedMeanwhile) {
                 // the operator took it back: try the next one
@@ -408,8 +403,7 @@ public final class UpdateServer implements TcpServer {
             return known.hash();
         }
         String hash = UpdateProtocol.wireHash(Hashes.sha256Hex(path));
-        knownHashes.put(path, new KnownHash(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey(),
-                hash));
+        knownHashes.put(path, new KnownHash(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey(), hash));
         return hash;
     }
 
@@ -431,8 +425,7 @@ public final class UpdateServer implements TcpServer {
                 connection.sent += n;
                 connection.lastProgressNanos = System.nanoTime();
             } else if (connection.sent >= connection.file.size()) {
-                throw new IOException(offer.name() + " shrank to " + connection.file.size()
-                        + " bytes while it was sent ("
+                throw new IOException(offer.name() + " shrank to " + connection.file.size() + " bytes while it was sent ("
                         + offer.size() + " announced)");
             }
         }

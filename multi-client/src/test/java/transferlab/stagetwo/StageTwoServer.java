@@ -18,8 +18,7 @@ public enum StageTwoServer {
     THREAD_PER_CLIENT("thread-per-client") {
         @Override
         public InProcessServer start(Path directory, UploadLimits limits) throws IOException {
-            ThreadPerClientServer server = ThreadPerClientServer.forUploads(ANY_PORT, directory, limits,
-                    ServerLog.silent());
+            ThreadPerClientServer server = ThreadPerClientServer.forUploads(ANY_PORT, directory, limits, ServerLog.silent());
             return running(server, directory, server::activeConnections, name);
         }
     },

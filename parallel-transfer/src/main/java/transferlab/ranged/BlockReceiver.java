@@ -39,9 +39,8 @@ final class BlockReceiver implements Runnable {
     private volatile SocketChannel current;
     private volatile int failedAttempts;
 
-    BlockReceiver(int block, BlockLayout layout, InetSocketAddress dataAddress, FileChannel file,
-                  ReceivedBytes received, DownloadProgress progress, StallWatchdog watchdog, Duration idleTimeout,
-                  int retries, int bufferBytes) {
+    BlockReceiver(int block, BlockLayout layout, InetSocketAddress dataAddress, FileChannel file, ReceivedBytes received,
+                  DownloadProgress progress, StallWatchdog watchdog, Duration idleTimeout, int retries, int bufferBytes) {
         this.block = block;
         this.layout = layout;
         this.dataAddress = dataAddress;

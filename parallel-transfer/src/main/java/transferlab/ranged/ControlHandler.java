@@ -35,8 +35,7 @@ final class ControlHandler implements HttpHandler {
     /** What the server does once a request passed every check; see {@link ParallelServer#offer}. */
     @FunctionalInterface
     interface Offerer {
-        DownloadOffer offer(Path file, String name, DownloadRequest request, String peer) throws IOException,
-                BusyException;
+        DownloadOffer offer(Path file, String name, DownloadRequest request, String peer) throws IOException, BusyException;
     }
 
     /** Too many data listeners are open: answered 503. */

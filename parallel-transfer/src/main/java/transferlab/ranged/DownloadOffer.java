@@ -57,8 +57,7 @@ public record DownloadOffer(@JsonProperty("md5") String md5,
             throw new DownloadFailedException("the server's \"size\" is negative: " + offer.size);
         }
         if (offer.threads != threadsAsked) {
-            throw new DownloadFailedException("asked for " + threadsAsked + " threads, the server answered "
-                    + offer.threads);
+            throw new DownloadFailedException("asked for " + threadsAsked + " threads, the server answered " + offer.threads);
         }
         long expected = new BlockLayout(offer.size, threadsAsked).blockSize();
         if (offer.blockSize != expected) {

@@ -72,9 +72,7 @@ public final class ParallelClient {
         return fetch(server, offer, path, output, began);
     }
 
-    /**
-     * Step 1: the control request. Any answer but 200 is a {@link DownloadFailedException} naming status and reason.
-     */
+    /** Step 1: the control request. Any answer but 200 is a {@link DownloadFailedException} naming status and reason. */
     public DownloadOffer ask(InetSocketAddress server, String path, int threads) throws IOException {
         URI uri;
         try {
@@ -126,8 +124,7 @@ public final class ParallelClient {
              DownloadProgress progress = DownloadProgress.onTerminal(label, layout)) {
             FileChannel file = incoming.channel();
             if (layout.size() > 0) {
-                // pre-size: the file has its length from the start
-                file.write(ByteBuffer.allocate(1), layout.size() - 1);
+                file.write(ByteBuffer.allocate(1), layout.size() - 1); // pre-size: the file has its length from the start
             }
             ReceivedBytes received = new ReceivedBytes(layout);
             BlockReceiver[] receivers = new BlockReceiver[layout.threads()];

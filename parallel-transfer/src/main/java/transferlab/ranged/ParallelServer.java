@@ -54,8 +54,8 @@ public final class ParallelServer implements TcpServer {
     private boolean started;
     private boolean closing; // guarded by listeners
 
-    private ParallelServer(HttpServer http, InetSocketAddress bindAddress, ServedDirectory directory,
-                           RangedLimits limits, ServerLog log) {
+    private ParallelServer(HttpServer http, InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
+                           ServerLog log) {
         this.http = http;
         this.bindAddress = bindAddress;
         this.directory = directory;

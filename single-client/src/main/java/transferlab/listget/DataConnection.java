@@ -80,17 +80,14 @@ public final class DataConnection implements Closeable {
             if (sent > 0) {
                 position += sent;
             } else if (position >= file.size()) {
-                throw new IOException("the file shrank to " + file.size() + " bytes while " + count
-                        + " were being sent");
+                throw new IOException("the file shrank to " + file.size() + " bytes while " + count + " were being sent");
             } else {
                 awaitWritable(count - position);
             }
         }
     }
 
-    /**
-     * Waits until the client has read enough for more bytes to fit, at most the idle timeout, never past the deadline.
-     */
+    /** Waits until the client has read enough for more bytes to fit, at most the idle timeout, never past the deadline. */
     private void awaitWritable(long bytesLeft) throws IOException {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {

@@ -94,8 +94,7 @@ public final class ListGetHandler implements ConnectionHandler {
         long size = bytes.remaining();
         answerOk(control, size);
         long started = System.nanoTime();
-        try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), limits.idleTimeout(),
-                deadline)) {
+        try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), limits.idleTimeout(), deadline)) {
             data.send(bytes);
         } catch (IOException e) {
             log.event(peer, "LIST to data port " + dataAddress.getPort() + " failed: " + e.getMessage());
@@ -112,8 +111,7 @@ public final class ListGetHandler implements ConnectionHandler {
             long size = content.size();
             answerOk(control, size);
             long started = System.nanoTime();
-            try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), limits.idleTimeout(),
-                    deadline)) {
+            try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), limits.idleTimeout(), deadline)) {
                 data.send(content, size);
             } catch (IOException e) {
                 log.event(peer, "GET " + ListGetRequest.quoted(name) + " to data port " + dataAddress.getPort()
@@ -137,8 +135,7 @@ public final class ListGetHandler implements ConnectionHandler {
             throw new ListGetRefusal("no-such-file", ListGetRequest.quoted(name));
         }
         if (!Files.isRegularFile(file)) {
-            throw new ListGetRefusal("not-a-file", ListGetRequest.quoted(name)
-                    + " is a directory or another non-regular file");
+            throw new ListGetRefusal("not-a-file", ListGetRequest.quoted(name) + " is a directory or another non-regular file");
         }
         return file;
     }
@@ -160,8 +157,7 @@ public final class ListGetHandler implements ConnectionHandler {
      * line may arrive in any number of pieces. Each read waits at most the idle timeout and never
      * past the deadline. Bytes after the newline are ignored: a client sends one line.
      */
-    private String readCommandLine(Socket connection, InputStream in, long deadline) throws IOException,
-            ListGetRefusal {
+    private String readCommandLine(Socket connection, InputStream in, long deadline) throws IOException, ListGetRefusal {
         byte[] line = new byte[limits.maxCommandLineBytes()];
         int length = 0;
         while (true) {

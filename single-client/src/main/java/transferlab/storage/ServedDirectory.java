@@ -53,9 +53,7 @@ public final class ServedDirectory {
         return contained(path.normalize(), relativePath);
     }
 
-    /**
-     * The plain names of the regular files directly in the directory, sorted; hidden and temporary files are left out.
-     */
+    /** The plain names of the regular files directly in the directory, sorted; hidden and temporary files are left out. */
     public List<String> listFiles() throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> entries = Files.list(root)) {
@@ -75,8 +73,7 @@ public final class ServedDirectory {
             throw new BadNameException("'" + PlainFileName.printable(asGiven) + "' lies outside the served directory");
         }
         if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) && !candidate.toRealPath().startsWith(root)) {
-            throw new BadNameException("'" + PlainFileName.printable(asGiven)
-                    + "' is a link out of the served directory");
+            throw new BadNameException("'" + PlainFileName.printable(asGiven) + "' is a link out of the served directory");
         }
         return candidate;
     }

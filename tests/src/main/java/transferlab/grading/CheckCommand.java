@@ -55,13 +55,11 @@ public final class CheckCommand implements Callable<Integer> {
         String runningServer;
 
         @Option(names = "--server-cmd", paramLabel = "COMMAND",
-                description = "start the server with this command for each test, e.g. \"python3 server.py {port} "
-                        + "{dir}\"")
+                description = "start the server with this command for each test, e.g. \"python3 server.py {port} {dir}\"")
         String serverCommand;
 
         @Option(names = "--client-cmd", paramLabel = "COMMAND",
-                description = "grade a client: run it (many at once) against our server, e.g. \"python3 client.py "
-                        + "{host} {port} {file}\"")
+                description = "grade a client: run it (many at once) against our server, e.g. \"python3 client.py {host} {port} {file}\"")
         String clientCommand;
     }
 
@@ -76,16 +74,14 @@ public final class CheckCommand implements Callable<Integer> {
             description = "multiply every timeout of the suite by F, for slow machines (default: ${DEFAULT-VALUE})")
     double timeoutFactor;
 
-    @Option(names = "--only", paramLabel = "IDS", split = ",",
-            description = "grade only these requirements, e.g. U3,U5")
+    @Option(names = "--only", paramLabel = "IDS", split = ",", description = "grade only these requirements, e.g. U3,U5")
     List<String> only = List.of();
 
     @Option(names = "--tests", paramLabel = "REGEX",
             description = "run only the contract tests whose method name matches, e.g. 'badName.*'")
     String tests;
 
-    @Option(names = "--points", paramLabel = "FILE",
-            description = "points file (default: the built-in grading/points.csv)")
+    @Option(names = "--points", paramLabel = "FILE", description = "points file (default: the built-in grading/points.csv)")
     Path pointsFile;
 
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "also write JUnit XML here")

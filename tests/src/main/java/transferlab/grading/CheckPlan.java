@@ -32,8 +32,7 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
 
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
-        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
-                Pattern.compile(regex));
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, Pattern.compile(regex));
     }
 
     /** The same plan with another timeout factor. */

@@ -122,8 +122,7 @@ public final class CheckTarget {
      * already runs ({@code --target}) cannot be graded that way: every such test is not applicable,
      * for the reason {@code why}.
      */
-    public ServerUnderTest startServerOverSuiteFiles(Path directory, String why, Map<String,
-            String> limitPlaceholders) {
+    public ServerUnderTest startServerOverSuiteFiles(Path directory, String why, Map<String, String> limitPlaceholders) {
         if (kind == Kind.RUNNING_SERVER) {
             throw new TestAbortedException(why);
         }

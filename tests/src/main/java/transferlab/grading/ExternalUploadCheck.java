@@ -14,8 +14,7 @@ import transferlab.upload.UploadLimits;
  * at {@code --target}. The limits a test chooses reach a server command through the placeholders
  * {@code {max-size}} (bytes), {@code {idle-timeout}}, {@code {deadline}} and {@code {header-settle}}
  * (seconds, e.g. 0.4); a command that leaves one out runs with limits of its own, and the tests
- * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same our servers
- * pass.
+ * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same our servers pass.
  */
 public final class ExternalUploadCheck extends UploadContract {
     public ExternalUploadCheck() {

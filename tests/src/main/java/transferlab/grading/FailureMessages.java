@@ -24,8 +24,7 @@ final class FailureMessages {
                 ? thrown.getClass().getSimpleName()
                 : assertion ? message : thrown.getClass().getSimpleName() + ": " + message;
         if (thrown.getCause() != null && thrown.getCause() != thrown && !assertion) {
-            text += " (caused by " + thrown.getCause().getClass().getSimpleName() + ": " + thrown.getCause()
-                    .getMessage() + ")";
+            text += " (caused by " + thrown.getCause().getClass().getSimpleName() + ": " + thrown.getCause().getMessage() + ")";
         }
         // Awaitility names the lambda's class before the assertion's own message: noise for a student.
         text = text.replaceFirst("^Assertion condition defined as a [\\w ]+? in [\\w.$]+ ", "");

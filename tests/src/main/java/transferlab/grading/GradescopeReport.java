@@ -27,8 +27,7 @@ final class GradescopeReport {
         List<Map<String, Object>> tests = new ArrayList<>();
         for (RequirementVerdict verdict : result.verdicts()) {
             Map<String, Object> test = new LinkedHashMap<>();
-            test.put("name", verdict.requirement() + (verdict.rule().title().isBlank() ? "" : " " + verdict.rule()
-                    .title()));
+            test.put("name", verdict.requirement() + (verdict.rule().title().isBlank() ? "" : " " + verdict.rule().title()));
             test.put("number", verdict.requirement());
             test.put("score", verdict.score());
             test.put("max_score", verdict.maxScore());
@@ -43,8 +42,7 @@ final class GradescopeReport {
         results.put("output", String.format(java.util.Locale.ROOT,
                 "Protocol %s (%s): %d passed, %d failed, %d not applicable. %s", result.protocol().requirementPrefix(),
                 result.protocol().commandName(), result.count(Verdict.PASS), result.count(Verdict.FAIL),
-                result.count(Verdict.NOT_APPLICABLE), result.extensions() ? "Core and extension requirements."
-                        : "Core requirements."));
+                result.count(Verdict.NOT_APPLICABLE), result.extensions() ? "Core and extension requirements." : "Core requirements."));
         results.put("visibility", "visible");
         results.put("tests", tests);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
@@ -63,8 +61,7 @@ final class GradescopeReport {
                     }
                 });
                 if (verdict.failures().size() > SHOWN_FAILURES) {
-                    text.append("... and ").append(verdict.failures().size() - SHOWN_FAILURES)
-                            .append(" more failed test(s)");
+                    text.append("... and ").append(verdict.failures().size() - SHOWN_FAILURES).append(" more failed test(s)");
                 }
             }
         }

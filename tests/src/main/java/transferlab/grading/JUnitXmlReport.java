@@ -30,11 +30,9 @@ final class JUnitXmlReport {
             xml.writeStartElement("testsuite");
             xml.writeAttribute("name", "transferlab.check." + result.protocol().commandName());
             xml.writeAttribute("tests", Integer.toString(tests.size()));
-            xml.writeAttribute("failures", Long.toString(tests.stream().filter(t -> t.verdict() == Verdict.FAIL)
-                    .count()));
+            xml.writeAttribute("failures", Long.toString(tests.stream().filter(t -> t.verdict() == Verdict.FAIL).count()));
             xml.writeAttribute("errors", "0");
-            xml.writeAttribute("skipped", Long.toString(tests.stream().filter(t
-                    -> t.verdict() == Verdict.NOT_APPLICABLE).count()));
+            xml.writeAttribute("skipped", Long.toString(tests.stream().filter(t -> t.verdict() == Verdict.NOT_APPLICABLE).count()));
             xml.writeAttribute("time", seconds(result.duration().toMillis()));
             xml.writeCharacters("\n");
             for (TestOutcome test : tests) {

@@ -102,8 +102,7 @@ public final class SuiteRunner {
         List<String> notes = new ArrayList<>();
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             notes.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
-                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A (prefer "
-                            + "--server-cmd)");
+                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A (prefer --server-cmd)");
         }
         skippedWithExtensions.removeAll(checked);
         for (String id : skippedWithExtensions) {
@@ -219,8 +218,7 @@ public final class SuiteRunner {
             verdicts.add(new RequirementVerdict(rule, verdictOf(left.getValue()), left.getValue(), ""));
         }
         if (!unmapped.isEmpty()) {
-            warnings.add(unmapped.size() + " test(s) cite no @Requirement and were not run: " + String.join(", ",
-                    unmapped));
+            warnings.add(unmapped.size() + " test(s) cite no @Requirement and were not run: " + String.join(", ", unmapped));
         }
         return new CheckResult(plan.protocol(), target, plan.extensions(), verdicts, extensionsNotGraded,
                 List.copyOf(unmapped), warnings, duration);
@@ -239,8 +237,7 @@ public final class SuiteRunner {
 
     /** Records each test's outcome, with the requirement IDs of the method it came from. */
     private static final class Collector implements TestExecutionListener {
-        // run order
-        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
+        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>()); // run order
         private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
         private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
         private volatile TestPlan plan;
@@ -292,8 +289,7 @@ public final class SuiteRunner {
                 }
                 case FAILED -> {
                     for (TestIdentifier each : testsAt(test)) {
-                        String why = each.equals(test) ? message : "set-up of " + test.getDisplayName() + " failed: "
-                                + message;
+                        String why = each.equals(test) ? message : "set-up of " + test.getDisplayName() + " failed: " + message;
                         record(each, Verdict.FAIL, why);
                     }
                 }

@@ -51,8 +51,7 @@ final class TerminalReport {
                 }
                 case NOT_APPLICABLE -> {
                     String why = verdict.reason();
-                    out.print(("- " + (why.isBlank() ? "not applicable" : why.lines().findFirst().orElse("")))
-                            .indent(8));
+                    out.print(("- " + (why.isBlank() ? "not applicable" : why.lines().findFirst().orElse(""))).indent(8));
                 }
                 case PASS -> {
                 }
@@ -65,8 +64,7 @@ final class TerminalReport {
                 number(result.score()), number(result.maxScore()), result.count(Verdict.PASS),
                 result.count(Verdict.FAIL), result.count(Verdict.NOT_APPLICABLE),
                 result.extensionsNotGraded() > 0
-                        ? "; " + result.extensionsNotGraded() + " extension requirements not graded (add --extensions)"
-                                : "",
+                        ? "; " + result.extensionsNotGraded() + " extension requirements not graded (add --extensions)" : "",
                 result.duration().toMillis() / 1000.0);
     }
 

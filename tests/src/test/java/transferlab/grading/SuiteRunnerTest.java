@@ -62,8 +62,7 @@ class SuiteRunnerTest {
                     .contains("[the reply to a header]").contains("go away!").contains("go ahead");
         });
         assertThat(result.verdict("U3").orElseThrow().verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
-        assertThat(result.verdict("U3").orElseThrow().tests().get(0).message())
-                .contains("needs something this target lacks");
+        assertThat(result.verdict("U3").orElseThrow().tests().get(0).message()).contains("needs something this target lacks");
         assertThat(result.verdict("U4")).as("extensions are not graded by default").isEmpty();
         assertThat(result.extensionsNotGraded()).isEqualTo(1);
         assertThat(result.verdict("U5").orElseThrow().verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
@@ -117,8 +116,7 @@ class SuiteRunnerTest {
     void aServerCommandThatNeverListensFailsWithItsOwnWords() throws IOException {
         PythonPrograms.assumePython();
         CheckPlan plan = new CheckPlan(Protocol.UPLOAD,
-                CheckPlan.TargetSpec.serverCommand("python3 -c \"import sys; print('cannot start: no such thing'); "
-                        + "sys.exit(3)\" {port}"),
+                CheckPlan.TargetSpec.serverCommand("python3 -c \"import sys; print('cannot start: no such thing'); sys.exit(3)\" {port}"),
                 false, 1, points(), Set.of("U1"));
 
         CheckResult result = SuiteRunner.run(plan, List.of(SampleCheck.class));
@@ -138,12 +136,10 @@ class SuiteRunnerTest {
                 outcome("coreAndExtension()", List.of("U1", "U4"), Verdict.FAIL),
                 outcome("onlyMixedTestOfU3()", List.of("U3", "U4"), Verdict.FAIL));
 
-        CheckResult result = SuiteRunner.verdicts(plan, "a sample", outcomes, List.of(), java.time.Duration.ZERO,
-                Set.of());
+        CheckResult result = SuiteRunner.verdicts(plan, "a sample", outcomes, List.of(), java.time.Duration.ZERO, Set.of());
 
         assertThat(result.verdict("U1")).get().extracting(RequirementVerdict::verdict).isEqualTo(Verdict.PASS);
-        assertThat(result.verdict("U1").orElseThrow().tests()).extracting(TestOutcome::name)
-                .containsExactly("coreOnly()");
+        assertThat(result.verdict("U1").orElseThrow().tests()).extracting(TestOutcome::name).containsExactly("coreOnly()");
         assertThat(result.verdict("U4")).get().extracting(RequirementVerdict::verdict).isEqualTo(Verdict.FAIL);
         assertThat(result.verdict("U3")).get().extracting(RequirementVerdict::verdict).isEqualTo(Verdict.FAIL);
     }

@@ -102,8 +102,7 @@ public abstract class RangedContract {
     static Stream<Arguments> sizesAndThreads() {
         List<Arguments> cases = new ArrayList<>();
         for (int n : THREAD_COUNTS) {
-            Set<Long> sizes = new LinkedHashSet<>(List.of(0L, 1L, n - 1L, (long) n, n + 1L, (long) (n - 1) * n,
-                    1L << 20));
+            Set<Long> sizes = new LinkedHashSet<>(List.of(0L, 1L, n - 1L, (long) n, n + 1L, (long) (n - 1) * n, 1L << 20));
             for (int big : BIG_FILE_THREADS) {
                 if (big == n) {
                     sizes.add(64L << 20);
@@ -329,8 +328,7 @@ public abstract class RangedContract {
     }
 
     protected static void runAtOnce(int clients, Client client) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients, runnable -> new Thread(runnable,
-                "contract-client"));
+        ExecutorService pool = Executors.newFixedThreadPool(clients, runnable -> new Thread(runnable, "contract-client"));
         try {
             List<Future<DownloadResult>> results = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -391,8 +389,7 @@ public abstract class RangedContract {
             socket.setSoTimeout((int) scaled(PATIENCE).toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + rawPath + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(content);
             out.flush();
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -421,8 +418,7 @@ public abstract class RangedContract {
         for (int block = 0; block < threads; block++) {
             int from = (int) Math.min(content.length, block * blockSize);
             int to = (int) Math.min(content.length, (block + 1) * blockSize);
-            assertThat(fetchBlockRaw(offer.get("port").asInt(), block)).isEqualTo(Arrays.copyOfRange(content, from,
-                    to));
+            assertThat(fetchBlockRaw(offer.get("port").asInt(), block)).isEqualTo(Arrays.copyOfRange(content, from, to));
         }
     }
 }
