@@ -65,36 +65,44 @@ final class Bench {
         table.line("median of " + settings.runs() + " timed run(s) after " + settings.warmups() + " warm-up(s)");
         table.line("peers: " + String.join(" ", PEERS.stream().filter(peer -> !missing.contains(peer)).toList())
                 + (missing.isEmpty() ? "" : "; missing, skipped: " + String.join(" ", missing)));
-        fixedCosts(table);
-        for (long size : settings.sizes()) {
-            transfers(table, size);
+        long largest = settings.sizes().stream().mapToLong(Long::longValue).max().orElse(0);
+        // Our three servers run through the whole bench: idle, they cost nothing, and each start is a JVM's.
+        try (BackgroundServer upload = uploadServer(largest);
+             BackgroundServer ranged = BackgroundServer.start(ours.apply("parallel-server",
+                     List.of("0", "--root", served.toString())));
+             BackgroundServer ft = BackgroundServer.start(ours.apply("ftserver",
+                     List.of("0", "--dir", served.toString())))) {
+            Ports ports = new Ports(upload.port(), ranged.port(), ft.port());
+            fixedCosts(table, ports);
+            for (long size : settings.sizes()) {
+                transfers(table, size, ports);
+            }
         }
         return table;
     }
 
+    /** Where our servers listen. */
+    private record Ports(int upload, int ranged, int listGet) {
+    }
+
     /** What every command pays however little it moves: the JVM, the libraries, the first connection. */
-    private void fixedCosts(BenchTable table) throws IOException, InterruptedException {
+    private void fixedCosts(BenchTable table, Ports ports) throws IOException, InterruptedException {
         Path small = SampleFiles.random(served.resolve("fixed-1k.bin"), 1024, 1);
         Path mebibyte = SampleFiles.random(served.resolve("fixed-1m.bin"), 1 << 20, 2);
         table.add(fixed("upload --help", measure(ours.apply("upload", List.of("--help")), null)));
-        try (BackgroundServer upload = uploadServer(1 << 20)) {
-            table.add(fixed("upload, 1 KiB", measure(ours.apply("upload", List.of("127.0.0.1:" + upload.port(),
-                    small.toString(), "--as", "fixed-1k.bin")), received.resolve("fixed-1k.bin"))));
-        }
-        try (BackgroundServer ranged = BackgroundServer.start(ours.apply("parallel-server",
-                List.of("0", "--root", served.toString())))) {
-            Path copy = out.resolve("fixed-1m.bin");
-            table.add(fixed("parallel-client, 1 MiB, N=4", measure(ours.apply("parallel-client",
-                    List.of("127.0.0.1:" + ranged.port(), "4", mebibyte.getFileName().toString(), copy.toString())),
-                    copy)));
-        }
+        table.add(fixed("upload, 1 KiB", measure(ours.apply("upload", List.of("127.0.0.1:" + ports.upload(),
+                small.toString(), "--as", "fixed-1k.bin")), received.resolve("fixed-1k.bin"))));
+        Path copy = out.resolve("fixed-1m.bin");
+        table.add(fixed("parallel-client, 1 MiB, N=4", measure(ours.apply("parallel-client",
+                List.of("127.0.0.1:" + ports.ranged(), "4", mebibyte.getFileName().toString(), copy.toString())),
+                copy)));
     }
 
     private static BenchTable.Row fixed(String what, Measured measured) {
         return measured.row(what, "", "", Double.NaN, FIXED_COST_GOAL_SECONDS);
     }
 
-    private void transfers(BenchTable table, long size) throws IOException, InterruptedException {
+    private void transfers(BenchTable table, long size, Ports ports) throws IOException, InterruptedException {
         String label = sizeLabel(size);
         progress.println("bench: generating " + label + " ...");
         Path file = SampleFiles.random(served.resolve("bench-" + label.replace(" ", "") + ".bin"), size, size);
@@ -105,19 +113,14 @@ final class Bench {
         Measured md5sum = peer("md5sum", () -> measure(List.of("md5sum", file.toString()), null));
         table.add(md5sum.row("md5sum (floor of verified)", label, "", Double.NaN, Double.NaN));
 
-        Measured slowest = Measured.NONE;
         Measured withFour = Measured.NONE;
         Measured withEight = Measured.NONE;
-        try (BackgroundServer ranged = BackgroundServer.start(ours.apply("parallel-server",
-                List.of("0", "--root", served.toString())))) {
-            for (int n : settings.connections()) {
-                Measured parallel = measure(ours.apply("parallel-client",
-                        List.of("127.0.0.1:" + ranged.port(), Integer.toString(n), name, copy.toString())), copy);
-                table.add(parallel.row("parallel-client N=" + n, label, "md5sum", md5sum.seconds, 1.15));
-                slowest = parallel.seconds > slowest.seconds || !slowest.ok() ? parallel : slowest;
-                withFour = n == 4 ? parallel : withFour;
-                withEight = n == 8 ? parallel : withEight;
-            }
+        for (int n : settings.connections()) {
+            Measured parallel = measure(ours.apply("parallel-client",
+                    List.of("127.0.0.1:" + ports.ranged(), Integer.toString(n), name, copy.toString())), copy);
+            table.add(parallel.row("parallel-client N=" + n, label, "md5sum", md5sum.seconds, 1.15));
+            withFour = n == 4 ? parallel : withFour;
+            withEight = n == 8 ? parallel : withEight;
         }
 
         try (HttpPeerServer nginx = HttpPeerServer.startIfPresent(served, settings.workDirectory().resolve("nginx"))) {
@@ -139,22 +142,16 @@ final class Bench {
             Measured curl = nginx == null ? Measured.skipped("nginx not on the PATH") : peer("curl",
                     () -> measure(List.of("curl", "-sS", "-o", copy.toString(), url), copy));
             table.add(curl.row("curl from nginx (no check)", label, "", Double.NaN, Double.NaN));
-            try (BackgroundServer ft = BackgroundServer.start(ours.apply("ftserver",
-                    List.of("0", "--dir", served.toString())))) {
-                Measured ftclient = measure(ours.apply("ftclient",
-                        List.of("127.0.0.1", Integer.toString(ft.port()), "-g", name, "0", "--dir", out.toString())),
-                        copy);
-                table.add(ftclient.row("ftclient -g", label, "curl", curl.seconds, 1.1));
-            }
+            Measured ftclient = measure(ours.apply("ftclient", List.of("127.0.0.1", Integer.toString(ports.listGet()),
+                    "-g", name, "0", "--dir", out.toString())), copy);
+            table.add(ftclient.row("ftclient -g", label, "curl", curl.seconds, 1.1));
         }
 
         Measured nc = peer("nc", () -> measureNc(file, received.resolve(name)));
         table.add(nc.row("nc into a file", label, "", Double.NaN, Double.NaN));
-        try (BackgroundServer upload = uploadServer(size)) {
-            Measured sent = measure(ours.apply("upload",
-                    List.of("127.0.0.1:" + upload.port(), file.toString())), received.resolve(name));
-            table.add(sent.row("upload (sha256 \"ok\")", label, "nc", nc.seconds, 1.0));
-        }
+        Measured sent = measure(ours.apply("upload", List.of("127.0.0.1:" + ports.upload(), file.toString())),
+                received.resolve(name));
+        table.add(sent.row("upload (sha256 \"ok\")", label, "nc", nc.seconds, 1.0));
         Files.deleteIfExists(file);
     }
 
