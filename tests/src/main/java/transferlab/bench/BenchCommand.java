@@ -89,7 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = directory != null ? Files.createDirectories(directory)
                 : Files.createTempDirectory("transferlab-bench-");
         try {
-            Bench bench = new Bench(new Bench.Settings(sizes, connections, warmups, runs, work),
+            Path archives = launcher.toAbsolutePath().getParent().resolve("target").resolve("cds");
+            Bench bench = new Bench(new Bench.Settings(sizes, connections, warmups, runs, work, archives),
                     (name, args) -> {
                         List<String> command = new ArrayList<>(List.of(launcher.toString(), name));
                         command.addAll(args);

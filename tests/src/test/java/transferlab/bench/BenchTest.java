@@ -35,7 +35,7 @@ class BenchTest {
     @DisplayName("issue 12 item 3: the bench prints one table with the machine, each comparison and its goal")
     void printsTheTable() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Bench bench = new Bench(new Bench.Settings(List.of(64L << 10), List.of(1), 0, 1, work),
+        Bench bench = new Bench(new Bench.Settings(List.of(64L << 10), List.of(1), 0, 1, work, null),
                 BenchTest::java, new PrintStream(progress, true, StandardCharsets.UTF_8));
 
         BenchTable table = bench.run();
