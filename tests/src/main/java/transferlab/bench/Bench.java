@@ -217,7 +217,8 @@ final class Bench {
         if (settings.archives() != null && !args.contains("--help") && trained.add(name)) {
             for (int i = 0; i < 2; i++) {
                 Process training = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(logs.resolve("train.log").toFile()).redirectInput(new File("/dev/null")).start();
+                        .redirectOutput(logs.resolve("train.log").toFile())
+                        .redirectInput(new File("/dev/null")).start();
                 training.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 if (output != null) {
                     Files.deleteIfExists(output);
