@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -13,6 +14,7 @@ import org.opentest4j.TestAbortedException;
 import transferlab.cli.HostPort;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
+import transferlab.contract.upload.StoredNames;
 
 /**
  * What {@code ./transfer check} grades: a server somebody already runs ({@code --target}), a server
@@ -30,7 +32,7 @@ public final class CheckTarget {
     /** What a server command that does not take {@code {idle-timeout}} is assumed to keep (our servers' default). */
     public static final Duration ASSUMED_OWN_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND }
+    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND, PAIR }
 
     /** The configuration parameters that carry a target from the runner to the check classes. */
     static final String KIND = "transferlab.check.target.kind";
@@ -38,6 +40,8 @@ public final class CheckTarget {
     static final String LOG_DIRECTORY = "transferlab.check.logDirectory";
     static final String CONCURRENT = "transferlab.check.concurrent";
     static final String NETWORK = "transferlab.check.network";
+    static final String PAIR_CLIENT_COMMAND = "transferlab.check.pairClientCommand";
+    static final String STORED_NAMES = "transferlab.check.storedNames";
 
     private final Kind kind;
     private final InetSocketAddress address;
@@ -45,25 +49,41 @@ public final class CheckTarget {
     private final Path logDirectory;
     private final boolean concurrent;
     private final Network network;
+    /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
+    private final String pairClientCommand;
+    private final List<String> storedNames;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
-                        Network network) {
+                        Network network, String pairClientCommand, List<String> storedNames) {
         this.kind = kind;
         this.address = address;
         this.command = command;
         this.logDirectory = logDirectory;
         this.concurrent = concurrent;
         this.network = network;
+        this.pairClientCommand = pairClientCommand;
+        this.storedNames = List.copyOf(storedNames);
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
-        return new CheckTarget(kind, address, command, logDirectory, false, network);
+        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
-        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind);
+        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
+                storedNames);
+    }
+
+    /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
+    public CheckTarget storingUnder(List<String> patterns) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns);
+    }
+
+    /** U: the names, besides the sent one, under which the graded server may store an upload. */
+    public StoredNames storedNames() {
+        return storedNames.isEmpty() ? StoredNames.SEED_004 : StoredNames.of(storedNames);
     }
 
     /** The network between the suite and the graded program. */
@@ -78,17 +98,31 @@ public final class CheckTarget {
 
     /** {@code --target HOST:PORT}. */
     public static CheckTarget runningServer(InetSocketAddress address) {
-        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT);
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null, List.of());
     }
 
     /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
     public static CheckTarget serverCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT);
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
     }
 
     /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
     public static CheckTarget clientCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT);
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
+    }
+
+    /**
+     * {@code --pair --server-cmd S --client-cmd C}: the student's client against the student's own
+     * server, judged by effects (the files the client leaves, what it prints).
+     */
+    public static CheckTarget pair(String serverCommand, String clientCommand, Path logDirectory) {
+        return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, Network.DIRECT, clientCommand,
+                List.of());
+    }
+
+    /** The client's command line: {@code --client-cmd}, alone or in a pair. */
+    public String clientCommand() {
+        return kind == Kind.PAIR ? pairClientCommand : command;
     }
 
     public Kind kind() {
@@ -109,6 +143,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> "server at " + address.getHostString() + ":" + address.getPort();
             case SERVER_COMMAND -> "server command: " + command;
             case CLIENT_COMMAND -> "client command: " + command;
+            case PAIR -> "server command: " + command + "; client command: " + pairClientCommand;
         };
     }
 
@@ -141,7 +176,7 @@ public final class CheckTarget {
     private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {
         return switch (kind) {
             case RUNNING_SERVER -> new RunningServer(address);
-            case SERVER_COMMAND -> {
+            case SERVER_COMMAND, PAIR -> {
                 try {
                     yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
                 } catch (IOException e) {
@@ -187,6 +222,10 @@ public final class CheckTarget {
         }
         parameters.put(CONCURRENT, Boolean.toString(concurrent));
         parameters.put(NETWORK, network.name());
+        if (pairClientCommand != null) {
+            parameters.put(PAIR_CLIENT_COMMAND, pairClientCommand);
+        }
+        parameters.put(STORED_NAMES, String.join("\n", storedNames));
         return parameters;
     }
 
@@ -201,10 +240,14 @@ public final class CheckTarget {
             case RUNNING_SERVER -> runningServer(HostPort.parse(value));
             case SERVER_COMMAND -> serverCommand(value, logs);
             case CLIENT_COMMAND -> clientCommand(value, logs);
+            case PAIR -> pair(value, parameters.apply(PAIR_CLIENT_COMMAND).orElseThrow(), logs);
         };
         if (!parameters.apply(CONCURRENT).map(Boolean::parseBoolean).orElse(true)) {
             target = target.iterative();
         }
-        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT));
+        List<String> storedNames = parameters.apply(STORED_NAMES).map(lines -> lines.lines()
+                .filter(line -> !line.isBlank()).toList()).orElse(List.of());
+        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
+                .storingUnder(storedNames);
     }
 }
