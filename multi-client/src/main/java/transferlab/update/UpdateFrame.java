@@ -48,7 +48,8 @@ public final class UpdateFrame {
             throw new IllegalStateException("an ObjectNode always serializes", e);
         }
         if (json.length > MAX_WIRE_LENGTH) {
-            throw new IllegalArgumentException("a JSON header of " + json.length + " bytes does not fit a frame (at most "
+            throw new IllegalArgumentException("a JSON header of " + json.length
+                    + " bytes does not fit a frame (at most "
                     + MAX_WIRE_LENGTH + ")");
         }
         ByteBuffer frame = ByteBuffer.allocate(LENGTH_BYTES + json.length);

@@ -28,7 +28,8 @@ public record UpdateLimits(int maxRequestBytes, Duration idleTimeout, Duration e
             throw new IllegalArgumentException("maxRequestBytes must be 1.." + UpdateFrame.MAX_WIRE_LENGTH
                     + ", was " + maxRequestBytes);
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || exchangeDeadline.isNegative() || exchangeDeadline.isZero()) {
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || exchangeDeadline.isNegative()
+                || exchangeDeadline.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive: idle " + idleTimeout
                     + ", deadline " + exchangeDeadline);
         }

@@ -38,11 +38,16 @@ import transferlab.server.VirtualThreads;
 @Command(name = "upload-server", mixinStandardHelpOptions = true,
         description = "Receive files over protocol U from many clients at once (stage 2).",
         footer = {"", "Examples, one per mode:",
-                "  ./transfer upload-server --port 5000 --dir received                       (iterative: one at a time)",
-                "  ./transfer upload-server --mode thread-per-client --max-connections 200   (a thread per client)",
-                "  ./transfer upload-server --mode pool --pool-size 32 --queue 1024          (fixed workers, bounded queue)",
-                "  ./transfer upload-server --mode event-loop --max-connections 5000         (one thread, a Selector)",
-                "  ./transfer upload-server --mode virtual --max-connections 10000           (virtual threads, Java 21+)"})
+                "  # iterative: one client at a time",
+                "  ./transfer upload-server --port 5000 --dir received",
+                "  # a thread per client",
+                "  ./transfer upload-server --mode thread-per-client --max-connections 200",
+                "  # fixed workers, a bounded queue",
+                "  ./transfer upload-server --mode pool --pool-size 32 --queue 1024",
+                "  # one thread, a Selector",
+                "  ./transfer upload-server --mode event-loop --max-connections 5000",
+                "  # virtual threads (Java 21+)",
+                "  ./transfer upload-server --mode virtual --max-connections 10000"})
 public final class MultiClientUploadServerCommand implements Callable<Integer> {
     /** The accept strategies, by their command-line names. */
     public enum Mode {
@@ -86,7 +91,8 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
     Mode mode = Mode.ITERATIVE;
 
     @Option(names = "--max-connections", paramLabel = "N",
-            description = "clients served at once; one more gets 'error busy' (default: ${DEFAULT-VALUE}; not for iterative)")
+            description = "clients served at once; one more gets 'error busy' (default: ${DEFAULT-VALUE}; not for "
+                    + "iterative)")
     int maxConnections = UploadLimits.DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--max-per-address", paramLabel = "N",
@@ -99,7 +105,8 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
     int poolSize = PooledServer.DEFAULT_POOL_SIZE;
 
     @Option(names = "--queue", paramLabel = "N",
-            description = "clients that may wait for a worker in --mode pool; one more gets 'error busy' (default: ${DEFAULT-VALUE})")
+            description = "clients that may wait for a worker in --mode pool; one more gets 'error busy' (default: "
+                    + "${DEFAULT-VALUE})")
     int queue = PooledServer.DEFAULT_QUEUE_CAPACITY;
 
     @Override

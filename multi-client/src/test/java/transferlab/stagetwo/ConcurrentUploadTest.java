@@ -158,7 +158,8 @@ class ConcurrentUploadTest {
                 stalled.send(RawUploadClient.header(10_000, "stalled.bin"));
                 assertThat(stalled.readAnswer()).isEqualTo("go ahead");
                 stalled.send(new byte[5_000]);
-                assertThat(stalled.readToEnd()).startsWith("error timeout: no content for 300 ms (5000 of 10000 bytes)");
+                assertThat(stalled.readToEnd())
+                        .startsWith("error timeout: no content for 300 ms (5000 of 10000 bytes)");
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 0);
             assertThat(TestFiles.everything(received)).isEmpty(); // not the file, not its temporary file

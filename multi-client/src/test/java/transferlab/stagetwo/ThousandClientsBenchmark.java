@@ -32,7 +32,8 @@ import transferlab.testkit.TestFiles;
  * server of stages 1 and 2 (median of a few runs). Not part of {@code mvn verify}: tests check
  * correctness, never speed. Run it from the repository root after {@code mvn -o -q test-compile}:
  * <pre>
- *   $ java -cp "multi-client/target/test-classes:multi-client/target/classes:single-client/target/classes:$(cat multi-client/target/test.classpath)" \
+ *   $ cp="multi-client/target/test-classes:multi-client/target/classes:single-client/target/classes"
+ *   $ java -cp "$cp:$(cat multi-client/target/test.classpath)" \
  *         transferlab.stagetwo.ThousandClientsBenchmark 3
  *   1000 clients x 65536 bytes, java 17.0.15+6-Debian-1deb12u1, 2 cores
  *   server             settle   runs (s) -> median

@@ -44,7 +44,8 @@ public record DownloadRequest(int threads) {
             throw new BadRequestException("the body is empty; send {\"threads\": N}");
         }
         if (!root.isObject()) {
-            throw new BadRequestException("the body must be a JSON object like {\"threads\": 4}, not " + abbreviated(root));
+            throw new BadRequestException("the body must be a JSON object like {\"threads\": 4}, not "
+                    + abbreviated(root));
         }
         JsonNode threads = root.get(RangedProtocol.THREADS_FIELD);
         if (threads == null) {

@@ -86,18 +86,21 @@ public final class FtClient {
         try {
             PlainFileName.check(name);
         } catch (BadNameException e) {
-            throw new IllegalArgumentException("cannot save as '" + PlainFileName.printable(name) + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot save as '" + PlainFileName.printable(name) + "': "
+                    + e.getMessage(), e);
         }
         Path target = directory.resolve(name);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ListGetFailedException(target + " already exists; not overwriting it (move it away or use --dir)");
+            throw new ListGetFailedException(target
+                    + " already exists; not overwriting it (move it away or use --dir)");
         }
         try (IncomingFile file = IncomingFile.create(target)) {
             transfer(host, port, ListGetRequest.get(name, dataPort), Long.MAX_VALUE, file.channel(), name);
             try {
                 file.commitWithoutOverwriting();
             } catch (FileAlreadyExistsException e) {
-                throw new ListGetFailedException(target + " appeared during the transfer; kept it and discarded the download");
+                throw new ListGetFailedException(target
+                        + " appeared during the transfer; kept it and discarded the download");
             }
         }
         out.println("Transfer complete.");
@@ -139,7 +142,8 @@ public final class FtClient {
         } catch (UnknownHostException e) {
             throw new ListGetFailedException("unknown host '" + host + "'");
         } catch (IOException e) {
-            throw new ListGetFailedException("cannot connect to " + host + " on port " + port + ": " + e.getMessage(), e);
+            throw new ListGetFailedException("cannot connect to " + host + " on port " + port + ": " + e.getMessage(),
+                    e);
         }
     }
 

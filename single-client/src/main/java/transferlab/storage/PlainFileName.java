@@ -56,7 +56,8 @@ public final class PlainFileName {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '/' || c == '\\') {
-                throw new BadNameException("the name '" + printable(name) + "' contains '" + c + "'; send a plain file name");
+                throw new BadNameException("the name '" + printable(name) + "' contains '" + c
+                        + "'; send a plain file name");
             }
             if (Character.isISOControl(c)) {
                 throw new BadNameException("the name '" + printable(name) + "' contains the control character U+"

@@ -70,7 +70,8 @@ public final class UploadClient {
             byte[] buffer = new byte[throttle.chunkBytes(BUFFER_BYTES)];
             long sent = 0;
             try (InputStream content = Files.newInputStream(file)) {
-                for (int n; sent < size && (n = content.read(buffer, 0, (int) Math.min(buffer.length, size - sent))) > 0; ) {
+                for (int n; sent < size && (n = content.read(buffer, 0, (int) Math.min(buffer.length,
+                        size - sent))) > 0; ) {
                     sha256.update(buffer, 0, n);
                     out.write(buffer, 0, n);
                     sent += n;
@@ -82,7 +83,8 @@ public final class UploadClient {
                 throw new UploadFailedException("interrupted after " + sent + " of " + size + " bytes");
             }
             if (sent != size) {
-                throw new UploadFailedException(file + " changed while it was sent: sent " + sent + " of " + size + " bytes");
+                throw new UploadFailedException(file + " changed while it was sent: sent " + sent + " of " + size
+                        + " bytes");
             }
             out.flush();
 

@@ -23,15 +23,18 @@ public final class UploadServerOptions {
             description = "address to listen on (default: ${DEFAULT-VALUE}, every interface)")
     public String bind = "0.0.0.0";
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "where received files are stored (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "where received files are stored (default: ${DEFAULT-VALUE})")
     public Path dir = Path.of("received");
 
     @Option(names = "--max-size", paramLabel = "BYTES",
-            description = "largest upload accepted; larger ones are refused before any content (default: ${DEFAULT-VALUE})")
+            description = "largest upload accepted; larger ones are refused before any content (default: "
+                    + "${DEFAULT-VALUE})")
     public long maxSize = UploadLimits.DEFAULT_MAX_CONTENT_BYTES;
 
     @Option(names = "--header-settle", paramLabel = "SECONDS", converter = Seconds.class,
-            description = "wait this long after the last header byte for more of the name; 0 trusts one read (default: 0.05)")
+            description = "wait this long after the last header byte for more of the name; 0 trusts one read "
+                    + "(default: 0.05)")
     public Duration headerSettle = UploadLimits.DEFAULT_HEADER_SETTLE;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", converter = Seconds.class,
