@@ -44,6 +44,10 @@ public final class IterativeServer implements TcpServer {
 
     @Override
     public void serve() throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage1.4): accept, serve with the handler, close, repeat; one failing client stops nothing — U5
+        // STUB: listener.close(); // until then the server refuses every client at once, rather than hang it
+        // STUB: throw new UnsupportedOperationException("TODO(stage1.4): the accept loop");
         while (!listener.isClosed()) {
             Socket connection;
             try {
@@ -61,6 +65,7 @@ public final class IterativeServer implements TcpServer {
                 log.event(connection.getRemoteSocketAddress(), "connection failed: " + e);
             }
         }
+        // END SOLUTION
     }
 
     @Override

@@ -104,6 +104,8 @@ public final class UploadHandler implements ConnectionHandler {
      * before "go ahead".
      */
     private int readHeader(Socket connection, InputStream in, byte[] header) throws IOException, UploadRefusal {
+        // BEGIN SOLUTION
+        // TODO(stage1.1): read the header whole: 9 bytes, then until the bytes pause for the settle window — U4
         int length = 0;
         connection.setSoTimeout(millis(limits.idleTimeout().toNanos()));
         try {
@@ -134,6 +136,7 @@ public final class UploadHandler implements ConnectionHandler {
             // No byte within the settle window: the header is complete.
         }
         return length;
+        // END SOLUTION
     }
 
     /** Moves the received file into place; a failure (say, a directory of that name) is a refusal. */
@@ -150,6 +153,8 @@ public final class UploadHandler implements ConnectionHandler {
     /** Reads exactly {@code size} bytes into {@code file}; returns their SHA-256 in hex. */
     private String receiveContent(Socket connection, InputStream in, IncomingFile file, long size, long deadline)
             throws IOException, UploadRefusal {
+        // BEGIN SOLUTION
+        // TODO(stage1.3): receive exactly size bytes into the temporary file, hash them, return the hex — U3, U10
         MessageDigest sha256 = Hashes.sha256();
         byte[] buffer = new byte[(int) Math.min(BUFFER_BYTES, Math.max(size, 1))];
         long idleNanos = limits.idleTimeout().toNanos();
@@ -181,6 +186,7 @@ public final class UploadHandler implements ConnectionHandler {
             received += n;
         }
         return Hashes.hex(sha256.digest());
+        // END SOLUTION
     }
 
     private void sendOk(OutputStream out, String sha256, SocketAddress peer) {

@@ -1,0 +1,153 @@
+package transferlab.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import transferlab.release.InProcessBuild.Outcome;
+import transferlab.release.InProcessBuild.Results;
+import transferlab.release.TodoCatalogue.Todo;
+
+/**
+ * The proof that every TODO of the student tree is guarded (issue 9, item 3), the idea of
+ * MutantsAreCaughtTest for TODOs. It generates the student tree, compiles it in this JVM, and walks
+ * the TODOs in the order a student does them:
+ * <ol>
+ *   <li>at the start of each stage (earlier stages done, this stage's TODOs all stubs) it runs every
+ *       test class of the stage's module: every failing test must be a guard of one of the stage's
+ *       TODOs (nothing fails for another reason), and the first TODO's guards must fail;</li>
+ *   <li>then it restores the TODOs one at a time, recompiling only the restored files: each TODO's
+ *       guards must now pass, and the next TODO's guards must still fail on its stub.</li>
+ * </ol>
+ * A stage module's tests use only that stage and the ones before it, so the run of module k with
+ * stages before k restored is exactly what a student's {@code mvn verify} shows at that point.
+ */
+class EveryTodoIsGuardedTest {
+    private static final Map<Integer, String> MODULE_OF_STAGE = Map.of(1, "single-client", 2, "multi-client",
+            3, "parallel-transfer");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void eachTodoFailsItsGuardsOnTheStubAndPassesThemWithTheReferenceBody() throws Exception {
+        long began = System.nanoTime();
+        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        Map<String, SolutionSource> sources = tree.sources();
+        Map<String, byte[]> files = tree.files(Set.of());
+        InProcessBuild build = new InProcessBuild(work, InProcessBuild.librariesOfThisModule());
+        build.compile(files);
+        long compiled = System.nanoTime();
+
+        List<Todo> todos = new ArrayList<>(tree.todos().all());
+        todos.sort(Comparator.comparing(EveryTodoIsGuardedTest::order));
+        Set<String> restored = new HashSet<>();
+        List<Path> overlays = new ArrayList<>(); // newest first
+        Map<String, String> timings = new LinkedHashMap<>();
+        for (int i = 0; i < todos.size(); i++) {
+            Todo todo = todos.get(i);
+            boolean firstOfStage = i == 0 || todos.get(i - 1).stage() != todo.stage();
+            if (firstOfStage) {
+                long start = System.nanoTime();
+                String module = MODULE_OF_STAGE.get(todo.stage());
+                Results all = build.run(overlays, build.testClassesOf(module), key -> true);
+                List<Todo> ofStage = todos.stream().filter(t -> t.stage() == todo.stage()).toList();
+                Set<String> unguarded = new TreeSet<>();
+                for (String failed : all.failed()) {
+                    if (ofStage.stream().noneMatch(t -> guards(t, failed))) {
+                        unguarded.add(failed + " (" + all.firstFailure().get(failed) + ")");
+                    }
+                }
+                assertThat(unguarded).as("tests of %s that fail with stage %d's TODOs as stubs but guard none of them"
+                        + " (a stub breaks more than its TODO, or todos.txt misses a guard)", module, todo.stage())
+                        .isEmpty();
+                assertGuardsFail(todo, all);
+                timings.put("stage " + todo.stage() + ": " + module + "'s tests", millis(start));
+            }
+            long start = System.nanoTime();
+            Map<String, String> changed = new LinkedHashMap<>();
+            Set<String> now = new HashSet<>(restored);
+            now.add(todo.id());
+            for (SolutionSource source : sources.values()) {
+                if (source.regions().stream().anyMatch(r -> r.id().equals(todo.id())) && source.path().endsWith(".java")) {
+                    changed.put(source.path(), source.render(now));
+                }
+            }
+            overlays.add(0, build.overlay(changed, overlays));
+            restored = now;
+            Todo next = i + 1 < todos.size() && todos.get(i + 1).stage() == todo.stage() ? todos.get(i + 1) : null;
+            List<String> classes = new ArrayList<>(guardClasses(build, todo));
+            if (next != null) {
+                guardClasses(build, next).stream().filter(c -> !classes.contains(c)).forEach(classes::add);
+            }
+            Predicate<String> chosen = key -> guards(todo, key) || (next != null && guards(next, key));
+            Results results = build.run(overlays, classes, chosen);
+            for (String guard : todo.guards()) {
+                Map<String, Outcome> ofGuard = new LinkedHashMap<>();
+                results.outcomes().forEach((key, outcome) -> {
+                    if (matches(guard, key)) {
+                        ofGuard.put(key, outcome);
+                    }
+                });
+                assertThat(ofGuard).as("%s's guard %s ran", todo.id(), guard).isNotEmpty();
+                assertThat(ofGuard).as("%s's guard %s with the reference body (failures: %s)", todo.id(), guard,
+                        results.firstFailure()).allSatisfy((key, outcome) -> assertThat(outcome).isEqualTo(Outcome.PASSED));
+            }
+            if (next != null) {
+                assertGuardsFail(next, results);
+            }
+            timings.put(todo.id() + " restored", millis(start));
+        }
+        System.out.printf("EveryTodoIsGuardedTest: %d TODOs; generate and compile the tree %s, whole proof %s%n  %s%n",
+                todos.size(), millisBetween(began, compiled), millis(began),
+                String.join("\n  ", timings.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
+    }
+
+    /** Every guard of {@code todo} has at least one failing test among {@code results}. */
+    private static void assertGuardsFail(Todo todo, Results results) {
+        for (String guard : todo.guards()) {
+            assertThat(results.failed().stream().filter(key -> matches(guard, key)).toList())
+                    .as("%s's guard %s must fail while %s is a stub (outcomes: %s)", todo.id(), guard, todo.id(),
+                            results.outcomes())
+                    .isNotEmpty();
+        }
+    }
+
+    private static List<String> guardClasses(InProcessBuild build, Todo todo) {
+        return todo.guards().stream().map(g -> g.contains("#") ? g.substring(0, g.indexOf('#')) : g).distinct()
+                .map(build::testClassNamed).toList();
+    }
+
+    private static boolean guards(Todo todo, String key) {
+        return todo.guards().stream().anyMatch(guard -> matches(guard, key));
+    }
+
+    /** {@code Class} matches the class and each of its methods; {@code Class#method} that method. */
+    static boolean matches(String guard, String key) {
+        return guard.contains("#") ? key.equals(guard) : key.equals(guard) || key.startsWith(guard + "#");
+    }
+
+    /** stage1.2 before stage1.10. */
+    private static String order(Todo todo) {
+        String[] parts = todo.id().substring("stage".length()).split("\\.");
+        return String.format("%03d.%03d", Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+    }
+
+    private static String millis(long startNanos) {
+        return millisBetween(startNanos, System.nanoTime());
+    }
+
+    private static String millisBetween(long from, long to) {
+        return (to - from) / 1_000_000 + " ms";
+    }
+}
