@@ -136,6 +136,9 @@ final class UploadConnection {
      * ({@link #onTimer}); nothing here waits.
      */
     private void readHeader(long now) throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage2.3): read what the header has now, never block; complete it on a pause of one settle window — U4
+        // STUB: throw new IOException("TODO(stage2.3): the event loop's header reading state");
         int n = channel.read(headerBytes);
         if (n < 0) {
             inputEnded = true;
@@ -159,6 +162,7 @@ final class UploadConnection {
                 settleDeadline = now + limits.headerSettle().toNanos();
             }
         }
+        // END SOLUTION
     }
 
     private void headerComplete(long now) {

@@ -97,6 +97,10 @@ public final class PooledServer implements TcpServer {
 
     @Override
     public void serve() throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage2.2): accept, hand each client to a worker; queue full or over maxConnections: busy — U15, U19
+        // STUB: listener.close(); // until then the server refuses every client at once, rather than hang it
+        // STUB: throw new UnsupportedOperationException("TODO(stage2.2): the pool's accept loop and busy refusal");
         while (!listener.isClosed()) {
             Socket connection;
             try {
@@ -121,6 +125,7 @@ public final class PooledServer implements TcpServer {
                         + " workers busy and all " + queueCapacity + " waiting places taken");
             }
         }
+        // END SOLUTION
     }
 
     private void serveOne(Socket connection) {

@@ -77,6 +77,10 @@ public final class ThreadPerClientServer implements TcpServer {
 
     @Override
     public void serve() throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage2.1): accept, serve each client on its own new thread; over maxConnections: busy — U15, U16
+        // STUB: listener.close(); // until then the server refuses every client at once, rather than hang it
+        // STUB: throw new UnsupportedOperationException("TODO(stage2.1): the thread-per-client accept loop");
         while (!listener.isClosed()) {
             Socket connection;
             try {
@@ -95,6 +99,7 @@ public final class ThreadPerClientServer implements TcpServer {
             // The one change from stage 1: serve the client on its own thread, and accept the next one now.
             threads.newThread(() -> serveOne(connection)).start();
         }
+        // END SOLUTION
     }
 
     /** Seed 004's "service_client_connection": one client, start to end, on its own thread. */

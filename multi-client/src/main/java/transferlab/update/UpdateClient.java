@@ -145,11 +145,15 @@ public final class UpdateClient {
                 file.write(ByteBuffer.wrap(buffer, 0, n));
                 received += n;
             }
+            // BEGIN SOLUTION
+            // TODO(stage2.4): verify the sha256 before storing; a mismatch stores nothing, no ack — D7, D8
+            // STUB:
             String receivedHash = UpdateProtocol.wireHash(Hashes.hex(sha256.digest()));
             if (!receivedHash.equals(offer.fileHash())) {
                 throw new UpdateFailedException(offer.fileName() + ": sha256 mismatch: offered " + offer.fileHash()
                         + ", received " + receivedHash + "; nothing stored, not acknowledged");
             }
+            // END SOLUTION
             file.commit();
         }
     }

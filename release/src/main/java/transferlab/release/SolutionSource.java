@@ -79,8 +79,9 @@ public final class SolutionSource {
             String stubPrefix = comment + " STUB:";
             while (i + 1 < lines.size() && lines.get(i + 1).trim().startsWith(stubPrefix)) {
                 i++;
-                String code = lines.get(i).trim().substring(stubPrefix.length()).strip();
-                if (code.isEmpty()) {
+                String rest = lines.get(i).trim().substring(stubPrefix.length());
+                String code = rest.startsWith(" ") ? rest.substring(1) : rest; // keep the stub's own indentation
+                if (code.isBlank()) {
                     emptyStub = true;
                 } else {
                     stub.add(indent + code);
