@@ -99,8 +99,9 @@ public final class PooledServer implements TcpServer {
     public void serve() throws IOException {
         // BEGIN SOLUTION
         // TODO(stage2.2): accept, hand each client to a worker; queue full or over maxConnections: busy — U15, U19
-        // STUB: listener.close(); // until then the server refuses every client at once, rather than hang it
-        // STUB: throw new UnsupportedOperationException("TODO(stage2.2): the pool's accept loop and busy refusal");
+        // STUB: listener.close(); // refuse every client at once rather than leave them hanging; no exception:
+        // STUB: // one thrown here would end the server's thread uncaught
+        // STUB: System.err.println("TODO(stage2.2): no accept loop yet; every client is refused");
         while (!listener.isClosed()) {
             Socket connection;
             try {

@@ -79,8 +79,9 @@ public final class ThreadPerClientServer implements TcpServer {
     public void serve() throws IOException {
         // BEGIN SOLUTION
         // TODO(stage2.1): accept, serve each client on its own new thread; over maxConnections: busy — U15, U16
-        // STUB: listener.close(); // until then the server refuses every client at once, rather than hang it
-        // STUB: throw new UnsupportedOperationException("TODO(stage2.1): the thread-per-client accept loop");
+        // STUB: listener.close(); // refuse every client at once rather than leave them hanging; no exception:
+        // STUB: // one thrown here would end the server's thread uncaught
+        // STUB: System.err.println("TODO(stage2.1): no accept loop yet; every client is refused");
         while (!listener.isClosed()) {
             Socket connection;
             try {

@@ -69,7 +69,8 @@ public final class SolutionSource {
             String indent = line.substring(0, line.indexOf(comment));
             i++;
             String todoLine = i < lines.size() ? lines.get(i).trim() : "";
-            Matcher todo = TODO.matcher(todoLine.startsWith(comment + " ") ? todoLine.substring(comment.length() + 1) : "");
+            String todoText = todoLine.startsWith(comment + " ") ? todoLine.substring(comment.length() + 1) : "";
+            Matcher todo = TODO.matcher(todoText);
             if (!todo.matches()) {
                 throw new IllegalArgumentException(where(path, i) + "BEGIN SOLUTION must be followed by '"
                         + comment + " TODO(stageN.M): what to write — requirements'");

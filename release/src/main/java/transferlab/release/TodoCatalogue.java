@@ -35,19 +35,36 @@ public final class TodoCatalogue {
 
     static TodoCatalogue load() {
         Map<String, Todo> todos = new LinkedHashMap<>();
-        for (String line : StudentTree.resourceLines("todos.txt")) {
+        for (String line : joinContinuations(StudentTree.resourceLines("todos.txt"))) {
             String[] fields = line.split("\\s+", 2);
             if (fields.length < 2 || !fields[0].matches("stage\\d+\\.\\d+")) {
-                throw new IllegalStateException("todos.txt: expected 'stageN.M  Test, Test#method', got '" + line + "'");
+                throw new IllegalStateException("todos.txt: expected 'stageN.M  Test, Test#method', got '"
+                        + line + "'");
             }
             String[] lists = fields[1].split("\\s*\\|\\s*also:\\s*", 2);
             List<String> guards = List.of(lists[0].strip().split("\\s*,\\s*"));
+            if (guards.stream().anyMatch(String::isEmpty)) {
+                throw new IllegalStateException("todos.txt: an empty guard in '" + line + "'");
+            }
             List<String> also = lists.length > 1 ? List.of(lists[1].strip().split("\\s*,\\s*")) : List.of();
             if (todos.put(fields[0], new Todo(fields[0], guards, also)) != null) {
                 throw new IllegalStateException("todos.txt: " + fields[0] + " twice");
             }
         }
         return new TodoCatalogue(todos);
+    }
+
+    /** A line that starts with a comma or "| also:" continues the TODO above it. */
+    private static List<String> joinContinuations(List<String> lines) {
+        List<String> joined = new ArrayList<>();
+        for (String line : lines) {
+            if ((line.startsWith(",") || line.startsWith("|")) && !joined.isEmpty()) {
+                joined.set(joined.size() - 1, joined.get(joined.size() - 1) + " " + line);
+            } else {
+                joined.add(line);
+            }
+        }
+        return joined;
     }
 
     public Collection<Todo> all() {
@@ -90,7 +107,7 @@ public final class TodoCatalogue {
                     int at = lines.get(i).indexOf(mark);
                     if (at >= 0 && (lines.get(i).trim().startsWith("//") || lines.get(i).trim().startsWith("#"))) {
                         places.add("`" + file.getKey() + ":" + (i + 1) + "`");
-                        what = lines.get(i).substring(at + mark.length()).strip();
+                        what = what.isEmpty() ? lines.get(i).substring(at + mark.length()).strip() : what;
                     }
                 }
             }

@@ -83,7 +83,8 @@ class EveryTodoIsGuardedTest {
             Set<String> now = new HashSet<>(restored);
             now.add(todo.id());
             for (SolutionSource source : sources.values()) {
-                if (source.regions().stream().anyMatch(r -> r.id().equals(todo.id())) && source.path().endsWith(".java")) {
+                boolean hasIt = source.regions().stream().anyMatch(r -> r.id().equals(todo.id()));
+                if (hasIt && source.path().endsWith(".java")) {
                     changed.put(source.path(), source.render(now));
                 }
             }
@@ -105,7 +106,8 @@ class EveryTodoIsGuardedTest {
                 });
                 assertThat(ofGuard).as("%s's guard %s ran", todo.id(), guard).isNotEmpty();
                 assertThat(ofGuard).as("%s's guard %s with the reference body (failures: %s)", todo.id(), guard,
-                        results.firstFailure()).allSatisfy((key, outcome) -> assertThat(outcome).isEqualTo(Outcome.PASSED));
+                        results.firstFailure())
+                        .allSatisfy((key, outcome) -> assertThat(outcome).isEqualTo(Outcome.PASSED));
             }
             if (next != null) {
                 assertGuardsFail(next, results);

@@ -56,6 +56,8 @@ final class InProcessBuild {
         }
     }
 
+    /** A test that takes this long is named in the output: the proof's time is a budget. */
+    private static final long SLOW_MILLIS = 2000;
     private static final JavaCompiler JAVAC = ToolProvider.getSystemJavaCompiler();
     private final Path work;
     private final List<Path> libraries;
@@ -184,14 +186,34 @@ final class InProcessBuild {
                 return FilterResult.included("container");
             };
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(testClassNames.stream().map(name -> DiscoverySelectors.selectClass(loader, name)).toList())
+                    .selectors(testClassNames.stream().map(n -> DiscoverySelectors.selectClass(loader, n)).toList())
                     .filters(onlyIncluded)
+                    // Test classes run side by side (most of their time is waiting on sockets); a class
+                    // that swaps System.out is @Isolated. Methods of a class keep running one by one.
+                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "same_thread")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
                     .build();
+            Map<String, Long> started = new ConcurrentHashMap<>();
             launcher.execute(request, new TestExecutionListener() {
                 @Override
+                public void executionStarted(TestIdentifier test) {
+                    started.put(test.getUniqueId(), System.nanoTime());
+                }
+
+                @Override
                 public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                    long tookMillis = (System.nanoTime() - started.getOrDefault(test.getUniqueId(), System.nanoTime()))
+                            / 1_000_000;
+                    if (tookMillis >= SLOW_MILLIS && test.getSource().orElse(null) instanceof MethodSource) {
+                        System.out.println("proof: slow test " + keyOf(test) + " " + test.getDisplayName() + ": "
+                                + tookMillis + " ms (" + result.getStatus() + ")");
+                    }
                     String key = keyOf(test);
-                    if (key == null || (test.isContainer() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL)) {
+                    boolean passed = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
+                    if (key == null || (test.isContainer() && passed)) {
                         return;
                     }
                     Outcome outcome = switch (result.getStatus()) {

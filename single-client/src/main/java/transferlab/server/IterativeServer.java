@@ -46,8 +46,9 @@ public final class IterativeServer implements TcpServer {
     public void serve() throws IOException {
         // BEGIN SOLUTION
         // TODO(stage1.4): accept, serve with the handler, close, repeat; one failing client stops nothing — U5
-        // STUB: listener.close(); // until then the server refuses every client at once, rather than hang it
-        // STUB: throw new UnsupportedOperationException("TODO(stage1.4): the accept loop");
+        // STUB: listener.close(); // refuse every client at once rather than leave them hanging; no exception:
+        // STUB: // one thrown here would end the server's thread uncaught
+        // STUB: System.err.println("TODO(stage1.4): no accept loop yet; every client is refused");
         while (!listener.isClosed()) {
             Socket connection;
             try {
