@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,49 +51,74 @@ class EveryTodoIsGuardedTest {
         InProcessBuild build = new InProcessBuild(work, InProcessBuild.librariesOfThisModule());
         build.compile(files);
         long compiled = System.nanoTime();
-        System.out.println("proof: generate and compile " + millisBetween(began, compiled));
 
         List<Todo> todos = new ArrayList<>(tree.todos().all());
         todos.sort(Comparator.comparing(EveryTodoIsGuardedTest::order));
-        Set<String> restored = new HashSet<>();
-        List<Path> overlays = new ArrayList<>(); // newest first
-        Map<String, String> timings = new LinkedHashMap<>();
-        for (int i = 0; i < todos.size(); i++) {
-            Todo todo = todos.get(i);
-            boolean firstOfStage = i == 0 || todos.get(i - 1).stage() != todo.stage();
-            if (firstOfStage) {
-                long start = System.nanoTime();
-                String module = MODULE_OF_STAGE.get(todo.stage());
-                Results all = build.run(overlays, build.testClassesOf(module), key -> true);
-                List<Todo> ofStage = todos.stream().filter(t -> t.stage() == todo.stage()).toList();
-                Set<String> unguarded = new TreeSet<>();
-                for (String failed : all.failed()) {
-                    boolean expected = ofStage.stream()
-                            .anyMatch(t -> guards(t, failed) || t.also().stream().anyMatch(a -> matches(a, failed)));
-                    if (!expected) {
-                        unguarded.add(failed + " (" + all.firstFailure().get(failed) + ")");
+        List<Integer> stages = todos.stream().map(Todo::stage).distinct().toList();
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newFixedThreadPool(stages.size());
+        List<String> timings = Collections.synchronizedList(new ArrayList<>());
+        // The stages go side by side, each on its own thread with its own class loaders: most of a
+        // test's time is waiting on sockets and timeouts. (InProcessBuild.run makes the few tests
+        // that start processes take turns.)
+        List<CompletableFuture<Void>> running = stages.stream().map(stage -> CompletableFuture.runAsync(() -> {
+            try {
+                proveStage(build, sources, todos, stage, timings);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, runner)).toList();
+        try {
+            for (CompletableFuture<Void> stage : running) {
+                try {
+                    stage.join();
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof AssertionError failure) {
+                        throw failure;
                     }
-                }
-                assertThat(unguarded).as("tests of %s that fail with stage %d's TODOs as stubs but guard none of them"
-                        + " (a stub breaks more than its TODO, or todos.txt misses a guard)", module, todo.stage())
-                        .isEmpty();
-                assertGuardsFail(todo, all);
-                timings.put("stage " + todo.stage() + ": " + module + "'s tests", millis(start));
-                System.out.println("proof: stage " + todo.stage() + " all tests " + millis(start));
-            }
-            long start = System.nanoTime();
-            Map<String, String> changed = new LinkedHashMap<>();
-            Set<String> now = new HashSet<>(restored);
-            now.add(todo.id());
-            for (SolutionSource source : sources.values()) {
-                boolean hasIt = source.regions().stream().anyMatch(r -> r.id().equals(todo.id()));
-                if (hasIt && source.path().endsWith(".java")) {
-                    changed.put(source.path(), source.render(now));
+                    throw e;
                 }
             }
-            overlays.add(0, build.overlay(changed, overlays));
-            restored = now;
-            Todo next = i + 1 < todos.size() && todos.get(i + 1).stage() == todo.stage() ? todos.get(i + 1) : null;
+        } finally {
+            runner.shutdown();
+        }
+        System.out.printf("EveryTodoIsGuardedTest: %d TODOs; generate and compile the tree %s, whole proof %s%n  %s%n",
+                todos.size(), millisBetween(began, compiled), millis(began), String.join("\n  ", timings));
+    }
+
+    /**
+     * One stage, from its start (every earlier stage restored, in one overlay) through its TODOs
+     * one by one; see the class comment.
+     */
+    private static void proveStage(InProcessBuild build, Map<String, SolutionSource> sources, List<Todo> todos,
+                                   int stage, List<String> timings) throws Exception {
+        List<Todo> ofStage = todos.stream().filter(t -> t.stage() == stage).toList();
+        Set<String> restored = new HashSet<>();
+        todos.stream().filter(t -> t.stage() < stage).forEach(t -> restored.add(t.id()));
+        List<Path> overlays = new ArrayList<>(); // newest first
+        overlays.add(build.overlay(rendered(sources, restored, id -> restored.contains(id)), overlays));
+
+        long start = System.nanoTime();
+        String module = MODULE_OF_STAGE.get(stage);
+        Results all = build.run(overlays, build.testClassesOf(module), key -> true);
+        Set<String> unguarded = new TreeSet<>();
+        for (String failed : all.failed()) {
+            boolean expected = ofStage.stream()
+                    .anyMatch(t -> guards(t, failed) || t.also().stream().anyMatch(a -> matches(a, failed)));
+            if (!expected) {
+                unguarded.add(failed + " (" + all.firstFailure().get(failed) + ")");
+            }
+        }
+        assertThat(unguarded).as("tests of %s that fail with stage %d's TODOs as stubs but guard none of them"
+                + " (a stub breaks more than its TODO, or todos.txt misses a guard)", module, stage).isEmpty();
+        assertGuardsFail(ofStage.get(0), all);
+        timings.add("stage " + stage + ": " + module + "'s tests with the stage's TODOs as stubs: " + millis(start));
+
+        for (int i = 0; i < ofStage.size(); i++) {
+            start = System.nanoTime();
+            Todo todo = ofStage.get(i);
+            restored.add(todo.id());
+            overlays.add(0, build.overlay(rendered(sources, restored, id -> id.equals(todo.id())), overlays));
+            Todo next = i + 1 < ofStage.size() ? ofStage.get(i + 1) : null;
             List<String> classes = new ArrayList<>(guardClasses(build, todo));
             if (next != null) {
                 guardClasses(build, next).stream().filter(c -> !classes.contains(c)).forEach(classes::add);
@@ -112,12 +140,20 @@ class EveryTodoIsGuardedTest {
             if (next != null) {
                 assertGuardsFail(next, results);
             }
-            timings.put(todo.id() + " restored", millis(start));
-            System.out.println("proof: " + todo.id() + " restored " + millis(start));
+            timings.add(todo.id() + " restored: " + millis(start));
         }
-        System.out.printf("EveryTodoIsGuardedTest: %d TODOs; generate and compile the tree %s, whole proof %s%n  %s%n",
-                todos.size(), millisBetween(began, compiled), millis(began),
-                String.join("\n  ", timings.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
+    }
+
+    /** The Java files with a region that {@code touched} picks, rendered with {@code restored} restored. */
+    private static Map<String, String> rendered(Map<String, SolutionSource> sources, Set<String> restored,
+                                                Predicate<String> touched) {
+        Map<String, String> changed = new LinkedHashMap<>();
+        for (SolutionSource source : sources.values()) {
+            if (source.path().endsWith(".java") && source.regions().stream().anyMatch(r -> touched.test(r.id()))) {
+                changed.put(source.path(), source.render(restored));
+            }
+        }
+        return changed;
     }
 
     /** Every guard of {@code todo} has at least one failing test among {@code results}. */

@@ -63,9 +63,13 @@ final class InProcessBuild {
     private final List<Path> libraries;
     private final Path classes;
     private final Path testClasses;
-    private final Launcher launcher = LauncherFactory.create();
     private final Map<String, String> testClassesByModule = new TreeMap<>();
-    private int overlays;
+    /** Test classes that start the program under test as a process, with "java -cp ${java.class.path}". */
+    private final Set<String> startingProcesses = new java.util.TreeSet<>();
+    /** Held by a run of such classes: java.class.path is one JVM-wide property. */
+    private static final java.util.concurrent.locks.ReentrantLock CLASS_PATH =
+            new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicInteger overlays = new java.util.concurrent.atomic.AtomicInteger();
 
     InProcessBuild(Path work, List<Path> libraries) {
         this.work = work;
@@ -103,6 +107,9 @@ final class InProcessBuild {
                 String className = inModule.substring("src/test/java/".length(), inModule.length() - ".java".length())
                         .replace('/', '.');
                 testClassesByModule.merge(module, className, (a, b) -> a + "," + b);
+                if (StudentTree.text(file.getValue()).contains("\"java.class.path\"")) {
+                    startingProcesses.add(className);
+                }
             } else if (inModule.startsWith("src/main/resources/")) {
                 copy(file.getValue(), classes.resolve(inModule.substring("src/main/resources/".length())));
             } else if (inModule.startsWith("src/test/resources/")) {
@@ -120,7 +127,7 @@ final class InProcessBuild {
      * and the overlays before it; returns the directory, to put in front of {@code below}.
      */
     Path overlay(Map<String, String> sources, List<Path> below) throws IOException {
-        Path dir = work.resolve("overlay-" + (++overlays));
+        Path dir = work.resolve("overlay-" + overlays.incrementAndGet());
         List<Path> classPath = new ArrayList<>(below);
         classPath.add(testClasses);
         classPath.add(classes);
@@ -161,6 +168,23 @@ final class InProcessBuild {
      * test classes and its classes; only test methods {@code include} accepts run.
      */
     Results run(List<Path> overlays, List<String> testClassNames, Predicate<String> include) {
+        List<String> starting = testClassNames.stream().filter(startingProcesses::contains).toList();
+        if (starting.isEmpty() || starting.size() == testClassNames.size()) {
+            return runClasses(overlays, testClassNames, include, !starting.isEmpty());
+        }
+        // The classes that start processes run apart, so that they hold the class path only briefly.
+        Results others = runClasses(overlays, testClassNames.stream().filter(n -> !starting.contains(n)).toList(),
+                include, false);
+        Results spawning = runClasses(overlays, starting, include, true);
+        Map<String, Outcome> outcomes = new TreeMap<>(others.outcomes());
+        outcomes.putAll(spawning.outcomes());
+        Map<String, String> failures = new TreeMap<>(others.firstFailure());
+        failures.putAll(spawning.firstFailure());
+        return new Results(outcomes, failures);
+    }
+
+    private Results runClasses(List<Path> overlays, List<String> testClassNames, Predicate<String> include,
+                               boolean startsProcesses) {
         List<Path> roots = new ArrayList<>(overlays);
         roots.add(testClasses);
         roots.add(classes);
@@ -171,11 +195,15 @@ final class InProcessBuild {
         ClassLoader before = current.getContextClassLoader();
         // Some tests start the program under test as a process with "java -cp ${java.class.path}":
         // for the run, that path is the student tree's, as under Surefire.
+        // One JVM-wide property: runs that need it take turns; other runs may go side by side.
         String classPathBefore = System.getProperty("java.class.path");
-        List<Path> processClassPath = new ArrayList<>(roots);
-        processClassPath.addAll(libraries);
-        System.setProperty("java.class.path",
-                processClassPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
+        if (startsProcesses) {
+            CLASS_PATH.lock();
+            List<Path> processClassPath = new ArrayList<>(roots);
+            processClassPath.addAll(libraries);
+            System.setProperty("java.class.path", processClassPath.stream().map(Path::toString)
+                    .collect(Collectors.joining(java.io.File.pathSeparator)));
+        }
         try (URLClassLoader loader = new URLClassLoader("student-tree", urls, getClass().getClassLoader())) {
             current.setContextClassLoader(loader);
             PostDiscoveryFilter onlyIncluded = descriptor -> {
@@ -194,9 +222,10 @@ final class InProcessBuild {
                     .configurationParameter("junit.jupiter.execution.parallel.mode.default", "same_thread")
                     .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
                     .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
-                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
                     .build();
             Map<String, Long> started = new ConcurrentHashMap<>();
+            Launcher launcher = LauncherFactory.create(); // one per run: runs may go side by side
             launcher.execute(request, new TestExecutionListener() {
                 @Override
                 public void executionStarted(TestIdentifier test) {
@@ -229,7 +258,10 @@ final class InProcessBuild {
             throw new UncheckedIOException(e);
         } finally {
             current.setContextClassLoader(before);
-            System.setProperty("java.class.path", classPathBefore);
+            if (startsProcesses) {
+                System.setProperty("java.class.path", classPathBefore);
+                CLASS_PATH.unlock();
+            }
         }
         return new Results(new TreeMap<>(outcomes), new TreeMap<>(firstFailure));
     }

@@ -60,11 +60,12 @@ class UploadHandlerTest {
 
     @Test
     void aHeaderThatArrivesInPiecesIsReadWholeSoATooLongNameIsRefusedNotCutShort() throws Exception {
-        // U4: a proxy delivers the header 16 bytes at a time, 5 ms apart (well within the 50 ms
-        // settle window). Read whole, the 256-byte name is one byte too long (bad-name); a server that
-        // takes the first read or two for the header sees a short, acceptable name and says "go ahead".
-        // (256, not more: the server reads every byte sent, so its close is clean and the answer arrives.)
-        InetSocketAddress server = handleOneConnection(UploadLimits.defaults());
+        // U4: a proxy delivers the header 16 bytes at a time, 5 ms apart, well within a settle window
+        // of 1 s (wide, so that a loaded machine cannot stretch a pause past it). Read whole, the
+        // 256-byte name is one byte too long (bad-name); a server that takes the first read or two for
+        // the header sees a short, acceptable name and says "go ahead". (256, not more: the server
+        // reads every byte sent, so its close is clean and the answer arrives.)
+        InetSocketAddress server = handleOneConnection(UploadLimits.defaults().withHeaderSettle(Duration.ofSeconds(1)));
         try (TcpProxy proxy = TcpProxy.start(server, TcpProxy.Faults.none().splitInto(16, Duration.ofMillis(5)));
              RawUploadClient client = RawUploadClient.connect(proxy.address())) {
             byte[] name = new byte[256];
