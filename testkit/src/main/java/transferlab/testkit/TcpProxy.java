@@ -10,13 +10,15 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small TCP proxy for tests: it forwards every connection to a target and can split the stream
- * into small pieces with a pause between them (as a slow network or a proxy may), and cut a
- * connection after a number of bytes (as a crash or a pulled cable would).
+ * into small pieces with a pause between them (as a slow network or a proxy may), vary that pause
+ * (jitter), stall now and then, and cut a connection after a number of bytes (as a crash or a
+ * pulled cable would).
  *
  * <pre>
  *   try (TcpProxy proxy = TcpProxy.start(server, TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(2)))) {
@@ -33,22 +35,72 @@ public final class TcpProxy implements AutoCloseable {
      * @param pieceDelay    pause before each piece
      * @param cutUpstreamAfter   close both sides once this many client-to-server bytes were forwarded (-1: never)
      * @param cutDownstreamAfter close both sides once this many server-to-client bytes were forwarded (-1: never)
+     * @param jitter        add a random pause of up to this much to each piece's delay
+     * @param stallEvery    after every this many bytes in one direction, stall (0: never)
+     * @param stall         how long a stall lasts
+     * @param singleBytesFirst forward the first this many bytes of each direction one byte per write
+     * @param randomPieces  pieces are of a random size between 1 and pieceBytes, not all of pieceBytes
      */
-    public record Faults(int pieceBytes, Duration pieceDelay, long cutUpstreamAfter, long cutDownstreamAfter) {
+    public record Faults(int pieceBytes, Duration pieceDelay, long cutUpstreamAfter, long cutDownstreamAfter,
+                         Duration jitter, long stallEvery, Duration stall, long singleBytesFirst,
+                         boolean randomPieces) {
         public static Faults none() {
-            return new Faults(0, Duration.ZERO, -1, -1);
+            return new Faults(0, Duration.ZERO, -1, -1, Duration.ZERO, 0, Duration.ZERO, 0, false);
         }
 
         public Faults splitInto(int bytes, Duration delay) {
-            return new Faults(bytes, delay, cutUpstreamAfter, cutDownstreamAfter);
+            return new Faults(bytes, delay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
         }
 
         public Faults cutUpstreamAfter(long bytes) {
-            return new Faults(pieceBytes, pieceDelay, bytes, cutDownstreamAfter);
+            return new Faults(pieceBytes, pieceDelay, bytes, cutDownstreamAfter, jitter, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
         }
 
         public Faults cutDownstreamAfter(long bytes) {
-            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, bytes);
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, bytes, jitter, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
+        }
+
+        public Faults withJitter(Duration upTo) {
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, upTo, stallEvery, stall,
+                    singleBytesFirst, randomPieces);
+        }
+
+        public Faults stallEvery(long bytes, Duration pause) {
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, jitter, bytes, pause,
+                    singleBytesFirst, randomPieces);
+        }
+
+        /** The first {@code bytes} of each direction go one byte per write, as over the worst network. */
+        public Faults singleBytesFirst(long bytes) {
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
+                    bytes, randomPieces);
+        }
+
+        /** Pieces of a random size from 1 to {@code maxBytes}, as segments of a real network vary. */
+        public Faults randomPiecesUpTo(int maxBytes, Duration delay) {
+            return new Faults(maxBytes, delay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
+                    singleBytesFirst, true);
+        }
+
+        /** The size of the next piece, with {@code forwarded} bytes sent and {@code left} in the buffer. */
+        int nextPiece(long forwarded, int left) {
+            if (forwarded < singleBytesFirst) {
+                return 1;
+            }
+            if (pieceBytes <= 0) {
+                return left;
+            }
+            int most = Math.min(pieceBytes, left);
+            return randomPieces ? 1 + ThreadLocalRandom.current().nextInt(most) : most;
+        }
+
+        /** The pause before a piece: the delay, plus up to the jitter. */
+        long delayNanos() {
+            long extra = jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toNanos() + 1);
+            return pieceDelay.toNanos() + extra;
         }
     }
 
@@ -108,6 +160,10 @@ public final class TcpProxy implements AutoCloseable {
             Socket server = new Socket();
             try {
                 server.connect(target, 10_000);
+                // Each piece leaves as its own segment at once: without this, Nagle's algorithm holds
+                // a small write until the last is acknowledged, merging pieces and adding delays.
+                server.setTcpNoDelay(true);
+                client.setTcpNoDelay(true);
             } catch (IOException refused) {
                 // The target is gone or refused: the client sees its connection closed, as it would
                 // without the proxy, and the proxy goes on accepting.
@@ -135,12 +191,17 @@ public final class TcpProxy implements AutoCloseable {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     int offset = 0;
                     while (offset < n) {
-                        int piece = faults.pieceBytes() > 0 ? Math.min(faults.pieceBytes(), n - offset) : n - offset;
+                        int piece = faults.nextPiece(forwarded, n - offset);
                         if (cutAfter >= 0 && forwarded + piece > cutAfter) {
                             piece = (int) (cutAfter - forwarded);
                         }
-                        if (!faults.pieceDelay().isZero()) {
-                            TimeUnit.NANOSECONDS.sleep(faults.pieceDelay().toNanos()); // the simulated network
+                        long delay = faults.delayNanos();
+                        if (faults.stallEvery() > 0 && forwarded > 0
+                                && forwarded / faults.stallEvery() != (forwarded + piece) / faults.stallEvery()) {
+                            delay += faults.stall().toNanos(); // the piece that crosses a stall boundary waits
+                        }
+                        if (delay > 0) {
+                            TimeUnit.NANOSECONDS.sleep(delay); // the simulated network
                         }
                         out.write(buffer, offset, piece);
                         out.flush();
@@ -159,13 +220,36 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(from);
                     closeQuietly(to);
                 }
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
+                // This direction broke (say the server reset it, having refused and closed): the
+                // other direction still delivers what was already sent, as a network would, e.g. the
+                // refusal line the server wrote before it closed. The last direction closes both.
+                shutdownQuietly(from, to);
+                if (directionsDone.incrementAndGet() == 2) {
+                    closeQuietly(from);
+                    closeQuietly(to);
+                }
+            } catch (InterruptedException e) {
                 closeQuietly(from);
                 closeQuietly(to);
             }
         }, name + "-" + direction);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Stops one direction: nothing more is read from {@code from} or written to {@code to}. */
+    private static void shutdownQuietly(Socket from, Socket to) {
+        try {
+            from.shutdownInput();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            to.shutdownOutput();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private static void closeQuietly(Socket socket) {

@@ -8,10 +8,6 @@ import transferlab.testkit.ServerUnderTest;
  * be fair to a student's seed-conformant server as well as strict with ours.
  *
  * <ul>
- *   <li>{@link #extensionsGraded()}: false when {@code ./transfer check} grades core requirements
- *       only; a test citing a core requirement should then not insist on an extension's bytes
- *       (the "ok &lt;sha256&gt;" line, the "error &lt;code&gt;:" format) to judge the core one.
- *       True everywhere else, so our own servers are always held to everything.</li>
  *   <li>{@link #assumeLimitsApplied}: a test whose verdict depends on a limit it chose (a small
  *       maximum size, a short idle timeout) is not applicable to a server that could not be given
  *       those limits (a student's program started without the limit placeholders, or
@@ -21,9 +17,6 @@ import transferlab.testkit.ServerUnderTest;
  * </ul>
  */
 public final class SuiteScope {
-    /** The system property the grader sets; absent means true. */
-    public static final String EXTENSIONS_PROPERTY = "transferlab.extensions";
-
     /** A server under test that runs with limits of its own, not the ones the test asked for. */
     public interface FixedLimits {
         /** Why, and how to fix it, for the verdict, e.g. "add {idle-timeout} to --server-cmd". */
@@ -31,10 +24,6 @@ public final class SuiteScope {
     }
 
     private SuiteScope() {
-    }
-
-    public static boolean extensionsGraded() {
-        return !"false".equalsIgnoreCase(System.getProperty(EXTENSIONS_PROPERTY, "true").trim());
     }
 
     /** N/A unless {@code server} runs with the limits the test gave it. */

@@ -22,10 +22,15 @@ import transferlab.cli.CommandRunner;
  *   $ ./transfer check upload --server-cmd "python3 server.py {port} {dir}"
  *   Protocol U (upload), core requirements; server command: python3 server.py {port} {dir}
  *     PASS  U1      2/2  The header is 8 bytes of size and the name, in one write
- *     FAIL  U5      0/3  The server reads exactly size bytes of content
- *           x contentIsExactlySizeBytes(): expected: "go ahead" but was: ""
+ *     FAIL  U3      0/4  The server stores exactly size bytes of content
+ *           x contentSplitIntoSmallPiecesByTheNetworkIsStoredWhole(): [bytes stored of 32768 sent in pieces of 2048]
+ *             expected: 32768L
+ *              but was: 2048L within 5 seconds.
+ *             timeline (seconds since the test started):
+ *                 0.075 s  server  [started, told to listen on port 41123]
+ *                 0.320 s  server  listening on 127.0.0.1:41123
  *     ...
- *   Score: 17/20 points; 9 passed, 1 failed, 0 not applicable (6.1 s)
+ *   Score: 9/13 points; 3 passed, 1 failed, 0 not applicable; 15 extension requirements not graded (8.9 s)
  * </pre>
  * Exit status: 0 when every graded requirement passed, 1 when one failed, 2 on a usage error.
  * resources/grading.md explains the points file, Gradescope and CI.
@@ -38,7 +43,10 @@ import transferlab.cli.CommandRunner;
         footer = {"", "Examples:",
                 "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --target 127.0.0.1:5000",
-                "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" --gradescope results.json"})
+                "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
+                "  ./transfer check upload --server-cmd \"...\" --html report.html",
+                "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" \\",
+                "      --gradescope results.json"})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
             description = "upload, ft, update or ranged")
@@ -53,11 +61,13 @@ public final class CheckCommand implements Callable<Integer> {
         String runningServer;
 
         @Option(names = "--server-cmd", paramLabel = "COMMAND",
-                description = "start the server with this command for each test, e.g. \"python3 server.py {port} {dir}\"")
+                description = "start the server with this command for each test, "
+                        + "e.g. \"python3 server.py {port} {dir}\"")
         String serverCommand;
 
         @Option(names = "--client-cmd", paramLabel = "COMMAND",
-                description = "grade a client: run it (many at once) against our server, e.g. \"python3 client.py {host} {port} {file}\"")
+                description = "grade a client: run it (many at once) against our server, "
+                        + "e.g. \"python3 client.py {host} {port} {file}\"")
         String clientCommand;
     }
 
@@ -72,14 +82,16 @@ public final class CheckCommand implements Callable<Integer> {
             description = "multiply every timeout of the suite by F, for slow machines (default: ${DEFAULT-VALUE})")
     double timeoutFactor;
 
-    @Option(names = "--only", paramLabel = "IDS", split = ",", description = "grade only these requirements, e.g. U3,U5")
+    @Option(names = "--only", paramLabel = "IDS", split = ",",
+            description = "grade only these requirements, e.g. U3,U5")
     List<String> only = List.of();
 
     @Option(names = "--tests", paramLabel = "REGEX",
             description = "run only the contract tests whose method name matches, e.g. 'badName.*'")
     String tests;
 
-    @Option(names = "--points", paramLabel = "FILE", description = "points file (default: the built-in grading/points.csv)")
+    @Option(names = "--points", paramLabel = "FILE",
+            description = "points file (default: the built-in grading/points.csv)")
     Path pointsFile;
 
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "also write JUnit XML here")
@@ -88,13 +100,31 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--gradescope", paramLabel = "FILE", description = "also write Gradescope's results.json here")
     Path gradescope;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write a page with each failed requirement's exchange as a timeline")
+    Path html;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "run the chosen tests N times; report requirements that failed only sometimes (flaky)")
+    int repeat;
+
+    @Option(names = "--network", paramLabel = "KIND", defaultValue = "direct", converter = NetworkConverter.class,
+            description = "direct, or lossy: every connection through a proxy with delays, jitter, "
+                    + "1-byte segments and stalls")
+    Network network;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS",
+            description = "stop the whole run after this long; tests not run fail (default: 300 x the timeout factor)")
+    Long timeLimitSeconds;
+
     @Override
     public Integer call() throws IOException {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
-                tests == null ? null : java.util.regex.Pattern.compile(tests));
+                tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network);
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
@@ -105,6 +135,10 @@ public final class CheckCommand implements Callable<Integer> {
         if (gradescope != null) {
             GradescopeReport.write(result, gradescope);
             out.println("Gradescope results: " + gradescope);
+        }
+        if (html != null) {
+            HtmlReport.write(result, html);
+            out.println("HTML report: " + html);
         }
         return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
     }
@@ -132,6 +166,18 @@ public final class CheckCommand implements Callable<Integer> {
                 // the message below says what is wanted
             }
             throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a positive number (e.g. 3)");
+        }
+    }
+
+    /** {@code --network direct|lossy}; anything else is a usage error (exit 2). */
+    static final class NetworkConverter implements picocli.CommandLine.ITypeConverter<Network> {
+        @Override
+        public Network convert(String value) {
+            try {
+                return Network.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package transferlab.grading;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -14,14 +15,34 @@ import java.util.regex.Pattern;
  * @param only          if not empty, grade only these requirement IDs (extensions included when named)
  * @param iterative     the server is meant to serve one client at a time (stage 1), not many at once
  * @param tests         run only the contract tests whose method name matches this (null: all)
+ * @param repeat        run the chosen tests this many times and report requirements whose verdict changed
+ * @param timeLimit     stop the whole run (all repeats) after this long; null: {@link #DEFAULT_TIME_LIMIT}
+ *                      times the timeout factor
+ * @param network       what lies between the suite and the server: nothing, or a lossy proxy
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
-                        PointsTable points, Set<String> only, boolean iterative, Pattern tests) {
+                        PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
+                        Duration timeLimit, Network network) {
+    /** Enough for every protocol's full suite against a working server, with room for a slow one. */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
+
     public CheckPlan {
         if (!(timeoutFactor > 0) || Double.isInfinite(timeoutFactor)) {
             throw new IllegalArgumentException("the timeout factor must be a positive number, was " + timeoutFactor);
         }
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1, was " + repeat);
+        }
+        if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+            throw new IllegalArgumentException("the time limit must be positive, was " + timeLimit);
+        }
         only = Set.copyOf(only);
+    }
+
+    /** A plan run once, with the default time limit, straight to the server. */
+    public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                     PointsTable points, Set<String> only, boolean iterative, Pattern tests) {
+        this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, 1, null, Network.DIRECT);
     }
 
     /** A plan for a concurrent server (the usual case). */
@@ -32,12 +53,38 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
 
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
-        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, Pattern.compile(regex));
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
+                Pattern.compile(regex), repeat, timeLimit, network);
     }
 
     /** The same plan with another timeout factor. */
     public CheckPlan withTimeoutFactor(double factor) {
-        return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests);
+        return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests, repeat, timeLimit,
+                network);
+    }
+
+    /** The same plan, run {@code times} times ({@code --repeat}). */
+    public CheckPlan withRepeat(int times) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, times,
+                timeLimit, network);
+    }
+
+    /** The same plan with another whole-run time limit ({@code --time-limit}). */
+    public CheckPlan withTimeLimit(Duration limit) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                limit, network);
+    }
+
+    /** The same plan over another network ({@code --network}). */
+    public CheckPlan withNetwork(Network kind) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                timeLimit, kind);
+    }
+
+    /** The time limit in force: the one given, or the default scaled by the timeout factor. */
+    public Duration effectiveTimeLimit() {
+        return timeLimit != null ? timeLimit
+                : Duration.ofMillis(Math.round(DEFAULT_TIME_LIMIT.toMillis() * Math.max(1, timeoutFactor)));
     }
 
     /** What to grade, before the runner gives it a log directory. */

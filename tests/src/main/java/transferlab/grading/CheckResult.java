@@ -2,16 +2,27 @@ package transferlab.grading;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything one run of the suite found: a verdict per graded requirement (in the points file's
- * order), the tests that cite no requirement (not graded; a gap in a contract), and warnings
- * (e.g. a requirement cited by a test but missing from the points file).
+ * Everything one grading found: a verdict per graded requirement (in the points file's order), the
+ * tests that cite no requirement (not graded; a gap in a contract), warnings (e.g. a requirement
+ * cited by a test but missing from the points file), and with {@code --repeat} how many runs each
+ * flaky requirement failed in. Built once, by {@link SuiteRunner}, when every run is over.
+ *
+ * @param stopped why the run stopped early (the server did not start, the time limit), or empty
  */
 public record CheckResult(Protocol protocol, String target, boolean extensions, List<RequirementVerdict> verdicts,
                           int extensionsNotGraded, List<String> unmappedTests, List<String> warnings,
-                          Duration duration) {
+                          Duration duration, int runs, Map<String, Integer> flakyFailedRuns, String stopped) {
+    public CheckResult {
+        verdicts = List.copyOf(verdicts);
+        unmappedTests = List.copyOf(unmappedTests);
+        warnings = List.copyOf(warnings);
+        flakyFailedRuns = Map.copyOf(flakyFailedRuns);
+    }
+
     /** True when no graded requirement failed (and the run found anything to grade). */
     public boolean passed() {
         return !verdicts.isEmpty() && verdicts.stream().noneMatch(verdict -> verdict.verdict() == Verdict.FAIL);
@@ -21,12 +32,20 @@ public record CheckResult(Protocol protocol, String target, boolean extensions, 
         return verdicts.stream().filter(verdict -> verdict.requirement().equals(requirement)).findFirst();
     }
 
+    /** Points earned: those of the requirements that passed. */
     public double score() {
         return verdicts.stream().mapToDouble(RequirementVerdict::score).sum();
     }
 
+    /** Points at stake: every graded requirement's, N/A included, the same on every run of one plan. */
     public double maxScore() {
         return verdicts.stream().mapToDouble(RequirementVerdict::maxScore).sum();
+    }
+
+    /** The points of the requirements that were N/A: at stake, not earned, not checked. */
+    public double notApplicablePoints() {
+        return verdicts.stream().filter(verdict -> verdict.verdict() == Verdict.NOT_APPLICABLE)
+                .mapToDouble(RequirementVerdict::maxScore).sum();
     }
 
     public long count(Verdict kind) {
@@ -35,6 +54,7 @@ public record CheckResult(Protocol protocol, String target, boolean extensions, 
 
     /** The requirement IDs with the given verdict, e.g. every failed one. */
     public List<String> requirements(Verdict kind) {
-        return verdicts.stream().filter(verdict -> verdict.verdict() == kind).map(RequirementVerdict::requirement).toList();
+        return verdicts.stream().filter(verdict -> verdict.verdict() == kind).map(RequirementVerdict::requirement)
+                .toList();
     }
 }

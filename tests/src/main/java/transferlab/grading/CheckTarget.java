@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.opentest4j.TestAbortedException;
+import transferlab.cli.HostPort;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 
@@ -15,9 +19,10 @@ import transferlab.testkit.SuiteTimeouts;
  * started from a command line for every test ({@code --server-cmd}), or a client command driven
  * against our reference server ({@code --client-cmd}).
  *
- * <p>The check classes (contract subclasses such as {@link ExternalUploadCheck}) are instantiated
- * by JUnit, so they cannot take constructor arguments: the runner sets the target here before it
- * launches them and clears it afterwards ({@link #current()}). Only one check runs at a time.
+ * <p>The runner hands the target to the check classes (contract subclasses such as
+ * {@link ExternalUploadCheck}) as JUnit configuration parameters ({@link #configuration()}); the
+ * {@link CheckRunExtension} on each check class turns them back into a {@code CheckTarget} and
+ * passes it to the class's constructor. No JVM-wide state: two runs in one JVM do not meet.
  */
 public final class CheckTarget {
     /** The idle timeout the suite gives a server command through {@code {idle-timeout}}. */
@@ -27,25 +32,43 @@ public final class CheckTarget {
 
     public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND }
 
-    private static volatile CheckTarget current;
+    /** The configuration parameters that carry a target from the runner to the check classes. */
+    static final String KIND = "transferlab.check.target.kind";
+    static final String COMMAND_OR_ADDRESS = "transferlab.check.target";
+    static final String LOG_DIRECTORY = "transferlab.check.logDirectory";
+    static final String CONCURRENT = "transferlab.check.concurrent";
+    static final String NETWORK = "transferlab.check.network";
 
     private final Kind kind;
     private final InetSocketAddress address;
     private final String command;
     private final Path logDirectory;
     private final boolean concurrent;
+    private final Network network;
 
-    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent) {
+    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
+                        Network network) {
         this.kind = kind;
         this.address = address;
         this.command = command;
         this.logDirectory = logDirectory;
         this.concurrent = concurrent;
+        this.network = network;
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
-        return new CheckTarget(kind, address, command, logDirectory, false);
+        return new CheckTarget(kind, address, command, logDirectory, false, network);
+    }
+
+    /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
+    public CheckTarget over(Network kind) {
+        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind);
+    }
+
+    /** The network between the suite and the graded program. */
+    public Network network() {
+        return network;
     }
 
     /** True unless the server is graded as iterative: a paused client must not hold up the next one. */
@@ -55,17 +78,17 @@ public final class CheckTarget {
 
     /** {@code --target HOST:PORT}. */
     public static CheckTarget runningServer(InetSocketAddress address) {
-        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true);
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT);
     }
 
     /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
     public static CheckTarget serverCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true);
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT);
     }
 
     /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
     public static CheckTarget clientCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true);
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT);
     }
 
     public Kind kind() {
@@ -104,6 +127,18 @@ public final class CheckTarget {
      * so ({@link transferlab.contract.SuiteScope.FixedLimits}): tests that depend on a limit are N/A.
      */
     public ServerUnderTest startServer(Path directory, Map<String, String> limitPlaceholders) {
+        return throughNetwork(startDirect(directory, limitPlaceholders));
+    }
+
+    /**
+     * The server as the graded side reaches it: itself, or with {@code --network lossy} through a
+     * lossy proxy closed with it. A client check puts our own server behind it the same way.
+     */
+    public ServerUnderTest throughNetwork(ServerUnderTest server) {
+        return network == Network.LOSSY ? LossyNetwork.inFrontOf(server) : server;
+    }
+
+    private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {
         return switch (kind) {
             case RUNNING_SERVER -> new RunningServer(address);
             case SERVER_COMMAND -> {
@@ -122,7 +157,8 @@ public final class CheckTarget {
      * already runs ({@code --target}) cannot be graded that way: every such test is not applicable,
      * for the reason {@code why}.
      */
-    public ServerUnderTest startServerOverSuiteFiles(Path directory, String why, Map<String, String> limitPlaceholders) {
+    public ServerUnderTest startServerOverSuiteFiles(Path directory, String why,
+                                                     Map<String, String> limitPlaceholders) {
         if (kind == Kind.RUNNING_SERVER) {
             throw new TestAbortedException(why);
         }
@@ -140,21 +176,35 @@ public final class CheckTarget {
                 ? SuiteTimeouts.scaled(SUITE_IDLE_TIMEOUT) : ASSUMED_OWN_IDLE_TIMEOUT;
     }
 
-    /** The target of the check now running; fails clearly when a check class is run outside the grader. */
-    public static CheckTarget current() {
-        CheckTarget target = current;
-        if (target == null) {
-            throw new IllegalStateException("no target set: the check classes run through ./transfer check "
-                    + "(transferlab.grading.SuiteRunner), not on their own");
+    /** This target as JUnit configuration parameters, for {@link #fromConfiguration}. */
+    Map<String, String> configuration() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put(KIND, kind.name());
+        parameters.put(COMMAND_OR_ADDRESS, kind == Kind.RUNNING_SERVER
+                ? address.getHostString() + ":" + address.getPort() : command);
+        if (logDirectory != null) {
+            parameters.put(LOG_DIRECTORY, logDirectory.toString());
         }
-        return target;
+        parameters.put(CONCURRENT, Boolean.toString(concurrent));
+        parameters.put(NETWORK, network.name());
+        return parameters;
     }
 
-    static void set(CheckTarget target) {
-        current = target;
-    }
-
-    static void clear() {
-        current = null;
+    /** The target the runner described with {@link #configuration()}; fails clearly outside the grader. */
+    static CheckTarget fromConfiguration(Function<String, Optional<String>> parameters) {
+        Kind kind = parameters.apply(KIND).map(Kind::valueOf).orElseThrow(() -> new IllegalStateException(
+                "no target: the check classes run through ./transfer check (transferlab.grading.SuiteRunner), "
+                        + "not on their own"));
+        String value = parameters.apply(COMMAND_OR_ADDRESS).orElseThrow();
+        Path logs = parameters.apply(LOG_DIRECTORY).map(Path::of).orElse(null);
+        CheckTarget target = switch (kind) {
+            case RUNNING_SERVER -> runningServer(HostPort.parse(value));
+            case SERVER_COMMAND -> serverCommand(value, logs);
+            case CLIENT_COMMAND -> clientCommand(value, logs);
+        };
+        if (!parameters.apply(CONCURRENT).map(Boolean::parseBoolean).orElse(true)) {
+            target = target.iterative();
+        }
+        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT));
     }
 }

@@ -54,7 +54,8 @@ final class ClientCommand {
     /** Runs the client on each file at once and waits for all of them. */
     static List<Run> runAll(String template, InetSocketAddress server, List<Path> files, Path logDirectory)
             throws IOException, InterruptedException {
-        List<Path> logs = files.stream().map(file -> logDirectory.resolve("client-" + STARTED.incrementAndGet() + ".log"))
+        List<Path> logs = files.stream()
+                .map(file -> logDirectory.resolve("client-" + STARTED.incrementAndGet() + ".log"))
                 .toList();
         List<Process> processes = new java.util.ArrayList<>();
         for (int i = 0; i < files.size(); i++) {

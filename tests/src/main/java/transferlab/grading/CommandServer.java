@@ -7,39 +7,46 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
-import transferlab.testkit.SuiteTimeouts;
 
 /**
  * A server started from {@code --server-cmd} for one test: the template's {@code {port}} becomes a
  * free port, {@code {dir}} the test's fresh directory, {@code {host}} 127.0.0.1. It runs with
- * {@code sh -c} in the grader's working directory; its standard output and error go to a log file
- * whose tail is shown when the test fails. Closing it kills the process and its children.
+ * {@code sh -c} in the grader's working directory, in a process group of its own
+ * ({@link ProcessGroup}); closing it kills the whole group. Its standard output and error are
+ * stamped line by line ({@link ProcessLogs}) so a failure shows them on the test's clock; Python
+ * runs unbuffered ({@code PYTHONUNBUFFERED=1}) so its lines carry the time they were printed.
  *
  * <p>Readiness: the server is ready once its port is in the LISTEN state, read from
  * {@code /proc/net/tcp} on Linux, so that no probe connection reaches it: many student servers
- * treat an empty connection as a header and crash. Elsewhere a probe connection is used.
+ * treat an empty connection as a header and crash. Elsewhere a probe connection is used. It is not
+ * ready, and {@link ServerDidNotStart} says why, when it exits first, when it listens on another
+ * port (a hard-coded one, seen in /proc: {@link ProcessGroup#listeningPorts}) for
+ * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT}.
  */
 final class CommandServer implements ServerUnderTest {
-    /** How long a server may take to start listening (scaled by the timeout factor). */
+    /**
+     * How long a server may take to start listening. Not scaled by the timeout factor: a slow
+     * machine is no reason to wait longer than this for a server that ignores {port}.
+     */
     static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-    /** Even with a small timeout factor, an interpreter gets this long to start. */
-    static final Duration MIN_START_TIMEOUT = Duration.ofSeconds(3);
+    /** A server that listens only on other ports this long is taken to ignore {port}. */
+    static final Duration WRONG_PORT_GRACE = Duration.ofMillis(500);
     private static final AtomicInteger STARTED = new AtomicInteger();
     /** Servers started and not closed yet: the runner kills any a contract forgot after the run. */
     private static final Set<CommandServer> LIVE = ConcurrentHashMap.newKeySet();
@@ -48,7 +55,7 @@ final class CommandServer implements ServerUnderTest {
     private final InetSocketAddress address;
     private final Path directory;
     private final Path log;
-    private volatile boolean outputShown;
+    private volatile boolean stopping;
 
     private CommandServer(Process process, InetSocketAddress address, Path directory, Path log) {
         this.process = process;
@@ -65,68 +72,86 @@ final class CommandServer implements ServerUnderTest {
         values.put("dir", directory.toString());
         values.put("host", "127.0.0.1");
         String command = CommandLineTemplate.fill(template, values);
-        Path log = logDirectory.resolve("server-" + STARTED.incrementAndGet() + ".log");
-        Process process = new ProcessBuilder("/bin/sh", "-c", command)
+        Path log = logDirectory.resolve(String.format(Locale.ROOT, "server-%04d%s", STARTED.incrementAndGet(),
+                ProcessLogs.TIMED));
+        ProcessBuilder builder = new ProcessBuilder(ProcessGroup.command(command))
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(new File("/dev/null"))
-                .start();
+                .redirectInput(new File("/dev/null"));
+        builder.environment().put("PYTHONUNBUFFERED", "1");
+        ProcessLogs.note(log, "started, told to listen on port " + port);
+        Process process = builder.start();
+        ProcessLogs.pumpTimed(process.getInputStream(), log, "server-output-" + process.pid());
         CommandServer server = new CommandServer(process, new InetSocketAddress("127.0.0.1", port), directory, log);
         LIVE.add(server);
+        process.onExit().thenAccept(exited -> {
+            if (!server.stopping) {
+                ProcessLogs.note(log, "exited with status " + exited.exitValue());
+            }
+        });
         try {
             server.awaitListening(port, command);
         } catch (RuntimeException e) {
-            server.outputShown = true; // the message below carries it
             server.close();
             throw e;
         }
         List<String> unused = limitPlaceholders.keySet().stream()
                 .filter(name -> !CommandLineTemplate.uses(template, name)).map(name -> "{" + name + "}").toList();
-        return unused.isEmpty() ? server : new WithFixedLimits(server, "the server command does not use "
+        return unused.isEmpty() ? server : new ServerWithOwnLimits(server, "the server command does not use "
                 + String.join(", ", unused) + " (add them to --server-cmd to grade this)");
     }
 
-    /** A started server whose command could not be given every limit a test asked for. */
-    private record WithFixedLimits(CommandServer server, String fixedLimitsReason)
-            implements ServerUnderTest, SuiteScope.FixedLimits {
-        @Override
-        public InetSocketAddress address() {
-            return server.address();
-        }
-
-        @Override
-        public Optional<Path> directory() {
-            return server.directory();
-        }
-
-        @Override
-        public void close() {
-            server.close();
+    private void awaitListening(int port, String command) {
+        long[] otherPortsSince = {0, 0}; // since when it listens elsewhere; polls so far
+        try {
+            await("server listening on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> ProcessGroup.isListening(port) || notYet(port, command, otherPortsSince));
+        } catch (ConditionTimeoutException e) {
+            throw new ServerDidNotStart("the server did not listen on port " + port + " within "
+                    + START_TIMEOUT.toSeconds() + " s; is the port hard-coded, or does it wait for input? "
+                    + command + lastWords());
         }
     }
 
-    private void awaitListening(int port, String command) {
-        Duration timeout = max(SuiteTimeouts.scaled(START_TIMEOUT), MIN_START_TIMEOUT);
-        try {
-            await("server listening on port " + port).atMost(timeout).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(10))
-                    .until(() -> !process.isAlive() || ListeningPorts.isListening(port));
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("the server command did not listen on 127.0.0.1:" + port + " within "
-                    + timeout.toMillis() + " ms: " + command + lastWords());
-        }
+    /** False while the server may still start; throws when it cannot any more (exited, or listens elsewhere). */
+    private boolean notYet(int port, String command, long[] otherPortsSince) {
         if (!process.isAlive()) {
-            throw new IllegalStateException("the server command exited with status " + process.exitValue()
+            throw new ServerDidNotStart("the server exited with status " + exitStatus()
                     + " before it listened on port " + port + ": " + command + lastWords());
         }
+        if (otherPortsSince[1]++ % 5 != 0) {
+            return false; // the group's sockets every 50 ms: cheap, but dearer than the port's one line
+        }
+        Set<Integer> others = new TreeSet<>(ProcessGroup.listeningPorts(process));
+        others.remove(port);
+        long now = System.nanoTime();
+        if (others.isEmpty()) {
+            otherPortsSince[0] = 0;
+        } else if (otherPortsSince[0] == 0) {
+            otherPortsSince[0] = now;
+        } else if (now - otherPortsSince[0] >= WRONG_PORT_GRACE.toNanos()) {
+            throw new ServerDidNotStart("the server listens on " + ProcessGroup.describe(others) + ", not on port "
+                    + port + " it was given: is the port hard-coded? Take it from the command line ({port}): "
+                    + command + lastWords());
+        }
+        return false;
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
+    private String exitStatus() {
+        try {
+            return Integer.toString(process.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
     }
 
     private String lastWords() {
-        String tail = ProcessLogs.tail(log, ProcessLogs.TAIL_LINES);
+        // The pump may still be copying the last lines of a program that just exited.
+        await().atMost(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> !process.isAlive() || !ProcessLogs.tail(log, 1).isBlank());
+        String tail = ProcessLogs.tail(log, ProcessLogs.TAIL_LINES + 1).lines()
+                .filter(line -> !line.startsWith("[started, told to listen")).collect(Collectors.joining("\n"));
         return tail.isBlank() ? " (it printed nothing)" : "\n  it printed:\n" + tail.indent(4);
     }
 
@@ -163,62 +188,17 @@ final class CommandServer implements ServerUnderTest {
         if (!LIVE.remove(this)) {
             return; // closed already
         }
-        boolean crashed = !process.isAlive();
-        // The shell first (so it does not report its child's death), then what it started.
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
+        stopping = true;
+        if (process.isAlive()) {
+            int waiting = ProcessGroup.notYetAccepted(address.getPort());
+            ProcessLogs.note(log, "stopped by the grader" + (waiting == 0 ? "" : "; " + waiting
+                    + " connection(s) were still waiting to be accepted: does the server call accept() again?"));
+        }
+        ProcessGroup.kill(process);
         try {
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        String label = crashed
-                ? String.format(Locale.ROOT, "the server (it had exited with status %d)", process.exitValue())
-                : "the server";
-        if (!outputShown) {
-            ProcessLogs.record(label, log);
-        }
-    }
-
-    /** Reads the kernel's table of listening TCP sockets (Linux); elsewhere probes with a connection. */
-    static final class ListeningPorts {
-        private static final String LISTEN = "0A";
-
-        private ListeningPorts() {
-        }
-
-        static boolean isListening(int port) {
-            Path tcp = Path.of("/proc/net/tcp");
-            if (!Files.isReadable(tcp)) {
-                return probe(port);
-            }
-            String hexPort = String.format(Locale.ROOT, ":%04X", port);
-            return listedAsListening(tcp, hexPort) || listedAsListening(Path.of("/proc/net/tcp6"), hexPort);
-        }
-
-        private static boolean listedAsListening(Path table, String hexPort) {
-            try {
-                for (String line : Files.readAllLines(table, StandardCharsets.US_ASCII)) {
-                    String[] fields = line.trim().split("\\s+");
-                    // sl local_address rem_address st ...: local "0100007F:1F90", state "0A" = LISTEN
-                    if (fields.length > 3 && fields[1].endsWith(hexPort) && fields[3].equals(LISTEN)) {
-                        return true;
-                    }
-                }
-            } catch (IOException e) {
-                return false;
-            }
-            return false;
-        }
-
-        private static boolean probe(int port) {
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ package transferlab.grading;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.listget.ListGetContract;
 
@@ -12,10 +13,17 @@ import transferlab.contract.listget.ListGetContract;
  * the server is assumed to drop a silent client within {@link CheckTarget#ASSUMED_OWN_IDLE_TIMEOUT}.
  * With {@code --target} nothing applies: the suite must choose the files a server serves.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class ExternalListGetCheck extends ListGetContract {
+    private final CheckTarget target;
+
+    public ExternalListGetCheck(CheckTarget target) {
+        this.target = target;
+    }
+
     @Override
     protected ServerUnderTest startServer(Path servedDirectory) {
-        return CheckTarget.current().startServerOverSuiteFiles(servedDirectory,
+        return target.startServerOverSuiteFiles(servedDirectory,
                 "protocol F is graded only with --server-cmd: the suite puts known files into the served "
                         + "directory {dir} and checks what LIST and GET return",
                 CheckTarget.idleTimeoutPlaceholder());
@@ -23,6 +31,6 @@ public final class ExternalListGetCheck extends ListGetContract {
 
     @Override
     protected Duration serverIdleTimeout() {
-        return CheckTarget.current().serverIdleTimeout();
+        return target.serverIdleTimeout();
     }
 }

@@ -2,6 +2,7 @@ package transferlab.grading;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.ranged.RangedContract;
 
@@ -11,10 +12,17 @@ import transferlab.contract.ranged.RangedContract;
  * the root it serves, which the suite fills with the files it downloads.
  * With {@code --target} nothing applies: the suite must choose the files a server serves.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class ExternalRangedCheck extends RangedContract {
+    private final CheckTarget target;
+
+    public ExternalRangedCheck(CheckTarget target) {
+        this.target = target;
+    }
+
     @Override
     protected ServerUnderTest startServer(Path root) {
-        return CheckTarget.current().startServerOverSuiteFiles(root,
+        return target.startServerOverSuiteFiles(root,
                 "protocol R is graded only with --server-cmd: the suite puts the files it downloads into the "
                         + "served root {dir}", Map.of());
     }

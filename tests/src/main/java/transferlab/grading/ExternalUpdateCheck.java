@@ -2,6 +2,7 @@ package transferlab.grading;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.update.UpdateContract;
 
@@ -13,10 +14,17 @@ import transferlab.contract.update.UpdateContract;
  * With {@code --target} nothing applies: the suite must put files into the outbox.
  * Every test is {@link UpdateContract}'s, the same our server passes.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class ExternalUpdateCheck extends UpdateContract {
+    private final CheckTarget target;
+
+    public ExternalUpdateCheck(CheckTarget target) {
+        this.target = target;
+    }
+
     @Override
     protected ServerUnderTest startServer(Path outbox) {
-        return CheckTarget.current().startServerOverSuiteFiles(outbox,
+        return target.startServerOverSuiteFiles(outbox,
                 "protocol D is graded only with --server-cmd: the suite puts files into the outbox {dir} "
                         + "and checks what each client is offered",
                 CheckTarget.idleTimeoutPlaceholder());
@@ -24,6 +32,6 @@ public final class ExternalUpdateCheck extends UpdateContract {
 
     @Override
     protected Duration idleTimeout() {
-        return CheckTarget.current().serverIdleTimeout();
+        return target.serverIdleTimeout();
     }
 }

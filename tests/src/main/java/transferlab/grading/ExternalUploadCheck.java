@@ -4,22 +4,26 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.contract.upload.UploadContract;
 import transferlab.contract.upload.UploadServerFactory;
 import transferlab.upload.UploadLimits;
 
 /**
  * The protocol U contract, run by {@code ./transfer check upload} against the target the runner
- * set ({@link CheckTarget}): a server started from {@code --server-cmd} for each test, or the one
+ * passes in ({@link CheckTarget}, through {@link CheckRunExtension}): a server started from
+ * {@code --server-cmd} for each test, or the one
  * at {@code --target}. The limits a test chooses reach a server command through the placeholders
  * {@code {max-size}} (bytes), {@code {idle-timeout}}, {@code {deadline}} and {@code {header-settle}}
  * (seconds, e.g. 0.4); a command that leaves one out runs with limits of its own, and the tests
- * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the same our servers pass.
+ * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the
+ * same our servers pass.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class ExternalUploadCheck extends UploadContract {
-    public ExternalUploadCheck() {
-        super(new UploadServerFactory("graded server", CheckTarget.current().concurrent(),
-                (directory, limits) -> CheckTarget.current().startServer(directory, placeholders(limits))));
+    public ExternalUploadCheck(CheckTarget target) {
+        super(new UploadServerFactory("graded server", target.concurrent(),
+                (directory, limits) -> target.startServer(directory, placeholders(target.command(), limits))));
     }
 
     /**
@@ -27,11 +31,10 @@ public final class ExternalUploadCheck extends UploadContract {
      * its own, so {@code {header-settle}} counts as a limit the test asked for only when the test
      * changed the window: a command without it is not "running with limits of its own" otherwise.
      */
-    static Map<String, String> placeholders(UploadLimits limits) {
+    static Map<String, String> placeholders(String command, UploadLimits limits) {
         Map<String, String> placeholders = new TreeMap<>(Map.of("max-size", Long.toString(limits.maxContentBytes()),
                 "idle-timeout", seconds(limits.idleTimeout()),
                 "deadline", seconds(limits.transferDeadline())));
-        String command = CheckTarget.current().command();
         if (!limits.headerSettle().equals(UploadLimits.DEFAULT_HEADER_SETTLE)
                 || command != null && CommandLineTemplate.uses(command, "header-settle")) {
             placeholders.put("header-settle", seconds(limits.headerSettle()));

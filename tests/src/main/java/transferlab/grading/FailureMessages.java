@@ -17,14 +17,16 @@ final class FailureMessages {
 
     static String of(Throwable thrown) {
         String message = thrown.getMessage();
-        boolean assertion = thrown instanceof AssertionError
+        // The grader's own "the server did not start" reads as a sentence, like an assertion's message.
+        boolean assertion = thrown instanceof AssertionError || thrown instanceof ServerDidNotStart
                 || thrown.getClass().getName().startsWith("org.awaitility")
                 || thrown.getClass().getName().startsWith("org.opentest4j");
         String text = message == null || message.isBlank()
                 ? thrown.getClass().getSimpleName()
                 : assertion ? message : thrown.getClass().getSimpleName() + ": " + message;
         if (thrown.getCause() != null && thrown.getCause() != thrown && !assertion) {
-            text += " (caused by " + thrown.getCause().getClass().getSimpleName() + ": " + thrown.getCause().getMessage() + ")";
+            text += " (caused by " + thrown.getCause().getClass().getSimpleName() + ": "
+                    + thrown.getCause().getMessage() + ")";
         }
         // Awaitility names the lambda's class before the assertion's own message: noise for a student.
         text = text.replaceFirst("^Assertion condition defined as a [\\w ]+? in [\\w.$]+ ", "");

@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Gradescope's {@code results.json}: the total {@code score}, and one entry in {@code tests} per
  * requirement with its {@code score}, {@code max_score}, {@code status} ("passed"/"failed"),
- * {@code output} (expected versus actual) and {@code visibility} from the points file.
- * A requirement that did not apply is listed with max_score 0 and says why.
+ * {@code output} (expected versus actual, and the failing test's timeline) and {@code visibility}
+ * from the points file. A requirement that did not apply (N/A) is not a test entry, so that it is
+ * never shown as passed and its points are not in the score: the top-level {@code output} lists it
+ * with the reason and the points left unchecked.
  * See https://gradescope-autograders.readthedocs.io/en/latest/specs/.
  */
 final class GradescopeReport {
@@ -26,8 +29,12 @@ final class GradescopeReport {
     static void write(CheckResult result, Path file) throws IOException {
         List<Map<String, Object>> tests = new ArrayList<>();
         for (RequirementVerdict verdict : result.verdicts()) {
+            if (verdict.verdict() == Verdict.NOT_APPLICABLE) {
+                continue; // said in the top-level output instead
+            }
             Map<String, Object> test = new LinkedHashMap<>();
-            test.put("name", verdict.requirement() + (verdict.rule().title().isBlank() ? "" : " " + verdict.rule().title()));
+            test.put("name", verdict.requirement()
+                    + (verdict.rule().title().isBlank() ? "" : " " + verdict.rule().title()));
             test.put("number", verdict.requirement());
             test.put("score", verdict.score());
             test.put("max_score", verdict.maxScore());
@@ -39,13 +46,35 @@ final class GradescopeReport {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("score", result.score());
         results.put("execution_time", result.duration().toSeconds());
-        results.put("output", String.format(java.util.Locale.ROOT,
-                "Protocol %s (%s): %d passed, %d failed, %d not applicable. %s", result.protocol().requirementPrefix(),
-                result.protocol().commandName(), result.count(Verdict.PASS), result.count(Verdict.FAIL),
-                result.count(Verdict.NOT_APPLICABLE), result.extensions() ? "Core and extension requirements." : "Core requirements."));
+        results.put("output", summary(result));
         results.put("visibility", "visible");
         results.put("tests", tests);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+    }
+
+    private static String summary(CheckResult result) {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                "Protocol %s (%s): %s of %s points; %d passed, %d failed, %d not applicable. %s",
+                result.protocol().requirementPrefix(), result.protocol().commandName(),
+                TerminalReport.number(result.score()), TerminalReport.number(result.maxScore()),
+                result.count(Verdict.PASS), result.count(Verdict.FAIL), result.count(Verdict.NOT_APPLICABLE),
+                result.extensions() ? "Core and extension requirements." : "Core requirements."));
+        List<RequirementVerdict> notApplicable = result.verdicts().stream()
+                .filter(verdict -> verdict.verdict() == Verdict.NOT_APPLICABLE).toList();
+        if (!notApplicable.isEmpty()) {
+            text.append(String.format(Locale.ROOT, "%nNot checked, so not in the score (%s points), and not listed "
+                    + "as tests:", TerminalReport.number(result.notApplicablePoints())));
+            notApplicable.forEach(verdict -> text.append("\n  ").append(verdict.requirement()).append(" (")
+                    .append(TerminalReport.number(verdict.maxScore())).append(" points): ")
+                    .append(verdict.reason().lines().findFirst().orElse("")));
+        }
+        if (!result.stopped().isBlank()) {
+            text.append("\nStopped early: ").append(result.stopped()).append("; every test not run counts as failed.");
+        }
+        if (!result.flakyFailedRuns().isEmpty()) {
+            text.append("\nFlaky over ").append(result.runs()).append(" runs: ").append(result.flakyFailedRuns());
+        }
+        return text.toString();
     }
 
     private static String output(RequirementVerdict verdict) {
@@ -56,12 +85,16 @@ final class GradescopeReport {
             case FAIL -> {
                 verdict.failures().stream().limit(SHOWN_FAILURES).forEach(test -> {
                     text.append(test.name()).append(":\n").append(test.message().indent(2));
+                    if (!test.timelineText().isBlank()) {
+                        text.append(test.timelineText().indent(2));
+                    }
                     if (!test.output().isBlank()) {
                         text.append(test.output().indent(2));
                     }
                 });
                 if (verdict.failures().size() > SHOWN_FAILURES) {
-                    text.append("... and ").append(verdict.failures().size() - SHOWN_FAILURES).append(" more failed test(s)");
+                    text.append("... and ").append(verdict.failures().size() - SHOWN_FAILURES)
+                            .append(" more failed test(s)");
                 }
             }
         }

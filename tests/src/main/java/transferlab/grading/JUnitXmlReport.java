@@ -13,8 +13,9 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * JUnit XML (the Ant/Surefire format CI systems read): one {@code testsuite} for the protocol, one
  * {@code testcase} per test with {@code classname} set to the requirement IDs it cites, so that a
- * CI page groups the results by requirement. Failures carry the expected-versus-actual message; a
- * test that did not apply is {@code skipped}.
+ * CI page groups the results by requirement. Failures carry the expected-versus-actual message and
+ * the timeline goes to {@code system-out}; a test that did not apply is {@code skipped}, never passed;
+ * a test not run because the run stopped is a failure.
  */
 final class JUnitXmlReport {
     private JUnitXmlReport() {
@@ -30,9 +31,9 @@ final class JUnitXmlReport {
             xml.writeStartElement("testsuite");
             xml.writeAttribute("name", "transferlab.check." + result.protocol().commandName());
             xml.writeAttribute("tests", Integer.toString(tests.size()));
-            xml.writeAttribute("failures", Long.toString(tests.stream().filter(t -> t.verdict() == Verdict.FAIL).count()));
+            xml.writeAttribute("failures", Long.toString(count(tests, Verdict.FAIL)));
             xml.writeAttribute("errors", "0");
-            xml.writeAttribute("skipped", Long.toString(tests.stream().filter(t -> t.verdict() == Verdict.NOT_APPLICABLE).count()));
+            xml.writeAttribute("skipped", Long.toString(count(tests, Verdict.NOT_APPLICABLE)));
             xml.writeAttribute("time", seconds(result.duration().toMillis()));
             xml.writeCharacters("\n");
             for (TestOutcome test : tests) {
@@ -50,9 +51,9 @@ final class JUnitXmlReport {
                     xml.writeAttribute("message", xmlSafe(test.message()));
                     xml.writeEndElement();
                 }
-                if (!test.output().isBlank()) {
+                if (!test.output().isBlank() || !test.timelineText().isBlank()) {
                     xml.writeStartElement("system-out");
-                    xml.writeCharacters(xmlSafe(test.output()));
+                    xml.writeCharacters(xmlSafe(test.timelineText() + test.output()));
                     xml.writeEndElement();
                 }
                 xml.writeEndElement();
@@ -64,6 +65,10 @@ final class JUnitXmlReport {
         } catch (XMLStreamException e) {
             throw new IOException("could not write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long count(List<TestOutcome> tests, Verdict verdict) {
+        return tests.stream().filter(test -> test.verdict() == verdict).count();
     }
 
     /** A student's program may print bytes XML 1.0 cannot hold (NUL, other control characters). */

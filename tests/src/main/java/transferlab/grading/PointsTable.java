@@ -92,7 +92,8 @@ public final class PointsTable {
             String visibility = fields.length > 3 && !fields[3].isBlank() ? fields[3].strip() : "visible";
             if (!visibility.matches("visible|hidden|after_due_date|after_published")) {
                 throw new IllegalArgumentException(source + ":" + lineNumber
-                        + ": visibility must be visible, hidden, after_due_date or after_published, got '" + visibility + "'");
+                        + ": visibility must be visible, hidden, after_due_date or after_published, got '"
+                        + visibility + "'");
             }
             String title = fields.length > 4 ? fields[4].strip() : "";
             if (rules.put(id, new Rule(id, scope, points, visibility, title)) != null) {

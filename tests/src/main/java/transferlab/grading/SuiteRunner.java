@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.platform.engine.FilterResult;
@@ -33,7 +35,7 @@ import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.cli.HostPort;
-import transferlab.contract.SuiteScope;
+import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
 
 /**
@@ -41,15 +43,35 @@ import transferlab.testkit.SuiteTimeouts;
  * results into a verdict per requirement. Both {@code ./transfer check} and the Maven entry
  * ({@code CheckFromMavenTest}) call {@link #run(CheckPlan)}: one code path.
  *
- * <p>How tests become verdicts: each test cites requirement IDs with {@code @Requirement}. Tests
- * none of whose IDs are graded in this run are not run at all (extensions, unless asked for).
- * A requirement PASSes when every test citing it passed, FAILs when one failed (a failure in a
- * class-level setup fails every test below it), and is N/A when all its tests were aborted by an
- * assumption (e.g. "needs the server's directory" against {@code --target}).
+ * <p>Which tests run: each test cites requirement IDs with {@code @Requirement}. A test runs when
+ * every ID it cites is graded (core-only, the default), or one is (with {@code --extensions} or
+ * {@code --only}); a test citing none is not run and is listed as a gap.
+ *
+ * <p>How the tests citing a requirement become its verdict (a core requirement is judged by its
+ * core-only tests where it has any, so that a seed server is not failed for an extension's sake):
+ * <pre>
+ *   tests citing the requirement, in this run                 verdict  points
+ *   -------------------------------------------------------   -------  ------------------------
+ *   one failed (a failed class set-up fails every test in it)  FAIL     0 of its points
+ *   one was not run because the run stopped (the server did    FAIL     0 of its points
+ *     not start; the time limit)
+ *   otherwise: one passed (others may be N/A)                  PASS     all of its points
+ *   none passed: all were aborted by an assumption             N/A      0; still in the maximum
+ *   no test of this check covers it (the other side's)         N/A      0; not in the maximum
+ * </pre>
+ * The maximum of a run is the sum of the points of every graded requirement: it depends on the
+ * plan (protocol, {@code --extensions}, {@code --only}, the points file), never on the server.
+ * With {@code --repeat N} the outcomes of all N runs count together (one failure fails), and a
+ * requirement that failed in some runs and passed in others is reported as flaky.
+ *
+ * <p>What the check classes need (the target, the timeout factor, the time limit) reaches them as
+ * JUnit configuration parameters, read by {@link CheckRunExtension}; no JVM-wide properties.
  */
 public final class SuiteRunner {
     /** A test that hangs is failed after this long (scaled), so one stuck student server cannot stall grading. */
     static final Duration TEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Lines of a failed test's timeline: its last notes and server lines. */
+    static final int TIMELINE_LINES = 40;
 
     private SuiteRunner() {
     }
@@ -61,59 +83,100 @@ public final class SuiteRunner {
     /** Runs the given check classes (the runner's own tests use this with sample checks). */
     static CheckResult run(CheckPlan plan, List<Class<?>> checkClasses) {
         long started = System.nanoTime();
-        String oldFactor = System.getProperty(SuiteTimeouts.PROPERTY);
-        String oldExtensions = System.getProperty(SuiteScope.EXTENSIONS_PROPERTY);
+        long timeLimitEnds = System.currentTimeMillis() + plan.effectiveTimeLimit().toMillis();
         Path logDirectory = createLogDirectory();
         CheckTarget target = target(plan.target(), logDirectory);
         if (plan.iterative()) {
             target = target.iterative();
         }
-        Collector collector = new Collector();
+        target = target.over(plan.network());
         List<String> unmapped = new ArrayList<>();
-        Set<String> skippedWithExtensions = new java.util.TreeSet<>();
-        Set<String> checked = new java.util.TreeSet<>();
-        System.setProperty(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()));
-        // Core-only grading: contracts then judge core requirements without an extension's bytes.
-        System.setProperty(SuiteScope.EXTENSIONS_PROPERTY, Boolean.toString(plan.extensions()));
-        CheckTarget.set(target);
+        Set<String> skippedWithExtensions = new TreeSet<>();
+        Set<String> checked = new TreeSet<>();
+        List<List<TestOutcome>> runs = new ArrayList<>();
+        String stopped = "";
         try {
-            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
-                    .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked))
-                    .configurationParameter("junit.jupiter.execution.timeout.default",
-                            Math.max(1, Math.round(TEST_TIMEOUT.toSeconds() * plan.timeoutFactor())) + " s")
-                    // A test stuck in a blocking read is abandoned, not waited for, when it times out.
-                    .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
-                    .configurationParameter("junit.platform.output.capture.stdout", "true")
-                    .configurationParameter("junit.platform.output.capture.stderr", "true")
-                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
-                    .build();
-            Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
-                    .enableTestExecutionListenerAutoRegistration(false)
-                    .build());
-            launcher.execute(request, collector);
+            for (int run = 1; run <= plan.repeat() && stopped.isEmpty(); run++) {
+                Collector collector = new Collector(logDirectory, plan.repeat() > 1 ? " [run " + run + "]" : "");
+                unmapped.clear();
+                LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                        .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
+                        .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked))
+                        .configurationParameters(target.configuration())
+                        .configurationParameter(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()))
+                        .configurationParameter(CheckRunExtension.TIME_LIMIT_ENDS, Long.toString(timeLimitEnds))
+                        .configurationParameter(CheckRunExtension.TIME_LIMIT,
+                                plan.effectiveTimeLimit().toSeconds() + " s")
+                        .configurationParameter("junit.jupiter.execution.timeout.default",
+                                Math.max(1, Math.round(TEST_TIMEOUT.toSeconds() * plan.timeoutFactor())) + " s")
+                        // A test stuck in a blocking read is abandoned, not waited for, when it times out.
+                        .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default",
+                                "SEPARATE_THREAD")
+                        .configurationParameter("junit.platform.output.capture.stdout", "true")
+                        .configurationParameter("junit.platform.output.capture.stderr", "true")
+                        .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                        .build();
+                Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
+                        .enableTestExecutionListenerAutoRegistration(false)
+                        .build());
+                launcher.execute(request, collector);
+                runs.add(collector.outcomes());
+                stopped = collector.stopped();
+            }
         } finally {
-            CheckTarget.clear();
             CommandServer.closeAll();
-            restore(SuiteTimeouts.PROPERTY, oldFactor);
-            restore(SuiteScope.EXTENSIONS_PROPERTY, oldExtensions);
             deleteQuietly(logDirectory);
         }
-        List<String> notes = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
-            notes.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
-                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A (prefer --server-cmd)");
+            warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
+                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
+                    + "(prefer --server-cmd)");
         }
         skippedWithExtensions.removeAll(checked);
         for (String id : skippedWithExtensions) {
-            notes.add(id + ": every test citing it also checks an extension requirement, so none ran in this "
+            warnings.add(id + ": every test citing it also checks an extension requirement, so none ran in this "
                     + "core-only grading (the contract needs a test that checks " + id + " alone)");
         }
-        CheckResult result = verdicts(plan, target.describe(), collector.outcomes(), unmapped,
-                Duration.ofNanos(System.nanoTime() - started), skippedWithExtensions);
-        notes.addAll(result.warnings());
-        return new CheckResult(result.protocol(), result.target(), result.extensions(), result.verdicts(),
-                result.extensionsNotGraded(), result.unmappedTests(), notes, result.duration());
+        List<TestOutcome> all = runs.stream().flatMap(List::stream).toList();
+        List<RequirementVerdict> verdicts = verdicts(plan, all, skippedWithExtensions, warnings);
+        if (!unmapped.isEmpty()) {
+            warnings.add(unmapped.size() + " test(s) cite no @Requirement and were not run: "
+                    + String.join(", ", unmapped));
+        }
+        return new CheckResult(plan.protocol(), target.describe(), plan.extensions(), verdicts,
+                extensionsNotGraded(plan), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
+                runs.size(), flaky(plan, runs), stopped);
+    }
+
+    /** Requirement ID to the number of runs it failed in, for those that also passed in some run. */
+    private static Map<String, Integer> flaky(CheckPlan plan, List<List<TestOutcome>> runs) {
+        if (runs.size() < 2) {
+            return Map.of();
+        }
+        Map<String, Integer> failed = new TreeMap<>();
+        Map<String, Integer> passed = new TreeMap<>();
+        for (List<TestOutcome> run : runs) {
+            for (RequirementVerdict verdict : verdicts(plan, run, Set.of(), new ArrayList<>())) {
+                if (verdict.verdict() == Verdict.FAIL) {
+                    failed.merge(verdict.requirement(), 1, Integer::sum);
+                } else if (verdict.verdict() == Verdict.PASS) {
+                    passed.merge(verdict.requirement(), 1, Integer::sum);
+                }
+            }
+        }
+        failed.keySet().retainAll(passed.keySet());
+        return failed;
+    }
+
+    private static int extensionsNotGraded(CheckPlan plan) {
+        if (!plan.only().isEmpty()) {
+            return 0;
+        }
+        return (int) plan.points().rules().stream()
+                .filter(rule -> plan.protocol().owns(rule.requirement()) && !plan.grades(rule.requirement()))
+                .filter(rule -> rule.scope() == PointsTable.Scope.EXTENSION)
+                .count();
     }
 
     private static List<Class<?>> checkClasses(CheckPlan plan) {
@@ -168,8 +231,9 @@ public final class SuiteRunner {
         };
     }
 
-    static CheckResult verdicts(CheckPlan plan, String target, List<TestOutcome> outcomes, List<String> unmapped,
-                                Duration duration, Set<String> judgedOnlyWithExtensions) {
+    /** The verdict on every graded requirement (the table above); warns of each one not in the points file. */
+    static List<RequirementVerdict> verdicts(CheckPlan plan, List<TestOutcome> outcomes,
+                                             Set<String> judgedOnlyWithExtensions, List<String> warnings) {
         // A core requirement is judged by the tests that check core requirements only, where it has
         // any: a test that also checks an extension (say, the "ok" line) may fail for the extension's
         // sake, and then it counts against the extension, not against what the seed demands. Only a
@@ -187,17 +251,9 @@ public final class SuiteRunner {
             }
         }
         mixedForCore.forEach(byRequirement::putIfAbsent);
-        List<String> warnings = new ArrayList<>();
         List<RequirementVerdict> verdicts = new ArrayList<>();
-        int extensionsNotGraded = 0;
         for (PointsTable.Rule rule : plan.points().rules()) {
-            if (!plan.protocol().owns(rule.requirement())) {
-                continue;
-            }
-            if (!plan.grades(rule.requirement())) {
-                if (plan.only().isEmpty() && rule.scope() == PointsTable.Scope.EXTENSION) {
-                    extensionsNotGraded++;
-                }
+            if (!plan.protocol().owns(rule.requirement()) || !plan.grades(rule.requirement())) {
                 continue;
             }
             List<TestOutcome> tests = byRequirement.remove(rule.requirement());
@@ -217,11 +273,7 @@ public final class SuiteRunner {
                     "(not in the points file)");
             verdicts.add(new RequirementVerdict(rule, verdictOf(left.getValue()), left.getValue(), ""));
         }
-        if (!unmapped.isEmpty()) {
-            warnings.add(unmapped.size() + " test(s) cite no @Requirement and were not run: " + String.join(", ", unmapped));
-        }
-        return new CheckResult(plan.protocol(), target, plan.extensions(), verdicts, extensionsNotGraded,
-                List.copyOf(unmapped), warnings, duration);
+        return verdicts;
     }
 
     private static boolean isCore(CheckPlan plan, String requirement) {
@@ -235,12 +287,22 @@ public final class SuiteRunner {
         return tests.stream().anyMatch(test -> test.verdict() == Verdict.PASS) ? Verdict.PASS : Verdict.NOT_APPLICABLE;
     }
 
-    /** Records each test's outcome, with the requirement IDs of the method it came from. */
+    /** Records each test's outcome, the requirement IDs of the method it came from and, on failure, its timeline. */
     private static final class Collector implements TestExecutionListener {
-        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>()); // run order
+        // In run order.
+        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
         private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
         private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
+        private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
+        private final Path logDirectory;
+        private final String nameSuffix;
         private volatile TestPlan plan;
+        private volatile String stopped = "";
+
+        Collector(Path logDirectory, String nameSuffix) {
+            this.logDirectory = logDirectory;
+            this.nameSuffix = nameSuffix;
+        }
 
         @Override
         public void testPlanExecutionStarted(TestPlan testPlan) {
@@ -251,14 +313,18 @@ public final class SuiteRunner {
         public void executionStarted(TestIdentifier test) {
             if (test.isTest()) {
                 startedAt.put(test.getUniqueId(), System.nanoTime());
-                ProcessLogs.testStarted(test.getUniqueId());
             }
         }
 
         @Override
         public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
+            long now = System.nanoTime(); // a note is published by the test as it happens: stamp it now
             entry.getKeyValuePairs().forEach((key, value) -> {
-                if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
+                if (key.equals(Timeline.KEY)) {
+                    Long start = startedAt.get(test.getUniqueId());
+                    notes.computeIfAbsent(test.getUniqueId(), id -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(new TimelineEvent(Duration.ofNanos(start == null ? 0 : now - start), "test", value));
+                } else if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
                     captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
                             .append("the test's ").append(key).append(":\n").append(lastLines(value).indent(4));
                 }
@@ -267,8 +333,13 @@ public final class SuiteRunner {
 
         @Override
         public void executionSkipped(TestIdentifier test, String reason) {
+            // Skipped after a stop: failed, not N/A; the points of what was not shown are not earned.
+            boolean notRun = reason != null && reason.startsWith(CheckRunExtension.NOT_RUN);
+            if (notRun && stopped.isEmpty()) {
+                stopped = reason.substring(CheckRunExtension.NOT_RUN.length());
+            }
             for (TestIdentifier each : testsAt(test)) {
-                record(each, Verdict.NOT_APPLICABLE, "skipped: " + reason);
+                record(each, notRun ? Verdict.FAIL : Verdict.NOT_APPLICABLE, (notRun ? "" : "skipped: ") + reason);
             }
         }
 
@@ -289,7 +360,8 @@ public final class SuiteRunner {
                 }
                 case FAILED -> {
                     for (TestIdentifier each : testsAt(test)) {
-                        String why = each.equals(test) ? message : "set-up of " + test.getDisplayName() + " failed: " + message;
+                        String why = each.equals(test) ? message
+                                : "set-up of " + test.getDisplayName() + " failed: " + message;
                         record(each, Verdict.FAIL, why);
                     }
                 }
@@ -311,15 +383,25 @@ public final class SuiteRunner {
         }
 
         private void record(TestIdentifier test, Verdict verdict, String message) {
+            long now = System.nanoTime();
             Long start = startedAt.get(test.getUniqueId());
-            Duration duration = start == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
-            String output = ProcessLogs.take(test.getUniqueId());
+            Duration duration = start == null ? Duration.ZERO : Duration.ofNanos(now - start);
             StringBuilder printed = captured.remove(test.getUniqueId());
-            if (printed != null) {
-                output = output + printed;
+            List<TimelineEvent> timeline = List.of();
+            if (verdict == Verdict.FAIL && start != null) {
+                List<TimelineEvent> ours = notes.getOrDefault(test.getUniqueId(), List.of());
+                List<TimelineEvent> events;
+                synchronized (ours) { // a client thread of the test may still be noting
+                    events = new ArrayList<>(ours);
+                }
+                events.addAll(ProcessLogs.linesBetween(logDirectory, start, now, TIMELINE_LINES));
+                events.sort(Comparator.comparing(TimelineEvent::at));
+                timeline = events.subList(Math.max(0, events.size() - TIMELINE_LINES), events.size());
             }
-            outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test), List.copyOf(requirementsOf(test)),
-                    verdict, message, output, duration));
+            notes.remove(test.getUniqueId());
+            outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test) + nameSuffix,
+                    List.copyOf(requirementsOf(test)), verdict, message, printed == null ? "" : printed.toString(),
+                    duration, timeline));
         }
 
         private Set<String> requirementsOf(TestIdentifier test) {
@@ -347,6 +429,11 @@ public final class SuiteRunner {
                 return List.copyOf(outcomes.values());
             }
         }
+
+        /** Why the run stopped early, or empty. */
+        String stopped() {
+            return stopped;
+        }
     }
 
     private static String lastLines(String text) {
@@ -359,14 +446,6 @@ public final class SuiteRunner {
             return Files.createTempDirectory("transfer-check-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void restore(String property, String oldValue) {
-        if (oldValue == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, oldValue);
         }
     }
 

@@ -15,8 +15,10 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.InProcessServer;
+import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.server.IterativeServer;
@@ -31,17 +33,24 @@ import transferlab.upload.UploadLimits;
  * every stored file is checked by its SHA-256. Our server follows the seed: "go ahead" after the
  * header; the "ok" line at the end is ours and a seed client may ignore it.
  */
+@ExtendWith(CheckRunExtension.class)
 public final class UploadClientCheck {
     /** Our stage 1 server serves one client at a time; many at once queue in its backlog, as in the seed. */
     static final int CLIENTS_AT_ONCE = 8;
     /** How long after the client exits its file must be stored (scaled by the timeout factor). */
     static final Duration STORED_WITHIN = Duration.ofSeconds(5);
 
+    private final CheckTarget target;
+
     @TempDir
     Path work;
     Path received;
     Path outgoing;
-    InProcessServer server;
+    ServerUnderTest server;
+
+    public UploadClientCheck(CheckTarget target) {
+        this.target = target;
+    }
 
     @BeforeEach
     void startOurServer() throws IOException {
@@ -49,7 +58,8 @@ public final class UploadClientCheck {
         outgoing = Files.createDirectory(work.resolve("outgoing"));
         IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        server = InProcessServer.serve("reference-upload", received, reference.address(), reference::serve, reference);
+        server = target.throughNetwork(InProcessServer.serve("reference-upload", received, reference.address(),
+                reference::serve, reference));
     }
 
     @AfterEach
@@ -90,8 +100,8 @@ public final class UploadClientCheck {
 
     /** Runs the client once per file, all at once; each file must be stored with the same bytes. */
     private void assertUploaded(List<Path> files) throws Exception {
-        List<ClientCommand.Run> runs = ClientCommand.runAll(CheckTarget.current().command(), server.address(), files,
-                CheckTarget.current().logDirectory());
+        List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), server.address(), files,
+                target.logDirectory());
         for (int i = 0; i < files.size(); i++) {
             Path sent = files.get(i);
             ClientCommand.Run run = runs.get(i);

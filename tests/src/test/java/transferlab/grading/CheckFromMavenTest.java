@@ -19,7 +19,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Properties: {@code check.protocol} (upload, ft, update, ranged) and one of {@code check.serverCmd},
  * {@code check.clientCmd}, {@code check.target}; optional {@code check.extensions=true},
  * {@code check.iterative=true}, {@code check.timeoutFactor}, {@code check.only}, {@code check.points},
- * {@code check.junitXml}, {@code check.gradescope}. Surefire runs in tests/, so give programs and
+ * {@code check.junitXml}, {@code check.gradescope}, {@code check.html}, {@code check.repeat},
+ * {@code check.network}, {@code check.timeLimit}. Surefire runs in tests/, so give programs and
  * output files as absolute paths.
  */
 @EnabledIfSystemProperty(named = "check.protocol", matches = ".+")
@@ -36,6 +37,10 @@ class CheckFromMavenTest {
         option(args, "check.points", "--points");
         option(args, "check.junitXml", "--junit-xml");
         option(args, "check.gradescope", "--gradescope");
+        option(args, "check.html", "--html");
+        option(args, "check.repeat", "--repeat");
+        option(args, "check.network", "--network");
+        option(args, "check.timeLimit", "--time-limit");
         flag(args, "check.extensions", "--extensions");
         flag(args, "check.iterative", "--iterative");
 

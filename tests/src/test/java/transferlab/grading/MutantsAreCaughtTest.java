@@ -95,7 +95,8 @@ class MutantsAreCaughtTest {
     void eachKnownBadServerFailsItsNamedRequirement(Mutant mutant) {
         CheckResult result = grade(mutant);
 
-        assertThat(result.verdict(mutant.mustFail())).as("%s graded on %s", mutant.program(), mutant.mustFail()).isPresent();
+        assertThat(result.verdict(mutant.mustFail())).as("%s graded on %s", mutant.program(), mutant.mustFail())
+                .isPresent();
         assertThat(result.verdict(mutant.mustFail()).get().verdict())
                 .as("the verdict on %s for %s; the report:%n%s", mutant.mustFail(), mutant.program(), report(result))
                 .isEqualTo(Verdict.FAIL);
@@ -120,7 +121,8 @@ class MutantsAreCaughtTest {
         CheckResult bad = gradeClient("upload_client_skips_go_ahead.py", 0.2);
         CheckResult seed = gradeClient("../upload_client_seed004.py", 1);
 
-        assertThat(bad.verdict("U1").orElseThrow().verdict()).as("the report:%n%s", report(bad)).isEqualTo(Verdict.FAIL);
+        assertThat(bad.verdict("U1").orElseThrow().verdict()).as("the report:%n%s", report(bad))
+                .isEqualTo(Verdict.FAIL);
         assertThat(seed.passed()).as("the report:%n%s", report(seed)).isTrue();
     }
 
@@ -128,7 +130,8 @@ class MutantsAreCaughtTest {
         String command = "python3 " + PythonPrograms.mutant(program) + " {host} {port} {file}";
         return SuiteRunner.run(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.clientCommand(command), false,
                 timeoutFactor,
-                PointsTable.defaults(), Set.of("U1", "U3")).withTests("oneFileArrivesIntactUnderItsName|anEmptyFile.*"));
+                PointsTable.defaults(), Set.of("U1", "U3"))
+                .withTests("oneFileArrivesIntactUnderItsName|anEmptyFile.*"));
     }
 
     private static CheckResult grade(Mutant mutant) {
@@ -150,7 +153,8 @@ class MutantsAreCaughtTest {
                 return false;
             }
         });
-        assumeTrue(present, "the contract of protocol " + protocol.commandName() + " is not in this checkout: " + classes);
+        assumeTrue(present, "the contract of protocol " + protocol.commandName() + " is not in this checkout: "
+                + classes);
     }
 
     private static String report(CheckResult result) {

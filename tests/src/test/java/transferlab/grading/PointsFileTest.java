@@ -58,6 +58,33 @@ class PointsFileTest {
         assertThat(cited).allSatisfy(id -> assertThat(points.rule(id)).as("%s in %s", id, points.source()).isPresent());
     }
 
+    @Test
+    void aCountInATitleIsTheCountATestCitingItUses() {
+        // R17 was titled "Eight clients" while its tests start sixteen: the title names what is tested.
+        Pattern count = Pattern.compile("(?i)\\b(two|three|four|five|six|seven|eight|nine|ten|twelve|sixteen|"
+                + "thirty-two|sixty-four)\\b");
+        Map<String, Set<String>> testNames = new TreeMap<>();
+        for (String packageName : Set.of("transferlab.contract", "transferlab.grading")) {
+            for (Class<?> type : ReflectionSupport.findAllClassesInPackage(packageName, c -> true, n -> true)) {
+                for (Method method : type.getDeclaredMethods()) {
+                    Requirement requirement = method.getAnnotation(Requirement.class);
+                    for (String id : requirement == null ? new String[0] : requirement.value()) {
+                        testNames.computeIfAbsent(id, key -> new TreeSet<>()).add(method.getName());
+                    }
+                }
+            }
+        }
+        for (PointsTable.Rule rule : PointsTable.defaults().rules()) {
+            Matcher matcher = count.matcher(rule.title());
+            while (matcher.find()) {
+                String word = matcher.group(1).toLowerCase(java.util.Locale.ROOT).replace("-", "");
+                assertThat(testNames.getOrDefault(rule.requirement(), Set.of()))
+                        .as("tests citing %s, titled \"%s\"", rule.requirement(), rule.title())
+                        .anyMatch(name -> name.toLowerCase(java.util.Locale.ROOT).contains(word));
+            }
+        }
+    }
+
     static Map<String, String> specMarkings() throws IOException {
         Map<String, String> marked = new TreeMap<>();
         if (!Files.isDirectory(SPECS)) {

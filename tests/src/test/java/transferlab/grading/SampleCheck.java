@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 
@@ -23,14 +26,23 @@ import transferlab.testkit.ServerUnderTest;
  * A tiny contract for the runner's own tests (SuiteRunnerTest): one test per kind of outcome,
  * against whatever target the runner sets. Not a real contract; not run by Surefire on its own.
  */
+@ExtendWith(CheckRunExtension.class)
 class SampleCheck {
+    private final CheckTarget target;
+
     @TempDir
     Path directory;
     ServerUnderTest server;
+    Timeline timeline;
+
+    SampleCheck(CheckTarget target) {
+        this.target = target;
+    }
 
     @BeforeEach
-    void start() {
-        server = CheckTarget.current().startServer(directory);
+    void start(TestReporter reporter) {
+        timeline = new Timeline(reporter);
+        server = target.startServer(directory);
     }
 
     @AfterEach
@@ -54,7 +66,10 @@ class SampleCheck {
     @Test
     @Requirement("U2")
     void aFailingExpectation() throws IOException {
-        assertThat(reply(header(3, "d.txt"), 8)).as("the reply to a header").isEqualTo("go away!");
+        timeline.note("sent the header of d.txt (size 3)");
+        String reply = reply(header(3, "d.txt"), 8);
+        timeline.note("read the reply '%s'", reply);
+        assertThat(reply).as("the reply to a header").isEqualTo("go away!");
     }
 
     @Test

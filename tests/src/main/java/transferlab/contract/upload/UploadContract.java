@@ -25,13 +25,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
+import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
 import transferlab.storage.Hashes;
@@ -85,6 +88,8 @@ public abstract class UploadContract {
     protected Path parent;
     protected Path directory;
     protected ServerUnderTest server;
+    /** What the test did, for the grader's report of a failure (the raw clients of connect() write to it). */
+    protected Timeline timeline;
 
     protected UploadContract(UploadServerFactory factory) {
         this.factory = factory;
@@ -98,6 +103,11 @@ public abstract class UploadContract {
     /** The limits of the tests that wait for the idle timeout. */
     protected static UploadLimits limitsWithShortIdleTimeout() {
         return limits().withIdleTimeout(scaled(SHORT_IDLE_TIMEOUT));
+    }
+
+    @BeforeEach
+    void openTimeline(TestReporter reporter) {
+        timeline = new Timeline(reporter);
     }
 
     protected void start(UploadLimits limits) throws IOException {
@@ -154,7 +164,7 @@ public abstract class UploadContract {
         byte[] content = TestFiles.randomBytes(32 * 1024, 21);
         TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(1)));
         toClose.add(proxy);
-        try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
+        try (RawUploadClient client = RawUploadClient.connect(proxy.address(), timeline::note)) {
             client.send(RawUploadClient.header(content.length, "pieces.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(content);
@@ -291,7 +301,7 @@ public abstract class UploadContract {
         toClose.add(proxy);
         String name = "split-into-pieces-ü.txt";
         byte[] content = TestFiles.randomBytes(100, 6);
-        try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
+        try (RawUploadClient client = RawUploadClient.connect(proxy.address(), timeline::note)) {
             client.send(RawUploadClient.header(content.length, name));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(content);
@@ -540,7 +550,7 @@ public abstract class UploadContract {
         TcpProxy proxy = TcpProxy.start(server.address(),
                 TcpProxy.Faults.none().cutUpstreamAfter(header.length + content.length / 2));
         toClose.add(proxy);
-        try (RawUploadClient client = RawUploadClient.connect(proxy.address())) {
+        try (RawUploadClient client = RawUploadClient.connect(proxy.address(), timeline::note)) {
             client.send(header);
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             try {
@@ -654,7 +664,7 @@ public abstract class UploadContract {
     // ---------------------------------------------------------------- helpers
 
     protected RawUploadClient connect() throws IOException {
-        return RawUploadClient.connect(server.address());
+        return RawUploadClient.connect(server.address(), timeline::note);
     }
 
     /** One write of the header, exactly "go ahead" back, the content, close without reading more. */
