@@ -18,8 +18,8 @@ public final class TodoCatalogue {
     /**
      * One TODO: its id ({@code stage1.3}), its guards ({@code UploadHeaderTest} or {@code Class#method}),
      * and the stage's integration tests that also fail while it is a stub ("also": they need several
-     * TODOs at once, so the proof lets them fail in the stage's all-stubs run without running them
-     * again per TODO; the reference build proves they pass once every body is written).
+     * TODOs at once and are slow, so the proof does not run them; the reference build proves they
+     * pass once every body is written).
      */
     public record Todo(String id, List<String> guards, List<String> also) {
         public int stage() {

@@ -99,12 +99,14 @@ class EveryTodoIsGuardedTest {
 
         long start = System.nanoTime();
         String module = MODULE_OF_STAGE.get(stage);
-        Results all = build.run(overlays, build.testClassesOf(module), key -> true);
+        // The "also" tests may fail here whatever they do, so they are not run at all (they are slow).
+        List<String> also = ofStage.stream().flatMap(t -> t.also().stream()).toList();
+        List<String> stageClasses = build.testClassesOf(module).stream()
+                .filter(name -> !also.contains(name.substring(name.lastIndexOf('.') + 1))).toList();
+        Results all = build.run(overlays, stageClasses, key -> also.stream().noneMatch(a -> matches(a, key)));
         Set<String> unguarded = new TreeSet<>();
         for (String failed : all.failed()) {
-            boolean expected = ofStage.stream()
-                    .anyMatch(t -> guards(t, failed) || t.also().stream().anyMatch(a -> matches(a, failed)));
-            if (!expected) {
+            if (ofStage.stream().noneMatch(t -> guards(t, failed))) {
                 unguarded.add(failed + " (" + all.firstFailure().get(failed) + ")");
             }
         }
