@@ -51,9 +51,10 @@ class BlockReceiverTest {
                 }
             });
             ReceivedBytes received = new ReceivedBytes(layout);
-            BlockReceiver receiver = new BlockReceiver(block, layout,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), dataPort.getLocalPort()), file, received,
-                    progress, watchdog, Duration.ofSeconds(5), 0, 1024);
+            BlockReceiver receiver = new BlockReceiver(block,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), dataPort.getLocalPort()), file,
+                    layout.start(block), layout.length(block), whole.length, received, progress, watchdog,
+                    Duration.ofSeconds(5), 0, 1024);
             receiver.run();
 
             assertThat(asked.get(10, TimeUnit.SECONDS)).as("the block number sent").isEqualTo(block);

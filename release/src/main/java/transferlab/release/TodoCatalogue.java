@@ -59,6 +59,9 @@ public final class TodoCatalogue {
         List<String> joined = new ArrayList<>();
         for (String line : lines) {
             if ((line.startsWith(",") || line.startsWith("|")) && !joined.isEmpty()) {
+                if (line.startsWith(",") && joined.get(joined.size() - 1).contains("| also:")) {
+                    throw new IllegalStateException("todos.txt: a guard after '| also:' (put '| also:' last): " + line);
+                }
                 joined.set(joined.size() - 1, joined.get(joined.size() - 1) + " " + line);
             } else {
                 joined.add(line);

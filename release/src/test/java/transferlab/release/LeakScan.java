@@ -21,9 +21,10 @@ import java.util.zip.ZipInputStream;
  * Looks for the solution in a generated student tree: in every file of its work tree and every
  * object of its git history (sources, resources, Python files, and the entries of any jar or zip).
  *
- * <p>It reports: a file that holds a region's solution (at least half of the region's non-trivial
- * lines, and at least 3 or all of them: one common line such as {@code } catch (SocketTimeoutException e) {}
- * is an idiom, a block of them is the answer); a file, anywhere in the tree or its history, whose
+ * <p>It reports: a file that holds a region's solution (at least two of the region's non-trivial
+ * lines, and half of them and 3, or all of them: one common line such as
+ * {@code } catch (SocketTimeoutException e) {} is an idiom, a block of them is the answer; a region
+ * with a single non-trivial line is left to the generator's own tests); a file, anywhere in the tree or its history, whose
  * path or exact content is that of a left-out file; and any compiled class or jar (a compiled
  * reference is a solution a student can decompile).
  */
@@ -150,7 +151,7 @@ final class LeakScan {
         });
         found.forEach((region, lines) -> {
             int all = needlesOfRegion.get(region);
-            if (lines.size() == all || (lines.size() >= 3 && 2 * lines.size() >= all)) {
+            if (lines.size() >= 2 && (lines.size() == all || (lines.size() >= 3 && 2 * lines.size() >= all))) {
                 findings.add(where + ": " + lines.size() + " of the " + all + " solution lines of " + region
                         + ", e.g. '" + lines.iterator().next() + "'");
             }
