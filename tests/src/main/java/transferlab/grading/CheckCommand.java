@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import transferlab.cli.CommandRunner;
 
 /**
@@ -39,21 +42,36 @@ import transferlab.cli.CommandRunner;
         description = {"Grade a server or client of protocol U (upload), F (ft), D (update) or R (ranged) against "
                 + "the protocol suite: a verdict per requirement, a score, JUnit XML and Gradescope results.",
                 "Placeholders: {port} a free port, {dir} a fresh directory per test, {host} 127.0.0.1, {file} the file "
-                        + "a client sends. The command runs with sh -c in the current directory."},
+                        + "a client sends. The command runs with sh -c in the current directory.",
+                "Clients: ft {request} is -l or -g NAME, {dataport} a free port; update {id} a client id, {dir} the "
+                        + "client's directory; ranged {address} HOST:PORT, {threads}, {file}, {ofile}. "
+                        + "resources/grading.md has each protocol's templates."},
         footer = {"", "Examples:",
                 "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --target 127.0.0.1:5000",
                 "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
                 "  ./transfer check upload --server-cmd \"...\" --html report.html",
                 "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" \\",
-                "      --gradescope results.json"})
+                "      --gradescope results.json",
+                "  ./transfer check ft --client-cmd \"python3 ftclient.py {host} {port} {request} {dataport}\"",
+                "  ./transfer check update --client-cmd \"python3 client.py {host} {port} {id} {dir}\"",
+                "  ./transfer check ranged --client-cmd \"python3 client.py {address} {threads} {file} {ofile}\"",
+                "  ./transfer check ft --pair --server-cmd \"cd {dir} && ./ftserver {port}\" "
+                        + "--client-cmd \"python3 ftclient.py localhost {port} {request} {dataport}\""})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
             description = "upload, ft, update or ranged")
     Protocol protocol;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = false, multiplicity = "1")
     Target target;
+
+    @Option(names = "--pair", description = "grade a server and a client together, by their effects: needs both "
+            + "--server-cmd and --client-cmd (ft, update)")
+    boolean pair;
+
+    @Spec
+    CommandSpec spec;
 
     static final class Target {
         @Option(names = "--target", paramLabel = "HOST:PORT",
@@ -144,6 +162,19 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private CheckPlan.TargetSpec targetSpec() {
+        int given = (target.runningServer == null ? 0 : 1) + (target.serverCommand == null ? 0 : 1)
+                + (target.clientCommand == null ? 0 : 1);
+        if (pair) {
+            if (target.serverCommand == null || target.clientCommand == null || target.runningServer != null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--pair needs --server-cmd and --client-cmd (no --target)");
+            }
+            return CheckPlan.TargetSpec.pair(target.serverCommand, target.clientCommand);
+        }
+        if (given != 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "give one of --target, --server-cmd or --client-cmd (both commands only with --pair)");
+        }
         if (target.runningServer != null) {
             return CheckPlan.TargetSpec.runningServer(target.runningServer);
         }
