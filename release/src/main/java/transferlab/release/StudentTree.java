@@ -190,8 +190,14 @@ public final class StudentTree {
     /** The launcher without the release row (its module is not there; the launcher hides it anyway). */
     static String withoutReleaseCommand(String launcher) {
         StringBuilder out = new StringBuilder();
-        launcher.lines().filter(line -> !line.startsWith("release|release|"))
-                .forEach(line -> out.append(line).append('\n'));
+        boolean continued = false; // the row's description is on the next line
+        for (String line : launcher.lines().toList()) {
+            boolean release = line.startsWith("command_row release ");
+            if (!release && !continued) {
+                out.append(line).append('\n');
+            }
+            continued = release && line.endsWith("\\");
+        }
         return out.toString();
     }
 
