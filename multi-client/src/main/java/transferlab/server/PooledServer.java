@@ -111,6 +111,8 @@ public final class PooledServer implements TcpServer {
     }
 
     private void serveOne(Socket connection) {
+        // BEGIN SOLUTION
+        // TODO(stage2.2): one client on a worker: serve it, log a failure, give its place back
         try (connection) {
             handler.handle(connection);
         } catch (IOException | RuntimeException e) {
@@ -120,6 +122,7 @@ public final class PooledServer implements TcpServer {
             perAddress.remove(connection.getRemoteSocketAddress());
             held.decrementAndGet();
         }
+        // END SOLUTION
     }
 
     /** How many workers are serving a client right now (read-only; for tests and monitoring). */

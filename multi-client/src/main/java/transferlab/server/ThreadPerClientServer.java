@@ -101,6 +101,8 @@ public final class ThreadPerClientServer implements TcpServer {
 
     /** Seed 004's "service_client_connection": one client, start to end, on its own thread. */
     private void serveOne(Socket connection) {
+        // BEGIN SOLUTION
+        // TODO(stage2.1): seed 004's service_client_connection: serve one client, log a failure, count it out
         try (connection) {
             handler.handle(connection);
         } catch (IOException | RuntimeException e) {
@@ -110,6 +112,7 @@ public final class ThreadPerClientServer implements TcpServer {
             perAddress.remove(connection.getRemoteSocketAddress());
             active.decrementAndGet();
         }
+        // END SOLUTION
     }
 
     @Override

@@ -62,7 +62,10 @@ public final class TodoCatalogue {
                 if (line.startsWith(",") && joined.get(joined.size() - 1).contains("| also:")) {
                     throw new IllegalStateException("todos.txt: a guard after '| also:' (put '| also:' last): " + line);
                 }
-                joined.set(joined.size() - 1, joined.get(joined.size() - 1) + " " + line);
+                String previous = joined.get(joined.size() - 1);
+                boolean moreAlso = line.startsWith("| also:") && previous.contains("| also:");
+                String added = moreAlso ? "," + line.substring("| also:".length()) : line;
+                joined.set(joined.size() - 1, previous + " " + added);
             } else {
                 joined.add(line);
             }
