@@ -26,11 +26,13 @@ import transferlab.contract.SuiteScope;
 
 /**
  * A server started from {@code --server-cmd} for one test: the template's {@code {port}} becomes a
- * free port, {@code {dir}} the test's fresh directory, {@code {host}} 127.0.0.1. It runs with
- * {@code sh -c} in the grader's working directory, in a process group of its own
- * ({@link ProcessGroup}); closing it kills the whole group. Its standard output and error are
- * stamped line by line ({@link ProcessLogs}) so a failure shows them on the test's clock; Python
- * runs unbuffered ({@code PYTHONUNBUFFERED=1}) so its lines carry the time they were printed.
+ * free port, {@code {dir}} the test's fresh directory, {@code {host}} 127.0.0.1; a program named
+ * relative to the grader's directory stays found after {@code cd {dir}}
+ * ({@link CommandLineTemplate#anchoredToGraderDirectory}). It runs with {@code sh -c} in the grader's
+ * working directory, in a process group of its own ({@link ProcessGroup}); closing it kills the whole
+ * group. Its standard output and error are stamped line by line ({@link ProcessLogs}) so a failure
+ * shows them on the test's clock; Python runs unbuffered ({@code PYTHONUNBUFFERED=1}) so its lines
+ * carry the time they were printed.
  *
  * <p>Readiness: the server is ready once its port is in the LISTEN state, read from
  * {@code /proc/net/tcp} on Linux, so that no probe connection reaches it: many student servers
@@ -71,7 +73,7 @@ final class CommandServer implements ServerUnderTest {
         values.put("port", Integer.toString(port));
         values.put("dir", directory.toString());
         values.put("host", "127.0.0.1");
-        String command = CommandLineTemplate.fill(template, values);
+        String command = CommandLineTemplate.fill(CommandLineTemplate.anchoredToGraderDirectory(template), values);
         Path log = logDirectory.resolve(String.format(Locale.ROOT, "server-%04d%s", STARTED.incrementAndGet(),
                 ProcessLogs.TIMED));
         ProcessBuilder builder = new ProcessBuilder(ProcessGroup.command(command))

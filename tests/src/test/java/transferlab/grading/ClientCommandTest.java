@@ -10,7 +10,7 @@ class ClientCommandTest {
     @Test
     void aProgramNamedRelativelyIsFoundFromTheGradersDirectory() {
         // Surefire runs in the tests module's directory, which holds python/ftclient_seed003.py.
-        String anchored = ClientCommand.anchoredToGraderDirectory(
+        String anchored = CommandLineTemplate.anchoredToGraderDirectory(
                 "python3 python/ftclient_seed003.py {host} {port} {request} {dataport} -x not-a-file.py");
 
         assertThat(anchored).isEqualTo("python3 " + Path.of("python/ftclient_seed003.py").toAbsolutePath()
