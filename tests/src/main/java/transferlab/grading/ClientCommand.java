@@ -20,7 +20,9 @@ import transferlab.testkit.SuiteTimeouts;
  * placeholder values ({@code {host}}, {@code {port}} and the protocol's own: {@code {file}},
  * {@code {request}}, {@code {id}}, {@code {ofile}}, ...) and its own working directory. Its
  * standard input gets a few empty lines, for clients that pause with {@code input()} as seed 004's
- * does; its output goes to a log that a failed verdict quotes.
+ * does; its output goes to a log that a failed verdict quotes. Each run is a process group of its
+ * own ({@link ProcessGroup}, as a server from {@link CommandServer} is): when the run ends or times
+ * out the whole group is killed, children it started late or left behind included.
  */
 final class ClientCommand {
     /** How long one client run may take (scaled by the timeout factor). */
@@ -84,10 +86,9 @@ final class ClientCommand {
         for (int i = 0; i < processes.size(); i++) {
             Process process = processes.get(i);
             boolean exited = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            // The whole group, whether the run ended or timed out: a child it left behind dies with it.
+            ProcessGroup.kill(process);
             if (!exited) {
-                List<ProcessHandle> children = process.descendants().toList();
-                process.destroyForcibly();
-                children.forEach(ProcessHandle::destroyForcibly);
                 process.waitFor(5, TimeUnit.SECONDS);
             }
             runs.add(new Run(exited ? process.exitValue() : -1, !exited, read(logs.get(i))));
@@ -104,7 +105,7 @@ final class ClientCommand {
     private static Process start(String template, Invocation invocation, Path log) throws IOException {
         String command = CommandLineTemplate.fillWords(CommandLineTemplate.anchoredToGraderDirectory(template),
                 invocation.placeholders());
-        Process process = new ProcessBuilder("/bin/sh", "-c", command)
+        Process process = new ProcessBuilder(ProcessGroup.command(command))
                 .directory(invocation.directory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
