@@ -39,7 +39,8 @@ import transferlab.contract.SuiteScope;
  * treat an empty connection as a header and crash. Elsewhere a probe connection is used. It is not
  * ready, and {@link ServerDidNotStart} says why, when it exits first, when it listens on another
  * port (a hard-coded one, seen in /proc: {@link ProcessGroup#listeningPorts}) for
- * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT}.
+ * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT}. One that listens
+ * but never accepts is seen when a test fails ({@link #notAccepting}).
  */
 final class CommandServer implements ServerUnderTest {
     /**
@@ -177,6 +178,22 @@ final class CommandServer implements ServerUnderTest {
     /** Whether the server process is still running (a crashed server fails the test that crashed it). */
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * A running server that listens but has accepted nothing: connections wait in its accept queue
+     * and it holds none. Said as the reason to stop a run; empty when every server looks alive.
+     */
+    static Optional<String> notAccepting() {
+        for (CommandServer server : LIVE) {
+            int port = server.address.getPort();
+            int waiting = server.process.isAlive() ? ProcessGroup.notYetAccepted(port) : 0;
+            if (waiting > 0 && !ProcessGroup.holdsConnections(server.process)) {
+                return Optional.of("the server listens on port " + port + " but accepted no connection ("
+                        + waiting + " waiting in its accept queue): does it call accept()?");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Kills every server still running; the runner calls it once the contract is done. */
