@@ -37,7 +37,8 @@ import transferlab.storage.PlainFileName;
  */
 @Command(name = "update-client", mixinStandardHelpOptions = true,
         description = "Poll an update server (protocol D) and store the files it offers, verified by sha256.",
-        footer = {"", "Example:", "  ./transfer update-client 127.0.0.1:5002 --id laptop-7 --dir updates --interval 10"})
+        footer = {"", "Example:", "  ./transfer update-client 127.0.0.1:5002 --id laptop-7 \\",
+                "      --dir updates --interval 10"})
 public final class UpdateClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,7 +50,8 @@ public final class UpdateClientCommand implements Callable<Integer> {
             description = "this client's id: its queue is <outbox>/ID on the server (a plain name)")
     String id;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "where received files are stored (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "where received files are stored (default: ${DEFAULT-VALUE})")
     Path dir = Path.of("updates");
 
     @Option(names = "--interval", paramLabel = "SECONDS", converter = Seconds.class,
@@ -85,7 +87,8 @@ public final class UpdateClientCommand implements Callable<Integer> {
             try {
                 client.poll(server);
             } catch (IOException e) {
-                System.err.println("update-client: poll failed: " + e.getMessage() + " (trying again in "
+                System.err.println("update-client: poll failed: " + PlainFileName.printable(String.valueOf(e.getMessage()))
+                        + " (trying again in "
                         + interval.toMillis() / 1000.0 + " s)");
             }
             TimeUnit.NANOSECONDS.sleep(interval.toNanos());

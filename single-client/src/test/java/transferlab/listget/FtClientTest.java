@@ -162,7 +162,8 @@ class FtClientTest {
     @Test
     void aDataConnectionFromAnotherAddressThanTheServersIsIgnored() throws Exception {
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
-        assumeTrue(RawListGetClient.canBind(stranger), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
+        assumeTrue(RawListGetClient.canBind(stranger),
+                "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
         ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) -> {
             control.write("OK 5\n".getBytes(StandardCharsets.US_ASCII));
             data.write("right".getBytes(StandardCharsets.US_ASCII));
@@ -210,7 +211,8 @@ class FtClientTest {
     /** F25. */
     @Test
     void serverPortZeroIsAUsageError() {
-        assertThat(CommandRunner.run(new FtClientCommand(), "127.0.0.1", "0", "-l", "0")).isEqualTo(CommandRunner.USAGE);
+        assertThat(CommandRunner.run(new FtClientCommand(), "127.0.0.1", "0", "-l", "0"))
+                .isEqualTo(CommandRunner.USAGE);
     }
 
     /** Runs {@code ftclient 127.0.0.1 <server port> ARGS --dir <downloads>} and returns its exit status. */
