@@ -17,9 +17,9 @@ Run (Python 3 standard library only), in the directory that receives the files:
     Connection from ('127.0.0.1', 52544)
     notes.txt.temp4711 received: 1834 bytes
 
-Grade it (from the project's directory; the shell puts in $PWD before the grader's `cd {dir}`):
+Grade it (from the project's directory; the grader makes the relative path absolute before its `cd {dir}`):
     ./transfer check upload --server-cmd \
-        "cd {dir} && python3 $PWD/tests/python/upload_server_template004.py 127.0.0.1 {port}"
+        "cd {dir} && python3 tests/python/upload_server_template004.py 127.0.0.1 {port}"
 """
 import os
 import random

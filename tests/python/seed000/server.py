@@ -14,7 +14,7 @@ the wire the same), it listens before the reply goes out (no race), and gives up
 a connection; a missing or unreadable file gets http.server's 404 / 403 error page.
 
 Run:    cd DIR && python3 /path/to/server.py PORT
-Grade:  ./transfer check ranged --server-cmd "cd {dir} && python3 /path/to/tests/python/seed000/server.py {port}"
+Grade:  ./transfer check ranged --server-cmd "cd {dir} && python3 tests/python/seed000/server.py {port}"
 
     $ cd /srv/files && python3 ~/kit/tests/python/seed000/server.py 8000
     127.0.0.1 - - [29/Nov/2026 08:00:01] "POST big.bin HTTP/1.1" 200 -

@@ -28,6 +28,9 @@ import transferlab.storage.PlainFileName;
  *   skipped readme.txt: already held (sha256:9f86…)
  *   done: 1 stored, 1 skipped, nothing more queued
  * </pre>
+ * A server that closes without offering anything prints
+ * {@code done: the server closed without an offer (nothing queued for laptop-7, or it did not understand the poll)}:
+ * an empty queue and a rejected poll look the same on the wire.
  * Exit status with {@code --once}: 0 when the queue was emptied (or was empty), 1 when a poll failed
  * (server unreachable, a wrong hash, a bad offer), 2 on a usage error. Without {@code --once} it polls
  * until stopped, and a failed poll is reported and retried at the next interval.
@@ -75,8 +78,7 @@ public final class UpdateClientCommand implements Callable<Integer> {
         UpdateClient client = new UpdateClient(id, dir, timeout, UpdateClient.DEFAULT_MAX_FILE_BYTES, System.out);
         if (once) {
             PollResult result = client.poll(server); // a failure becomes one line and exit status 1
-            System.out.println("done: " + result.stored() + " stored, " + result.skipped()
-                    + " skipped, nothing more queued");
+            System.out.println(result.summary(id));
             return CommandRunner.OK;
         }
         System.out.println("polling " + HostPort.format(server) + " as " + id + " every "

@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.cli.CommandRunner;
-import transferlab.listget.FtClientTest.FakeServer;
+import transferlab.testkit.ScriptedFtServer;
 
 /**
  * Issue 11 item 10: a LIST name or an {@code ERROR} line is the server's text; ftclient prints it
@@ -19,6 +19,7 @@ import transferlab.listget.FtClientTest.FakeServer;
  */
 class FtClientEscapesServerTextTest {
     private static final String ESC = "\u001b";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
     Path downloads;
@@ -28,7 +29,7 @@ class FtClientEscapesServerTextTest {
     void listNamesWithEscapeSequencesArePrintedEscaped() throws Exception {
         byte[] listing = ("clear" + ESC + "[2Jscreen\nplain.txt\n").getBytes(UTF_8);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (FakeServer fake = FakeServer.start((command, control, data) -> {
+        try (ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) -> {
             control.write(("OK " + listing.length + "\n").getBytes(UTF_8));
             data.write(listing);
         })) {
@@ -45,7 +46,7 @@ class FtClientEscapesServerTextTest {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         PrintStream originalErr = System.err;
         int status;
-        try (FakeServer fake = FakeServer.start((command, control, data) ->
+        try (ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) ->
                 control.write(("ERROR " + ESC + "]0;owned" + "\u0007 no such file\r\n").getBytes(UTF_8)))) {
             System.setErr(new PrintStream(errors, true, UTF_8));
             try {

@@ -31,10 +31,11 @@ import transferlab.cli.CommandRunner;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.testkit.RawListGetClient;
+import transferlab.testkit.ScriptedFtServer;
 
 /**
  * Our ftclient (protocol F's client side, resources/protocols/ft.md F20-F25): against the reference
- * server for the normal cases, and against a tiny fake server written here for the faults the real
+ * server for the normal cases, and against a tiny scripted server (testkit's ScriptedFtServer) for the faults the real
  * server never makes (too few or too many bytes, a file that appears meanwhile, a stranger on the
  * data port). The fake connects to the data port before it answers OK, so every fake test also
  * shows that the client listens before it sends its command (F20).
@@ -112,7 +113,7 @@ class FtClientTest {
     @Test
     void aFileThatAppearsDuringTheTransferIsKeptAndTheDownloadDiscarded() throws Exception {
         Path target = downloads.resolve("late.txt");
-        try (FakeServer fake = FakeServer.start((command, control, data) -> {
+        try (ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) -> {
             Files.writeString(target, "appeared meanwhile\n"); // somebody else creates the file
             control.write("OK 5\n".getBytes(StandardCharsets.US_ASCII));
             data.write("fresh".getBytes(StandardCharsets.US_ASCII));
@@ -130,7 +131,7 @@ class FtClientTest {
     /** F23, F25: fewer bytes than announced. */
     @Test
     void aDataConnectionCutShortLeavesNothingAndExitsOne() throws Exception {
-        try (FakeServer fake = FakeServer.start((command, control, data) -> {
+        try (ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) -> {
             control.write("OK 1000\n".getBytes(StandardCharsets.US_ASCII));
             data.write(new byte[400]); // then the connection closes: 600 bytes never come
         })) {
@@ -145,7 +146,7 @@ class FtClientTest {
     /** F23: more bytes than announced. */
     @Test
     void moreBytesThanAnnouncedLeavesNothing() throws Exception {
-        try (FakeServer fake = FakeServer.start((command, control, data) -> {
+        try (ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) -> {
             control.write("OK 10\n".getBytes(StandardCharsets.US_ASCII));
             data.write(new byte[20]);
         })) {
@@ -163,7 +164,7 @@ class FtClientTest {
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
         assumeTrue(RawListGetClient.canBind(stranger),
                 "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
-        FakeServer fake = FakeServer.start((command, control, data) -> {
+        ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) -> {
             control.write("OK 5\n".getBytes(StandardCharsets.US_ASCII));
             data.write("right".getBytes(StandardCharsets.US_ASCII));
         }, stranger);
@@ -231,103 +232,5 @@ class FtClientTest {
 
     private static PrintStream quiet() {
         return new PrintStream(OutputStream.nullOutputStream());
-    }
-
-    /**
-     * A one-connection protocol F server that misbehaves on purpose: it reads the command, connects
-     * to the data port at once (before it answers, which only works if the client already listens),
-     * and then lets the test script the answer and the data.
-     */
-    static final class FakeServer implements AutoCloseable {
-        interface Script {
-            void play(String command, OutputStream control, OutputStream data) throws IOException;
-        }
-
-        private final ServerSocket listener;
-        private final Thread thread;
-        private volatile String command;
-        private volatile boolean strangerWasClosed;
-        private volatile Throwable failure;
-
-        private FakeServer(ServerSocket listener, Script script, InetAddress stranger) {
-            this.listener = listener;
-            this.thread = new Thread(() -> serveOne(script, stranger), "fake-ftserver");
-            thread.start();
-        }
-
-        static FakeServer start(Script script) throws IOException {
-            return start(script, null);
-        }
-
-        /** With a {@code stranger} address, a first data connection comes from there before the real one. */
-        static FakeServer start(Script script, InetAddress stranger) throws IOException {
-            return new FakeServer(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")), script, stranger);
-        }
-
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        String command() {
-            return command;
-        }
-
-        boolean strangerWasClosed() {
-            return strangerWasClosed;
-        }
-
-        private void serveOne(Script script, InetAddress stranger) {
-            try (Socket control = listener.accept()) {
-                control.setSoTimeout((int) TIMEOUT.toMillis());
-                command = readLine(control.getInputStream());
-                String[] fields = command.trim().split(" ");
-                InetSocketAddress dataAddress = new InetSocketAddress(control.getInetAddress(),
-                        Integer.parseInt(fields[fields.length - 1]));
-                Socket intruder = null;
-                if (stranger != null) { // queued first, so the client accepts it first and must hang up
-                    intruder = new Socket();
-                    intruder.bind(new InetSocketAddress(stranger, 0));
-                    intruder.connect(dataAddress, (int) TIMEOUT.toMillis());
-                    intruder.setSoTimeout((int) TIMEOUT.toMillis());
-                }
-                try (Socket data = new Socket()) {
-                    data.connect(dataAddress, (int) TIMEOUT.toMillis());
-                    script.play(command, control.getOutputStream(), data.getOutputStream());
-                }
-                if (intruder != null) {
-                    try (Socket closing = intruder) {
-                        strangerWasClosed = closing.getInputStream().read() < 0;
-                    }
-                }
-                // Wait for the client to hang up, so that it has read everything before we close.
-                control.getInputStream().read();
-            } catch (IOException | RuntimeException e) {
-                failure = e;
-            }
-        }
-
-        private static String readLine(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b; (b = in.read()) >= 0; ) {
-                line.write(b);
-                if (b == '\n') {
-                    break;
-                }
-            }
-            return line.toString(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws IOException {
-            listener.close();
-            try {
-                thread.join(TIMEOUT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (failure != null) {
-                throw new AssertionError("the fake server failed", failure);
-            }
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -25,20 +26,29 @@ import java.util.function.IntFunction;
  *   exchange.reply();   // "OK 6"
  *   exchange.data();    // the 6 bytes of alpha.txt
  * </pre>
- * {@code {port}} in a command is replaced by the client's data port.
+ * {@code {port}} in a command is replaced by the client's data port. Given a sink for notes (e.g. a
+ * test's {@code Timeline::note}) it tells what it sent and what came back on both connections, for
+ * the grader's timeline of a failed test.
  */
 public final class RawListGetClient {
     /** The longest reply line read; a server that sends more is broken. */
     public static final int MAX_LINE_BYTES = 1024;
 
     private final int waitMillis;
+    private final Consumer<String> notes;
 
     /**
      * @param wait how long any connect, accept or read waits before the test fails (already scaled;
      *             a server may first have to drop an earlier, silent client, so allow its idle timeout)
      */
     public RawListGetClient(Duration wait) {
+        this(wait, note -> { });
+    }
+
+    /** The same, telling {@code notes} what it sends and reads. */
+    public RawListGetClient(Duration wait, Consumer<String> notes) {
         this.waitMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis()));
+        this.notes = notes;
     }
 
     /**
@@ -86,18 +96,29 @@ public final class RawListGetClient {
             }
             control.connect(target, waitMillis);
             control.setSoTimeout(waitMillis);
-            control.getOutputStream().write(command.apply(dataListener.socket().getLocalPort()));
+            int dataPort = dataListener.socket().getLocalPort();
+            byte[] commandBytes = command.apply(dataPort);
+            notes.accept("listening for data on port " + dataPort + "; control connected from port "
+                    + control.getLocalPort() + "; sending " + commandBytes.length + " bytes: '"
+                    + new String(commandBytes, StandardCharsets.UTF_8).replace("\n", "\\n") + "'");
+            control.getOutputStream().write(commandBytes);
             control.getOutputStream().flush();
             if (halfClose) {
                 control.shutdownOutput();
+                notes.accept("half-closed the control connection");
             }
             String reply = readLine(control.getInputStream());
+            notes.accept("read the reply '" + reply + "'");
 
             if (reply.startsWith("OK ")) {
                 try (Socket data = acceptData(dataListener, control, reply)) {
+                    notes.accept("accepted the data connection from " + data.getRemoteSocketAddress());
                     data.setSoTimeout(waitMillis);
                     byte[] bytes = data.getInputStream().readAllBytes();
+                    notes.accept("read " + bytes.length + " bytes of data, then its end");
                     boolean closed = readToEnd(control.getInputStream()).length == 0;
+                    notes.accept(closed ? "the server closed the control connection"
+                            : "the server sent more on the control connection");
                     return new Exchange(reply, bytes, data.getLocalAddress(), data.getInetAddress(), closed, false);
                 }
             }
@@ -106,6 +127,8 @@ public final class RawListGetClient {
             readToEnd(control.getInputStream());
             dataListener.configureBlocking(false);
             try (SocketChannel unexpected = dataListener.accept()) {
+                notes.accept("the server closed the control connection; "
+                        + (unexpected != null ? "a data connection came anyway" : "no data connection came"));
                 return new Exchange(reply, null, null, null, true, unexpected != null);
             }
         }

@@ -11,31 +11,43 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * A protocol D client at the byte level, for the contract: it writes exactly the bytes a test gives
  * it and reads frames without any of our protocol code, so it can talk to any server and can also
- * send what a correct client never would.
+ * send what a correct client never would. Given a sink for notes ({@link #open(InetSocketAddress,
+ * Duration, Consumer)}, e.g. a test's {@code Timeline::note}) it tells what it sent and what came
+ * back, for the grader's timeline of a failed test.
  */
 public final class RawUpdateConnection implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private final Consumer<String> notes;
 
-    private RawUpdateConnection(Socket socket) throws IOException {
+    private RawUpdateConnection(Socket socket, Consumer<String> notes) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
+        this.notes = notes;
     }
 
     /** Connects (within 10 s, scaled by {@link SuiteTimeouts}); every read gives up after {@code readTimeout}. */
     public static RawUpdateConnection open(InetSocketAddress server, Duration readTimeout) throws IOException {
+        return open(server, readTimeout, note -> { });
+    }
+
+    /** The same, telling {@code notes} what it sends and reads. */
+    public static RawUpdateConnection open(InetSocketAddress server, Duration readTimeout, Consumer<String> notes)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(server, Math.max(1, SuiteTimeouts.scaledMillis(10_000)));
             socket.setSoTimeout((int) Math.max(1, readTimeout.toMillis()));
-            return new RawUpdateConnection(socket);
+            notes.accept("connected from port " + socket.getLocalPort());
+            return new RawUpdateConnection(socket, notes);
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -64,6 +76,8 @@ public final class RawUpdateConnection implements AutoCloseable {
     }
 
     public void send(byte[] bytes) throws IOException {
+        notes.accept("sending " + bytes.length + " bytes" + (bytes.length > 2 && bytes.length <= 202
+                ? ": a frame " + new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8) : ""));
         out.write(bytes);
         out.flush();
     }
@@ -80,23 +94,27 @@ public final class RawUpdateConnection implements AutoCloseable {
     public JsonNode readHeader() throws IOException {
         int high = in.read();
         if (high < 0) {
+            notes.accept("the server closed without a frame");
             return null;
         }
         int length = (high << 8) | in.readUnsignedByte();
         byte[] json = new byte[length];
         in.readFully(json);
+        notes.accept("read a frame of " + length + " bytes: " + new String(json, StandardCharsets.UTF_8));
         return JSON.readTree(json);
     }
 
     public byte[] readPayload(long size) throws IOException {
         byte[] payload = new byte[Math.toIntExact(size)];
         in.readFully(payload);
+        notes.accept("read " + size + " bytes of payload");
         return payload;
     }
 
     /** Reads exactly {@code n} bytes of a payload and throws them away. */
     public void readAndDrop(long n) throws IOException {
         in.skipNBytes(n);
+        notes.accept("read past " + n + " bytes of payload");
     }
 
     /**
@@ -104,14 +122,17 @@ public final class RawUpdateConnection implements AutoCloseable {
      * byte first; false if a byte arrived. A read timeout propagates: the server kept it open.
      */
     public boolean closedWithoutAByte() throws IOException {
+        boolean closed;
         try {
-            return in.read() < 0;
+            closed = in.read() < 0;
         } catch (EOFException e) {
-            return true;
+            closed = true;
         } catch (SocketException reset) {
             // Closing with our unread bytes in its buffer makes the server's side send a reset.
-            return true;
+            closed = true;
         }
+        notes.accept(closed ? "the server closed without another byte" : "a byte came where the server should close");
+        return closed;
     }
 
     @Override

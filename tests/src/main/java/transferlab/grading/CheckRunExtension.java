@@ -2,6 +2,7 @@ package transferlab.grading;
 
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -19,13 +20,15 @@ import transferlab.testkit.SuiteTimeouts;
  *   <li>passes the {@link CheckTarget} to the class's constructor (a parameter of that type);</li>
  *   <li>installs the timeout factor ({@value SuiteTimeouts#PROPERTY}) while the class runs;</li>
  *   <li>stops the run when a server did not start ({@link ServerDidNotStart}): every later test is
- *       "not run", which the runner counts as failed, so the verdict comes in seconds;</li>
+ *       "not run", which the runner counts as failed, so the verdict comes in seconds; the same when
+ *       the first tests fail on a server that listens but never accepts ({@link CommandServer#notAccepting});</li>
  *   <li>stops the run at its time limit ({@value #TIME_LIMIT_ENDS}, {@value #TIME_LIMIT}).</li>
  * </ul>
  * The stop is kept in the run's root {@link ExtensionContext.Store}: one run, one store.
  */
 public final class CheckRunExtension implements ParameterResolver, BeforeAllCallback, AfterAllCallback,
-        ExecutionCondition, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+        AfterTestExecutionCallback, ExecutionCondition, TestExecutionExceptionHandler,
+        LifecycleMethodExecutionExceptionHandler {
     /** When the run must stop, as milliseconds since the epoch (absent: no limit). */
     static final String TIME_LIMIT_ENDS = "transferlab.check.timeLimitEndsAtMillis";
     /** The limit as the user gave it, for the message, e.g. "300 s". */
@@ -35,6 +38,7 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
 
     private static final ExtensionContext.Namespace RUN = ExtensionContext.Namespace.create(CheckRunExtension.class);
     private static final String STOPPED = "stopped";
+    private static final String A_TEST_PASSED = "a test passed";
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -73,23 +77,39 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
-        stopIfTheServerDidNotStart(context, thrown);
+        stopIfTheServerCannotServe(context, thrown);
         throw thrown;
     }
 
     @Override
     public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
-        stopIfTheServerDidNotStart(context, thrown);
+        stopIfTheServerCannotServe(context, thrown);
         throw thrown;
     }
 
     @Override
     public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
-        stopIfTheServerDidNotStart(context, thrown);
+        stopIfTheServerCannotServe(context, thrown);
         throw thrown;
     }
 
-    private static void stopIfTheServerDidNotStart(ExtensionContext context, Throwable thrown) {
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        if (context.getExecutionException().isEmpty()) {
+            context.getRoot().getStore(RUN).put(A_TEST_PASSED, Boolean.TRUE);
+        }
+    }
+
+    private static void stopIfTheServerCannotServe(ExtensionContext context, Throwable thrown) {
+        if (ServerDidNotStart.in(thrown).isEmpty()) {
+            // Only before anything worked: later, one unaccepted connection may be a bug of one test's case.
+            if (context.getRoot().getStore(RUN).get(A_TEST_PASSED) == null) {
+                CommandServer.notAccepting().ifPresent(why -> context.getRoot().getStore(RUN).put(STOPPED,
+                        why + " (seen when " + context.getTestMethod().map(method -> method.getName() + "()")
+                                .orElse(context.getDisplayName()) + " failed)"));
+            }
+            return;
+        }
         // Short: it is repeated for every test not run; the failure of the test named says why.
         ServerDidNotStart.in(thrown).ifPresent(didNotStart -> context.getRoot().getStore(RUN).put(STOPPED,
                 "the server did not start in " + context.getTestMethod().map(method -> method.getName() + "()")

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import transferlab.testkit.SuiteTimeouts;
 
 /**
@@ -22,7 +20,9 @@ import transferlab.testkit.SuiteTimeouts;
  * placeholder values ({@code {host}}, {@code {port}} and the protocol's own: {@code {file}},
  * {@code {request}}, {@code {id}}, {@code {ofile}}, ...) and its own working directory. Its
  * standard input gets a few empty lines, for clients that pause with {@code input()} as seed 004's
- * does; its output goes to a log that a failed verdict quotes.
+ * does; its output goes to a log that a failed verdict quotes. Each run is a process group of its
+ * own ({@link ProcessGroup}, as a server from {@link CommandServer} is): when the run ends or times
+ * out the whole group is killed, children it started late or left behind included.
  */
 final class ClientCommand {
     /** How long one client run may take (scaled by the timeout factor). */
@@ -30,7 +30,6 @@ final class ClientCommand {
     /** At most this much of a client's output is kept (a listing, a transcript, an error). */
     private static final int MAX_OUTPUT_BYTES = 1 << 16;
     private static final AtomicInteger STARTED = new AtomicInteger();
-    private static final Pattern WORD = Pattern.compile("\\S+");
 
     /** One run to start: what its placeholders stand for (a value may be several words) and where it runs. */
     record Invocation(Map<String, List<String>> placeholders, Path directory) {
@@ -87,10 +86,9 @@ final class ClientCommand {
         for (int i = 0; i < processes.size(); i++) {
             Process process = processes.get(i);
             boolean exited = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            // The whole group, whether the run ended or timed out: a child it left behind dies with it.
+            ProcessGroup.kill(process);
             if (!exited) {
-                List<ProcessHandle> children = process.descendants().toList();
-                process.destroyForcibly();
-                children.forEach(ProcessHandle::destroyForcibly);
                 process.waitFor(5, TimeUnit.SECONDS);
             }
             runs.add(new Run(exited ? process.exitValue() : -1, !exited, read(logs.get(i))));
@@ -104,30 +102,10 @@ final class ClientCommand {
         return runAll(template, List.of(invocation), logDirectory).get(0);
     }
 
-    /**
-     * Each run has a working directory of its own, so a program named by a relative path
-     * ({@code python3 client.py ...}) would not be found there: a word of the template that names a
-     * file of the directory the grader runs in becomes that file's absolute path.
-     */
-    static String anchoredToGraderDirectory(String template) {
-        Path here = Path.of("").toAbsolutePath();
-        Matcher word = WORD.matcher(template);
-        StringBuilder anchored = new StringBuilder();
-        while (word.find()) {
-            String text = word.group();
-            boolean plainRelativePath = !text.startsWith("-") && !text.startsWith("/") && !text.contains("{")
-                    && !text.contains("$") && !text.contains("'") && !text.contains("\"");
-            String replacement = plainRelativePath && Files.isRegularFile(here.resolve(text))
-                    ? CommandLineTemplate.shellQuoted(here.resolve(text).normalize().toString()) : text;
-            word.appendReplacement(anchored, Matcher.quoteReplacement(replacement));
-        }
-        word.appendTail(anchored);
-        return anchored.toString();
-    }
-
     private static Process start(String template, Invocation invocation, Path log) throws IOException {
-        String command = CommandLineTemplate.fillWords(anchoredToGraderDirectory(template), invocation.placeholders());
-        Process process = new ProcessBuilder("/bin/sh", "-c", command)
+        String command = CommandLineTemplate.fillWords(CommandLineTemplate.anchoredToGraderDirectory(template),
+                invocation.placeholders());
+        Process process = new ProcessBuilder(ProcessGroup.command(command))
                 .directory(invocation.directory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

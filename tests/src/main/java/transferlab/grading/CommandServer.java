@@ -27,18 +27,21 @@ import transferlab.contract.SuiteScope;
 
 /**
  * A server started from {@code --server-cmd} for one test: the template's {@code {port}} becomes a
- * free port, {@code {dir}} the test's fresh directory, {@code {host}} 127.0.0.1. It runs with
- * {@code sh -c} in the grader's working directory, in a process group of its own
- * ({@link ProcessGroup}); closing it kills the whole group. Its standard output and error are
- * stamped line by line ({@link ProcessLogs}) so a failure shows them on the test's clock; Python
- * runs unbuffered ({@code PYTHONUNBUFFERED=1}) so its lines carry the time they were printed.
+ * free port, {@code {dir}} the test's fresh directory, {@code {host}} 127.0.0.1; a program named
+ * relative to the grader's directory stays found after {@code cd {dir}}
+ * ({@link CommandLineTemplate#anchoredToGraderDirectory}). It runs with {@code sh -c} in the grader's
+ * working directory, in a process group of its own ({@link ProcessGroup}); closing it kills the whole
+ * group. Its standard output and error are stamped line by line ({@link ProcessLogs}) so a failure
+ * shows them on the test's clock; Python runs unbuffered ({@code PYTHONUNBUFFERED=1}) so its lines
+ * carry the time they were printed.
  *
  * <p>Readiness: the server is ready once its port is in the LISTEN state, read from
  * {@code /proc/net/tcp} on Linux, so that no probe connection reaches it: many student servers
  * treat an empty connection as a header and crash. Elsewhere a probe connection is used. It is not
  * ready, and {@link ServerDidNotStart} says why, when it exits first, when it listens on another
  * port (a hard-coded one, seen in /proc: {@link ProcessGroup#listeningPorts}) for
- * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT}.
+ * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT}. One that listens
+ * but never accepts is seen when a test fails ({@link #notAccepting}).
  */
 final class CommandServer implements ServerUnderTest {
     /**
@@ -72,7 +75,7 @@ final class CommandServer implements ServerUnderTest {
         values.put("port", Integer.toString(port));
         values.put("dir", directory.toString());
         values.put("host", "127.0.0.1");
-        String command = CommandLineTemplate.fill(template, values);
+        String command = CommandLineTemplate.fill(CommandLineTemplate.anchoredToGraderDirectory(template), values);
         Path log = logDirectory.resolve(String.format(Locale.ROOT, "server-%04d%s", STARTED.incrementAndGet(),
                 ProcessLogs.TIMED));
         ProcessBuilder builder = new ProcessBuilder(ProcessGroup.command(command))
@@ -170,6 +173,22 @@ final class CommandServer implements ServerUnderTest {
     /** Whether the server process is still running (a crashed server fails the test that crashed it). */
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * A running server that listens but has accepted nothing: connections wait in its accept queue
+     * and it holds none. Said as the reason to stop a run; empty when every server looks alive.
+     */
+    static Optional<String> notAccepting() {
+        for (CommandServer server : LIVE) {
+            int port = server.address.getPort();
+            int waiting = server.process.isAlive() ? ProcessGroup.notYetAccepted(port) : 0;
+            if (waiting > 0 && !ProcessGroup.holdsConnections(server.process)) {
+                return Optional.of("the server listens on port " + port + " but accepted no connection ("
+                        + waiting + " waiting in its accept queue): does it call accept()?");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Kills every server still running; the runner calls it once the contract is done. */

@@ -2,6 +2,7 @@ package transferlab.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.Requirement;
+import transferlab.testkit.ScriptedFtServer;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
@@ -31,7 +33,8 @@ import transferlab.server.ServerLog;
 /**
  * Grades a protocol F client ({@code ./transfer check ft --client-cmd "python3 ftclient.py {host}
  * {port} {request} {dataport}"}) against our reference server (stage 1's iterative server with the
- * list/get handler), on the client requirements F20-F22, F24 and F25 of resources/protocols/ft.md:
+ * list/get handler), on the client requirements F20-F25 of resources/protocols/ft.md (F23 against a
+ * {@link ScriptedFtServer} that cuts the data connection mid-file):
  * what it prints, the files it leaves, its exit status, alone and eight at once, with the control
  * connection slowed down or split into 1-byte pieces by {@link TcpProxy}, and with a stranger
  * connecting to its data port first.
@@ -167,6 +170,41 @@ public final class FtClientCheck extends FtClientScenarios {
             return true;
         } catch (IOException notListeningYet) {
             return false;
+        }
+    }
+
+    /**
+     * F23: a scripted server (not our reference, which never does this) answers "OK 100000", sends
+     * 40000 bytes and cuts the data connection: the client must keep nothing, not even a temporary file.
+     */
+    @Test
+    @Requirement("F23")
+    void aDataConnectionCutMidFileLeavesNothingHalfWritten() throws Exception {
+        Path directory = clientDirectory();
+        ScriptedFtServer cutting = ScriptedFtServer.start(SuiteTimeouts.scaled(ClientCommand.RUN_TIMEOUT),
+                (command, control, data) -> {
+                    control.write("OK 100000\n".getBytes(StandardCharsets.US_ASCII));
+                    data.write(new byte[40_000]); // then the data connection closes: 60000 bytes never come
+                });
+        ClientCommand.Run run;
+        try {
+            run = run(new InetSocketAddress("127.0.0.1", cutting.port()), get("textfile-large"), directory);
+        } finally {
+            closeQuietly(cutting);
+        }
+
+        assertFinished(run, "-g textfile-large");
+        assumeTrue(cutting.played(), "the client took no data connection (F20 judges that), so none could be cut");
+        assertThat(directory).as("the client's directory after the data connection was cut at 40000 of the "
+                + "100000 bytes announced (exit status %d)%s", run.exitStatus(), run.said()).isEmptyDirectory();
+    }
+
+    /** A client that never connected or took the data leaves the scripted server failed: that is F20's verdict. */
+    private static void closeQuietly(ScriptedFtServer server) {
+        try {
+            server.close();
+        } catch (IOException | AssertionError notThisRequirement) {
+            // judged by the tests of the requirement it breaks
         }
     }
 

@@ -61,11 +61,32 @@ final class ProcessGroup {
         if (!Files.isReadable(Path.of("/proc/net/tcp"))) {
             return probe(port);
         }
-        return listeningSockets().stream().anyMatch(socket -> socket.port() == port);
+        return tcpSockets().stream().anyMatch(socket -> socket.listening() && socket.port() == port);
     }
 
     /** The ports the process and its descendants listen on; empty where /proc is not available. */
     static Set<Integer> listeningPorts(Process process) {
+        Set<String> inodes = socketInodes(process);
+        Set<Integer> ports = new TreeSet<>();
+        for (TcpSocket socket : tcpSockets()) {
+            if (socket.listening() && inodes.contains(socket.inode())) {
+                ports.add(socket.port());
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * Whether the process or a descendant holds a TCP connection (any socket not listening): a server
+     * that has accepted one and still serves it. False where /proc is not available.
+     */
+    static boolean holdsConnections(Process process) {
+        Set<String> inodes = socketInodes(process);
+        return tcpSockets().stream().anyMatch(socket -> !socket.listening() && inodes.contains(socket.inode()));
+    }
+
+    /** The inodes of the sockets the process and its descendants hold ({@code /proc/PID/fd}). */
+    private static Set<String> socketInodes(Process process) {
         Set<String> inodes = new TreeSet<>();
         List<ProcessHandle> members = new ArrayList<>(process.descendants().toList());
         members.add(process.toHandle());
@@ -85,13 +106,7 @@ final class ProcessGroup {
                 // the process exited meanwhile, or there is no /proc
             }
         }
-        Set<Integer> ports = new TreeSet<>();
-        for (ListeningSocket socket : listeningSockets()) {
-            if (inodes.contains(socket.inode())) {
-                ports.add(socket.port());
-            }
-        }
-        return ports;
+        return inodes;
     }
 
     /**
@@ -99,27 +114,28 @@ final class ProcessGroup {
      * listening socket the kernel shows that queue as rx_queue); 0 where it cannot be seen.
      */
     static int notYetAccepted(int port) {
-        return listeningSockets().stream().filter(socket -> socket.port() == port)
-                .mapToInt(ListeningSocket::acceptQueue).max().orElse(0);
+        return tcpSockets().stream().filter(socket -> socket.listening() && socket.port() == port)
+                .mapToInt(TcpSocket::receiveQueue).max().orElse(0);
     }
 
-    private record ListeningSocket(int port, String inode, int acceptQueue) {
+    /** A row of the kernel's TCP table: local port, inode, whether it listens, and rx_queue. */
+    private record TcpSocket(int port, String inode, boolean listening, int receiveQueue) {
     }
 
-    private static List<ListeningSocket> listeningSockets() {
-        List<ListeningSocket> sockets = new ArrayList<>();
+    private static List<TcpSocket> tcpSockets() {
+        List<TcpSocket> sockets = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
                 for (String line : Files.readAllLines(Path.of(table), StandardCharsets.US_ASCII)) {
                     // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
                     //  0: 0100007F:1F90 00000000:0000 0A ...                              12345
                     String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 9 && fields[3].equals(LISTEN)) {
+                    if (fields.length > 9 && !fields[0].equals("sl")) {
                         String local = fields[1];
                         int port = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
                         String queues = fields[4]; // tx_queue:rx_queue, hex
-                        int waiting = Integer.parseInt(queues.substring(queues.indexOf(':') + 1), 16);
-                        sockets.add(new ListeningSocket(port, fields[9], waiting));
+                        int received = Integer.parseInt(queues.substring(queues.indexOf(':') + 1), 16);
+                        sockets.add(new TcpSocket(port, fields[9], fields[3].equals(LISTEN), received));
                     }
                 }
             } catch (IOException | RuntimeException e) {

@@ -58,6 +58,7 @@ import transferlab.testkit.SuiteTimeouts;
  *   otherwise: one passed (others may be N/A)                  PASS     all of its points
  *   none passed: all were aborted by an assumption             N/A      0; still in the maximum
  *   no test of this check covers it (the other side's)         N/A      0; not in the maximum
+ *     (a client's check leaves the server's out of its report)
  * </pre>
  * The maximum of a run is the sum of the points of every graded requirement: it depends on the
  * plan (protocol, {@code --extensions}, {@code --only}, the points file), never on the server.
@@ -272,6 +273,8 @@ public final class SuiteRunner {
             if (tests == null) {
                 if (judgedOnlyWithExtensions.contains(rule.requirement())) {
                     note = "not judged: every test of it also checks an extension (grade with --extensions)";
+                } else if (plan.target().kind() == CheckTarget.Kind.CLIENT_COMMAND) {
+                    continue; // the server's requirement: a client's report does not list it (nor count it)
                 } // else: a requirement of the other side (a client's, when a server is graded), or untested: N/A
                 tests = List.of();
             }

@@ -76,7 +76,7 @@ class KnownBadClientsAreCaughtTest {
     static Stream<GoodClient> goodClients() {
         return Stream.of(
                 new GoodClient("../ftclient_seed003.py", Protocol.FT, FT, true,
-                        Set.of("F20", "F21", "F22", "F24", "F25")),
+                        Set.of("F20", "F21", "F22", "F23", "F24", "F25")),
                 new GoodClient("../update_client_seed002.py", Protocol.UPDATE, UPDATE, true,
                         Set.of("D1", "D4", "D7", "D8", "D15")),
                 new GoodClient("good_ranged_client.py", Protocol.RANGED, RANGED, true,

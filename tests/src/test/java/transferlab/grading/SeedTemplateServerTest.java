@@ -22,7 +22,9 @@ import transferlab.python.PythonPrograms;
  */
 class SeedTemplateServerTest {
     static String templateCommand() {
-        return "cd {dir} && python3 " + PythonPrograms.program("upload_server_template004.py") + " 127.0.0.1 {port}";
+        // The literal relative form a student types (surefire runs in tests/): the grader anchors it.
+        return "cd {dir} && python3 " + java.nio.file.Path.of("").toAbsolutePath()
+                .relativize(PythonPrograms.program("upload_server_template004.py")) + " 127.0.0.1 {port}";
     }
 
     @Test

@@ -31,10 +31,12 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.TcpProxy;
@@ -85,6 +87,14 @@ public abstract class ListGetContract {
     private Path outside;
     private ServerUnderTest server;
     private ExecutorService clients;
+
+    /** The test's own notes, for the grader's timeline of a failure ({@link Timeline}). */
+    protected Timeline timeline;
+
+    @BeforeEach
+    void openTimeline(TestReporter reporter) {
+        timeline = new Timeline(reporter);
+    }
 
     @BeforeEach
     void startServerOnKnownFiles(@TempDir Path temporary) throws Exception {
@@ -432,7 +442,7 @@ public abstract class ListGetContract {
 
     /** A raw client that waits long enough for the server to drop an earlier, silent client first. */
     private RawListGetClient rawClient() {
-        return new RawListGetClient(serverIdleTimeout().plus(scaled(WAIT)));
+        return new RawListGetClient(serverIdleTimeout().plus(scaled(WAIT)), timeline::note);
     }
 
     /** An ERROR line, the control connection closed, and no data connection. */

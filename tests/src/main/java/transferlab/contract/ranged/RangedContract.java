@@ -30,11 +30,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.ranged.DownloadFailedException;
@@ -85,6 +87,14 @@ public abstract class RangedContract {
     /** The server's open data listeners, when the suite can see them (in-process servers); empty otherwise. */
     protected OptionalInt openDataListeners(ServerUnderTest server) {
         return OptionalInt.empty();
+    }
+
+    /** The test's own notes, for the grader's timeline of a failure ({@link Timeline}). */
+    protected Timeline timeline;
+
+    @BeforeEach
+    void openTimeline(TestReporter reporter) {
+        timeline = new Timeline(reporter);
     }
 
     @BeforeEach
@@ -437,6 +447,8 @@ public abstract class RangedContract {
                     .getBytes(StandardCharsets.UTF_8));
             out.write(content);
             out.flush();
+            timeline.note("sent %s %s with a %d-byte body from port %d", method, rawPath, content.length,
+                    socket.getLocalPort());
             byte[] response = socket.getInputStream().readAllBytes();
             String all = new String(response, StandardCharsets.ISO_8859_1);
             int headEnd = all.indexOf("\r\n\r\n");
@@ -446,6 +458,8 @@ public abstract class RangedContract {
             if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) {
                 responseBody = dechunked(responseBody);
             }
+            timeline.note("read the reply to its end: %s, %d-byte body", head.split("\r\n", 2)[0],
+                    responseBody.length);
             String[] statusLine = head.split("\r\n", 2)[0].split(" ");
             assertThat(statusLine.length).as("status line of: %s", all).isGreaterThanOrEqualTo(2);
             return new Reply(Integer.parseInt(statusLine[1]), head, responseBody);
@@ -474,8 +488,11 @@ public abstract class RangedContract {
             socket.setSoTimeout((int) scaled(PATIENCE).toMillis());
             socket.getOutputStream().write(block);
             socket.getOutputStream().flush();
+            timeline.note("connected to data port %d, sent the block id %d", port, block);
             InputStream in = socket.getInputStream();
-            return in.readAllBytes();
+            byte[] bytes = in.readAllBytes();
+            timeline.note("read %d bytes of block %d, then its end", bytes.length, block);
+            return bytes;
         }
     }
 

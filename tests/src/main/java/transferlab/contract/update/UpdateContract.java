@@ -27,10 +27,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
@@ -72,6 +74,14 @@ public abstract class UpdateContract {
     Path temp;
     protected Path outbox;
     protected ServerUnderTest server;
+
+    /** The test's own notes, for the grader's timeline of a failure ({@link Timeline}). */
+    protected Timeline timeline;
+
+    @BeforeEach
+    void openTimeline(TestReporter reporter) {
+        timeline = new Timeline(reporter);
+    }
 
     @BeforeEach
     void startTheServer() throws Exception {
@@ -134,7 +144,8 @@ public abstract class UpdateContract {
         Path queued = queue("frank", "small.patch", content);
         try (TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1,
                 Duration.ofMillis(1)));
-             RawUpdateConnection connection = RawUpdateConnection.open(proxy.address(), answerTimeout())) {
+             RawUpdateConnection connection = RawUpdateConnection.open(proxy.address(), answerTimeout(),
+                     timeline::note)) {
             connection.sendPoll("frank");
             JsonNode offer = connection.readHeader();
             assertThat(offer).as("the offer through the splitting proxy").isNotNull();
@@ -260,7 +271,8 @@ public abstract class UpdateContract {
             byte[] firstPart = good.readPayload(64 * 1024);
 
             // ...when a bad one sends its frame: it is closed, promptly and without a byte.
-            try (RawUpdateConnection bad = RawUpdateConnection.open(server.address(), idleTimeout().dividedBy(2))) {
+            try (RawUpdateConnection bad = RawUpdateConnection.open(server.address(), idleTimeout().dividedBy(2),
+                    timeline::note)) {
                 bad.send(bytes);
                 assertThat(bad.closedWithoutAByte()).as("the connection that sent a bad frame is closed").isTrue();
             }
@@ -344,8 +356,8 @@ public abstract class UpdateContract {
         queue("erin", "waiting.txt", "still here".getBytes(StandardCharsets.UTF_8));
         Duration limit = idleTimeout().plus(answerTimeout());
         // Silent from the start, and silent after half a length field: both at once.
-        try (RawUpdateConnection silent = RawUpdateConnection.open(server.address(), limit);
-             RawUpdateConnection halfFrame = RawUpdateConnection.open(server.address(), limit)) {
+        try (RawUpdateConnection silent = RawUpdateConnection.open(server.address(), limit, timeline::note);
+             RawUpdateConnection halfFrame = RawUpdateConnection.open(server.address(), limit, timeline::note)) {
             long connected = System.nanoTime();
             halfFrame.send(new byte[] {0});
             for (RawUpdateConnection connection : List.of(silent, halfFrame)) {
@@ -366,7 +378,7 @@ public abstract class UpdateContract {
     }
 
     protected RawUpdateConnection connect() throws IOException {
-        return RawUpdateConnection.open(server.address(), answerTimeout());
+        return RawUpdateConnection.open(server.address(), answerTimeout(), timeline::note);
     }
 
     /** Polls until {@code name} is offered (a server may still be noticing that an earlier client left). */
