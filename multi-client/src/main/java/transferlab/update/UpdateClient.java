@@ -97,14 +97,16 @@ public final class UpdateClient {
                 if (holds(offer.fileHash())) {
                     in.skipNBytes(offer.fileSize());
                     send(out, UpdateRequest.ack(clientId, offer.fileHash()).encode());
-                    report.println("skipped " + PlainFileName.printable(offer.fileName()) + ": already held (" + offer.fileHash() + ")");
+                    report.println("skipped " + PlainFileName.printable(offer.fileName()) + ": already held ("
+                            + offer.fileHash() + ")");
                     skipped++;
                     continue;
                 }
                 receive(in, offer);
                 heldHashes.add(offer.fileHash());
                 send(out, UpdateRequest.ack(clientId, offer.fileHash()).encode());
-                report.println("stored " + PlainFileName.printable(offer.fileName()) + " (" + offer.fileSize() + " bytes, " + offer.fileHash() + ")");
+                report.println("stored " + PlainFileName.printable(offer.fileName()) + " (" + offer.fileSize()
+                        + " bytes, " + offer.fileHash() + ")");
                 stored++;
             }
         }
@@ -126,7 +128,8 @@ public final class UpdateClient {
         try {
             target = directory.resolve(offer.fileName());
         } catch (BadNameException e) {
-            throw new UpdateFailedException("the server offered a bad file name: " + e.getMessage() + "; not acknowledged");
+            throw new UpdateFailedException("the server offered a bad file name: " + e.getMessage()
+                    + "; not acknowledged");
         }
         if (offer.fileSize() > maxFileBytes) {
             throw new UpdateFailedException(offer.fileName() + " is " + offer.fileSize() + " bytes, over the limit of "

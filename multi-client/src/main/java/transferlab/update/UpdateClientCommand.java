@@ -87,7 +87,8 @@ public final class UpdateClientCommand implements Callable<Integer> {
             try {
                 client.poll(server);
             } catch (IOException e) {
-                System.err.println("update-client: poll failed: " + PlainFileName.printable(String.valueOf(e.getMessage()))
+                System.err.println("update-client: poll failed: "
+                        + PlainFileName.printable(String.valueOf(e.getMessage()))
                         + " (trying again in "
                         + interval.toMillis() / 1000.0 + " s)");
             }

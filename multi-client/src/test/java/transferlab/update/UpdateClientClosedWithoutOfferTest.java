@@ -21,7 +21,8 @@ import transferlab.cli.CommandRunner;
  * Issue 8 (seed 002): {@code update-client --once} against a server that reads the poll and closes
  * without an offer must not claim "nothing more queued" as if it knew: the server may have rejected
  * the poll (the seed's real programs want another dialect). Run with
- * {@code mvn -B -q -pl multi-client -am verify -Dtest=UpdateClientClosedWithoutOfferTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn -B -q -pl multi-client -am verify -Dtest=UpdateClientClosedWithoutOfferTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class UpdateClientClosedWithoutOfferTest {
     @TempDir
@@ -55,8 +56,10 @@ class UpdateClientClosedWithoutOfferTest {
 
     @Test
     void aPollThatTookFilesStillCountsThem() {
-        assertThat(new PollResult(1, 1).summary("laptop-7")).isEqualTo("done: 1 stored, 1 skipped, nothing more queued");
-        assertThat(new PollResult(0, 2).summary("laptop-7")).isEqualTo("done: 0 stored, 2 skipped, nothing more queued");
+        assertThat(new PollResult(1, 1).summary("laptop-7"))
+                .isEqualTo("done: 1 stored, 1 skipped, nothing more queued");
+        assertThat(new PollResult(0, 2).summary("laptop-7"))
+                .isEqualTo("done: 0 stored, 2 skipped, nothing more queued");
     }
 
     /** Accepts one client, reads its poll frame, and closes without an offer, as a server that rejects it does. */

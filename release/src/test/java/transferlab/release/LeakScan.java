@@ -24,7 +24,8 @@ import java.util.zip.ZipInputStream;
  * <p>It reports: a file that holds a region's solution (at least two of the region's non-trivial
  * lines, and half of them and 3, or all of them: one common line such as
  * {@code } catch (SocketTimeoutException e) {} is an idiom, a block of them is the answer; a region
- * with a single non-trivial line is left to the generator's own tests); a file, anywhere in the tree or its history, whose
+ * with a single non-trivial line is left to the generator's own tests); a file, anywhere in the tree or its history,
+ * whose
  * path or exact content is that of a left-out file; and any compiled class or jar (a compiled
  * reference is a solution a student can decompile).
  */

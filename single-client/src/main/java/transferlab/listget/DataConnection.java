@@ -83,7 +83,8 @@ public final class DataConnection implements Closeable {
                 position += sent;
                 deadline.progress(System.nanoTime());
             } else if (position >= file.size()) {
-                throw new IOException("the file shrank to " + file.size() + " bytes while " + count + " were being sent");
+                throw new IOException("the file shrank to " + file.size() + " bytes while " + count
+                        + " were being sent");
             } else {
                 awaitWritable(count - position);
             }

@@ -174,14 +174,16 @@ public final class FtClient {
         if (!line.startsWith(ListGetProtocol.OK_PREFIX)) {
             throw new ListGetFailedException(line.isEmpty()
                     ? "the server closed the control connection without an answer"
-                    : "the server answered '" + PlainFileName.printable(line) + "' instead of 'OK <n>' or 'ERROR <reason>'");
+                    : "the server answered '" + PlainFileName.printable(line)
+                            + "' instead of 'OK <n>' or 'ERROR <reason>'");
         }
         String count = line.substring(ListGetProtocol.OK_PREFIX.length());
         long size;
         try {
             size = Long.parseLong(count);
         } catch (NumberFormatException e) {
-            throw new ListGetFailedException("the server announced '" + PlainFileName.printable(count) + "' bytes, which is not a number");
+            throw new ListGetFailedException("the server announced '" + PlainFileName.printable(count)
+                    + "' bytes, which is not a number");
         }
         if (size < 0 || size > maxBytes) {
             throw new ListGetFailedException("the server announced " + size + " bytes; expected 0 to " + maxBytes);

@@ -136,7 +136,8 @@ public final class ListGetHandler implements ConnectionHandler {
             throw new ListGetRefusal("no-such-file", ListGetRequest.quoted(name));
         }
         if (!Files.isRegularFile(file)) {
-            throw new ListGetRefusal("not-a-file", ListGetRequest.quoted(name) + " is a directory or another non-regular file");
+            throw new ListGetRefusal("not-a-file", ListGetRequest.quoted(name)
+                    + " is a directory or another non-regular file");
         }
         return file;
     }
@@ -150,7 +151,8 @@ public final class ListGetHandler implements ConnectionHandler {
             throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + ": permission denied");
         } catch (IOException e) {
             // The class, not the message: an IOException's message names the server's absolute path.
-            throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + " (" + e.getClass().getSimpleName() + ")");
+            throw new ListGetRefusal("unreadable",
+                    ListGetRequest.quoted(name) + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 

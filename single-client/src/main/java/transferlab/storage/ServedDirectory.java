@@ -53,7 +53,10 @@ public final class ServedDirectory {
         return contained(path.normalize(), relativePath);
     }
 
-    /** The plain names of the regular files directly in the directory, sorted; hidden and temporary files are left out. */
+    /**
+     * The plain names of the regular files directly in the directory, sorted; hidden and temporary
+     * files are left out.
+     */
     public List<String> listFiles() throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> entries = Files.list(root)) {
@@ -73,7 +76,8 @@ public final class ServedDirectory {
             throw new BadNameException("'" + PlainFileName.printable(asGiven) + "' lies outside the served directory");
         }
         if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) && !realPath(candidate, asGiven).startsWith(root)) {
-            throw new BadNameException("'" + PlainFileName.printable(asGiven) + "' is a link out of the served directory");
+            throw new BadNameException("'" + PlainFileName.printable(asGiven)
+                    + "' is a link out of the served directory");
         }
         return candidate;
     }

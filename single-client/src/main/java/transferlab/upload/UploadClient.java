@@ -99,7 +99,8 @@ public final class UploadClient {
             } else if (reply.startsWith(UploadProtocol.ERROR_PREFIX)) {
                 throw new UploadFailedException("server refused: " + PlainFileName.printable(reply.trim()));
             } else {
-                throw new UploadFailedException("server answered '" + PlainFileName.printable(reply) + "' instead of 'ok <sha256>'");
+                throw new UploadFailedException("server answered '" + PlainFileName.printable(reply)
+                        + "' instead of 'ok <sha256>'");
             }
             return new UploadResult(name, size, Hashes.hex(sha256.digest()), serverSha256,
                     connected, goAhead, System.nanoTime());
@@ -115,7 +116,8 @@ public final class UploadClient {
         }
         if (text.startsWith(UploadProtocol.ERROR_PREFIX.trim())) {
             String rest = readLine(in);
-            throw new UploadFailedException("server refused: " + PlainFileName.printable((rest == null ? text : text + rest).trim()));
+            String refusal = rest == null ? text : text + rest;
+            throw new UploadFailedException("server refused: " + PlainFileName.printable(refusal.trim()));
         }
         throw new UploadFailedException(answer.length < UploadProtocol.GO_AHEAD.length
                 ? "server closed the connection before 'go ahead' (got '" + PlainFileName.printable(text) + "')"
