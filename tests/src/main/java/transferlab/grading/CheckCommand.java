@@ -41,6 +41,8 @@ import transferlab.cli.CommandRunner;
                 "Placeholders: {port} a free port, {dir} a fresh directory per test, {host} 127.0.0.1, {file} the file "
                         + "a client sends. The command runs with sh -c in the current directory."},
         footer = {"", "Examples:",
+                "  ./transfer check stage1                    (the kit's own Java: ready to hand in?)",
+                "  ./transfer check stage1 --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --target 127.0.0.1:5000",
                 "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
@@ -48,12 +50,27 @@ import transferlab.cli.CommandRunner;
                 "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" \\",
                 "      --gradescope results.json"})
 public final class CheckCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
-            description = "upload, ft, update or ranged")
-    Protocol protocol;
+    @Parameters(index = "0", paramLabel = "PROTOCOL|STAGE",
+            description = "upload, ft, update or ranged; or stage1, stage2, stage3: the stage's lesson, every part "
+                    + "(grading/stages.csv), by default the kit's own Java programs of this checkout")
+    String subject;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Target target;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Target target = new Target();
+
+    @Option(names = "--cmd", paramLabel = "PART=COMMAND",
+            description = "with a stage: the command of one part, e.g. ft-server=\"python3 ftserver.py {port}\"")
+    java.util.Map<String, String> partCommands = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--listget", description = "with stage1: grade the list/get parts too (protocol F)")
+    boolean listget;
+
+    @Option(names = "--profiles", paramLabel = "FILE",
+            description = "stage profiles (default: the built-in grading/stages.csv)")
+    Path profilesFile;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     static final class Target {
         @Option(names = "--target", paramLabel = "HOST:PORT",
@@ -120,6 +137,24 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
+        if (StageProfile.isStageName(subject)) {
+            return checkStage(points);
+        }
+        Protocol protocol;
+        try {
+            protocol = Protocol.parse(subject);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage()
+                    + ", or a stage: " + String.join(", ", StageProfile.stageNames(profilesFile)));
+        }
+        if (target.runningServer == null && target.serverCommand == null && target.clientCommand == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "check " + subject + " needs one of --server-cmd, --client-cmd or --target");
+        }
+        if (!partCommands.isEmpty() || listget) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--cmd and --listget are for a stage (check stage1 ...), not a protocol");
+        }
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
@@ -139,6 +174,32 @@ public final class CheckCommand implements Callable<Integer> {
         if (html != null) {
             HtmlReport.write(result, html);
             out.println("HTML report: " + html);
+        }
+        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+    }
+
+    /** {@code check stageN}: every part of the stage's profile, then the stage's score and verdict. */
+    private int checkStage(PointsTable points) throws IOException {
+        if (target.runningServer != null || extensions || iterative || !only.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a stage grades what its profile "
+                    + "lists, against programs it starts: --target, --extensions, --iterative and --only are for "
+                    + "check PROTOCOL");
+        }
+        StageProfile profile;
+        try {
+            profile = StageProfile.load(subject, profilesFile);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
+                listget, timeoutFactor, points, repeat,
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
+                tests == null ? null : java.util.regex.Pattern.compile(tests));
+        StageCheck.Result result = StageCheck.run(profile, options);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        StageCheck.print(result, out);
+        if (junitXml != null || gradescope != null || html != null) {
+            out.println("(--junit-xml, --gradescope and --html report one protocol: run check PROTOCOL for them)");
         }
         return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
     }
