@@ -174,7 +174,8 @@ public final class StageCheck {
     }
 
     private static CheckResult withTarget(CheckResult result, String target) {
-        return new CheckResult(result.protocol(), target, result.extensions(), result.verdicts(),
+        // A stage grades the extensions its profile lists: the report's header says so.
+        return new CheckResult(result.protocol(), target, true, result.verdicts(),
                 0, result.unmappedTests(), result.warnings(), result.duration(), result.runs(),
                 result.flakyFailedRuns(), result.stopped());
     }

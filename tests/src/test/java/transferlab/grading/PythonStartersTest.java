@@ -1,0 +1,87 @@
+package transferlab.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import transferlab.python.PythonPrograms;
+
+/**
+ * The Python starters of the student tree (resources/student/python/stageN/), graded by the same
+ * {@code check stageN --server-cmd} as any server: as handed out, each one starts, takes its
+ * command line, and fails the requirements of its TODOs (not "did not start"); with its TODOs done
+ * (tests/python/starters/*_done.py, which never ship) it passes them. To stay quick, each grading
+ * runs one or two contract tests per TODO, the ones that TODO's requirements are about.
+ */
+class PythonStartersTest {
+    /** The starters' command line, as the handouts give it (seed 004's [IP] [PORT], then the limits). */
+    static final String ARGUMENTS = " 127.0.0.1 {port} --dir {dir} --max-size {max-size} --idle-timeout {idle-timeout}"
+            + " --deadline {deadline} --header-settle {header-settle}";
+    static final Path STARTERS = Path.of("..", "resources", "student", "python").toAbsolutePath().normalize();
+    static final String STAGE1_DONE = "python3 " + PythonPrograms.program("starters/stage1_server_done.py") + ARGUMENTS;
+
+    /** Per TODO of stage 1: U1/U2 (all of them), U4 (stage1.1), U8 (1.2), U3 and U10 (1.3), U5 and U14 (1.4). */
+    static final Pattern STAGE1_TESTS = Pattern.compile("seedHeaderInOneWriteGetsExactlyGoAhead|headerSplit.*"
+            + "|badName.*|contentSplitIntoSmallPieces.*|clientThatSendsHalfTheContent.*"
+            + "|seedClientsThatCloseAfterTheContent.*");
+    /** Stage 2's TODO: U16 (judged as concurrent), U15. */
+    static final Pattern STAGE2_TESTS = Pattern.compile("clientPausedAfterGoAhead.*|sixteenClients.*");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stage1/server.py", "stage2/server.py"})
+    void aStarterTakesItsCommandLineAndABadOneIsAUsageError(String starter) throws Exception {
+        PythonPrograms.assumePython();
+        Process bad = new ProcessBuilder("python3", STARTERS.resolve(starter).toString(), "127.0.0.1", "not-a-port")
+                .redirectErrorStream(true).start();
+        assertThat(bad.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(2);
+        assertThat(new String(bad.getInputStream().readAllBytes())).contains("usage: server.py", "[ip] [port]");
+    }
+
+    @Test
+    void theStage1StarterStartsAndFailsEveryRequirementOfItsTodosHonestly() {
+        StageCheck.Result result = grade("stage1", "python3 " + STARTERS.resolve("stage1/server.py") + ARGUMENTS,
+                STAGE1_TESTS);
+
+        StageCheck.PartResult upload = result.part("upload-server").orElseThrow();
+        assertThat(upload.result().requirements(Verdict.FAIL)).as(StageCheckTest.report(result))
+                .containsExactlyInAnyOrderElementsOf(upload.part().requirements());
+        assertThat(upload.result().stopped()).as("the server started: the run went on").isEmpty();
+        upload.result().verdicts().forEach(verdict -> assertThat(verdict.failures())
+                .allSatisfy(test -> assertThat(test.message()).doesNotContain("did not listen", "exited with status")));
+    }
+
+    @Test
+    void theStage1StarterWithItsTodosDonePassesTheSameTests() {
+        StageCheck.Result result = grade("stage1", STAGE1_DONE, STAGE1_TESTS);
+
+        StageCheck.PartResult upload = result.part("upload-server").orElseThrow();
+        assertThat(upload.result().requirements(Verdict.PASS)).as(StageCheckTest.report(result))
+                .containsExactlyInAnyOrderElementsOf(upload.part().requirements());
+        assertThat(result.passed()).isTrue();
+    }
+
+    @Test
+    void theStage2StarterOnStage1DoneFailsU16UntilItsTodoIsDone() {
+        StageCheck.Result todo = grade("stage2", "python3 " + PythonPrograms.program(
+                "starters/stage2_server_todo.py") + ARGUMENTS, STAGE2_TESTS);
+        StageCheck.Result done = grade("stage2", "python3 " + PythonPrograms.program(
+                "starters/stage2_server_done.py") + ARGUMENTS, STAGE2_TESTS);
+
+        assertThat(todo.failed()).as(StageCheckTest.report(todo)).contains("U16");
+        assertThat(done.failed()).as(StageCheckTest.report(done)).isEmpty();
+        assertThat(done.part("upload-server").orElseThrow().result().requirements(Verdict.PASS))
+                .contains("U15", "U16");
+    }
+
+    private static StageCheck.Result grade(String stage, String serverCommand, Pattern tests) {
+        PythonPrograms.assumePython();
+        return StageCheck.run(StageProfile.load(stage, null), new StageCheck.Options(serverCommand, null, Map.of(),
+                false, 1, PointsTable.defaults(), 1, null, Network.DIRECT, tests));
+    }
+}
