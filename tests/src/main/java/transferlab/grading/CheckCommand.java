@@ -32,8 +32,10 @@ import transferlab.cli.CommandRunner;
  *     ...
  *   Score: 9/13 points; 3 passed, 1 failed, 0 not applicable; 15 extension requirements not graded (8.9 s)
  * </pre>
+ * {@code ./transfer check stage1} (or stage2, stage3) grades a stage's lesson instead, part by part
+ * ({@link StageCheck}, profiles in grading/stages.csv): with no command, the kit's own Java programs.
  * Exit status: 0 when every graded requirement passed, 1 when one failed, 2 on a usage error.
- * resources/grading.md explains the points file, Gradescope and CI.
+ * resources/grading.md explains the points file, the stage profiles, Gradescope and CI.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Grade a server or client of protocol U (upload), F (ft), D (update) or R (ranged) against "
@@ -163,6 +165,11 @@ public final class CheckCommand implements Callable<Integer> {
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
+        writeReports(result, out);
+        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+    }
+
+    private void writeReports(CheckResult result, PrintStream out) throws IOException {
         if (junitXml != null) {
             JUnitXmlReport.write(result, junitXml);
             out.println("JUnit XML: " + junitXml);
@@ -175,7 +182,6 @@ public final class CheckCommand implements Callable<Integer> {
             HtmlReport.write(result, html);
             out.println("HTML report: " + html);
         }
-        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
     }
 
     /** {@code check stageN}: every part of the stage's profile, then the stage's score and verdict. */
@@ -198,8 +204,8 @@ public final class CheckCommand implements Callable<Integer> {
         StageCheck.Result result = StageCheck.run(profile, options);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         StageCheck.print(result, out);
-        if (junitXml != null || gradescope != null || html != null) {
-            out.println("(--junit-xml, --gradescope and --html report one protocol: run check PROTOCOL for them)");
+        if (result.combined().isPresent()) {
+            writeReports(result.combined().get(), out);
         }
         return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
     }
