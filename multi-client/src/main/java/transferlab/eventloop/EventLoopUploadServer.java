@@ -2,7 +2,6 @@ package transferlab.eventloop;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -10,18 +9,17 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import transferlab.deadline.Deadline;
+import transferlab.server.BusyRefusal;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
 import transferlab.upload.UploadBusyHandler;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadStorage;
 
 /**
  * Protocol U for many clients on ONE thread: a {@link Selector} tells the loop which connections can
@@ -53,13 +51,11 @@ import transferlab.upload.UploadLimits;
 public final class EventLoopUploadServer implements TcpServer {
     /** The one read buffer of the loop (direct: the kernel reads into it without an extra copy). */
     public static final int READ_BUFFER_BYTES = 256 * 1024;
-    /** Room in the listen backlog for a burst of clients that connect at the same moment. */
-    public static final int DEFAULT_BACKLOG = 1024;
 
     private final ServerSocketChannel listener;
     private final InetSocketAddress boundAddress;
     private final Selector selector;
-    private final ServedDirectory directory;
+    private final UploadStorage storage;
     private final UploadLimits limits;
     private final ServerLog log;
     private final byte[] busyLine;
@@ -74,7 +70,7 @@ public final class EventLoopUploadServer implements TcpServer {
         this.listener = listener;
         this.boundAddress = (InetSocketAddress) listener.getLocalAddress();
         this.selector = selector;
-        this.directory = directory;
+        this.storage = new UploadStorage(directory, log);
         this.limits = limits;
         this.log = log;
         this.busyLine = new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once")
@@ -113,7 +109,8 @@ public final class EventLoopUploadServer implements TcpServer {
     /*
      * The loop. Each client connection is in one of these states (ConnectionState); the loop waits
      * on the Selector for the event in the second column, and at the latest until the earliest
-     * timeout of any connection (third column), whichever comes first.
+     * timeout of any connection (third column; each connection's Deadline), whichever comes first.
+     * UpdateServer's loop waits the same way: no fixed tick, every timeout fires when it is due.
      *
      *   state              waits for          timeout that applies              when it expires
      *   -----------------  -----------------  --------------------------------  -------------------------------
@@ -138,29 +135,23 @@ public final class EventLoopUploadServer implements TcpServer {
     public void serve() throws IOException {
         serving = true;
         SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
-        List<UploadConnection> expired = new ArrayList<>();
         try {
             while (!stopping || !connections.isEmpty()) {
                 if (stopping && acceptKey.isValid()) {
                     acceptKey.cancel(); // close() was called: accept no more, let the running uploads finish
                     listener.close();
                 }
-                long wait = runExpiredTimers(System.nanoTime(), expired);
-                selector.select(wait);
-                long now = System.nanoTime();
-                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-                while (ready.hasNext()) {
-                    SelectionKey key = ready.next();
-                    ready.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
+                long wait = Deadline.fireExpired(connections, System.nanoTime()); // closes the timed-out ones
+                openCount.set(connections.size());
+                // Waits for events or the nearest expiry, then runs the lambda once per ready key (and
+                // empties the selected set): the usual loop over selectedKeys(), written by the JDK.
+                selector.select(key -> {
                     if (key == acceptKey) {
-                        acceptAll(now);
-                    } else {
-                        serveOne((UploadConnection) key.attachment(), key, now);
+                        acceptAll(System.nanoTime());
+                    } else if (key.isValid()) {
+                        serveOne((UploadConnection) key.attachment(), key, System.nanoTime());
                     }
-                }
+                }, wait);
             }
         } finally {
             listener.close();
@@ -190,41 +181,6 @@ public final class EventLoopUploadServer implements TcpServer {
         }
     }
 
-    /**
-     * Fires the timers that are due and returns how long select() may wait for the next one, in
-     * milliseconds (0 means no timer: wait for an event). One pass over the connections is cheap
-     * next to the reads it sits between, even for thousands of clients.
-     */
-    private long runExpiredTimers(long now, List<UploadConnection> expired) {
-        long next = Long.MAX_VALUE;
-        for (UploadConnection connection : connections) {
-            long deadline = connection.nextDeadline();
-            if (now - deadline >= 0) {
-                expired.add(connection);
-            } else {
-                next = Math.min(next, deadline - now);
-            }
-        }
-        for (UploadConnection connection : expired) {
-            try {
-                connection.onTimer(now);
-            } catch (RuntimeException e) {
-                connection.broken("unexpected " + e);
-            }
-            if (connection.isClosed()) {
-                connections.remove(connection);
-            } else {
-                next = Math.min(next, connection.nextDeadline() - now); // it changed state, with a new timer
-            }
-        }
-        expired.clear();
-        openCount.set(connections.size());
-        if (next == Long.MAX_VALUE) {
-            return 0;
-        }
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(next + 999_999)); // round up: never wake too early
-    }
-
     private void acceptAll(long now) {
         while (true) {
             SocketChannel channel;
@@ -240,11 +196,12 @@ public final class EventLoopUploadServer implements TcpServer {
             try {
                 channel.configureBlocking(false);
                 if (connections.size() >= limits.maxConnections()) {
-                    refuseBusy(channel);
+                    // "error busy: …", end of stream, drop what the client sent already, close; never waits.
+                    BusyRefusal.refuse(channel, busyLine, log, "more than " + limits.maxConnections() + " connections");
                     continue;
                 }
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                UploadConnection connection = new UploadConnection(channel, key, directory, limits, log, now);
+                UploadConnection connection = new UploadConnection(channel, key, storage, limits, log, now);
                 key.attach(connection);
                 connections.add(connection);
                 openCount.set(connections.size());
@@ -253,24 +210,6 @@ public final class EventLoopUploadServer implements TcpServer {
                 closeQuietly(channel);
             }
         }
-    }
-
-    /**
-     * Over the limit: "error busy: …", end-of-stream, drop what the client sent already, close; all
-     * without waiting (the line is far smaller than a socket's send buffer, so one write takes it).
-     */
-    private void refuseBusy(SocketChannel channel) {
-        SocketAddress peer = channel.socket().getRemoteSocketAddress();
-        log.event(peer, "refused (busy): more than " + limits.maxConnections() + " connections");
-        try {
-            channel.write(ByteBuffer.wrap(busyLine));
-            channel.shutdownOutput();
-            readBuffer.clear();
-            channel.read(readBuffer);
-        } catch (IOException e) {
-            // The client is gone already.
-        }
-        closeQuietly(channel);
     }
 
     private static void closeQuietly(SocketChannel channel) {

@@ -8,15 +8,16 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import transferlab.deadline.Deadline;
+import transferlab.deadline.Expiring;
 import transferlab.server.ServerLog;
-import transferlab.storage.BadNameException;
 import transferlab.storage.Hashes;
 import transferlab.storage.IncomingFile;
-import transferlab.storage.ServedDirectory;
 import transferlab.upload.UploadHeader;
 import transferlab.upload.UploadLimits;
 import transferlab.upload.UploadProtocol;
 import transferlab.upload.UploadRefusal;
+import transferlab.upload.UploadStorage;
 
 /**
  * One client of the {@link EventLoopUploadServer}: protocol U as a state machine. The loop calls
@@ -24,15 +25,17 @@ import transferlab.upload.UploadRefusal;
  * without blocking on the network and returns. Every error stays inside this connection.
  *
  * <p>This is {@link transferlab.upload.UploadHandler}'s sequence of steps cut into pieces at each
- * point where the blocking version would wait. Only the loop's thread touches an instance.
+ * point where the blocking version would wait, with the same {@link Deadline} and the same
+ * {@link UploadStorage} steps: where the blocking version waits until the deadline's next expiry,
+ * the loop calls {@link #onTimer} then. Only the loop's thread touches an instance.
  */
-final class UploadConnection {
+final class UploadConnection implements Expiring {
     private static final int MAX_DISCARD_READS = 4;
 
     private final SocketChannel channel;
     private final SelectionKey key;
     private final SocketAddress peer;
-    private final ServedDirectory directory;
+    private final UploadStorage storage;
     private final UploadLimits limits;
     private final ServerLog log;
 
@@ -41,12 +44,10 @@ final class UploadConnection {
     private final ByteBuffer headerBytes = ByteBuffer.allocate(UploadHeader.MAX_BYTES + 1);
     private boolean inputEnded;
 
-    private final long totalDeadline;
-    private long idleDeadline;
-    private long settleDeadline; // 0 until the header has its first 9 bytes
+    private Deadline clock;          // idle timeout and transfer deadline; for the reply, the idle timeout only
+    private Deadline settleClock;    // the header's settle window, once it has its first 9 bytes; else null
 
     private UploadHeader header;
-    private Path target;
     private IncomingFile file;
     private MessageDigest sha256;
     private long received;
@@ -54,23 +55,19 @@ final class UploadConnection {
     private ByteBuffer outgoing;
     private boolean replyIsRefusal;
 
-    UploadConnection(SocketChannel channel, SelectionKey key, ServedDirectory directory, UploadLimits limits,
+    UploadConnection(SocketChannel channel, SelectionKey key, UploadStorage storage, UploadLimits limits,
                      ServerLog log, long now) {
         this.channel = channel;
         this.key = key;
         this.peer = channel.socket().getRemoteSocketAddress();
-        this.directory = directory;
+        this.storage = storage;
         this.limits = limits;
         this.log = log;
-        this.totalDeadline = now + limits.transferDeadline().toNanos();
-        this.idleDeadline = now + limits.idleTimeout().toNanos();
+        this.clock = Deadline.start(now, limits.idleTimeout(), limits.transferDeadline());
     }
 
-    ConnectionState state() {
-        return state;
-    }
-
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return state == ConnectionState.CLOSED;
     }
 
@@ -93,47 +90,57 @@ final class UploadConnection {
     }
 
     /** The moment at which {@link #onTimer} has something to do, in System.nanoTime terms. */
-    long nextDeadline() {
-        switch (state) {
-            case READING_HEADER:
-                // Phase 1 waits for 9 bytes (idle timeout); phase 2 for the settle window only, as in stage 1.
-                return Math.min(totalDeadline, settleDeadline != 0 ? settleDeadline : idleDeadline);
-            case SENDING_GO_AHEAD:
-            case RECEIVING_CONTENT:
-                return Math.min(totalDeadline, idleDeadline);
-            case SENDING_REPLY:
-                return idleDeadline; // a reply gets its own idle window, even after the deadline refused the upload
-            default:
-                return Long.MAX_VALUE;
+    @Override
+    public long nextExpiry() {
+        if (state == ConnectionState.CLOSED) {
+            return Long.MAX_VALUE;
+        }
+        // Header phase 1 waits for 9 bytes (idle timeout); phase 2 for the settle window only, as in stage 1.
+        return settleClock != null ? settleClock.nextExpiry() : clock.nextExpiry();
+    }
+
+    /** Called by the loop once {@code now} has reached {@link #nextExpiry()}; whatever goes wrong stays here. */
+    @Override
+    public void onTimer(long now) {
+        try {
+            timeUp(now);
+        } catch (RuntimeException e) {
+            broken("unexpected " + e);
         }
     }
 
-    /** Called by the loop once {@code now} has reached {@link #nextDeadline()}. */
-    void onTimer(long now) {
-        if (state == ConnectionState.SENDING_REPLY) {
-            broken("the client did not take the reply for " + limits.idleTimeout().toMillis() + " ms");
-        } else if (now - totalDeadline >= 0) {
-            refuse(now, new UploadRefusal("timeout", "the upload took longer than the deadline of "
-                    + limits.transferDeadline().toMillis() + " ms (" + received + " of "
-                    + (header != null ? header.size() : "?") + " bytes)"));
-        } else if (state == ConnectionState.READING_HEADER && settleDeadline != 0) {
-            headerComplete(now); // no byte within the settle window: the header is complete
-        } else if (state == ConnectionState.READING_HEADER) {
-            refuse(now, new UploadRefusal("timeout", "no complete header within "
-                    + limits.idleTimeout().toMillis() + " ms (got " + headerBytes.position() + " bytes)"));
-        } else if (state == ConnectionState.SENDING_GO_AHEAD) {
-            broken("the client did not take \"go ahead\" for " + limits.idleTimeout().toMillis() + " ms");
-        } else if (state == ConnectionState.RECEIVING_CONTENT) {
-            refuse(now, new UploadRefusal("timeout", "no content for " + limits.idleTimeout().toMillis()
-                    + " ms (" + received + " of " + header.size() + " bytes)"));
+    private void timeUp(long now) {
+        Deadline.Passed passed = (settleClock != null ? settleClock : clock).passed(now);
+        if (passed == null || state == ConnectionState.CLOSED) {
+            return; // not due yet
+        }
+        switch (state) {
+            case READING_HEADER -> {
+                if (settleClock != null && passed == Deadline.Passed.IDLE_TIMEOUT) {
+                    headerComplete(now); // no byte within the settle window: the header is complete
+                } else {
+                    refuse(now, UploadRefusal.headerTimeout(clock, passed, headerBytes.position()));
+                }
+            }
+            case SENDING_GO_AHEAD -> {
+                if (passed == Deadline.Passed.IDLE_TIMEOUT) {
+                    broken("the client did not take \"go ahead\" for " + limits.idleTimeout().toMillis() + " ms");
+                } else {
+                    refuse(now, UploadRefusal.contentTimeout(clock, passed, received, header.size()));
+                }
+            }
+            case RECEIVING_CONTENT -> refuse(now, UploadRefusal.contentTimeout(clock, passed, received, header.size()));
+            case SENDING_REPLY -> broken("the client did not take the reply for " + limits.idleTimeout().toMillis()
+                    + " ms");
+            default -> throw new IllegalStateException("no timer in " + state);
         }
     }
 
     /**
      * The header rule of {@link transferlab.upload.UploadHandler} (U4): wait up to the idle timeout
      * for 9 bytes; then keep reading while bytes come within the settle window of the last one, up to
-     * 8 + 255 + 1 bytes (a 256th name byte means the name is too long). The settle window is a timer
-     * ({@link #onTimer}); nothing here waits.
+     * 8 + 255 + 1 bytes (a 256th name byte means the name is too long). The settle window is a clock
+     * of its own under the same transfer deadline ({@link #onTimer}); nothing here waits.
      */
     private void readHeader(long now) throws IOException {
         int n = channel.read(headerBytes);
@@ -151,39 +158,26 @@ final class UploadConnection {
         if (n == 0) {
             return;
         }
-        idleDeadline = now + limits.idleTimeout().toNanos();
+        clock.progress(now);
         if (headerBytes.position() > UploadHeader.SIZE_BYTES) {
             if (!headerBytes.hasRemaining() || limits.headerSettle().isZero()) {
                 headerComplete(now);
+            } else if (settleClock == null) {
+                settleClock = clock.withIdleTimeout(now, limits.headerSettle());
             } else {
-                settleDeadline = now + limits.headerSettle().toNanos();
+                settleClock.progress(now);
             }
         }
     }
 
     private void headerComplete(long now) {
-        settleDeadline = 0;
+        settleClock = null;
         try {
             header = UploadHeader.decode(headerBytes.array(), headerBytes.position(), limits);
-            target = directory.resolve(header.name());
+            Path target = storage.place(header.name(), peer);
+            file = storage.create(target, header.name(), peer); // before "go ahead" (U17)
         } catch (UploadRefusal refusal) {
             refuse(now, refusal);
-            return;
-        } catch (BadNameException e) {
-            refuse(now, new UploadRefusal("bad-name", e.getMessage()));
-            return;
-        } catch (IOException e) {
-            log.event(peer, "cannot place " + header.name() + ": " + e);
-            refuse(now, new UploadRefusal("storage", "cannot place '" + header.name() + "' ("
-                    + e.getClass().getSimpleName() + ")"));
-            return;
-        }
-        try {
-            file = IncomingFile.create(target); // before "go ahead": a server that cannot store says so first (U17)
-        } catch (IOException e) {
-            log.event(peer, "cannot create a file for " + header.name() + ": " + e);
-            refuse(now, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "' ("
-                    + e.getClass().getSimpleName() + ")"));
             return;
         }
         state = ConnectionState.SENDING_GO_AHEAD;
@@ -194,7 +188,7 @@ final class UploadConnection {
     private void startContent(long now) {
         sha256 = Hashes.sha256();
         state = ConnectionState.RECEIVING_CONTENT;
-        idleDeadline = now + limits.idleTimeout().toNanos();
+        clock.progress(now);
         if (header.size() == 0) {
             finishContent(now);
         } else if (inputEnded) {
@@ -220,16 +214,14 @@ final class UploadConnection {
         if (n == 0) {
             return;
         }
-        idleDeadline = now + limits.idleTimeout().toNanos();
+        clock.progress(now);
         buffer.flip();
         sha256.update(buffer);
         buffer.rewind();
         try {
-            file.write(buffer); // a blocking write into the page cache; see the server's notes
-        } catch (IOException e) {
-            log.event(peer, "cannot write " + header.name() + ": " + e);
-            refuse(now, new UploadRefusal("storage", "cannot write '" + header.name() + "' ("
-                    + e.getClass().getSimpleName() + ")"));
+            storage.write(file, buffer, header.name(), peer); // a blocking write into the page cache; see the server
+        } catch (UploadRefusal refusal) {
+            refuse(now, refusal);
             return;
         }
         received += n;
@@ -241,12 +233,9 @@ final class UploadConnection {
     private void finishContent(long now) {
         String hex = Hashes.hex(sha256.digest());
         try {
-            file.commit();
-        } catch (IOException e) {
-            // The detail names the file, not the server's paths; the server's log has the whole exception.
-            log.event(peer, "cannot store " + header.name() + ": " + e);
-            refuse(now, new UploadRefusal("storage", "cannot store '" + header.name() + "' ("
-                    + e.getClass().getSimpleName() + ")"));
+            storage.commit(file, header.name(), peer);
+        } catch (UploadRefusal refusal) {
+            refuse(now, refusal);
             return;
         }
         log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + hex + ")");
@@ -264,14 +253,15 @@ final class UploadConnection {
         state = ConnectionState.SENDING_REPLY;
         outgoing = ByteBuffer.wrap(line);
         replyIsRefusal = isRefusal;
-        idleDeadline = now + limits.idleTimeout().toNanos();
+        clock = Deadline.idleOnly(now, limits.idleTimeout()); // a reply goes out even after the deadline refused
+        settleClock = null;
         writeOutgoing(now);
     }
 
     private void writeOutgoing(long now) {
         try {
             if (channel.write(outgoing) > 0) {
-                idleDeadline = now + limits.idleTimeout().toNanos();
+                clock.progress(now);
             }
         } catch (IOException e) {
             if (state == ConnectionState.SENDING_REPLY && !replyIsRefusal) {

@@ -5,15 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import transferlab.upload.UploadBusyHandler;
-import transferlab.upload.UploadHandler;
-import transferlab.upload.UploadLimits;
 
 /**
  * Stage 2's second accept strategy: accept a client and hand it to a fixed pool of worker threads.
@@ -68,26 +64,8 @@ public final class PooledServer implements TcpServer {
             throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
-        listener.bind(address, ThreadPerClientServer.DEFAULT_BACKLOG);
+        listener.bind(address, DEFAULT_BACKLOG);
         return new PooledServer(listener, handler, log, busy, maxConnections, poolSize, queueCapacity);
-    }
-
-    /**
-     * Protocol U into {@code directory}, in one expression: stage 1's {@link UploadHandler} on
-     * {@code poolSize} workers with {@code queueCapacity} waiting places, {@code error busy} beyond.
-     */
-    public static PooledServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
-                                          ServerLog log, int poolSize, int queueCapacity) throws IOException {
-        return bind(address, UploadHandler.into(directory, limits, log), log,
-                new UploadBusyHandler("all " + poolSize + " workers are busy and " + queueCapacity
-                        + " clients wait already (at most " + limits.maxConnections() + " connections)"),
-                limits.maxConnections(), poolSize, queueCapacity);
-    }
-
-    /** As above with {@link #DEFAULT_POOL_SIZE} workers and {@link #DEFAULT_QUEUE_CAPACITY} waiting places. */
-    public static PooledServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
-                                          ServerLog log) throws IOException {
-        return forUploads(address, directory, limits, log, DEFAULT_POOL_SIZE, DEFAULT_QUEUE_CAPACITY);
     }
 
     @Override

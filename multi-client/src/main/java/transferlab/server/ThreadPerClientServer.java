@@ -5,12 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import transferlab.upload.UploadBusyHandler;
-import transferlab.upload.UploadHandler;
-import transferlab.upload.UploadLimits;
 
 /**
  * Stage 2's first accept strategy: accept one client, start a thread that serves it, repeat.
@@ -33,9 +29,6 @@ import transferlab.upload.UploadLimits;
  * </pre>
  */
 public final class ThreadPerClientServer implements TcpServer {
-    /** Room in the listen backlog for a burst of clients that connect at the same moment. */
-    public static final int DEFAULT_BACKLOG = 1024;
-
     private final ServerSocket listener;
     private final ConnectionHandler handler;
     private final ServerLog log;
@@ -114,28 +107,10 @@ public final class ThreadPerClientServer implements TcpServer {
         listener.close();
     }
 
-    // Stage 2's additions that the accept loop does not need to read: a count and the factories.
+    // Stage 2's addition that the accept loop does not need to read: a count.
 
     /** How many clients are being served right now (read-only; for tests and monitoring). */
     public int activeConnections() {
         return active.get();
-    }
-
-    /**
-     * Protocol U into {@code directory}, in one expression: stage 1's {@link UploadHandler} on a
-     * new platform thread per client ({@code client-1}, {@code client-2}, …), at most
-     * {@code limits.maxConnections()} at once, {@code error busy} beyond.
-     */
-    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
-                                                   ServerLog log) throws IOException {
-        return forUploads(address, directory, limits, log, NamedThreads.platform("client-"));
-    }
-
-    /** As above, on threads from {@code threads} (for example {@link VirtualThreads#factory}). */
-    public static ThreadPerClientServer forUploads(InetSocketAddress address, Path directory, UploadLimits limits,
-                                                   ServerLog log, ThreadFactory threads) throws IOException {
-        return bind(address, UploadHandler.into(directory, limits, log), log,
-                new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once"),
-                limits.maxConnections(), threads);
     }
 }

@@ -18,7 +18,6 @@ import transferlab.server.IterativeServer;
 import transferlab.server.PooledServer;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
-import transferlab.server.ThreadPerClientServer;
 import transferlab.server.VirtualThreads;
 
 /**
@@ -121,13 +120,13 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
     private TcpServer bind(InetSocketAddress address, UploadLimits limits, ServerLog log) throws IOException {
         switch (mode) {
             case THREAD_PER_CLIENT:
-                return ThreadPerClientServer.forUploads(address, options.dir, limits, log);
+                return UploadServers.threadPerClient(address, options.dir, limits, log);
             case POOL:
-                return PooledServer.forUploads(address, options.dir, limits, log, poolSize, queue);
+                return UploadServers.pool(address, options.dir, limits, log, poolSize, queue);
             case EVENT_LOOP:
                 return EventLoopUploadServer.bind(address, options.dir, limits, log);
             case VIRTUAL:
-                return ThreadPerClientServer.forUploads(address, options.dir, limits, log,
+                return UploadServers.threadPerClient(address, options.dir, limits, log,
                         VirtualThreads.factory("client-").orElseThrow());
             case ITERATIVE:
             default:

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadServers;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.RawUploadClient;
 import transferlab.testkit.TestFiles;
@@ -24,7 +25,7 @@ class PooledServerTest {
     @Test
     void fullQueueIsRefusedBusyWhileRunningAndWaitingTransfersFinish() throws Exception {
         UploadLimits limits = UploadLimits.defaults().withHeaderSettle(Duration.ofMillis(20));
-        PooledServer pool = PooledServer.forUploads(new InetSocketAddress("127.0.0.1", 0), received, limits,
+        PooledServer pool = UploadServers.pool(new InetSocketAddress("127.0.0.1", 0), received, limits,
                 ServerLog.silent(), 1, 1);
         try (InProcessServer server = StageTwoServer.running(pool, received, pool::activeWorkers, "pool-1-1")) {
             byte[] first = TestFiles.randomBytes(60_000, 1);
@@ -59,7 +60,7 @@ class PooledServerTest {
 
     @Test
     void workerThreadsHaveNames() throws Exception {
-        PooledServer pool = PooledServer.forUploads(new InetSocketAddress("127.0.0.1", 0), received,
+        PooledServer pool = UploadServers.pool(new InetSocketAddress("127.0.0.1", 0), received,
                 UploadLimits.defaults(), ServerLog.silent(), 2, 2);
         try (InProcessServer server = StageTwoServer.running(pool, received, pool::activeWorkers, "pool-names");
              RawUploadClient client = RawUploadClient.connect(server.address())) {

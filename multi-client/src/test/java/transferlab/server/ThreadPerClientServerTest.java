@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadServers;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.RawUploadClient;
 import transferlab.stagetwo.StageTwoServer;
@@ -22,7 +23,7 @@ class ThreadPerClientServerTest {
 
     @Test
     void eachClientGetsANamedThreadThatEndsWithIt() throws Exception {
-        ThreadPerClientServer threads = ThreadPerClientServer.forUploads(new InetSocketAddress("127.0.0.1", 0),
+        ThreadPerClientServer threads = UploadServers.threadPerClient(new InetSocketAddress("127.0.0.1", 0),
                 received, UploadLimits.defaults(), ServerLog.silent());
         try (InProcessServer server = StageTwoServer.running(threads, received, threads::activeConnections, "tpc-names")) {
             try (RawUploadClient client = RawUploadClient.connect(server.address())) {

@@ -12,20 +12,22 @@ import transferlab.server.TcpServer;
 import transferlab.server.ThreadPerClientServer;
 import transferlab.testkit.InProcessServer;
 import transferlab.upload.UploadLimits;
+import transferlab.upload.UploadServers;
 
 /** The three concurrent upload servers of stage 2, each started the way the shared contract lists it. */
 public enum StageTwoServer {
     THREAD_PER_CLIENT("thread-per-client") {
         @Override
         public InProcessServer start(Path directory, UploadLimits limits) throws IOException {
-            ThreadPerClientServer server = ThreadPerClientServer.forUploads(ANY_PORT, directory, limits, ServerLog.silent());
+            ThreadPerClientServer server = UploadServers.threadPerClient(ANY_PORT, directory, limits,
+                    ServerLog.silent());
             return running(server, directory, server::activeConnections, name);
         }
     },
     POOL("pool") {
         @Override
         public InProcessServer start(Path directory, UploadLimits limits) throws IOException {
-            PooledServer server = PooledServer.forUploads(ANY_PORT, directory, limits, ServerLog.silent());
+            PooledServer server = UploadServers.pool(ANY_PORT, directory, limits, ServerLog.silent());
             return running(server, directory, server::activeWorkers, name);
         }
     },

@@ -89,7 +89,7 @@ class UpdateServerTest {
                 assertThat(closedWithoutAByte(second)).isTrue();
             }
             await().atMost(WAIT).untilAsserted(() -> assertThat(log).anySatisfy(line ->
-                    assertThat(line).contains("refused: 1 connections open, the limit is 1")));
+                    assertThat(line).contains("refused (busy): 1 connections open, the limit is 1")));
             UpdateOffer offer = pollAndReceive(first, "dora");
             assertThat(offer.fileName()).isEqualTo("d.txt");
         }
@@ -129,7 +129,8 @@ class UpdateServerTest {
             // Reads nothing: once the socket buffers are full the server makes no progress (or, if they
             // took the whole file, waits for an ack that never comes) and closes after the idle timeout.
             await().atMost(WAIT).untilAsserted(() -> assertThat(log).anySatisfy(line ->
-                    assertThat(line).contains("stalled: idle for").contains("(idle timeout 300 ms); closed")));
+                    assertThat(line).contains("stalled: no byte moved for 300 ms (the idle timeout)")
+                            .endsWith("; closed")));
         }
         assertThat(file).exists();
     }

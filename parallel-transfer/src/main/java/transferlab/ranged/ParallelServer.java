@@ -10,10 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import transferlab.server.NamedThreads;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
@@ -41,7 +40,6 @@ import transferlab.storage.ServedDirectory;
 public final class ParallelServer implements TcpServer {
     private final HttpServer http;
     private final InetSocketAddress bindAddress;
-    private final ServedDirectory directory;
     private final RangedLimits limits;
     private final ServerLog log;
     private final Md5Cache md5s = new Md5Cache();
@@ -58,12 +56,13 @@ public final class ParallelServer implements TcpServer {
                            ServerLog log) {
         this.http = http;
         this.bindAddress = bindAddress;
-        this.directory = directory;
         this.limits = limits;
         this.log = log;
-        this.controlThreads = Executors.newFixedThreadPool(limits.maxControlThreads(), named("ranged-control-"));
+        this.controlThreads = Executors.newFixedThreadPool(limits.maxControlThreads(),
+                NamedThreads.daemon("ranged-control-"));
         this.dataThreads = new ThreadPoolExecutor(limits.maxDataThreads(), limits.maxDataThreads(),
-                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(limits.maxQueuedConnections()), named("ranged-data-"));
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(limits.maxQueuedConnections()),
+                NamedThreads.daemon("ranged-data-"));
         this.dataThreads.allowCoreThreadTimeOut(true); // an idle server holds no data threads
         http.createContext("/", new ControlHandler(directory, limits, this::offer, log));
         http.setExecutor(controlThreads);
@@ -96,11 +95,6 @@ public final class ParallelServer implements TcpServer {
     public InetSocketAddress address() {
         // The JDK reports a wildcard bind as "::"; report the address asked for, with the real port.
         return new InetSocketAddress(bindAddress.getAddress(), http.getAddress().getPort());
-    }
-
-    /** The served directory. */
-    public Path root() {
-        return directory.root();
     }
 
     /** How many data listeners are open now: tests check that an error answer opened none. */
@@ -176,14 +170,5 @@ public final class ParallelServer implements TcpServer {
         dataThreads.shutdown();
         watchdog.close();
         stopped.countDown();
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

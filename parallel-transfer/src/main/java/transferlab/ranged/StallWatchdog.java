@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import transferlab.deadline.Deadline;
 
 /**
  * Closes a connection that makes no progress for an idle timeout, or that runs past its deadline.
@@ -18,7 +19,9 @@ import java.util.function.LongSupplier;
  * into a direct buffer on the client); a blocked write has no timeout at all. Closing the channel
  * from this watchdog's thread makes the blocked call throw, and {@link Watch#reason()} says why.
  *
- * <p>One daemon thread checks every watched connection a few times per idle timeout.
+ * <p>One daemon thread checks every watched connection a few times per idle timeout, against the
+ * connection's {@link Deadline}: the same two clocks as every other server of the course, polled
+ * here because the waiting thread cannot time its own blocked call.
  */
 public final class StallWatchdog implements AutoCloseable {
     /** The longest gap between two checks; shorter timeouts are checked more often. */
@@ -41,19 +44,15 @@ public final class StallWatchdog implements AutoCloseable {
     public static final class Watch {
         private final Closeable connection;
         private final LongSupplier progress;
-        private final long idleNanos;
-        private final long deadlineNanos;
-        private final long startedAt = System.nanoTime();
+        private final Deadline clock; // touched by the watchdog's thread only, after the constructor
         private long lastProgress = Long.MIN_VALUE;
-        private long lastProgressAt = startedAt;
         private volatile String reason;
         private volatile ScheduledFuture<?> task;
 
         private Watch(Closeable connection, LongSupplier progress, Duration idle, Duration deadline) {
             this.connection = connection;
             this.progress = progress;
-            this.idleNanos = idle.toNanos();
-            this.deadlineNanos = deadline.toNanos();
+            this.clock = Deadline.start(System.nanoTime(), idle, deadline);
         }
 
         private void check() {
@@ -61,12 +60,13 @@ public final class StallWatchdog implements AutoCloseable {
             long current = progress.getAsLong();
             if (current != lastProgress) {
                 lastProgress = current;
-                lastProgressAt = now;
+                clock.progress(now);
             }
-            if (now - startedAt >= deadlineNanos) {
-                expire("ran past its deadline of " + seconds(deadlineNanos));
-            } else if (now - lastProgressAt >= idleNanos) {
-                expire("moved no byte for " + seconds(idleNanos));
+            Deadline.Passed passed = clock.passed(now);
+            if (passed == Deadline.Passed.TRANSFER_DEADLINE) {
+                expire("ran past its deadline of " + seconds(clock.transferDeadline()));
+            } else if (passed == Deadline.Passed.IDLE_TIMEOUT) {
+                expire("moved no byte for " + seconds(clock.idleTimeout()));
             }
         }
 
@@ -93,8 +93,8 @@ public final class StallWatchdog implements AutoCloseable {
             return reason;
         }
 
-        private static String seconds(long nanos) {
-            return String.format("%.1f s", nanos / 1e9);
+        private static String seconds(Duration duration) {
+            return String.format("%.1f s", duration.toNanos() / 1e9);
         }
     }
 

@@ -3,14 +3,14 @@ package transferlab.listget;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import transferlab.deadline.Deadline;
+import transferlab.deadline.DeadlinePassedException;
 
 /**
  * The server's end of protocol F's data connection: it connects to the client's data port, sends
@@ -18,55 +18,52 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A blocking socket write has no timeout in Java, so a client that stops reading would hold a
  * blocking server forever. This class therefore writes in non-blocking mode and waits for the
- * socket to become writable with a {@link Selector}, at most the idle timeout per wait and never
- * past the request's deadline. File contents go with {@link FileChannel#transferTo}, which on Linux
- * is one {@code sendfile} call per chunk: no copy through the Java heap.
+ * socket to become writable with a {@link Selector}, never longer than the request's {@link Deadline}
+ * allows (the idle timeout since the client last took a byte, and the transfer deadline). File
+ * contents go with {@link FileChannel#transferTo}, which on Linux is one {@code sendfile} call per
+ * chunk: no copy through the Java heap.
  *
  * <p>One instance serves one data connection on one thread.
  */
 public final class DataConnection implements Closeable {
     private final SocketChannel channel;
     private final Selector selector;
-    private final Duration idleTimeout;
-    private final long deadlineNanos;
+    private final Deadline deadline;
 
-    private DataConnection(SocketChannel channel, Selector selector, Duration idleTimeout, long deadlineNanos) {
+    private DataConnection(SocketChannel channel, Selector selector, Deadline deadline) {
         this.channel = channel;
         this.selector = selector;
-        this.idleTimeout = idleTimeout;
-        this.deadlineNanos = deadlineNanos;
+        this.deadline = deadline;
     }
 
     /**
-     * Connects to {@code address}, waiting at most {@code connectTimeout}.
-     *
-     * @param deadlineNanos the {@link System#nanoTime()} by which every byte must have been sent
+     * Connects to {@code address}, waiting at most {@code connectTimeout} and never past the request's
+     * {@code deadline}, which then times the sending.
      */
-    public static DataConnection open(InetSocketAddress address, Duration connectTimeout, Duration idleTimeout,
-                                      long deadlineNanos) throws IOException {
+    public static DataConnection open(InetSocketAddress address, Duration connectTimeout, Deadline deadline)
+            throws IOException {
         SocketChannel channel = SocketChannel.open();
         try {
-            long left = deadlineNanos - System.nanoTime();
-            channel.socket().connect(address, millis(Math.min(connectTimeout.toNanos(), left)));
+            long now = System.nanoTime();
+            // The connect timeout is an idle window of its own, under the same transfer deadline.
+            channel.socket().connect(address, deadline.withIdleTimeout(now, connectTimeout).nextWaitMillis(now));
+            deadline.progress(System.nanoTime());
             channel.configureBlocking(false);
             Selector selector = Selector.open();
             channel.register(selector, SelectionKey.OP_WRITE);
-            return new DataConnection(channel, selector, idleTimeout, deadlineNanos);
+            return new DataConnection(channel, selector, deadline);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    /** The client's address and port, as connected. */
-    public InetSocketAddress remoteAddress() throws IOException {
-        return (InetSocketAddress) channel.getRemoteAddress();
-    }
-
     /** Sends every remaining byte of {@code bytes}. */
     public void send(ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
-            if (channel.write(bytes) == 0) {
+            if (channel.write(bytes) > 0) {
+                deadline.progress(System.nanoTime());
+            } else {
                 awaitWritable(bytes.remaining());
             }
         }
@@ -79,6 +76,7 @@ public final class DataConnection implements Closeable {
             long sent = file.transferTo(position, count - position, channel);
             if (sent > 0) {
                 position += sent;
+                deadline.progress(System.nanoTime());
             } else if (position >= file.size()) {
                 throw new IOException("the file shrank to " + file.size() + " bytes while " + count + " were being sent");
             } else {
@@ -87,20 +85,16 @@ public final class DataConnection implements Closeable {
         }
     }
 
-    /** Waits until the client has read enough for more bytes to fit, at most the idle timeout, never past the deadline. */
+    /** Waits until the client has read enough for more bytes to fit, as long as the deadline allows. */
     private void awaitWritable(long bytesLeft) throws IOException {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            throw new SocketTimeoutException("the transfer deadline passed with " + bytesLeft + " bytes left to send");
+        long now = System.nanoTime();
+        Deadline.Passed passed = deadline.passed(now);
+        if (passed != null) {
+            throw new DeadlinePassedException(passed, deadline.message(passed) + " with " + bytesLeft
+                    + " bytes left to send");
         }
-        boolean deadlineFirst = left < idleTimeout.toNanos();
-        int ready = selector.select(millis(Math.min(idleTimeout.toNanos(), left)));
-        selector.selectedKeys().clear();
-        if (ready == 0 && !deadlineFirst) {
-            throw new SocketTimeoutException("the client read nothing for " + idleTimeout.toMillis() + " ms ("
-                    + bytesLeft + " bytes left to send)");
-        }
-        // ready == 0 with the deadline first: the check above reports it on the next call.
+        selector.select(deadline.nextWaitMillis(now));
+        selector.selectedKeys().clear(); // ready or not, the caller writes what fits and comes back
     }
 
     /** Closes the connection; bytes already sent still reach the client, followed by the end of stream. */
@@ -111,9 +105,5 @@ public final class DataConnection implements Closeable {
         } finally {
             channel.close();
         }
-    }
-
-    private static int millis(long nanos) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
     }
 }

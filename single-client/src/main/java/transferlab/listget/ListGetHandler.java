@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
@@ -18,6 +17,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import transferlab.deadline.Deadline;
+import transferlab.deadline.DeadlinePassedException;
 import transferlab.server.ConnectionHandler;
 import transferlab.server.ServerLog;
 import transferlab.storage.BadNameException;
@@ -61,7 +62,7 @@ public final class ListGetHandler implements ConnectionHandler {
     @Override
     public void handle(Socket connection) throws IOException {
         SocketAddress peer = connection.getRemoteSocketAddress();
-        long deadline = System.nanoTime() + limits.transferDeadline().toNanos();
+        Deadline deadline = Deadline.start(System.nanoTime(), limits.idleTimeout(), limits.transferDeadline());
         OutputStream control = connection.getOutputStream();
         ListGetRequest request;
         try {
@@ -84,7 +85,7 @@ public final class ListGetHandler implements ConnectionHandler {
         }
     }
 
-    private void sendList(OutputStream control, SocketAddress peer, InetSocketAddress dataAddress, long deadline)
+    private void sendList(OutputStream control, SocketAddress peer, InetSocketAddress dataAddress, Deadline deadline)
             throws IOException {
         StringBuilder body = new StringBuilder();
         for (String name : directory.listFiles()) {
@@ -94,7 +95,7 @@ public final class ListGetHandler implements ConnectionHandler {
         long size = bytes.remaining();
         answerOk(control, size);
         long started = System.nanoTime();
-        try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), limits.idleTimeout(), deadline)) {
+        try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), deadline)) {
             data.send(bytes);
         } catch (IOException e) {
             log.event(peer, "LIST to data port " + dataAddress.getPort() + " failed: " + e.getMessage());
@@ -104,14 +105,14 @@ public final class ListGetHandler implements ConnectionHandler {
     }
 
     private void sendFile(OutputStream control, SocketAddress peer, String name,
-                          InetSocketAddress dataAddress, long deadline) throws IOException, ListGetRefusal {
+                          InetSocketAddress dataAddress, Deadline deadline) throws IOException, ListGetRefusal {
         Path file = resolveRegularFile(name);
         try (FileChannel content = open(file, name)) {
             // The size announced is the size now; a file that grows meanwhile is sent as it was.
             long size = content.size();
             answerOk(control, size);
             long started = System.nanoTime();
-            try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), limits.idleTimeout(), deadline)) {
+            try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), deadline)) {
                 data.send(content, size);
             } catch (IOException e) {
                 log.event(peer, "GET " + ListGetRequest.quoted(name) + " to data port " + dataAddress.getPort()
@@ -157,25 +158,19 @@ public final class ListGetHandler implements ConnectionHandler {
      * line may arrive in any number of pieces. Each read waits at most the idle timeout and never
      * past the deadline. Bytes after the newline are ignored: a client sends one line.
      */
-    private String readCommandLine(Socket connection, InputStream in, long deadline) throws IOException, ListGetRefusal {
+    private String readCommandLine(Socket connection, InputStream in, Deadline deadline)
+            throws IOException, ListGetRefusal {
         byte[] line = new byte[limits.maxCommandLineBytes()];
         int length = 0;
         while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ListGetRefusal("timeout", "no complete command line within the deadline of "
-                        + limits.transferDeadline().toMillis() + " ms (got " + length + " bytes)");
-            }
-            connection.setSoTimeout(millis(Math.min(limits.idleTimeout().toNanos(), left)));
             int n;
             try {
-                n = in.read(line, length, line.length - length);
-            } catch (SocketTimeoutException e) {
-                if (left < limits.idleTimeout().toNanos()) {
-                    continue; // the deadline check above answers with the reason
-                }
-                throw new ListGetRefusal("timeout", "no command line within the idle timeout of "
-                        + limits.idleTimeout().toMillis() + " ms (got " + length + " bytes)");
+                n = deadline.read(connection, in, line, length, line.length - length);
+            } catch (DeadlinePassedException e) {
+                throw new ListGetRefusal("timeout", (e.passed() == Deadline.Passed.IDLE_TIMEOUT
+                        ? "no command line within the idle timeout of " + limits.idleTimeout().toMillis() + " ms"
+                        : "no complete command line within the deadline of " + limits.transferDeadline().toMillis()
+                                + " ms") + " (got " + length + " bytes)");
             }
             if (n < 0) {
                 throw new ListGetRefusal("bad-command", "the client ended its side after " + length
@@ -230,9 +225,5 @@ public final class ListGetHandler implements ConnectionHandler {
 
     private static String took(long startedNanos) {
         return " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos) + " ms";
-    }
-
-    private static int millis(long nanos) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
     }
 }

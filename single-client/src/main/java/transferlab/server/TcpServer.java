@@ -9,6 +9,12 @@ import java.net.InetSocketAddress;
  * treat every server of every stage through this interface.
  */
 public interface TcpServer extends Closeable {
+    /**
+     * Room in the listen backlog of stage 2's servers for a burst of clients that connect at the
+     * same moment (stage 1's iterative server keeps the JDK's default, 50: it serves one at a time).
+     */
+    int DEFAULT_BACKLOG = 1024;
+
     /** The address the server is bound to; its port is the real one even if 0 was asked for. */
     InetSocketAddress address();
 

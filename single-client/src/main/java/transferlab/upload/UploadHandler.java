@@ -5,15 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.concurrent.TimeUnit;
+import transferlab.deadline.Deadline;
+import transferlab.deadline.DeadlinePassedException;
 import transferlab.server.ConnectionHandler;
 import transferlab.server.ServerLog;
-import transferlab.storage.BadNameException;
 import transferlab.storage.Hashes;
 import transferlab.storage.IncomingFile;
 import transferlab.storage.ServedDirectory;
@@ -30,16 +29,18 @@ import transferlab.storage.ServedDirectory;
  *   <li>move the file into place and answer {@code ok <sha256-hex>\n}.</li>
  * </ol>
  * If anything fails on the way, the temporary file is deleted: a broken upload leaves nothing.
+ * Every read waits at most until the connection's {@link Deadline} (idle timeout and transfer
+ * deadline, U12 and U13) runs out; the disk steps and their refusals are {@link UploadStorage}'s.
  */
 public final class UploadHandler implements ConnectionHandler {
     private static final int BUFFER_BYTES = 256 * 1024;
 
-    private final ServedDirectory directory;
+    private final UploadStorage storage;
     private final UploadLimits limits;
     private final ServerLog log;
 
     public UploadHandler(ServedDirectory directory, UploadLimits limits, ServerLog log) {
-        this.directory = directory;
+        this.storage = new UploadStorage(directory, log);
         this.limits = limits;
         this.log = log;
     }
@@ -52,40 +53,28 @@ public final class UploadHandler implements ConnectionHandler {
     @Override
     public void handle(Socket connection) throws IOException {
         SocketAddress peer = connection.getRemoteSocketAddress();
-        long deadline = System.nanoTime() + limits.transferDeadline().toNanos();
+        Deadline deadline = Deadline.start(System.nanoTime(), limits.idleTimeout(), limits.transferDeadline());
         InputStream in = connection.getInputStream();
         OutputStream out = connection.getOutputStream();
 
         UploadHeader header;
-        Path target;
+        IncomingFile file;
         try {
             // One byte more than the longest header: if it fills, the name is too long (not cut short).
             byte[] headerBytes = new byte[UploadHeader.MAX_BYTES + 1];
-            int length = readHeader(connection, in, headerBytes);
+            int length = readHeader(connection, in, headerBytes, deadline);
             header = UploadHeader.decode(headerBytes, length, limits);
-            target = directory.resolve(header.name());
+            Path target = storage.place(header.name(), peer);
+            file = storage.create(target, header.name(), peer); // before "go ahead" (U17)
         } catch (UploadRefusal refusal) {
             refuse(peer, out, refusal);
-            return;
-        } catch (BadNameException e) {
-            refuse(peer, out, new UploadRefusal("bad-name", e.getMessage()));
-            return;
-        }
-
-        IncomingFile file;
-        try {
-            file = IncomingFile.create(target); // before "go ahead": a server that cannot store says so first
-        } catch (IOException e) {
-            refuse(peer, out, new UploadRefusal("storage", "cannot create a file for '" + header.name() + "' ("
-                    + e.getClass().getSimpleName() + ")"));
-            log.event(peer, "cannot create a file for " + header.name() + ": " + e);
             return;
         }
         try (file) {
             out.write(UploadProtocol.GO_AHEAD);
             out.flush();
-            String sha256 = receiveContent(connection, in, file, header.size(), deadline);
-            commit(file, header.name(), peer);
+            String sha256 = receiveContent(connection, in, file, header, deadline, peer);
+            storage.commit(file, header.name(), peer);
             log.event(peer, "stored " + header.name() + " (" + header.size() + " bytes, sha256 " + sha256 + ")");
             sendOk(out, sha256, peer);
         } catch (UploadRefusal refusal) {
@@ -101,83 +90,64 @@ public final class UploadHandler implements ConnectionHandler {
      * while more bytes come within the settle window of the last one, up to 8 + 255 + 1 bytes (a
      * 256th name byte means the name is too long). A header split by a proxy into pieces closer
      * together than the window is read whole; the cost is that every upload waits one settle window
-     * before "go ahead".
+     * before "go ahead". The transfer deadline holds throughout, as it does in the event loop.
      */
-    private int readHeader(Socket connection, InputStream in, byte[] header) throws IOException, UploadRefusal {
+    private int readHeader(Socket connection, InputStream in, byte[] header, Deadline deadline)
+            throws IOException, UploadRefusal {
         int length = 0;
-        connection.setSoTimeout(millis(limits.idleTimeout().toNanos()));
         try {
             while (length <= UploadHeader.SIZE_BYTES) {
-                int n = in.read(header, length, header.length - length);
+                int n = deadline.read(connection, in, header, length, header.length - length);
                 if (n < 0) {
                     throw new UploadRefusal("bad-header", "the connection closed after " + length + " header bytes");
                 }
                 length += n;
             }
-        } catch (SocketTimeoutException e) {
-            throw new UploadRefusal("timeout", "no complete header within " + limits.idleTimeout().toMillis()
-                    + " ms (got " + length + " bytes)");
+        } catch (DeadlinePassedException e) {
+            throw UploadRefusal.headerTimeout(deadline, e.passed(), length);
         }
         if (limits.headerSettle().isZero()) {
             return length;
         }
-        connection.setSoTimeout(millis(limits.headerSettle().toNanos()));
+        // The settle window is an idle timeout of its own, under the same transfer deadline.
+        Deadline settle = deadline.withIdleTimeout(System.nanoTime(), limits.headerSettle());
         try {
             while (length < header.length) {
-                int n = in.read(header, length, header.length - length);
+                int n = settle.read(connection, in, header, length, header.length - length);
                 if (n < 0) {
                     break; // the client half-closed after its header: the header is complete
                 }
                 length += n;
             }
-        } catch (SocketTimeoutException settled) {
+        } catch (DeadlinePassedException e) {
+            if (e.passed() == Deadline.Passed.TRANSFER_DEADLINE) {
+                throw UploadRefusal.headerTimeout(deadline, e.passed(), length);
+            }
             // No byte within the settle window: the header is complete.
         }
         return length;
     }
 
-    /** Moves the received file into place; a failure (say, a directory of that name) is a refusal. */
-    private void commit(IncomingFile file, String name, SocketAddress peer) throws UploadRefusal {
-        try {
-            file.commit();
-        } catch (IOException e) {
-            // The detail names the file, not the server's paths; the server's log has the whole exception.
-            log.event(peer, "cannot store " + name + ": " + e);
-            throw new UploadRefusal("storage", "cannot store '" + name + "' (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /** Reads exactly {@code size} bytes into {@code file}; returns their SHA-256 in hex. */
-    private String receiveContent(Socket connection, InputStream in, IncomingFile file, long size, long deadline)
-            throws IOException, UploadRefusal {
+    /** Reads exactly {@code header.size()} bytes into {@code file}; returns their SHA-256 in hex. */
+    private String receiveContent(Socket connection, InputStream in, IncomingFile file, UploadHeader header,
+                                  Deadline deadline, SocketAddress peer) throws IOException, UploadRefusal {
+        long size = header.size();
         MessageDigest sha256 = Hashes.sha256();
         byte[] buffer = new byte[(int) Math.min(BUFFER_BYTES, Math.max(size, 1))];
-        long idleNanos = limits.idleTimeout().toNanos();
+        deadline.progress(System.nanoTime()); // "go ahead" went out: the idle clock starts again
         long received = 0;
         while (received < size) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new UploadRefusal("timeout", "the upload took longer than the deadline of "
-                        + limits.transferDeadline().toMillis() + " ms (" + received + " of " + size + " bytes)");
-            }
-            // Each read waits at most the idle timeout, and never past the deadline.
-            boolean deadlineFirst = left < idleNanos;
-            connection.setSoTimeout(millis(Math.min(idleNanos, left)));
             int n;
             try {
-                n = in.read(buffer, 0, (int) Math.min(buffer.length, size - received));
-            } catch (SocketTimeoutException e) {
-                if (deadlineFirst) {
-                    continue; // the deadline check at the top of the loop refuses with the reason
-                }
-                throw new UploadRefusal("timeout", "no content for " + limits.idleTimeout().toMillis()
-                        + " ms (" + received + " of " + size + " bytes)");
+                n = deadline.read(connection, in, buffer, 0, (int) Math.min(buffer.length, size - received));
+            } catch (DeadlinePassedException e) {
+                throw UploadRefusal.contentTimeout(deadline, e.passed(), received, size);
             }
             if (n < 0) {
                 throw new IOException("the client closed after " + received + " of " + size + " bytes");
             }
             sha256.update(buffer, 0, n);
-            file.write(ByteBuffer.wrap(buffer, 0, n));
+            storage.write(file, ByteBuffer.wrap(buffer, 0, n), header.name(), peer);
             received += n;
         }
         return Hashes.hex(sha256.digest());
@@ -202,9 +172,4 @@ public final class UploadHandler implements ConnectionHandler {
             // The client is gone already; there is nobody left to tell.
         }
     }
-
-    private static int millis(long nanos) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
-    }
-
 }

@@ -1,6 +1,7 @@
 package transferlab.upload;
 
 import java.nio.charset.StandardCharsets;
+import transferlab.deadline.Deadline;
 
 /**
  * Why a server refuses an upload. It travels as one line, {@code error <code>: <detail>\n}, where
@@ -14,6 +15,24 @@ public final class UploadRefusal extends Exception {
     public UploadRefusal(String code, String detail) {
         super(code + ": " + detail);
         this.code = code;
+    }
+
+    /** {@code error timeout} while the header is read (U12, U13): {@code got} header bytes so far. */
+    public static UploadRefusal headerTimeout(Deadline deadline, Deadline.Passed passed, int got) {
+        return new UploadRefusal("timeout", passed == Deadline.Passed.IDLE_TIMEOUT
+                ? "no complete header within " + deadline.idleTimeout().toMillis() + " ms (got " + got + " bytes)"
+                : tookLonger(deadline) + " (got " + got + " header bytes)");
+    }
+
+    /** {@code error timeout} while the content is read (U12, U13): {@code received} of {@code size} bytes. */
+    public static UploadRefusal contentTimeout(Deadline deadline, Deadline.Passed passed, long received, long size) {
+        return new UploadRefusal("timeout", (passed == Deadline.Passed.IDLE_TIMEOUT
+                ? "no content for " + deadline.idleTimeout().toMillis() + " ms"
+                : tookLonger(deadline)) + " (" + received + " of " + size + " bytes)");
+    }
+
+    private static String tookLonger(Deadline deadline) {
+        return "the upload took longer than the deadline of " + deadline.transferDeadline().toMillis() + " ms";
     }
 
     public String code() {

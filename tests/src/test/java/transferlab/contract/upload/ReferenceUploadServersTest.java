@@ -8,10 +8,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.OurServers;
 import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
-import transferlab.server.PooledServer;
 import transferlab.server.ServerLog;
-import transferlab.server.ThreadPerClientServer;
 import transferlab.upload.UploadHandler;
+import transferlab.upload.UploadServers;
 
 /**
  * Runs the {@link UploadContract} against each of our upload servers: one line per server.
@@ -32,10 +31,10 @@ class ReferenceUploadServersTest extends UploadContract {
                                 UploadHandler.into(dir, limits, ServerLog.silent()), ServerLog.silent()),
                         dir, "iterative")),
                 new UploadServerFactory("thread-per-client", true, (dir, limits) -> OurServers.inProcess(
-                        ThreadPerClientServer.forUploads(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        UploadServers.threadPerClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                                 dir, limits, ServerLog.silent()), dir, "thread-per-client")),
                 new UploadServerFactory("pool", true, (dir, limits) -> OurServers.inProcess(
-                        PooledServer.forUploads(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        UploadServers.pool(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                                 dir, limits, ServerLog.silent()), dir, "pool")),
                 new UploadServerFactory("event-loop", true, (dir, limits) -> OurServers.inProcess(
                         EventLoopUploadServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
