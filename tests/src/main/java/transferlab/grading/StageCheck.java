@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code ./transfer check stage1|stage2|stage3}: grades a stage's lesson, part by part, as
@@ -29,6 +31,8 @@ import java.util.function.Function;
 public final class StageCheck {
     /** Faster start for the many short-lived servers a stage check runs (one per test). */
     static final String JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    private static final Pattern LAUNCHER_ROW = Pattern.compile(
+            "(?:command_row\\s+)?([a-z][a-z-]*)[|\\s]+[a-z][a-z-]*[|\\s]+((?:[a-z]\\w*\\.)+[A-Z]\\w*)");
 
     private StageCheck() {
     }
@@ -228,14 +232,17 @@ public final class StageCheck {
         };
     }
 
-    /** The launcher's table of commands: "name|module|main class|what it does" lines. */
+    /**
+     * The launcher's table of commands, name to main class: its rows "name|module|main class|what"
+     * or "command_row name module main-class ..." (the two shapes the launcher has had).
+     */
     static Map<String, String> launcherTable(Path launcher) {
         Map<String, String> classes = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(launcher)) {
-                String[] fields = line.split("\\|", 4);
-                if (fields.length == 4 && fields[0].matches("[a-z][a-z-]*") && fields[2].matches("[\\w.]+")) {
-                    classes.put(fields[0], fields[2]);
+                Matcher row = LAUNCHER_ROW.matcher(line);
+                if (row.lookingAt()) {
+                    classes.put(row.group(1), row.group(2));
                 }
             }
         } catch (IOException e) {

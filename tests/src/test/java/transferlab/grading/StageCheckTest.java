@@ -117,6 +117,21 @@ class StageCheckTest {
                 .contains("-cp ", " transferlab.upload.MultiClientUploadServerCommand --port {port}");
     }
 
+    @Test
+    void theLauncherTableIsReadInBothItsShapes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path launcher = java.nio.file.Files.writeString(dir.resolve("transfer"), """
+                upload|single-client|transferlab.upload.UploadCommand|send one file (U); --mode a|b
+                command_row ftserver single-client transferlab.listget.FtServerCommand \\
+                  "serve a directory (F)"
+                demo_parts="
+                """);
+
+        assertThat(StageCheck.launcherTable(launcher)).containsExactly(
+                Map.entry("upload", "transferlab.upload.UploadCommand"),
+                Map.entry("ftserver", "transferlab.listget.FtServerCommand"));
+    }
+
     /** The hand-in spec's promise: the limits a test chooses reach a server command line as placeholders. */
     @Test
     void theHandoutsCommandLineReceivesTheLimitsSoU12AndU13CanBeGraded() {
