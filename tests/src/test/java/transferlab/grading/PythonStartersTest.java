@@ -2,11 +2,14 @@ package transferlab.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.python.PythonPrograms;
@@ -31,16 +34,20 @@ class PythonStartersTest {
             + "|seedClientsThatCloseAfterTheContent.*");
     /** Stage 2's TODO: U16 (judged as concurrent), U15. */
     static final Pattern STAGE2_TESTS = Pattern.compile("clientPausedAfterGoAhead.*|sixteenClients.*");
+    /** The stage 3 server's TODO, the block formula: R4, R5 on the wire. */
+    static final Pattern STAGE3_TESTS = Pattern.compile("aRawClientGetsExactlyEachBlock");
 
     @ParameterizedTest
-    @ValueSource(strings = {"stage1/server.py", "stage2/server.py"})
+    @ValueSource(strings = {"stage1/server.py", "stage2/server.py", "stage3/server.py", "stage3/client.py"})
     void aStarterTakesItsCommandLineAndABadOneIsAUsageError(String starter) throws Exception {
         PythonPrograms.assumePython();
+        // Two words that are never a valid command line of any starter: a bad port, or too few arguments.
         Process bad = new ProcessBuilder("python3", STARTERS.resolve(starter).toString(), "127.0.0.1", "not-a-port")
                 .redirectErrorStream(true).start();
         assertThat(bad.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).isEqualTo(2);
-        assertThat(new String(bad.getInputStream().readAllBytes())).contains("usage: server.py", "[ip] [port]");
+        assertThat(new String(bad.getInputStream().readAllBytes())).contains("usage: " + Path.of(starter)
+                .getFileName());
     }
 
     @Test
@@ -77,6 +84,65 @@ class PythonStartersTest {
         assertThat(done.failed()).as(StageCheckTest.report(done)).isEmpty();
         assertThat(done.part("upload-server").orElseThrow().result().requirements(Verdict.PASS))
                 .contains("U15", "U16");
+    }
+
+    @Test
+    void theStage3ServerStarterFailsTheBlockFormulaUntilItsTodoIsDone() {
+        StageCheck.Result todo = grade("stage3", "python3 " + STARTERS.resolve("stage3/server.py")
+                + " {port} --root {dir}", STAGE3_TESTS);
+        StageCheck.Result done = grade("stage3", "python3 " + PythonPrograms.program(
+                "starters/stage3_server_done.py") + " {port} --root {dir}", STAGE3_TESTS);
+
+        assertThat(todo.failed()).as(StageCheckTest.report(todo)).containsExactlyInAnyOrder("R4", "R5");
+        assertThat(todo.part("ranged-server").orElseThrow().result().stopped()).isEmpty();
+        assertThat(done.failed()).as(StageCheckTest.report(done)).isEmpty();
+        assertThat(done.part("ranged-server").orElseThrow().result().requirements(Verdict.PASS))
+                .containsExactlyInAnyOrder("R4", "R5");
+    }
+
+    /**
+     * The stage 3 client starter against a correct server (until the grader's ranged client check
+     * is in this build, run directly): as handed out it exits 1 naming its first TODO and leaves
+     * nothing; done, it downloads the file intact over several connections (R5, R6, R15).
+     */
+    @Test
+    void theStage3ClientStarterFailsCleanlyAndDoneDownloadsIntact(@TempDir Path root, @TempDir Path out)
+            throws Exception {
+        PythonPrograms.assumePython();
+        byte[] content = transferlab.testkit.TestFiles.randomBytes(300_001, 3);
+        Files.write(root.resolve("f.bin"), content);
+        Process server = new ProcessBuilder("python3", PythonPrograms.mutant("good_ranged_server.py").toString(),
+                "0", root.toString()).redirectErrorStream(true).start();
+        try {
+            String listening = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertThat(listening).startsWith("listening on 127.0.0.1:");
+            String address = listening.substring("listening on ".length());
+
+            Process starter = run(STARTERS.resolve("stage3/client.py"), address, out.resolve("a.bin"));
+            Process done = run(PythonPrograms.program("starters/stage3_client_done.py"), address,
+                    out.resolve("b.bin"));
+
+            assertThat(starter.exitValue()).isEqualTo(1);
+            assertThat(new String(starter.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("TODO(stage3.1)");
+            assertThat(done.exitValue()).as(new String(done.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isZero();
+            assertThat(out.resolve("b.bin")).hasBinaryContent(content);
+            try (var left = Files.list(out)) {
+                assertThat(left.map(path -> path.getFileName().toString())).as("nothing half-written")
+                        .containsExactly("b.bin");
+            }
+        } finally {
+            server.destroy();
+        }
+    }
+
+    private static Process run(Path client, String address, Path ofile) throws Exception {
+        Process process = new ProcessBuilder("python3", client.toString(), address, "5", "f.bin", ofile.toString())
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(client + " ends").isTrue();
+        return process;
     }
 
     private static StageCheck.Result grade(String stage, String serverCommand, Pattern tests) {
