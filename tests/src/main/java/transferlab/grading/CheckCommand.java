@@ -197,6 +197,13 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        for (String part : partCommands.keySet()) {
+            if (!profile.byName().containsKey(part)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cmd " + part + "=...: "
+                        + subject + " has no part " + part + " (its parts: "
+                        + String.join(", ", profile.byName().keySet()) + ")");
+            }
+        }
         StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
                 listget, timeoutFactor, points, repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,

@@ -118,6 +118,16 @@ class StageCheckTest {
     }
 
     @Test
+    void usageErrorsOfCheckExitTwo() {
+        assertThat(CheckCommand.run("stage9")).as("an unknown stage").isEqualTo(2);
+        assertThat(CheckCommand.run("uplaod", "--server-cmd", "x")).as("an unknown protocol or stage").isEqualTo(2);
+        assertThat(CheckCommand.run("upload")).as("a protocol needs a target").isEqualTo(2);
+        assertThat(CheckCommand.run("stage1", "--extensions")).as("a stage grades its profile").isEqualTo(2);
+        assertThat(CheckCommand.run("stage1", "--cmd", "nothing-server=x")).as("a part the stage lacks")
+                .isEqualTo(2);
+    }
+
+    @Test
     void theLauncherTableIsReadInBothItsShapes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         java.nio.file.Path launcher = java.nio.file.Files.writeString(dir.resolve("transfer"), """
