@@ -2,8 +2,9 @@
 """A correct protocol R ranged-download server in plain Python 3, the baseline of the known-bad
 ranged servers here (seed 000, made robust as resources/protocols/ranged.md specifies).
 
-Control: HTTP/1.1 on PORT. POST /<path> with {"threads": N}, 1 <= N <= 255, answers
-{"md5", "size", "block-size", "threads", "port"}; 400 bad body, 403 outside the root or unreadable,
+Control: HTTP/1.1 on PORT. POST <path> with {"threads": N}, 1 <= N <= 255, where <path> is /name,
+name or an absolute path under ROOT; answers {"hash", "port"} and the extras "size", "block-size",
+"threads"; 400 bad body, 403 outside the root or unreadable,
 404 missing or not a regular file, 405 any other method. Data: a listener on a free port; each
 connection sends one byte i and gets bytes [i*B, min(S, (i+1)*B)) with B = S // N + 1, then the
 server closes it. The listener closes once every block went out whole, or after an idle timeout.
@@ -91,8 +92,11 @@ def serve_data(listener, path, size, threads):
 
 def resolve(url_path):
     """The file under ROOT that a request path names, or an HTTP status."""
-    name = urllib.parse.unquote(url_path.lstrip("/"))
     root = os.path.realpath(ROOT)
+    name = urllib.parse.unquote(url_path)
+    if name.startswith(root + "/"):
+        name = name[len(root):]  # an absolute path under the root
+    name = name.lstrip("/")
     path = os.path.realpath(os.path.join(root, name))
     if path != root and not path.startswith(root + os.sep):
         return None, 403
@@ -137,8 +141,8 @@ class Control(http.server.BaseHTTPRequestHandler):
         listener.bind(("127.0.0.1", 0))
         listener.listen(threads)
         threading.Thread(target=serve_data, args=(listener, path, size, threads), daemon=True).start()
-        self.answer(200, {"md5": md5, "size": size, "block-size": block_size(size, threads),
-                          "threads": threads, "port": listener.getsockname()[1]})
+        self.answer(200, {"hash": md5, "port": listener.getsockname()[1], "size": size,
+                          "block-size": block_size(size, threads), "threads": threads})
 
     def refuse_method(self):
         self.answer(405, {"error": "only POST"})

@@ -7,6 +7,10 @@ package transferlab.ranged;
  * <p>Because B is one more than the even share, the blocks always cover the file, and the last
  * block(s) may be shorter or empty: 10 bytes in 4 blocks gives B = 3 and blocks of 3, 3, 3 and 1;
  * 3 bytes in 4 blocks gives B = 1 and blocks of 1, 1, 1 and 0.
+ *
+ * <p>The arithmetic is exact: a size so large that S div N + 1 or N·B would not fit a {@code long}
+ * is refused when the layout is made (a lying server once made a client's S div N + 1 overflow into
+ * the server's own negative block size, so its check passed).
  */
 public record BlockLayout(long size, int threads) {
     public BlockLayout {
@@ -16,6 +20,11 @@ public record BlockLayout(long size, int threads) {
         if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
             throw new IllegalArgumentException("threads must be " + RangedProtocol.MIN_THREADS + ".."
                     + RangedProtocol.MAX_THREADS + ", was " + threads);
+        }
+        try {
+            Math.multiplyExact(Math.addExact(size / threads, 1), threads); // (N)·B, the largest product used
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("size " + size + " in " + threads + " blocks overflows 64 bits");
         }
     }
 

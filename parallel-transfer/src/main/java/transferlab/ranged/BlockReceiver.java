@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the block has. After {@code 1 + retries} failed attempts the whole download fails. Each attempt
  * receives the block from its start again (the protocol has no offsets).
  *
+ * <p>When the server did not say the file's size, the block's length is unknown ({@link #UNKNOWN_LENGTH}):
+ * the block is whatever the connection brings until the server closes it, written from offset 0 of
+ * the block's own spool file, and only a broken connection (an error, silence) is retried; the
+ * client checks the lengths against B = S div N + 1 when every block is in.
+ *
  * <p>Receiving: a large direct buffer, {@code SocketChannel.read} and {@code FileChannel.write} at a
  * position; the fastest way measured here, the bytes never enter the Java heap.
  */
@@ -26,8 +31,13 @@ final class BlockReceiver implements Runnable {
     /** A client has no deadline of its own: it gives up on silence (the idle timeout), not on slowness. */
     private static final Duration NO_DEADLINE = Duration.ofDays(365);
 
+    /** The length of a block whose size the server did not say. */
+    static final long UNKNOWN_LENGTH = -1;
+
     private final int block;
-    private final BlockLayout layout;
+    private final long start;
+    private final long length;
+    private final long maxTotalBytes;
     private final InetSocketAddress dataAddress;
     private final FileChannel file;
     private final ReceivedBytes received;
@@ -39,10 +49,18 @@ final class BlockReceiver implements Runnable {
     private volatile SocketChannel current;
     private volatile int failedAttempts;
 
-    BlockReceiver(int block, BlockLayout layout, InetSocketAddress dataAddress, FileChannel file, ReceivedBytes received,
-                  DownloadProgress progress, StallWatchdog watchdog, Duration idleTimeout, int retries, int bufferBytes) {
+    /**
+     * @param file          where the block goes: at {@code start}, {@code length} bytes, or
+     *                      {@link #UNKNOWN_LENGTH} to take what the connection brings
+     * @param maxTotalBytes the most bytes all blocks together may bring (the client's --max-size)
+     */
+    BlockReceiver(int block, InetSocketAddress dataAddress, FileChannel file, long start, long length,
+                  long maxTotalBytes, ReceivedBytes received, DownloadProgress progress, StallWatchdog watchdog,
+                  Duration idleTimeout, int retries, int bufferBytes) {
         this.block = block;
-        this.layout = layout;
+        this.start = start;
+        this.length = length;
+        this.maxTotalBytes = maxTotalBytes;
         this.dataAddress = dataAddress;
         this.file = file;
         this.received = received;
@@ -55,6 +73,14 @@ final class BlockReceiver implements Runnable {
 
     @Override
     public void run() {
+        try {
+            receiveWithRetries();
+        } catch (RuntimeException | Error e) {
+            received.fail(new DownloadFailedException("block " + block + ": " + e, e)); // never fail silently
+        }
+    }
+
+    private void receiveWithRetries() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(bufferBytes);
         String lastFailure = "";
         for (int attempt = 1; attempt <= 1 + retries; attempt++) {
@@ -64,6 +90,9 @@ final class BlockReceiver implements Runnable {
             AtomicLong got = new AtomicLong();
             try {
                 receiveOnce(buffer, got);
+                return;
+            } catch (TooMuchException e) {
+                received.fail(new DownloadFailedException(e.getMessage()));
                 return;
             } catch (IOException e) {
                 failedAttempts++;
@@ -75,9 +104,15 @@ final class BlockReceiver implements Runnable {
                 + " times; last: " + lastFailure));
     }
 
+    /** More bytes than the client takes: not worth asking again. */
+    private static final class TooMuchException extends IOException {
+        TooMuchException(String message) {
+            super(message);
+        }
+    }
+
     private void receiveOnce(ByteBuffer buffer, AtomicLong got) throws IOException {
-        long start = layout.start(block);
-        long length = layout.length(block);
+        boolean known = length != UNKNOWN_LENGTH;
         try (SocketChannel channel = SocketChannel.open()) {
             current = channel;
             if (received.failure() != null) {
@@ -93,7 +128,7 @@ final class BlockReceiver implements Runnable {
             try {
                 channel.write(ByteBuffer.wrap(new byte[] {(byte) block}));
                 while (true) {
-                    long remaining = length - got.get();
+                    long remaining = known ? length - got.get() : Long.MAX_VALUE - 1;
                     buffer.clear();
                     buffer.limit((int) Math.min(buffer.capacity(), remaining + 1)); // +1: notice a byte too many
                     int n = channel.read(buffer);
@@ -102,6 +137,10 @@ final class BlockReceiver implements Runnable {
                     }
                     if (n > remaining) {
                         throw new IOException("the server sent more than block " + block + "'s " + length + " bytes");
+                    }
+                    if (!known && received.total() + n > maxTotalBytes) {
+                        throw new TooMuchException("the server sent more than the " + maxTotalBytes
+                                + " bytes this client takes (--max-size); nothing was saved");
                     }
                     buffer.flip();
                     long position = start + got.get();
@@ -120,7 +159,9 @@ final class BlockReceiver implements Runnable {
             } finally {
                 watch.cancel();
             }
-            if (got.get() < length) {
+            if (!known) {
+                file.truncate(got.get()); // an earlier, broken attempt may have written further
+            } else if (got.get() < length) {
                 throw new IOException("block " + block + "'s connection ended after " + got.get() + " of "
                         + length + " bytes");
             }

@@ -35,6 +35,9 @@ import transferlab.server.ServerLog;
  * closed when the listener is closed and its last connection ended.
  */
 final class DataListener implements Closeable {
+    /** What a data connection may send after its id byte before the server stops reading and closes. */
+    static final long MAX_DRAIN_BYTES = 64 * 1024;
+
     private final ServerSocketChannel listener;
     private final FileChannel file;
     private final String name;
@@ -189,6 +192,8 @@ final class DataListener implements Closeable {
             }
             sender.send(file, layout.start(block), layout.end(block), connection, progress);
             markSent(block); // before the close, so the client's end of file comes after it
+            connection.shutdownOutput(); // FIN: the block is complete
+            drainAfterTheId(connection, progress);
         } catch (IOException e) {
             String why = watch.reason() != null ? watch.reason() : e.toString();
             log.event(peer, name + ": " + (block < 0 ? "no block number" : "block " + block + " not sent whole")
@@ -198,6 +203,26 @@ final class DataListener implements Closeable {
         } finally {
             watch.cancel();
             connectionEnded();
+        }
+    }
+
+    /**
+     * Bytes after the id byte are read and ignored (R5): closing a socket with unread bytes sends a
+     * reset, which can destroy the end of the block still on its way to the client. So after the FIN
+     * the server reads until the client closes, at most {@link #MAX_DRAIN_BYTES} (beyond that it
+     * just closes), under the same watchdog.
+     */
+    private static void drainAfterTheId(SocketChannel connection, AtomicLong progress) {
+        ByteBuffer ignored = ByteBuffer.allocate(4096);
+        long drained = 0;
+        int n;
+        try {
+            while (drained <= MAX_DRAIN_BYTES && (n = connection.read(ignored.clear())) >= 0) {
+                drained += n;
+                progress.addAndGet(Math.max(1, n)); // any read is activity for the watchdog
+            }
+        } catch (IOException gone) {
+            // the block was sent whole; how the client left does not matter
         }
     }
 

@@ -20,7 +20,8 @@ final class DownloadProgress implements AutoCloseable {
     static final int MAX_CONNECTION_BARS = 16;
 
     private final String label;
-    private final BlockLayout layout;
+    private final int threads;
+    private final BlockLayout layout; // null while the size is unknown (a reply without "size")
     private final boolean enabled;
     private final long startedAt = System.nanoTime();
     private final AtomicLongArray perBlock;
@@ -28,15 +29,21 @@ final class DownloadProgress implements AutoCloseable {
     private volatile ProgressBar[] bars; // [0] is the total
     private boolean closed;
 
-    private DownloadProgress(String label, BlockLayout layout, boolean enabled) {
+    private DownloadProgress(String label, int threads, BlockLayout layout, boolean enabled) {
         this.label = label;
+        this.threads = threads;
         this.layout = layout;
         this.enabled = enabled;
-        this.perBlock = new AtomicLongArray(layout.threads());
+        this.perBlock = new AtomicLongArray(threads);
     }
 
     static DownloadProgress onTerminal(String label, BlockLayout layout) {
-        return new DownloadProgress(label, layout, System.console() != null);
+        return new DownloadProgress(label, layout.threads(), layout, System.console() != null);
+    }
+
+    /** For a download whose size the server did not say: the bars count bytes without a total. */
+    static DownloadProgress onTerminal(String label, int threads) {
+        return new DownloadProgress(label, threads, null, System.console() != null);
     }
 
     /** Block {@code block}'s current attempt received {@code bytes} more (negative: an attempt's bytes lost). */
@@ -60,12 +67,12 @@ final class DownloadProgress implements AutoCloseable {
 
     private synchronized ProgressBar[] create() {
         if (bars == null && !closed) {
-            int connectionBars = layout.threads() <= MAX_CONNECTION_BARS ? layout.threads() : 0;
+            int connectionBars = threads <= MAX_CONNECTION_BARS ? threads : 0;
             ProgressBar[] created = new ProgressBar[1 + connectionBars];
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt); // speeds count from the start
-            created[0] = bar(label + " (" + layout.threads() + " connections)", layout.size(), elapsed);
+            created[0] = bar(label + " (" + threads + " connections)", layout == null ? -1 : layout.size(), elapsed);
             for (int block = 0; block < connectionBars; block++) {
-                created[block + 1] = bar("  block " + block, layout.length(block), elapsed);
+                created[block + 1] = bar("  block " + block, layout == null ? -1 : layout.length(block), elapsed);
             }
             bars = created;
         }

@@ -3,39 +3,61 @@ package transferlab.ranged;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import transferlab.cli.HostPort;
+import transferlab.deadline.Deadline;
+import transferlab.storage.Hashes;
 import transferlab.storage.IncomingFile;
+import transferlab.upload.UploadLimits;
 
 /**
  * The client of protocol R: downloads one file over N connections and keeps it only if its MD5 matches.
  *
  * <ol>
- *   <li>{@link #ask}: {@code POST /<path>} with {@code {"threads": N}}; the reply names the MD5, the
- *       size, the block size and the data port (R1-R3);</li>
- *   <li>{@link #fetch}: N threads, each on its own connection, send their block number and write the
- *       block at its offset in one pre-sized temporary file beside the output; a broken block is asked
- *       for again (R14); meanwhile this thread hashes the contiguous prefix (see {@link PrefixHasher});</li>
+ *   <li>{@link #ask}: {@code POST FILE} with {@code {"threads": N}}, FILE sent as given (seed 000's
+ *       client does the same); the reply names the MD5 ({@code "hash"}) and the data port, and our
+ *       server adds the size and block size (R1-R3, R20);</li>
+ *   <li>{@link #fetch}: N threads, each on its own connection, send their block number and receive
+ *       their block; a broken block is asked for again (R14).
+ *       <ul>
+ *         <li>Size known: each block is written at its offset in one temporary file pre-sized to S,
+ *             while this thread hashes the contiguous prefix (see {@link PrefixHasher}).</li>
+ *         <li>Size not said (a seed-style server): each block runs to its connection's end into a
+ *             spool file of its own; when all are in, S is their sum, every length is checked against
+ *             B = S div N + 1, and the blocks are copied in order into the temporary file while
+ *             being hashed. Measured in ranged.md ("A reply without the size").</li>
+ *       </ul></li>
  *   <li>only if the MD5 matches is the temporary file moved onto the output (R6, R15). Any failure
- *       leaves neither the output nor the temporary file.</li>
+ *       leaves neither the output nor a temporary file, and so does an orderly stop
+ *       ({@link #removeTemporaryFiles}, called from a shutdown hook by the command).</li>
  * </ol>
  */
 public final class ParallelClient {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Attempts after the first, per block. */
     public static final int DEFAULT_RETRIES_PER_BLOCK = 3;
+    /** The largest file taken by default: the servers' own default limit. */
+    public static final long DEFAULT_MAX_SIZE = UploadLimits.DEFAULT_MAX_CONTENT_BYTES;
+    /** The control reply's body, at most: an offer is under 200 bytes, an error a line. */
+    public static final int MAX_REPLY_BODY_BYTES = 4096;
     /** Receive buffer per connection, at most: 1 MiB measured fastest here. */
     public static final int MAX_BUFFER_BYTES = 1 << 20;
     public static final int MIN_BUFFER_BYTES = 64 * 1024;
@@ -47,22 +69,28 @@ public final class ParallelClient {
     private static final JsonMapper JSON = new JsonMapper();
     private final Duration idleTimeout;
     private final int retriesPerBlock;
-    private final HttpClient http;
+    private final long maxSize;
+    private final Set<Path> temporaryFiles = ConcurrentHashMap.newKeySet();
 
     public ParallelClient() {
         this(DEFAULT_IDLE_TIMEOUT, DEFAULT_RETRIES_PER_BLOCK);
     }
 
     public ParallelClient(Duration idleTimeout, int retriesPerBlock) {
+        this(idleTimeout, retriesPerBlock, DEFAULT_MAX_SIZE);
+    }
+
+    /** @param maxSize the largest file this client takes; a server announcing or sending more is refused */
+    public ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize) {
         if (retriesPerBlock < 0) {
             throw new IllegalArgumentException("retries must be >= 0, was " + retriesPerBlock);
         }
+        if (maxSize < 0) {
+            throw new IllegalArgumentException("maxSize must be >= 0, was " + maxSize);
+        }
         this.idleTimeout = idleTimeout;
         this.retriesPerBlock = retriesPerBlock;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(idleTimeout)
-                .build();
+        this.maxSize = maxSize;
     }
 
     /** Asks, fetches, verifies and moves into place; see the class comment. */
@@ -72,40 +100,51 @@ public final class ParallelClient {
         return fetch(server, offer, path, output, began);
     }
 
-    /** Step 1: the control request. Any answer but 200 is a {@link DownloadFailedException} naming status and reason. */
+    /**
+     * Step 1: the control request, {@code POST <path>} with the path as given (percent-encoded only
+     * where a request line cannot carry it: spaces, controls, non-ASCII, {@code %}, {@code ?}, {@code #}).
+     * The whole exchange must finish within the idle timeout and the reply's body is at most
+     * {@link #MAX_REPLY_BODY_BYTES}. Any answer but 200 is a {@link DownloadFailedException} naming
+     * status and reason.
+     */
     public DownloadOffer ask(InetSocketAddress server, String path, int threads) throws IOException {
-        URI uri;
+        String target;
         try {
-            String absolute = path.startsWith("/") ? path : "/" + path;
-            uri = new URI("http", null, server.getHostString(), server.getPort(), absolute, null, null);
+            target = new URI(null, null, path, null).toASCIIString();
         } catch (URISyntaxException e) {
-            throw new DownloadFailedException("cannot make a URL of the path '" + path + "': " + e.getMessage());
+            throw new DownloadFailedException("cannot send the path '" + HttpMessage.printable(path) + "': "
+                    + e.getMessage());
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(idleTimeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new DownloadRequest(threads).toJson()))
-                .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        byte[] request = new DownloadRequest(threads).toJson();
+        HttpMessage reply;
+        try (Socket socket = new Socket()) {
+            // The whole exchange within the idle timeout: a reply trickled byte by byte is cut off too.
+            Deadline deadline = Deadline.start(System.nanoTime(), idleTimeout, idleTimeout);
+            socket.connect(server, (int) idleTimeout.toMillis());
+            HttpMessage.writeRequest(socket.getOutputStream(), "POST", target, HostPort.format(server),
+                    "application/json", request);
+            reply = HttpMessage.read(socket, deadline, MAX_REPLY_BODY_BYTES, true);
         } catch (ConnectException e) {
             throw new DownloadFailedException("cannot reach the server at " + HostPort.format(server)
                     + ": connection refused", e);
-        } catch (HttpTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw new DownloadFailedException("the server at " + HostPort.format(server) + " did not answer within "
                     + idleTimeout.toSeconds() + " s", e);
+        } catch (HttpMessage.MalformedException e) {
+            throw new DownloadFailedException("the server's reply is not acceptable: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new DownloadFailedException("the control request to " + HostPort.format(server) + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DownloadFailedException("interrupted while asking the server", e);
         }
-        if (response.statusCode() != 200) {
-            throw new DownloadFailedException("the server answered HTTP " + response.statusCode() + ": "
-                    + reason(response.body()));
+        int status = status(reply.startLine());
+        if (status != 200) {
+            throw new DownloadFailedException("the server answered HTTP " + status + ": " + reason(reply.body()));
         }
-        return DownloadOffer.parse(response.body(), threads);
+        DownloadOffer offer = DownloadOffer.parse(reply.body(), threads);
+        if (offer.size().isPresent() && offer.size().getAsLong() > maxSize) {
+            throw new DownloadFailedException("the file is " + offer.size().getAsLong() + " bytes, more than the "
+                    + maxSize + " this client takes (--max-size); nothing was downloaded");
+        }
+        return offer;
     }
 
     /** Step 2 and 3: receive every block, verify the MD5, move into place. */
@@ -114,80 +153,216 @@ public final class ParallelClient {
         return fetch(server, offer, label, output, System.nanoTime());
     }
 
+    /** Deletes the temporary files of downloads still running: for a shutdown hook (SIGTERM, Ctrl-C). */
+    public void removeTemporaryFiles() {
+        for (Path temporary : temporaryFiles) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // the JVM is stopping; nothing better to do
+            }
+        }
+    }
+
     private DownloadResult fetch(InetSocketAddress server, DownloadOffer offer, String label, Path output, long began)
             throws IOException {
-        BlockLayout layout = offer.layout();
         InetSocketAddress dataAddress = new InetSocketAddress(server.getAddress(), offer.port());
-        int bufferBytes = bufferBytes(layout);
-        try (IncomingFile incoming = IncomingFile.create(output);
-             StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
-             DownloadProgress progress = DownloadProgress.onTerminal(label, layout)) {
-            FileChannel file = incoming.channel();
-            if (layout.size() > 0) {
-                file.write(ByteBuffer.allocate(1), layout.size() - 1); // pre-size: the file has its length from the start
+        try (IncomingFile incoming = IncomingFile.create(output)) {
+            temporaryFiles.add(incoming.temporaryPath());
+            try {
+                Received received = offer.size().isPresent()
+                        ? receiveInPlace(offer.layout(), dataAddress, incoming, label)
+                        : receiveSpooled(offer.threads(), dataAddress, incoming, label);
+                if (!offer.hash().equalsIgnoreCase(received.md5)) {
+                    throw new DownloadFailedException("MD5 mismatch: the server announced " + offer.hash()
+                            + ", the " + received.size + " bytes received hash to " + received.md5
+                            + "; nothing was saved");
+                }
+                incoming.commit();
+                return new DownloadResult(offer, output, received.size, received.md5, System.nanoTime() - began,
+                        received.retries);
+            } finally {
+                temporaryFiles.remove(incoming.temporaryPath());
             }
+        }
+    }
+
+    private record Received(long size, String md5, int retries) {
+    }
+
+    /** The size is known: every block at its offset in the pre-sized file, hashed as the prefix grows. */
+    private Received receiveInPlace(BlockLayout layout, InetSocketAddress dataAddress, IncomingFile incoming,
+                                    String label) throws IOException {
+        requireFreeSpace(incoming.temporaryPath().getParent(), layout.size());
+        FileChannel file = incoming.channel();
+        if (layout.size() > 0) {
+            file.write(ByteBuffer.allocate(1), layout.size() - 1); // pre-size: the file has its length from the start
+        }
+        int bufferBytes = bufferBytes(layout.threads(), layout.blockSize());
+        try (StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
+             DownloadProgress progress = DownloadProgress.onTerminal(label, layout)) {
             ReceivedBytes received = new ReceivedBytes(layout);
             BlockReceiver[] receivers = new BlockReceiver[layout.threads()];
-            Thread[] threads = new Thread[layout.threads()];
             for (int block = 0; block < layout.threads(); block++) {
-                receivers[block] = new BlockReceiver(block, layout, dataAddress, file, received, progress, watchdog,
-                        idleTimeout, retriesPerBlock, bufferBytes);
-                threads[block] = new Thread(receivers[block], "ranged-client-block-" + block);
-                threads[block].start();
+                receivers[block] = new BlockReceiver(block, dataAddress, file, layout.start(block),
+                        layout.length(block), maxSize, received, progress, watchdog, idleTimeout, retriesPerBlock, bufferBytes);
             }
+            Thread[] threads = start(receivers);
             String md5 = null;
             try {
-                md5 = new PrefixHasher(file, received, layout.size()).md5Hex();
+                md5 = new PrefixHasher(file, received, layout.size(), () -> anyAlive(threads)).md5Hex();
             } catch (IOException e) {
                 received.fail(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 received.fail(new DownloadFailedException("interrupted"));
             } finally {
+                finish(receivers, threads, received);
+            }
+            throwIfFailed(received);
+            return new Received(layout.size(), md5, failedAttempts(receivers));
+        }
+    }
+
+    /**
+     * The size is not said: each block into a spool file of its own (beside the output, removed on
+     * close), then checked against the layout of their total and copied in order while hashed.
+     */
+    private Received receiveSpooled(int threadCount, InetSocketAddress dataAddress, IncomingFile incoming,
+                                    String label) throws IOException {
+        List<FileChannel> spools = new ArrayList<>();
+        List<Path> spoolPaths = new ArrayList<>();
+        try (StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
+             DownloadProgress progress = DownloadProgress.onTerminal(label, threadCount)) {
+            for (int block = 0; block < threadCount; block++) {
+                Path spool = incoming.temporaryPath().resolveSibling("." + UUID.randomUUID() + ".part");
+                temporaryFiles.add(spool);
+                spoolPaths.add(spool);
+                spools.add(FileChannel.open(spool, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE));
+            }
+            ReceivedBytes received = new ReceivedBytes(new BlockLayout(0, threadCount)); // counts; no layout yet
+            int bufferBytes = bufferBytes(threadCount, Long.MAX_VALUE);
+            BlockReceiver[] receivers = new BlockReceiver[threadCount];
+            for (int block = 0; block < threadCount; block++) {
+                receivers[block] = new BlockReceiver(block, dataAddress, spools.get(block), 0,
+                        BlockReceiver.UNKNOWN_LENGTH, maxSize, received, progress, watchdog, idleTimeout,
+                        retriesPerBlock, bufferBytes);
+            }
+            Thread[] threads = start(receivers);
+            finish(receivers, threads, received);
+            throwIfFailed(received);
+            long size = 0;
+            for (FileChannel spool : spools) {
+                size = Math.addExact(size, spool.size());
+            }
+            BlockLayout layout;
+            try {
+                layout = new BlockLayout(size, threadCount);
+            } catch (IllegalArgumentException e) {
+                throw new DownloadFailedException("the blocks cannot be one file: " + e.getMessage());
+            }
+            for (int block = 0; block < threadCount; block++) {
+                if (spools.get(block).size() != layout.length(block)) {
+                    throw new DownloadFailedException("block " + block + " brought " + spools.get(block).size()
+                            + " bytes, but " + size + " bytes in " + threadCount + " blocks of B = "
+                            + layout.blockSize() + " make it " + layout.length(block) + " (a connection cut early, or another block size)");
+                }
+            }
+            FileChannel file = incoming.channel();
+            requireFreeSpace(incoming.temporaryPath().getParent(), size);
+            MessageDigest md5 = Hashes.md5();
+            byte[] bytes = new byte[PrefixHasher.READ_BYTES];
+            for (int block = 0; block < threadCount; block++) {
+                copyHashing(spools.get(block), file, layout.start(block), md5, bytes);
+            }
+            return new Received(size, Hashes.hex(md5.digest()), failedAttempts(receivers));
+        } finally {
+            for (FileChannel spool : spools) {
+                spool.close(); // DELETE_ON_CLOSE removes it
+            }
+            temporaryFiles.removeAll(spoolPaths);
+        }
+    }
+
+    private static void copyHashing(FileChannel from, FileChannel to, long offset, MessageDigest md5, byte[] bytes)
+            throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long position = 0;
+        long size = from.size();
+        while (position < size) {
+            buffer.clear().limit((int) Math.min(bytes.length, size - position));
+            int n = from.read(buffer, position);
+            if (n <= 0) {
+                throw new IOException("could not read back a spooled block at byte " + position);
+            }
+            md5.update(bytes, 0, n);
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                to.write(buffer, offset + position + buffer.position());
+            }
+            position += n;
+        }
+    }
+
+    /** Refuses before writing a byte when the disk cannot take the file. */
+    private static void requireFreeSpace(Path directory, long size) throws IOException {
+        long free = Files.getFileStore(directory).getUsableSpace();
+        if (free < size) {
+            throw new DownloadFailedException("the file is " + size + " bytes, but " + directory + " has only "
+                    + free + " bytes free; nothing was downloaded");
+        }
+    }
+
+    private static Thread[] start(BlockReceiver[] receivers) {
+        Thread[] threads = new Thread[receivers.length];
+        for (int block = 0; block < receivers.length; block++) {
+            threads[block] = new Thread(receivers[block], "ranged-client-block-" + block);
+            threads[block].start();
+        }
+        return threads;
+    }
+
+    private static boolean anyAlive(Thread[] threads) {
+        for (Thread thread : threads) {
+            if (thread.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits for every receiving thread. Each is bounded by its watchdog (idle timeout, retries); as a
+     * last guard, if no block makes progress for (retries + 2) idle timeouts the download fails. On
+     * a failure their connections are closed first, so that they end at once.
+     */
+    private void finish(BlockReceiver[] receivers, Thread[] threads, ReceivedBytes received) {
+        boolean interrupted = false;
+        long patience = idleTimeout.toNanos() * (retriesPerBlock + 2L);
+        long lastTotal = received.total();
+        long lastProgressAt = System.nanoTime();
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
                 if (received.failure() != null) {
                     for (BlockReceiver receiver : receivers) {
                         receiver.abort();
                     }
                 }
-                joinAll(threads);
-            }
-            int retries = 0;
-            for (BlockReceiver receiver : receivers) {
-                retries += receiver.failedAttempts();
-            }
-            Throwable failure = received.failure();
-            if (failure != null) {
-                throw failure instanceof DownloadFailedException d ? d
-                        : new DownloadFailedException("the download failed: " + failure, failure);
-            }
-            if (!offer.md5().equalsIgnoreCase(md5)) {
-                throw new DownloadFailedException("MD5 mismatch: the server announced " + offer.md5()
-                        + ", the " + layout.size() + " bytes received hash to " + md5 + "; nothing was saved");
-            }
-            incoming.commit();
-            return new DownloadResult(offer, output, md5, System.nanoTime() - began, retries);
-        }
-    }
-
-    /**
-     * Each connection's receive buffer: 1 MiB, less when many connections share the budget, and never
-     * much more than the block (+1 to notice a byte too many): direct buffers are zeroed when allocated
-     * and freed only by the garbage collector, so 255 tiny blocks must not cost 255 MiB.
-     */
-    static int bufferBytes(BlockLayout layout) {
-        long share = Math.max(MIN_BUFFER_BYTES, Math.min(MAX_BUFFER_BYTES, BUFFER_BUDGET_BYTES / layout.threads()));
-        return (int) Math.max(SMALLEST_BUFFER_BYTES, Math.min(share, layout.blockSize() + 1));
-    }
-
-    private static void joinAll(Thread[] threads) {
-        boolean interrupted = false;
-        for (Thread thread : threads) {
-            while (true) {
+                long total = received.total();
+                if (total != lastTotal) {
+                    lastTotal = total;
+                    lastProgressAt = System.nanoTime();
+                } else if (System.nanoTime() - lastProgressAt > patience && received.failure() == null) {
+                    received.fail(new DownloadFailedException("no block moved a byte for "
+                            + (retriesPerBlock + 2) + " idle timeouts"));
+                    continue;
+                }
                 try {
-                    thread.join();
-                    break;
+                    thread.join(200);
                 } catch (InterruptedException e) {
                     interrupted = true; // the threads write into our file: wait for them anyway
+                    received.fail(new DownloadFailedException("interrupted"));
                 }
             }
         }
@@ -196,17 +371,56 @@ public final class ParallelClient {
         }
     }
 
-    /** The {"error": ...} of an error answer, or the start of its body. */
+    private static void throwIfFailed(ReceivedBytes received) throws DownloadFailedException {
+        Throwable failure = received.failure();
+        if (failure != null) {
+            throw failure instanceof DownloadFailedException d ? d
+                    : new DownloadFailedException("the download failed: " + failure, failure);
+        }
+    }
+
+    private static int failedAttempts(BlockReceiver[] receivers) {
+        int retries = 0;
+        for (BlockReceiver receiver : receivers) {
+            retries += receiver.failedAttempts();
+        }
+        return retries;
+    }
+
+    /**
+     * Each connection's receive buffer: 1 MiB, less when many connections share the budget, and never
+     * much more than the block (+1 to notice a byte too many): direct buffers are zeroed when allocated
+     * and freed only by the garbage collector, so 255 tiny blocks must not cost 255 MiB.
+     */
+    static int bufferBytes(int threads, long blockSize) {
+        long share = Math.max(MIN_BUFFER_BYTES, Math.min(MAX_BUFFER_BYTES, BUFFER_BUDGET_BYTES / threads));
+        long wanted = blockSize == Long.MAX_VALUE ? share : blockSize + 1; // MAX_VALUE: the size is unknown
+        return (int) Math.max(SMALLEST_BUFFER_BYTES, Math.min(share, wanted));
+    }
+
+    /** The status code of "HTTP/1.x NNN reason". */
+    private static int status(String statusLine) throws DownloadFailedException {
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("[0-9]{3}")) {
+            throw new DownloadFailedException("the server's reply does not start with an HTTP status line: '"
+                    + HttpMessage.printable(statusLine) + "'");
+        }
+        return Integer.parseInt(parts[1]);
+    }
+
+    /** The {"error": ...} of an error answer, or the start of its body; control characters escaped. */
     private static String reason(byte[] body) {
         try {
             JsonNode error = JSON.readTree(body).get("error");
             if (error != null && error.isTextual()) {
-                return error.asText();
+                return HttpMessage.printable(error.asText());
             }
         } catch (IOException | RuntimeException notJson) {
             // show the raw text below
         }
-        String text = new String(body, StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? "(no reason given)" : text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        // Not JSON: often an HTML error page (the seed's http.server sends one); its text without tags.
+        String text = new String(body, StandardCharsets.UTF_8).replaceAll("(?s)<head>.*</head>|<[^>]*>", " ")
+                .replaceAll("\\s+", " ").strip();
+        return text.isEmpty() ? "(no reason given)" : HttpMessage.printable(text);
     }
 }

@@ -25,8 +25,10 @@ import transferlab.cli.Seconds;
  *   md5 9e107d9d372bb6826bd81d3542a419d6  (matches the server's)
  * </pre>
  * On a terminal it shows a bar per connection and a total. Exit status: 0 the file is intact in
- * OFILE; 1 it is not (MD5 mismatch, server gone, an HTTP error), and neither OFILE nor a temporary
- * file is left; 2 usage error.
+ * OFILE; 1 it is not (MD5 mismatch, server gone, an HTTP error, larger than --max-size), and
+ * neither OFILE nor a temporary file is left (nor after SIGTERM or Ctrl-C); 2 usage error.
+ * FILE goes to the server as given ({@code big.bin}, {@code /big.bin} or an absolute path), as the
+ * seed's client sends it; a server that does not say the size (the seed's) works too.
  */
 @Command(name = "parallel-client", mixinStandardHelpOptions = true,
         description = "Download FILE from a parallel-server over THREADS connections into OFILE and check its MD5.",
@@ -42,7 +44,8 @@ public final class ParallelClientCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "THREADS", description = "connections to use, 1 to 255")
     int threads;
 
-    @Parameters(index = "2", paramLabel = "FILE", description = "the file's path on the server, under its root")
+    @Parameters(index = "2", paramLabel = "FILE",
+            description = "the file's path on the server, sent as given: name, /name or an absolute path")
     String file;
 
     @Parameters(index = "3", paramLabel = "OFILE", description = "where to save it (replaced if it exists)")
@@ -55,6 +58,11 @@ public final class ParallelClientCommand implements Callable<Integer> {
     @Option(names = "--retries", paramLabel = "N",
             description = "ask again for a broken block at most N times (default: ${DEFAULT-VALUE})")
     int retries = ParallelClient.DEFAULT_RETRIES_PER_BLOCK;
+
+    @Option(names = "--max-size", paramLabel = "BYTES",
+            description = "refuse a file larger than this, before or while it comes (default: ${DEFAULT-VALUE},"
+                    + " the servers' own default)")
+    long maxSize = ParallelClient.DEFAULT_MAX_SIZE;
 
     @Override
     public Integer call() throws Exception {
@@ -71,9 +79,21 @@ public final class ParallelClientCommand implements Callable<Integer> {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new ParameterException(spec.commandLine(), "OFILE '" + output + "': the directory " + parent + " does not exist");
         }
-        DownloadResult result = new ParallelClient(timeout, retries).download(server, file, threads, output);
+        if (maxSize < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-size must be 0 or more, was " + maxSize);
+        }
+        ParallelClient client = new ParallelClient(timeout, retries, maxSize);
+        // SIGTERM and Ctrl-C run shutdown hooks: the hidden temporary files go with the process (R15).
+        Thread cleanup = new Thread(client::removeTemporaryFiles, "ranged-client-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        DownloadResult result;
+        try {
+            result = client.download(server, file, threads, output);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
         System.out.printf("downloaded %s (%d bytes) over %d connections in %.2f s, %.0f MB/s%s%n", file,
-                result.offer().size(), threads, result.nanos() / 1e9, result.megabytesPerSecond(),
+                result.size(), threads, result.nanos() / 1e9, result.megabytesPerSecond(),
                 result.retries() > 0 ? " (" + result.retries() + " blocks asked for again)" : "");
         System.out.println("md5 " + result.md5() + "  (matches the server's)");
         return CommandRunner.OK;

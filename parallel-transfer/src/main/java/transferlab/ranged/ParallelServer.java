@@ -1,9 +1,11 @@
 package transferlab.ranged;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +20,9 @@ import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
 
 /**
- * The ranged download server of stage 3 (protocol R, seed 000): HTTP/1.1 control on one port, a data
- * listener per accepted request on a free port of the same address.
+ * The ranged download server of stage 3 (protocol R, seed 000): HTTP/1.x control on one port (our own
+ * {@link ControlPort}, see {@link HttpMessage} for why not the JDK's server), a data listener per
+ * accepted request on a free port of the same address.
  *
  * <pre>
  *   ParallelServer server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0),
@@ -27,18 +30,17 @@ import transferlab.storage.ServedDirectory;
  *   server.serveInBackground("ranged");   // or server.serve() on this thread
  * </pre>
  *
- * <p>Threads, all named: the JDK server's dispatcher; {@code ranged-control-N} (bounded) answering
+ * <p>Threads, all named: {@code ranged-control-accept}; {@code ranged-control-N} (bounded) answering
  * control requests; {@code ranged-listener-PORT}, one per open data listener (bounded by
  * {@link RangedLimits#maxDataListeners()}); {@code ranged-data-N} (bounded) sending blocks; and
  * {@code ranged-watchdog} closing stalled connections.
  *
- * <p>The control exchange's time limit is the JDK server's own, {@code sun.net.httpserver.maxReqTime}
- * and {@code maxRspTime}: system properties read once per JVM, when the first JDK HTTP server is
- * created. If they are not set, {@link #bind} sets them to the transfer deadline, so a client that
- * sends half a request cannot hold a control thread forever.
+ * <p>Per peer address (R19, like vsftpd's {@code max_per_ip}): at most
+ * {@link RangedLimits#maxListenersPerAddress()} open data listeners, and at most
+ * {@link RangedLimits#maxControlPerAddress()} control requests answered at once.
  */
 public final class ParallelServer implements TcpServer {
-    private final HttpServer http;
+    private final ControlPort control;
     private final InetSocketAddress bindAddress;
     private final RangedLimits limits;
     private final ServerLog log;
@@ -47,14 +49,14 @@ public final class ParallelServer implements TcpServer {
     private final ThreadPoolExecutor dataThreads;
     private final StallWatchdog watchdog = new StallWatchdog("ranged-watchdog");
     private final Set<DataListener> listeners = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, Integer> listenersPerAddress = new HashMap<>(); // guarded by listeners
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile DataPortAdvertiser advertiser = DataPortAdvertiser.DIRECT;
     private boolean started;
     private boolean closing; // guarded by listeners
 
-    private ParallelServer(HttpServer http, InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
-                           ServerLog log) {
-        this.http = http;
+    private ParallelServer(InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
+                           ServerLog log) throws IOException {
         this.bindAddress = bindAddress;
         this.limits = limits;
         this.log = log;
@@ -64,22 +66,21 @@ public final class ParallelServer implements TcpServer {
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(limits.maxQueuedConnections()),
                 NamedThreads.daemon("ranged-data-"));
         this.dataThreads.allowCoreThreadTimeOut(true); // an idle server holds no data threads
-        http.createContext("/", new ControlHandler(directory, limits, this::offer, log));
-        http.setExecutor(controlThreads);
+        ControlHandler handler = new ControlHandler(directory, limits, this::offer, log);
+        try {
+            this.control = new ControlPort(bindAddress, limits, controlThreads, handler::answer, log);
+        } catch (IOException e) {
+            controlThreads.shutdown();
+            dataThreads.shutdown();
+            watchdog.close();
+            throw e;
+        }
     }
 
     /** Binds the control port ({@code address}, port 0 = any free port); call {@link #serve} to start. */
     public static ParallelServer bind(InetSocketAddress address, ServedDirectory directory, RangedLimits limits,
                                       ServerLog log) throws IOException {
-        String seconds = Long.toString(Math.max(1, limits.transferDeadline().toSeconds()));
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", seconds);
-        }
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", seconds);
-        }
-        HttpServer http = HttpServer.create(address, 128);
-        return new ParallelServer(http, address, directory, limits, log);
+        return new ParallelServer(address, directory, limits, log);
     }
 
     /**
@@ -93,8 +94,7 @@ public final class ParallelServer implements TcpServer {
 
     @Override
     public InetSocketAddress address() {
-        // The JDK reports a wildcard bind as "::"; report the address asked for, with the real port.
-        return new InetSocketAddress(bindAddress.getAddress(), http.getAddress().getPort());
+        return new InetSocketAddress(bindAddress.getAddress(), control.port());
     }
 
     /** How many data listeners are open now: tests check that an error answer opened none. */
@@ -108,7 +108,7 @@ public final class ParallelServer implements TcpServer {
         synchronized (this) {
             if (!started) {
                 started = true;
-                http.start();
+                control.start(NamedThreads.daemon("ranged-control-accept-"));
             }
         }
         try {
@@ -119,9 +119,10 @@ public final class ParallelServer implements TcpServer {
     }
 
     /** Opens the data listener for an accepted request and says where it is (R3, R4). */
-    DownloadOffer offer(Path file, String name, DownloadRequest request, String peer)
+    DownloadOffer offer(Path file, String name, DownloadRequest request, InetSocketAddress peer)
             throws IOException, ControlHandler.BusyException {
         String md5 = md5s.md5Hex(file);
+        InetAddress address = peer.getAddress();
         DataListener listener;
         synchronized (listeners) {
             if (closing) {
@@ -131,9 +132,15 @@ public final class ParallelServer implements TcpServer {
                 throw new ControlHandler.BusyException(limits.maxDataListeners()
                         + " downloads are being served; try again later");
             }
+            int ofAddress = listenersPerAddress.getOrDefault(address, 0);
+            if (ofAddress >= limits.maxListenersPerAddress()) {
+                throw new ControlHandler.BusyException(ofAddress + " downloads of " + address.getHostAddress()
+                        + " are being served, its most at once; try again later");
+            }
             listener = DataListener.open(file, name, request.threads(), address(), limits, dataThreads, watchdog, log,
-                    listeners::remove);
+                    closed -> listenerClosed(closed, address));
             listeners.add(listener);
+            listenersPerAddress.put(address, ofAddress + 1);
         }
         listener.start();
         int advertised;
@@ -144,22 +151,28 @@ public final class ParallelServer implements TcpServer {
             throw e;
         }
         BlockLayout layout = listener.layout();
-        log.info(peer + " POST " + name + ": " + layout.size() + " bytes in " + layout.threads() + " blocks of "
+        log.info(ServerLog.peerText(peer) + " POST " + name + ": " + layout.size() + " bytes in " + layout.threads()
+                + " blocks of "
                 + layout.blockSize() + ", md5 " + md5 + ", data port " + advertised);
-        return new DownloadOffer(md5, layout.size(), layout.blockSize(), layout.threads(), advertised);
+        return DownloadOffer.of(md5, advertised, layout);
+    }
+
+    private void listenerClosed(DataListener listener, InetAddress address) {
+        synchronized (listeners) {
+            if (listeners.remove(listener)) {
+                listenersPerAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+            }
+        }
     }
 
     /** Stops answering and closes every data listener; blocks being sent finish or time out on their own. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (!started) {
-                // The JDK server binds in create(); only a started server releases its port on stop().
-                started = true;
-                http.start();
-            }
+        try {
+            control.close();
+        } catch (IOException e) {
+            log.info("closing the control port: " + e.getMessage());
         }
-        http.stop(0);
         synchronized (listeners) {
             closing = true; // no request still being answered opens a listener after this
         }

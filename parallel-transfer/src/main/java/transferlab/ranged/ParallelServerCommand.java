@@ -50,7 +50,8 @@ public final class ParallelServerCommand implements Callable<Integer> {
     long ratePerConnection = RangedLimits.DEFAULT_RATE_PER_CONNECTION;
 
     @Option(names = "--idle-timeout", paramLabel = "S", converter = Seconds.class,
-            description = "close a data connection, or a data listener, idle this long (default: 30)")
+            description = "close a data connection, or a data listener, idle this long; a control request must"
+                    + " be in whole within it (default: 30)")
     Duration idleTimeout = RangedLimits.DEFAULT_IDLE_TIMEOUT;
 
     @Option(names = "--deadline", paramLabel = "S", converter = Seconds.class,
@@ -61,9 +62,15 @@ public final class ParallelServerCommand implements Callable<Integer> {
             description = "data listeners open at once; more requests get 503 (default: ${DEFAULT-VALUE})")
     int maxDownloads = RangedLimits.DEFAULT_MAX_DATA_LISTENERS;
 
+    @Option(names = "--max-per-address", paramLabel = "N",
+            description = "downloads open at once for one client address, like vsftpd's max_per_ip; more get 503"
+                    + " (default: ${DEFAULT-VALUE}; raise it when many clients share an address behind NAT)")
+    int maxPerAddress = RangedLimits.DEFAULT_MAX_LISTENERS_PER_ADDRESS;
+
     @Override
     public Integer call() throws Exception {
         RangedLimits limits = RangedLimits.defaults()
+                .withMaxListenersPerAddress(maxPerAddress)
                 .withIdleTimeout(idleTimeout)
                 .withTransferDeadline(deadline)
                 .withRatePerConnection(ratePerConnection)

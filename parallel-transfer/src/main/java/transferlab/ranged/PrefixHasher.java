@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
+import java.util.function.BooleanSupplier;
 import transferlab.storage.Hashes;
 
 /**
@@ -17,15 +18,20 @@ import transferlab.storage.Hashes;
 final class PrefixHasher {
     /** Bytes read back per step. */
     static final int READ_BYTES = 1 << 20;
+    /** How often a waiting hasher checks that someone is still receiving: no wait is unbounded. */
+    static final long CHECK_NANOS = 1_000_000_000L;
 
     private final FileChannel file;
     private final ReceivedBytes received;
     private final long size;
+    private final BooleanSupplier receiving;
 
-    PrefixHasher(FileChannel file, ReceivedBytes received, long size) {
+    /** @param receiving whether any receiving thread still runs: when none does, no more bytes will come */
+    PrefixHasher(FileChannel file, ReceivedBytes received, long size, BooleanSupplier receiving) {
         this.file = file;
         this.received = received;
         this.size = size;
+        this.receiving = receiving;
     }
 
     /** Hashes bytes [0, size) as they arrive; returns the hex MD5, or null if the download failed first. */
@@ -35,9 +41,12 @@ final class PrefixHasher {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         long hashed = 0;
         while (hashed < size) {
-            long prefix = received.awaitPrefixBeyond(hashed);
+            long prefix = received.awaitPrefixBeyond(hashed, CHECK_NANOS);
             if (received.failure() != null) {
                 return null;
+            }
+            if (prefix <= hashed && !receiving.getAsBoolean() && received.contiguousPrefix() <= hashed) {
+                throw new IOException("every receiving thread ended, but bytes from " + hashed + " on never came");
             }
             while (hashed < prefix) {
                 buffer.clear().limit((int) Math.min(READ_BYTES, prefix - hashed));

@@ -42,6 +42,15 @@ final class ReceivedBytes {
         return failure;
     }
 
+    /** Bytes received over all blocks (their longest attempts). */
+    long total() {
+        long sum = 0;
+        for (int block = 0; block < received.length(); block++) {
+            sum += received.get(block);
+        }
+        return sum;
+    }
+
     /** The first byte not known to be in the file: all bytes before it are. */
     long contiguousPrefix() {
         for (int block = 0; block < layout.threads(); block++) {
@@ -53,13 +62,17 @@ final class ReceivedBytes {
         return layout.size();
     }
 
-    /** Waits until the prefix passes {@code position} or the download failed; returns the prefix. */
-    long awaitPrefixBeyond(long position) throws InterruptedException {
+    /**
+     * Waits until the prefix passes {@code position}, the download failed, or {@code nanos} passed;
+     * returns the prefix (no further than {@code position} after a timeout).
+     */
+    long awaitPrefixBeyond(long position, long nanos) throws InterruptedException {
         lock.lock();
         try {
             long prefix;
-            while ((prefix = contiguousPrefix()) <= position && failure == null) {
-                progressed.await();
+            long left = nanos;
+            while ((prefix = contiguousPrefix()) <= position && failure == null && left > 0) {
+                left = progressed.awaitNanos(left);
             }
             return prefix;
         } finally {

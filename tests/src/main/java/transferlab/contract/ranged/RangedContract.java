@@ -12,10 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +55,11 @@ import transferlab.testkit.TestFiles;
  * counts them); for any other server the suite checks what the wire shows: an error answer names no
  * port. Sizes: 0, 1, N-1, N, N+1, (N-1)·N (= k·B with k = N-1, B = N: the last block is empty) and
  * 1 MiB for N = 1, 2, 7, 64, 255; 64 MiB only for N = 2 and 64, which is where the time goes.
+ *
+ * <p>Fair to a seed-000 server (issue 8): the core tests name files the way the seed's client does
+ * ({@code file.bin}, sent unchanged as the request path, relative to the served directory) and read
+ * only {@code "hash"} and {@code "port"} from the reply; the extras {@code size}, {@code block-size},
+ * {@code threads} (R20), the other path forms (R21) and confinement (R8) are extensions.
  */
 public abstract class RangedContract {
     /** Every contract runs at least 16 clients at once (DESIGN.md, Tests). */
@@ -77,7 +78,6 @@ public abstract class RangedContract {
     @TempDir
     protected Path downloads;
     protected ServerUnderTest server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** Starts the server under test over {@code root}; its address is the HTTP control address. */
     protected abstract ServerUnderTest startServer(Path root) throws Exception;
@@ -123,9 +123,8 @@ public abstract class RangedContract {
 
         DownloadResult result = CLIENT.download(server.address(), "file.bin", threads, output);
 
-        assertThat(result.offer().size()).isEqualTo(size);
-        assertThat(result.offer().blockSize()).isEqualTo(size / threads + 1);
-        assertThat(result.offer().md5()).isEqualTo(Hashes.hex(Hashes.md5().digest(content)));
+        assertThat(result.size()).isEqualTo(size);
+        assertThat(result.offer().hash()).isEqualTo(Hashes.hex(Hashes.md5().digest(content)));
         assertThat(Files.mismatch(root.resolve("file.bin"), output)).isEqualTo(-1L);
         assertThat(downloads).isDirectoryContaining(p -> p.equals(output));
         try (Stream<Path> left = Files.list(downloads)) {
@@ -138,15 +137,60 @@ public abstract class RangedContract {
     @Requirement({"R1", "R3"})
     void theReplyHasTheSeedsFields() throws Exception {
         Files.write(root.resolve("ten.bin"), TestFiles.randomBytes(10, 10));
-        Reply reply = post("/ten.bin", "{\"threads\": 4}");
+        Reply reply = post("ten.bin", "{\"threads\": 4}");
         assertThat(reply.status).as(reply.text()).isEqualTo(200);
         JsonNode offer = JSON.readTree(reply.body);
-        assertThat(offer.get("md5").asText()).isEqualTo(Hashes.md5Hex(root.resolve("ten.bin")));
+        assertThat(offer.path("hash").textValue()).as(reply.text()).isEqualTo(Hashes.md5Hex(root.resolve("ten.bin")));
+        assertThat(offer.path("port").isIntegralNumber()).as(reply.text()).isTrue();
+        assertThat(offer.get("port").asInt()).isBetween(1, 65535);
+        fetchEveryBlockRaw(offer, 4, TestFiles.randomBytes(10, 10)); // leave no listener behind
+    }
+
+    @Test
+    @Requirement("R20")
+    void theReplyCarriesTheExtras() throws Exception {
+        Files.write(root.resolve("ten.bin"), TestFiles.randomBytes(10, 10));
+        Reply reply = post("ten.bin", "{\"threads\": 4}");
+        assertThat(reply.status).as(reply.text()).isEqualTo(200);
+        JsonNode offer = JSON.readTree(reply.body);
+        assertThat(offer.path("size").isIntegralNumber()).as(reply.text()).isTrue();
         assertThat(offer.get("size").asLong()).isEqualTo(10);
         assertThat(offer.get("block-size").asLong()).isEqualTo(3); // 10 div 4 + 1
         assertThat(offer.get("threads").asInt()).isEqualTo(4);
-        assertThat(offer.get("port").asInt()).isBetween(1, 65535);
-        fetchEveryBlockRaw(offer, TestFiles.randomBytes(10, 10)); // leave no listener behind
+        DownloadOffer.parse(reply.body, 4); // the types are strict: numbers, not strings
+        fetchEveryBlockRaw(offer, 4, TestFiles.randomBytes(10, 10));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"slash", "plain", "absolute"})
+    @Requirement("R21")
+    void theSeedClientsThreePathFormsAreServed(String form) throws Exception {
+        byte[] content = TestFiles.randomBytes(20_000, 21);
+        Files.write(root.resolve("named.bin"), content);
+        String path = switch (form) {
+            case "slash" -> "/named.bin";
+            case "plain" -> "named.bin";
+            default -> root.toRealPath().resolve("named.bin").toString();
+        };
+        Path output = downloads.resolve("named.bin");
+        CLIENT.download(server.address(), path, 3, output);
+        assertThat(Files.readAllBytes(output)).isEqualTo(content);
+        assertListenersClose();
+    }
+
+    @Test
+    @Requirement({"R8", "R21"})
+    void anAbsolutePathOutOfTheRootIsNeverServed(@TempDir Path outside) throws Exception {
+        Files.write(outside.resolve("secret.txt"), "not yours".getBytes(StandardCharsets.UTF_8));
+        String body = "{\"threads\": 1}";
+        String realRoot = root.toRealPath().toString();
+        assertRefused(rawPost(realRoot + "/../" + root.getFileName() + "/../" + outside.getFileName() + "/secret.txt",
+                body), 403);
+        assertRefused(rawPost("../" + outside.getFileName() + "/secret.txt", body), 403);
+        // Outside the root an absolute path is read as relative to it: it names nothing there.
+        Reply outsidePath = rawPost(outside.toRealPath().resolve("secret.txt").toString(), body);
+        assertRefused(outsidePath, 404);
+        assertThat(outsidePath.text()).doesNotContain("not yours");
     }
 
     // ---- byte level --------------------------------------------------------------------------
@@ -157,7 +201,7 @@ public abstract class RangedContract {
     void aRawClientGetsExactlyEachBlock(long size, int threads) throws Exception {
         byte[] content = TestFiles.randomBytes(size, size + 7);
         Files.write(root.resolve("raw.bin"), content);
-        JsonNode offer = offer("/raw.bin", threads);
+        JsonNode offer = offer("raw.bin", threads);
         long blockSize = size / threads + 1;
         for (int block = threads - 1; block >= 0; block--) { // order does not matter
             byte[] got = fetchBlockRaw(offer.get("port").asInt(), block);
@@ -178,7 +222,7 @@ public abstract class RangedContract {
     void aBlockMayBeAskedForAgainWhileTheListenerLives() throws Exception {
         byte[] content = TestFiles.randomBytes(100_000, 3);
         Files.write(root.resolve("again.bin"), content);
-        JsonNode offer = offer("/again.bin", 3);
+        JsonNode offer = offer("again.bin", 3);
         int port = offer.get("port").asInt();
         byte[] first = fetchBlockRaw(port, 0);
         byte[] second = fetchBlockRaw(port, 0); // block 1 and 2 were never sent, so the listener lives
@@ -193,11 +237,11 @@ public abstract class RangedContract {
     void aBlockNumberOfNOrMoreGetsNoDataAndHurtsNoOtherConnection() throws Exception {
         byte[] content = TestFiles.randomBytes(3000, 4);
         Files.write(root.resolve("ids.bin"), content);
-        JsonNode offer = offer("/ids.bin", 3);
+        JsonNode offer = offer("ids.bin", 3);
         int port = offer.get("port").asInt();
         assertThat(fetchBlockRaw(port, 3)).isEmpty();
         assertThat(fetchBlockRaw(port, 255)).isEmpty();
-        fetchEveryBlockRaw(offer, content);
+        fetchEveryBlockRaw(offer, 3, content);
         assertListenersClose();
     }
 
@@ -265,11 +309,9 @@ public abstract class RangedContract {
     @Requirement({"R10", "R11"})
     void otherMethodsAre405(String method) throws Exception {
         Files.write(root.resolve("file.bin"), TestFiles.randomBytes(100, 1));
-        HttpRequest request = HttpRequest.newBuilder(uri("/file.bin"))
-                .method(method, HttpRequest.BodyPublishers.ofString("{\"threads\": 4}")).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        assertRefused(new Reply(response.statusCode(), response.body()), 405);
-        assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+        Reply reply = rawRequest(method, "/file.bin", "{\"threads\": 4}");
+        assertRefused(reply, 405);
+        assertThat(reply.head().toLowerCase(java.util.Locale.ROOT)).as(reply.head()).contains("\r\nallow: post");
     }
 
     @Test
@@ -316,7 +358,7 @@ public abstract class RangedContract {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    protected record Reply(int status, byte[] body) {
+    protected record Reply(int status, String head, byte[] body) {
         String text() {
             return status + " " + new String(body, StandardCharsets.UTF_8);
         }
@@ -361,17 +403,9 @@ public abstract class RangedContract {
         }
     }
 
-    protected URI uri(String path) {
-        InetSocketAddress address = server.address();
-        return URI.create("http://" + address.getHostString() + ":" + address.getPort() + path);
-    }
-
-    protected Reply post(String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        return new Reply(response.statusCode(), response.body());
+    /** POST with the path sent as given: {@code name}, {@code /name} or an absolute path. */
+    protected Reply post(String path, String body) throws IOException {
+        return rawRequest("POST", path, body);
     }
 
     protected JsonNode offer(String path, int threads) throws Exception {
@@ -382,23 +416,54 @@ public abstract class RangedContract {
         return offer;
     }
 
-    /** A request written byte by byte, so that no client library tidies the path. */
     protected Reply rawPost(String rawPath, String body) throws IOException {
+        return rawRequest("POST", rawPath, body);
+    }
+
+    /**
+     * A request written byte by byte, so that no client library tidies the path (HttpClient would
+     * add a slash, normalize {@code ..} away, and cannot send {@code name} without a slash); the
+     * reply is read to the server's close (we send Connection: close; the seed answers HTTP/1.0).
+     */
+    protected Reply rawRequest(String method, String rawPath, String body) throws IOException {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
             socket.setSoTimeout((int) scaled(PATIENCE).toMillis());
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + rawPath + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((method + " " + rawPath + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.write(content);
             out.flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String[] statusLine = response.split("\r\n", 2)[0].split(" ");
-            int bodyStart = response.indexOf("\r\n\r\n");
-            byte[] responseBody = bodyStart < 0 ? new byte[0]
-                    : response.substring(bodyStart + 4).getBytes(StandardCharsets.UTF_8);
-            return new Reply(Integer.parseInt(statusLine[1]), responseBody);
+            byte[] response = socket.getInputStream().readAllBytes();
+            String all = new String(response, StandardCharsets.ISO_8859_1);
+            int headEnd = all.indexOf("\r\n\r\n");
+            String head = headEnd < 0 ? all : all.substring(0, headEnd + 2);
+            byte[] responseBody = headEnd < 0 ? new byte[0]
+                    : Arrays.copyOfRange(response, headEnd + 4, response.length);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) {
+                responseBody = dechunked(responseBody);
+            }
+            String[] statusLine = head.split("\r\n", 2)[0].split(" ");
+            assertThat(statusLine.length).as("status line of: %s", all).isGreaterThanOrEqualTo(2);
+            return new Reply(Integer.parseInt(statusLine[1]), head, responseBody);
         }
+    }
+
+    private static byte[] dechunked(byte[] chunked) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        String text = new String(chunked, StandardCharsets.ISO_8859_1);
+        int at = 0;
+        while (at < text.length()) {
+            int lineEnd = text.indexOf("\r\n", at);
+            int length = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
+            if (length == 0) {
+                break;
+            }
+            out.write(chunked, lineEnd + 2, length);
+            at = lineEnd + 2 + length + 2;
+        }
+        return out.toByteArray();
     }
 
     /** Connects to the data port, sends the one byte {@code block}, and reads until the server closes. */
@@ -412,13 +477,14 @@ public abstract class RangedContract {
         }
     }
 
-    protected void fetchEveryBlockRaw(JsonNode offer, byte[] content) throws IOException {
-        int threads = offer.get("threads").asInt();
-        long blockSize = offer.get("block-size").asLong();
+    /** Fetches every block of an offer for {@code threads} and checks it against the file's bytes. */
+    protected void fetchEveryBlockRaw(JsonNode offer, int threads, byte[] content) throws IOException {
+        long blockSize = content.length / threads + 1;
         for (int block = 0; block < threads; block++) {
             int from = (int) Math.min(content.length, block * blockSize);
             int to = (int) Math.min(content.length, (block + 1) * blockSize);
-            assertThat(fetchBlockRaw(offer.get("port").asInt(), block)).isEqualTo(Arrays.copyOfRange(content, from, to));
+            assertThat(fetchBlockRaw(offer.get("port").asInt(), block))
+                    .isEqualTo(Arrays.copyOfRange(content, from, to));
         }
     }
 }

@@ -1,0 +1,231 @@
+package transferlab.ranged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.TestFiles;
+import transferlab.server.ServerLog;
+import transferlab.storage.ServedDirectory;
+
+/**
+ * Our ranged server against trickling, crowding and odd peers (issue 11, items 4, 6, 7, 9).
+ * "Another host" is a second loopback address, 127.0.0.2: Linux routes all of 127/8 to loopback,
+ * and the server sees a different peer address, which is what per-address limits count.
+ */
+class RangedServerHardeningTest {
+    private static final JsonMapper JSON = new JsonMapper();
+    private static final InetAddress OTHER_HOST = loopback("127.0.0.2");
+
+    @TempDir
+    Path root;
+    private ParallelServer server;
+    private Thread serving;
+    private final List<Socket> held = new ArrayList<>();
+
+    private void start(RangedLimits limits) throws IOException {
+        server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+                ServerLog.silent());
+        serving = server.serveInBackground("ranged-hardening");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Socket socket : held) {
+            socket.close();
+        }
+        if (server != null) {
+            server.close();
+            serving.join(10_000);
+        }
+    }
+
+    private record Reply(int status, String text) {
+    }
+
+    /** A POST over a fresh connection, from {@code from} (null: the default, 127.0.0.1). */
+    private Reply post(InetAddress from, String path, String body) throws IOException {
+        try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort(), from, 0)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new Reply(Integer.parseInt(all.split(" ", 3)[1]), all);
+        }
+    }
+
+    /** A connection that sent half a request head and then nothing: it holds a control thread. */
+    private Socket trickler(InetAddress from) throws IOException {
+        Socket socket = new Socket(server.address().getAddress(), server.address().getPort(), from, 0);
+        held.add(socket);
+        socket.getOutputStream().write("POST /f.bin HTTP/1.1\r\nHost: t".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /**
+     * Items 4 and 6: sixteen connections of one host sending half a head took every control thread
+     * until the deadline. Now one host has at most half the control threads, so another host is
+     * answered while they wait (before any of them is cut off: an order, not a time), and each half
+     * request is cut off with 408 after the idle timeout, long before the deadline.
+     */
+    @Test
+    @Requirement("R19")
+    void tricklingPeersHoldNeitherEveryControlThreadNorOneForLong() throws Exception {
+        start(RangedLimits.defaults().withIdleTimeout(Duration.ofSeconds(5))
+                .withTransferDeadline(Duration.ofSeconds(300)));
+        Files.write(root.resolve("f.bin"), TestFiles.randomBytes(1000, 1));
+        List<Socket> tricklers = new ArrayList<>();
+        for (int i = 0; i < RangedLimits.DEFAULT_MAX_CONTROL_THREADS; i++) {
+            tricklers.add(trickler(OTHER_HOST));
+        }
+        long began = System.nanoTime();
+        Reply reply = post(null, "/f.bin", "{\"threads\": 1}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        for (Socket trickler : tricklers) {
+            assertThat(trickler.getInputStream().available()).as("a trickler answered before the other host").isZero();
+        }
+        fetchAll(JSON.readTree(reply.text().substring(reply.text().indexOf("\r\n\r\n") + 4)), 1);
+        // The first wave (one address's share of the threads) is cut off after the idle timeout, not
+        // the deadline; the queued rest would follow one idle timeout later, and is not waited for.
+        int share = RangedLimits.DEFAULT_MAX_CONTROL_PER_ADDRESS;
+        await().atMost(Duration.ofSeconds(120)).until(() -> answered(tricklers).size() >= share);
+        for (Socket trickler : answered(tricklers)) {
+            trickler.setSoTimeout(20_000);
+            String answer = new String(trickler.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 408");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(150));
+    }
+
+    private static List<Socket> answered(List<Socket> sockets) throws IOException {
+        List<Socket> answered = new ArrayList<>();
+        for (Socket socket : sockets) {
+            if (socket.getInputStream().available() > 0) {
+                answered.add(socket);
+            }
+        }
+        return answered;
+    }
+
+    /** Item 4: a request head over 8192 bytes is refused with 431, a body over 4096 with 400, at once. */
+    @Test
+    @Requirement({"R7", "R19"})
+    void theControlRequestsHeadAndBodyAreBounded() throws Exception {
+        start(RangedLimits.defaults());
+        Files.write(root.resolve("f.bin"), TestFiles.randomBytes(100, 4));
+        try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /f.bin HTTP/1.1\r\nX-Padding: " + "x".repeat(9000) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 431");
+        }
+        Reply tooLong = post(null, "/f.bin", "{\"threads\": 1, \"pad\": \"" + "x".repeat(5000) + "\"}");
+        assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(400);
+        assertThat(server.openDataListeners()).isZero();
+    }
+
+    /** Item 6: one host gets at most --max-per-address listeners; another host is still served. */
+    @Test
+    @Requirement("R19")
+    void oneHostCannotTakeEveryDataListener() throws Exception {
+        start(RangedLimits.defaults().withMaxListenersPerAddress(3));
+        Files.write(root.resolve("f.bin"), TestFiles.randomBytes(1000, 2));
+        for (int i = 0; i < 3; i++) {
+            assertThat(post(OTHER_HOST, "/f.bin", "{\"threads\": 2}").status()).isEqualTo(200);
+        }
+        Reply refused = post(OTHER_HOST, "/f.bin", "{\"threads\": 2}");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+        assertThat(refused.text()).contains("127.0.0.2").doesNotContain("\"port\"");
+        assertThat(server.openDataListeners()).isEqualTo(3);
+        Reply other = post(null, "/f.bin", "{\"threads\": 2}");
+        assertThat(other.status()).as(other.text()).isEqualTo(200);
+    }
+
+    /** Item 7: a dangling and a looping link get 404 and 403, and no reply names a server path. */
+    @Test
+    @Requirement({"R8", "R9", "R11"})
+    void oddLinksAreRefusedWithoutNamingAServerPath() throws Exception {
+        start(RangedLimits.defaults());
+        Files.createSymbolicLink(root.resolve("dangling.bin"), root.resolve("nowhere.bin"));
+        Files.createSymbolicLink(root.resolve("loop.bin"), root.resolve("loop.bin"));
+        Files.createSymbolicLink(root.resolve("a.bin"), root.resolve("b.bin"));
+        Files.createSymbolicLink(root.resolve("b.bin"), root.resolve("a.bin"));
+        Reply dangling = post(null, "/dangling.bin", "{\"threads\": 1}");
+        Reply loop = post(null, "/loop.bin", "{\"threads\": 1}");
+        Reply pair = post(null, "/a.bin", "{\"threads\": 1}");
+        assertThat(dangling.status()).as(dangling.text()).isEqualTo(404);
+        assertThat(loop.status()).as(loop.text()).isIn(403, 404);
+        assertThat(pair.status()).as(pair.text()).isIn(403, 404);
+        for (Reply reply : List.of(dangling, loop, pair)) {
+            assertThat(reply.text()).doesNotContain(root.toString()).doesNotContain(root.toRealPath().toString())
+                    .doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        assertThat(server.openDataListeners()).isZero();
+    }
+
+    /** Item 9: bytes after the id byte are read and ignored; the block arrives whole, without a reset. */
+    @Test
+    @Requirement({"R5", "R12"})
+    void bytesAfterTheIdByteAreIgnoredAndTheBlockArrivesWhole() throws Exception {
+        start(RangedLimits.defaults());
+        byte[] content = TestFiles.randomBytes(16 << 20, 3);
+        Files.write(root.resolve("big.bin"), content);
+        Reply reply = post(null, "/big.bin", "{\"threads\": 2}");
+        JsonNode offer = JSON.readTree(reply.text().substring(reply.text().indexOf("\r\n\r\n") + 4));
+        try (Socket data = new Socket(server.address().getAddress(), offer.get("port").asInt())) {
+            data.setSoTimeout(20_000);
+            OutputStream out = data.getOutputStream();
+            out.write(new byte[] {0, 1, 'x', '\n'}); // the id, then a second id and junk
+            out.flush();
+            byte[] got = data.getInputStream().readAllBytes();
+            assertThat(got.length).isEqualTo(content.length / 2 + 1);
+            assertThat(got).isEqualTo(Arrays.copyOfRange(content, 0, content.length / 2 + 1));
+        }
+        fetch(offer.get("port").asInt(), 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.openDataListeners() == 0);
+    }
+
+    private void fetchAll(JsonNode offer, int threads) throws IOException {
+        for (int block = 0; block < threads; block++) {
+            fetch(offer.get("port").asInt(), block);
+        }
+    }
+
+    private byte[] fetch(int port, int block) throws IOException {
+        try (Socket data = new Socket(server.address().getAddress(), port)) {
+            data.setSoTimeout(20_000);
+            data.getOutputStream().write(block);
+            InputStream in = data.getInputStream();
+            return in.readAllBytes();
+        }
+    }
+
+    private static InetAddress loopback(String address) {
+        try {
+            return InetAddress.getByName(address);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
