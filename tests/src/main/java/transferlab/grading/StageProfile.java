@@ -166,7 +166,8 @@ public record StageProfile(String stage, List<Part> parts, String source) {
             }
             try (InputStream in = StageProfile.class.getResourceAsStream(DEFAULT_RESOURCE)) {
                 if (in == null) {
-                    throw new IllegalStateException("the profiles file " + DEFAULT_RESOURCE + " is not on the class path");
+                    throw new IllegalStateException("the profiles file " + DEFAULT_RESOURCE
+                            + " is not on the class path");
                 }
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }

@@ -34,11 +34,15 @@ class PythonStartersTest {
             + "|seedClientsThatCloseAfterTheContent.*");
     /** Stage 2's TODO: U16 (judged as concurrent), U15. */
     static final Pattern STAGE2_TESTS = Pattern.compile("clientPausedAfterGoAhead.*|sixteenClients.*");
+    /** The ftserver's TODOs: stage1.5 parsing (F1, F9, F10), stage1.6 sending (F3, F5, F6); F8 on a listing. */
+    static final Pattern FTSERVER_TESTS = Pattern.compile("listSendsTheSorted.*|getSendsExactly.*|aBadDataPortIsAnError"
+            + "|anUnknownOrMalformedCommandIsAnError|aSymbolicLinkOutOfTheDirectory.*");
     /** The stage 3 server's TODO, the block formula: R4, R5 on the wire. */
     static final Pattern STAGE3_TESTS = Pattern.compile("aRawClientGetsExactlyEachBlock");
 
     @ParameterizedTest
-    @ValueSource(strings = {"stage1/server.py", "stage2/server.py", "stage3/server.py", "stage3/client.py"})
+    @ValueSource(strings = {"stage1/server.py", "stage1/ftserver.py", "stage2/server.py", "stage3/server.py",
+        "stage3/client.py"})
     void aStarterTakesItsCommandLineAndABadOneIsAUsageError(String starter) throws Exception {
         PythonPrograms.assumePython();
         // Two words that are never a valid command line of any starter: a bad port, or too few arguments.
@@ -84,6 +88,29 @@ class PythonStartersTest {
         assertThat(done.failed()).as(StageCheckTest.report(done)).isEmpty();
         assertThat(done.part("upload-server").orElseThrow().result().requirements(Verdict.PASS))
                 .contains("U15", "U16");
+    }
+
+    @Test
+    void theFtserverStarterFailsItsTodosUntilTheyAreDoneWithCheckStage1Listget() {
+        // The stubs fail every request: short timeouts (factor 0.3) make the waits for what never comes short.
+        StageCheck.Result todo = gradeFtServer("python3 " + STARTERS.resolve("stage1/ftserver.py"), 0.3);
+        StageCheck.Result done = gradeFtServer("python3 " + PythonPrograms.program("starters/stage1_ftserver_done.py"),
+                1);
+
+        assertThat(todo.failed()).as(StageCheckTest.report(todo))
+                .containsExactlyInAnyOrder("F1", "F2", "F3", "F5", "F6", "F8", "F9", "F10");
+        assertThat(todo.part("ft-server").orElseThrow().result().stopped()).isEmpty();
+        assertThat(done.failed()).as(StageCheckTest.report(done)).isEmpty();
+        assertThat(done.part("ft-server").orElseThrow().result().requirements(Verdict.PASS))
+                .containsExactlyInAnyOrder("F1", "F2", "F3", "F5", "F6", "F8", "F9", "F10");
+        assertThat(done.part("upload-server").orElseThrow().graded()).as("no command given for it").isFalse();
+    }
+
+    private static StageCheck.Result gradeFtServer(String program, double timeoutFactor) {
+        PythonPrograms.assumePython();
+        return StageCheck.run(StageProfile.load("stage1", null), new StageCheck.Options(null, null,
+                Map.of("ft-server", program + " {port} --dir {dir} --idle-timeout {idle-timeout}"), true, timeoutFactor,
+                PointsTable.defaults(), 1, null, Network.DIRECT, FTSERVER_TESTS));
     }
 
     @Test
