@@ -8,7 +8,8 @@ wire format of protocol F in resources/protocols/ft.md:
              server -> client   "OK <n>\n"             or   "ERROR <reason>\n"
     data     the server connects to <this client's address>:<data-port>, sends n bytes, closes
 
-Run it against the Java server (the Java suite runs it too, in Seed003PythonClientTest):
+Run it against the Java server (the Java suite runs it in Seed003PythonClientTest and grades it
+with FtClientCheck):
 
     ./transfer ftserver 3555 --dir served &
     python3 tests/python/ftclient_seed003.py 127.0.0.1 3555 -l 8555
@@ -22,7 +23,8 @@ Run it against the Java server (the Java suite runs it too, in Seed003PythonClie
     Transfer complete.
 
 A data port of 0 listens on any free port and sends the real one. GET saves into the current
-directory and never overwrites a file there. Exit status: 0 done, 1 failed, 2 usage error.
+directory and never overwrites a file there. Data is taken only from the server's address.
+Exit status: 0 done, 1 failed, 2 usage error.
 """
 import os
 import socket
@@ -74,8 +76,8 @@ def main(argv):
     data_port = port_number(data_port_text, 0)
     if filename is not None and ("/" in filename or filename.startswith(".")):
         usage("'%s' is not a plain file name" % filename)
-    if filename is not None and os.path.exists(filename):
-        fail("%s already exists here; not overwriting it" % filename)
+    if filename is not None:
+        refuse_existing(filename)
 
     # 2. The control connection.
     try:
@@ -84,22 +86,8 @@ def main(argv):
         fail("cannot connect to %s on port %d: %s" % (host, server_port, e))
     print("Connected to %s on port %d..." % (host, server_port))
 
-    # 3. Listen on the data port BEFORE sending the command: the server connects right after "OK".
-    data_listener = socket.socket(control.family, socket.SOCK_STREAM)
-    try:
-        data_listener.bind((control.getsockname()[0], data_port))
-    except OSError as e:
-        fail("cannot listen on data port %d: %s" % (data_port, e))
-    data_listener.listen(1)
-    data_listener.settimeout(TIMEOUT_SECONDS)
-    data_port = data_listener.getsockname()[1]
-
-    # 4. Send the command, read the answer.
-    if command == "-l":
-        control.sendall(("LIST %d\n" % data_port).encode("utf-8"))
-    else:
-        control.sendall(("GET %s %d\n" % (filename, data_port)).encode("utf-8"))
-    answer = read_line(control)
+    # 3. and 4. Listen on the data port, send the command, read the answer.
+    data_listener, answer = exchange(control, command, filename, data_port)
     if answer.startswith("ERROR"):
         fail("%s:%d says %s" % (host, server_port, answer))
     if not answer.startswith("OK ") or not answer[3:].isdigit():
@@ -108,9 +96,9 @@ def main(argv):
 
     # 5. Accept the data connection and read exactly `size` bytes.
     try:
-        data, address = data_listener.accept()
+        data, address = accept_data(data_listener, control)
     except socket.timeout:
-        fail("the server did not connect to data port %d" % data_port)
+        fail("the server did not connect to data port %d" % data_listener.getsockname()[1])
     data.settimeout(TIMEOUT_SECONDS)
     print("Data transfer initiated on %s..." % (address,))
     if command == "-l":
@@ -123,7 +111,7 @@ def main(argv):
         try:
             with open(temporary, "xb") as out:
                 receive(data, size, out)
-            os.link(temporary, filename)
+            keep(temporary, filename)
         except FileExistsError:
             fail("%s appeared during the transfer; kept it, discarded the download" % filename)
         finally:
@@ -134,6 +122,44 @@ def main(argv):
     data_listener.close()
     control.close()
     return 0
+
+
+def refuse_existing(filename):
+    """GET never overwrites a file of the working directory: it stops before it asks the server."""
+    if os.path.exists(filename):
+        fail("%s already exists here; not overwriting it" % filename)
+
+
+def exchange(control, command, filename, data_port):
+    """Listens on the data port BEFORE it sends the command (the server connects right after "OK"),
+    then sends the command and reads the answer. Returns the listener and the answer line."""
+    data_listener = socket.socket(control.family, socket.SOCK_STREAM)
+    try:
+        data_listener.bind((control.getsockname()[0], data_port))
+    except OSError as e:
+        fail("cannot listen on data port %d: %s" % (data_port, e))
+    data_listener.listen(1)
+    data_listener.settimeout(TIMEOUT_SECONDS)
+    data_port = data_listener.getsockname()[1]
+    if command == "-l":
+        control.sendall(("LIST %d\n" % data_port).encode("utf-8"))
+    else:
+        control.sendall(("GET %s %d\n" % (filename, data_port)).encode("utf-8"))
+    return data_listener, read_line(control)
+
+
+def accept_data(data_listener, control):
+    """The data connection from the server's address; a connection from anywhere else is closed unread."""
+    while True:
+        data, address = data_listener.accept()
+        if address[0] == control.getpeername()[0]:
+            return data, address
+        data.close()
+
+
+def keep(temporary, filename):
+    """A hard link creates the name only if it is still free (FileExistsError otherwise)."""
+    os.link(temporary, filename)
 
 
 def receive(data, size, sink):

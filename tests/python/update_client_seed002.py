@@ -9,7 +9,8 @@ file bytes. If nothing is queued, the server closes the connection.
 Transfer Lab's extension (resources/protocols/update.md): the 2 bytes are big-endian, file-hash is
 "sha256:<hex>", and after storing a file the client sends an ack on the same connection,
 {"client-id": ..., "request-type": "ack", "file-hash": ...}; the server then offers the next file or
-closes. This client polls once, takes everything queued, and exits.
+closes. This client polls once, takes everything queued, and exits. A file whose hash it already
+holds (in DIR) is read past and acknowledged, not stored again (D15).
 
 Run (plain Python 3, standard library only), against ./transfer update-server:
     python3 tests/python/update_client_seed002.py 127.0.0.1 5002 laptop-7 updates
@@ -41,6 +42,36 @@ def send_frame(sock, header):
     sock.sendall(struct.pack(">H", len(body)) + body)
 
 
+def read_offer_header(sock):
+    """The next offer's JSON header, or None when the server closed (nothing more queued)."""
+    fixed = recv_exactly(sock, 2)
+    if not fixed:
+        return None
+    (length,) = struct.unpack(">H", fixed)
+    return json.loads(recv_exactly(sock, length).decode("utf-8"))
+
+
+def acknowledge(sock, client_id, file_hash):
+    send_frame(sock, {"client-id": client_id, "request-type": "ack", "file-hash": file_hash})
+    return True  # go on: the server offers the next file or closes
+
+
+def verified(digest, file_hash):
+    """The bytes received have the offered hash (D7): only then is the file stored and acknowledged."""
+    return "sha256:" + digest.hexdigest() == file_hash
+
+
+def held_hashes(directory):
+    """The "sha256:<hex>" of every file already in DIR: an offer of one of them is not stored again."""
+    held = set()
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and not name.startswith("."):
+            with open(path, "rb") as f:
+                held.add("sha256:" + hashlib.sha256(f.read()).hexdigest())
+    return held
+
+
 def main():
     if len(sys.argv) != 5:
         print("usage: update_client_seed002.py HOST PORT CLIENT_ID DIR", file=sys.stderr)
@@ -48,18 +79,23 @@ def main():
     host, port, client_id, directory = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     os.makedirs(directory, exist_ok=True)
 
+    held = held_hashes(directory)
     with socket.create_connection((host, port), timeout=30) as sock:
         send_frame(sock, {"client-id": client_id, "request-type": "poll"})
         while True:
-            fixed = recv_exactly(sock, 2)
-            if not fixed:
+            header = read_offer_header(sock)
+            if header is None:
                 return 0  # the server closed: nothing (more) queued
-            (length,) = struct.unpack(">H", fixed)
-            header = json.loads(recv_exactly(sock, length).decode("utf-8"))
             name, size, file_hash = header["file-name"], header["file-size"], header["file-hash"]
             if "/" in name or "\\" in name or name.startswith("."):
                 print("refusing the file name %r" % name, file=sys.stderr)
                 return 1
+            if file_hash in held:
+                recv_exactly(sock, size)
+                print("skipped %s: already held" % name)
+                if not acknowledge(sock, client_id, file_hash):
+                    return 0
+                continue
 
             temporary = os.path.join(directory, "." + name + ".part")
             digest = hashlib.sha256()
@@ -72,14 +108,16 @@ def main():
                     digest.update(chunk)
                     out.write(chunk)
                     received += len(chunk)
-            if received < size or "sha256:" + digest.hexdigest() != file_hash:
+            if received < size or not verified(digest, file_hash):
                 os.remove(temporary)
                 print("%s: got %d of %d bytes, sha256:%s, offered %s; nothing stored"
                       % (name, received, size, digest.hexdigest(), file_hash), file=sys.stderr)
                 return 1
             os.replace(temporary, os.path.join(directory, name))
-            send_frame(sock, {"client-id": client_id, "request-type": "ack", "file-hash": file_hash})
+            held.add(file_hash)
             print("stored %s (%d bytes)" % (name, size))
+            if not acknowledge(sock, client_id, file_hash):
+                return 0
 
 
 if __name__ == "__main__":

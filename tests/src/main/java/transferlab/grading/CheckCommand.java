@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import transferlab.cli.CommandRunner;
 
 /**
@@ -41,7 +44,10 @@ import transferlab.cli.CommandRunner;
         description = {"Grade a server or client of protocol U (upload), F (ft), D (update) or R (ranged) against "
                 + "the protocol suite: a verdict per requirement, a score, JUnit XML and Gradescope results.",
                 "Placeholders: {port} a free port, {dir} a fresh directory per test, {host} 127.0.0.1, {file} the file "
-                        + "a client sends. The command runs with sh -c in the current directory."},
+                        + "a client sends. The command runs with sh -c in the current directory.",
+                "Clients: ft {request} is -l or -g NAME, {dataport} a free port; update {id} a client id, {dir} the "
+                        + "client's directory; ranged {address} HOST:PORT, {threads}, {file}, {ofile}. "
+                        + "resources/grading.md has each protocol's templates."},
         footer = {"", "Examples:",
                 "  ./transfer check stage1                    (the kit's own Java: ready to hand in?)",
                 "  ./transfer check stage1 --server-cmd \"python3 server.py {port} {dir}\"",
@@ -50,14 +56,19 @@ import transferlab.cli.CommandRunner;
                 "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
                 "  ./transfer check upload --server-cmd \"...\" --html report.html",
                 "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" \\",
-                "      --gradescope results.json"})
+                "      --gradescope results.json",
+                "  ./transfer check ft --client-cmd \"python3 ftclient.py {host} {port} {request} {dataport}\"",
+                "  ./transfer check update --client-cmd \"python3 client.py {host} {port} {id} {dir}\"",
+                "  ./transfer check ranged --client-cmd \"python3 client.py {address} {threads} {file} {ofile}\"",
+                "  ./transfer check ft --pair --server-cmd \"cd {dir} && ./ftserver {port}\" "
+                        + "--client-cmd \"python3 ftclient.py localhost {port} {request} {dataport}\""})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROTOCOL|STAGE",
             description = "upload, ft, update or ranged; or stage1, stage2, stage3: the stage's lesson, every part "
                     + "(grading/stages.csv), by default the kit's own Java programs of this checkout")
     String subject;
 
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    @ArgGroup(exclusive = false, multiplicity = "0..1")
     Target target = new Target();
 
     @Option(names = "--cmd", paramLabel = "PART=COMMAND",
@@ -71,8 +82,12 @@ public final class CheckCommand implements Callable<Integer> {
             description = "stage profiles (default: the built-in grading/stages.csv)")
     Path profilesFile;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--pair", description = "grade a server and a client together, by their effects: needs both "
+            + "--server-cmd and --client-cmd (ft, update)")
+    boolean pair;
+
+    @Spec
+    CommandSpec spec;
 
     static final class Target {
         @Option(names = "--target", paramLabel = "HOST:PORT",
@@ -146,15 +161,11 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             protocol = Protocol.parse(subject);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage()
+            throw new ParameterException(spec.commandLine(), e.getMessage()
                     + ", or a stage: " + String.join(", ", StageProfile.stageNames(profilesFile)));
         }
-        if (target.runningServer == null && target.serverCommand == null && target.clientCommand == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "check " + subject + " needs one of --server-cmd, --client-cmd or --target");
-        }
         if (!partCommands.isEmpty() || listget) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new ParameterException(spec.commandLine(),
                     "--cmd and --listget are for a stage (check stage1 ...), not a protocol");
         }
         Set<String> onlyIds = new LinkedHashSet<>();
@@ -186,22 +197,22 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** {@code check stageN}: every part of the stage's profile, then the stage's score and verdict. */
     private int checkStage(PointsTable points) throws IOException {
-        if (target.runningServer != null || extensions || iterative || !only.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a stage grades what its profile "
-                    + "lists, against programs it starts: --target, --extensions, --iterative and --only are for "
+        if (target.runningServer != null || pair || extensions || iterative || !only.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "a stage grades what its profile lists, against "
+                    + "programs it starts: --target, --pair, --extensions, --iterative and --only are for "
                     + "check PROTOCOL");
         }
         StageProfile profile;
         try {
             profile = StageProfile.load(subject, profilesFile);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         for (String part : partCommands.keySet()) {
             if (!profile.byName().containsKey(part)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cmd " + part + "=...: "
-                        + subject + " has no part " + part + " (its parts: "
-                        + String.join(", ", profile.byName().keySet()) + ")");
+                throw new ParameterException(spec.commandLine(), "--cmd " + part + "=...: " + subject
+                        + " has no part " + part + " (its parts: " + String.join(", ", profile.byName().keySet())
+                        + ")");
             }
         }
         StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
@@ -218,6 +229,19 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private CheckPlan.TargetSpec targetSpec() {
+        int given = (target.runningServer == null ? 0 : 1) + (target.serverCommand == null ? 0 : 1)
+                + (target.clientCommand == null ? 0 : 1);
+        if (pair) {
+            if (target.serverCommand == null || target.clientCommand == null || target.runningServer != null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--pair needs --server-cmd and --client-cmd (no --target)");
+            }
+            return CheckPlan.TargetSpec.pair(target.serverCommand, target.clientCommand);
+        }
+        if (given != 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "give one of --target, --server-cmd or --client-cmd (both commands only with --pair)");
+        }
         if (target.runningServer != null) {
             return CheckPlan.TargetSpec.runningServer(target.runningServer);
         }

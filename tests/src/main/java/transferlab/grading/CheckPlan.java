@@ -88,7 +88,16 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
     }
 
     /** What to grade, before the runner gives it a log directory. */
-    public record TargetSpec(CheckTarget.Kind kind, String commandOrAddress) {
+    public record TargetSpec(CheckTarget.Kind kind, String commandOrAddress, String pairClientCommand) {
+        public TargetSpec(CheckTarget.Kind kind, String commandOrAddress) {
+            this(kind, commandOrAddress, null);
+        }
+
+        /** {@code --pair}: the student's server command and client command, graded together. */
+        public static TargetSpec pair(String serverCommand, String clientCommand) {
+            return new TargetSpec(CheckTarget.Kind.PAIR, serverCommand, clientCommand);
+        }
+
         public static TargetSpec serverCommand(String command) {
             return new TargetSpec(CheckTarget.Kind.SERVER_COMMAND, command);
         }

@@ -30,7 +30,7 @@ public final class CheckTarget {
     /** What a server command that does not take {@code {idle-timeout}} is assumed to keep (our servers' default). */
     public static final Duration ASSUMED_OWN_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND }
+    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND, PAIR }
 
     /** The configuration parameters that carry a target from the runner to the check classes. */
     static final String KIND = "transferlab.check.target.kind";
@@ -38,6 +38,7 @@ public final class CheckTarget {
     static final String LOG_DIRECTORY = "transferlab.check.logDirectory";
     static final String CONCURRENT = "transferlab.check.concurrent";
     static final String NETWORK = "transferlab.check.network";
+    static final String PAIR_CLIENT_COMMAND = "transferlab.check.pairClientCommand";
 
     private final Kind kind;
     private final InetSocketAddress address;
@@ -45,25 +46,28 @@ public final class CheckTarget {
     private final Path logDirectory;
     private final boolean concurrent;
     private final Network network;
+    /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
+    private final String pairClientCommand;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
-                        Network network) {
+                        Network network, String pairClientCommand) {
         this.kind = kind;
         this.address = address;
         this.command = command;
         this.logDirectory = logDirectory;
         this.concurrent = concurrent;
         this.network = network;
+        this.pairClientCommand = pairClientCommand;
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
-        return new CheckTarget(kind, address, command, logDirectory, false, network);
+        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
-        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind);
+        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand);
     }
 
     /** The network between the suite and the graded program. */
@@ -78,17 +82,30 @@ public final class CheckTarget {
 
     /** {@code --target HOST:PORT}. */
     public static CheckTarget runningServer(InetSocketAddress address) {
-        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT);
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null);
     }
 
     /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
     public static CheckTarget serverCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT);
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null);
     }
 
     /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
     public static CheckTarget clientCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT);
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null);
+    }
+
+    /**
+     * {@code --pair --server-cmd S --client-cmd C}: the student's client against the student's own
+     * server, judged by effects (the files the client leaves, what it prints).
+     */
+    public static CheckTarget pair(String serverCommand, String clientCommand, Path logDirectory) {
+        return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, Network.DIRECT, clientCommand);
+    }
+
+    /** The client's command line: {@code --client-cmd}, alone or in a pair. */
+    public String clientCommand() {
+        return kind == Kind.PAIR ? pairClientCommand : command;
     }
 
     public Kind kind() {
@@ -109,6 +126,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> "server at " + address.getHostString() + ":" + address.getPort();
             case SERVER_COMMAND -> "server command: " + command;
             case CLIENT_COMMAND -> "client command: " + command;
+            case PAIR -> "server command: " + command + "; client command: " + pairClientCommand;
         };
     }
 
@@ -141,7 +159,7 @@ public final class CheckTarget {
     private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {
         return switch (kind) {
             case RUNNING_SERVER -> new RunningServer(address);
-            case SERVER_COMMAND -> {
+            case SERVER_COMMAND, PAIR -> {
                 try {
                     yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
                 } catch (IOException e) {
@@ -187,6 +205,9 @@ public final class CheckTarget {
         }
         parameters.put(CONCURRENT, Boolean.toString(concurrent));
         parameters.put(NETWORK, network.name());
+        if (pairClientCommand != null) {
+            parameters.put(PAIR_CLIENT_COMMAND, pairClientCommand);
+        }
         return parameters;
     }
 
@@ -201,6 +222,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> runningServer(HostPort.parse(value));
             case SERVER_COMMAND -> serverCommand(value, logs);
             case CLIENT_COMMAND -> clientCommand(value, logs);
+            case PAIR -> pair(value, parameters.apply(PAIR_CLIENT_COMMAND).orElseThrow(), logs);
         };
         if (!parameters.apply(CONCURRENT).map(Boolean::parseBoolean).orElse(true)) {
             target = target.iterative();

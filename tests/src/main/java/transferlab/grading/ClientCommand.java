@@ -3,43 +3,132 @@ package transferlab.grading;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import transferlab.testkit.SuiteTimeouts;
 
 /**
- * One run of a student's client from {@code --client-cmd}: {@code {host}} and {@code {port}} are
- * our reference server's, {@code {file}} the absolute path of the file to send (the client runs in
- * that file's directory, so {@code {file}} may also be given as its bare name, {@code {name}}).
- * Its standard input gets a few empty lines, for clients that pause with {@code input()} as seed
- * 004's does; its output goes to a log whose tail a failed verdict shows.
+ * Runs of a student's client from {@code --client-cmd}, many at once. Each run gets its own
+ * placeholder values ({@code {host}}, {@code {port}} and the protocol's own: {@code {file}},
+ * {@code {request}}, {@code {id}}, {@code {ofile}}, ...) and its own working directory. Its
+ * standard input gets a few empty lines, for clients that pause with {@code input()} as seed 004's
+ * does; its output goes to a log that a failed verdict quotes.
  */
 final class ClientCommand {
     /** How long one client run may take (scaled by the timeout factor). */
     static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
+    /** At most this much of a client's output is kept (a listing, a transcript, an error). */
+    private static final int MAX_OUTPUT_BYTES = 1 << 16;
     private static final AtomicInteger STARTED = new AtomicInteger();
+    private static final Pattern WORD = Pattern.compile("\\S+");
 
-    /** How a run ended. */
+    /** One run to start: what its placeholders stand for (a value may be several words) and where it runs. */
+    record Invocation(Map<String, List<String>> placeholders, Path directory) {
+    }
+
+    /** How a run ended, and what it printed (standard output and error together). */
     record Run(int exitStatus, boolean timedOut, String output) {
+        /** "; the client printed: ..." for an assertion message, or nothing when it printed nothing. */
+        String said() {
+            List<String> lines = output.lines().toList();
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - ProcessLogs.TAIL_LINES),
+                    lines.size()));
+            return tail.isBlank() ? "" : "; the client printed:\n" + tail.indent(4);
+        }
     }
 
     private ClientCommand() {
     }
 
-    static Process start(String template, InetSocketAddress server, Path file, Path logDirectory, Path log)
-            throws IOException {
-        String command = CommandLineTemplate.fill(template, Map.of(
-                "host", server.getHostString(),
-                "port", Integer.toString(server.getPort()),
-                "file", file.toAbsolutePath().toString(),
-                "name", file.getFileName().toString()));
+    /** The run ended by itself within {@link #RUN_TIMEOUT}; {@code hint} says what a stuck client often waits for. */
+    static void assertFinished(Run run, String doing, String hint) {
+        org.assertj.core.api.Assertions.assertThat(run.timedOut())
+                .as("the client (%s) was still running after %d s%s%s", doing,
+                        SuiteTimeouts.scaled(RUN_TIMEOUT).toSeconds(), hint, run.said()).isFalse();
+    }
+
+    /** Protocol U: {@code {host} {port} {file}} (or {@code {name}}), run in the file's directory. */
+    static Invocation upload(InetSocketAddress server, Path file) {
+        return new Invocation(Map.of(
+                "host", List.of(server.getAddress().getHostAddress()),
+                "port", List.of(Integer.toString(server.getPort())),
+                "file", List.of(file.toAbsolutePath().toString()),
+                "name", List.of(file.getFileName().toString())), file.toAbsolutePath().getParent());
+    }
+
+    /** Runs the upload client on each file at once and waits for all of them. */
+    static List<Run> runAll(String template, InetSocketAddress server, List<Path> files, Path logDirectory)
+            throws IOException, InterruptedException {
+        return runAll(template, files.stream().map(file -> upload(server, file)).toList(), logDirectory);
+    }
+
+    /** Starts every invocation at once, then waits for all of them (killing any still running at the deadline). */
+    static List<Run> runAll(String template, List<Invocation> invocations, Path logDirectory)
+            throws IOException, InterruptedException {
+        List<Path> logs = new ArrayList<>();
+        List<Process> processes = new ArrayList<>();
+        for (Invocation invocation : invocations) {
+            Path log = logDirectory.resolve("client-" + STARTED.incrementAndGet() + ".log");
+            logs.add(log);
+            processes.add(start(template, invocation, log));
+        }
+        long deadline = System.nanoTime() + SuiteTimeouts.scaled(RUN_TIMEOUT).toNanos();
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < processes.size(); i++) {
+            Process process = processes.get(i);
+            boolean exited = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!exited) {
+                List<ProcessHandle> children = process.descendants().toList();
+                process.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            runs.add(new Run(exited ? process.exitValue() : -1, !exited, read(logs.get(i))));
+        }
+        return runs;
+    }
+
+    /** Runs one invocation and waits for it. */
+    static Run runOne(String template, Invocation invocation, Path logDirectory)
+            throws IOException, InterruptedException {
+        return runAll(template, List.of(invocation), logDirectory).get(0);
+    }
+
+    /**
+     * Each run has a working directory of its own, so a program named by a relative path
+     * ({@code python3 client.py ...}) would not be found there: a word of the template that names a
+     * file of the directory the grader runs in becomes that file's absolute path.
+     */
+    static String anchoredToGraderDirectory(String template) {
+        Path here = Path.of("").toAbsolutePath();
+        Matcher word = WORD.matcher(template);
+        StringBuilder anchored = new StringBuilder();
+        while (word.find()) {
+            String text = word.group();
+            boolean plainRelativePath = !text.startsWith("-") && !text.startsWith("/") && !text.contains("{")
+                    && !text.contains("$") && !text.contains("'") && !text.contains("\"");
+            String replacement = plainRelativePath && Files.isRegularFile(here.resolve(text))
+                    ? CommandLineTemplate.shellQuoted(here.resolve(text).normalize().toString()) : text;
+            word.appendReplacement(anchored, Matcher.quoteReplacement(replacement));
+        }
+        word.appendTail(anchored);
+        return anchored.toString();
+    }
+
+    private static Process start(String template, Invocation invocation, Path log) throws IOException {
+        String command = CommandLineTemplate.fillWords(anchoredToGraderDirectory(template), invocation.placeholders());
         Process process = new ProcessBuilder("/bin/sh", "-c", command)
-                .directory(file.toAbsolutePath().getParent().toFile())
+                .directory(invocation.directory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -51,30 +140,11 @@ final class ClientCommand {
         return process;
     }
 
-    /** Runs the client on each file at once and waits for all of them. */
-    static List<Run> runAll(String template, InetSocketAddress server, List<Path> files, Path logDirectory)
-            throws IOException, InterruptedException {
-        List<Path> logs = files.stream()
-                .map(file -> logDirectory.resolve("client-" + STARTED.incrementAndGet() + ".log"))
-                .toList();
-        List<Process> processes = new java.util.ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            processes.add(start(template, server, files.get(i), logDirectory, logs.get(i)));
-        }
-        long deadline = System.nanoTime() + SuiteTimeouts.scaled(RUN_TIMEOUT).toNanos();
-        List<Run> runs = new java.util.ArrayList<>();
-        for (int i = 0; i < processes.size(); i++) {
-            Process process = processes.get(i);
-            boolean exited = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (!exited) {
-                List<ProcessHandle> children = process.descendants().toList();
-                process.destroyForcibly();
-                children.forEach(ProcessHandle::destroyForcibly);
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-            runs.add(new Run(exited ? process.exitValue() : -1, !exited,
-                    ProcessLogs.tail(logs.get(i), ProcessLogs.TAIL_LINES)));
-        }
-        return runs;
+    private static String read(Path log) throws IOException {
+        byte[] bytes = Files.readAllBytes(log);
+        int length = Math.min(bytes.length, MAX_OUTPUT_BYTES);
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString();
     }
 }

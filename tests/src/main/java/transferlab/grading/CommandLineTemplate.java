@@ -1,6 +1,8 @@
 package transferlab.grading;
 
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,16 +21,27 @@ final class CommandLineTemplate {
 
     /** Fills every placeholder; one the template uses but {@code values} lacks is an error naming it. */
     static String fill(String template, Map<String, String> values) {
+        Map<String, List<String>> words = new TreeMap<>();
+        values.forEach((name, value) -> words.put(name, List.of(value)));
+        return fillWords(template, words);
+    }
+
+    /**
+     * The same, where a placeholder may stand for several words, each quoted on its own: ft's
+     * {@code {request}} is {@code -l} or the two words {@code -g NAME}.
+     */
+    static String fillWords(String template, Map<String, List<String>> values) {
         Matcher matcher = PLACEHOLDER.matcher(template);
         StringBuilder filled = new StringBuilder();
         while (matcher.find()) {
-            String value = values.get(matcher.group(1));
+            List<String> value = values.get(matcher.group(1));
             if (value == null) {
                 throw new IllegalArgumentException("unknown placeholder {" + matcher.group(1) + "} in '" + template
                         + "' (this command may use: " + String.join(", ", values.keySet().stream()
                         .map(name -> "{" + name + "}").sorted().toList()) + ")");
             }
-            matcher.appendReplacement(filled, Matcher.quoteReplacement(shellQuoted(value)));
+            String quoted = String.join(" ", value.stream().map(CommandLineTemplate::shellQuoted).toList());
+            matcher.appendReplacement(filled, Matcher.quoteReplacement(quoted));
         }
         matcher.appendTail(filled);
         return filled.toString();
@@ -38,7 +51,7 @@ final class CommandLineTemplate {
         return template.contains("{" + placeholder + "}");
     }
 
-    private static String shellQuoted(String value) {
+    static String shellQuoted(String value) {
         return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\"'\"'") + "'";
     }
 }

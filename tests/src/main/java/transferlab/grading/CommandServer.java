@@ -155,7 +155,8 @@ final class CommandServer implements ServerUnderTest {
         return tail.isBlank() ? " (it printed nothing)" : "\n  it printed:\n" + tail.indent(4);
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port free right now (for {@code {port}}, and a client's {@code {dataport}}). */
+    static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }

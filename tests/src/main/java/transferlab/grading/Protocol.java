@@ -13,21 +13,29 @@ import picocli.CommandLine.TypeConversionException;
  * is reported as such instead of breaking the build.
  */
 public enum Protocol {
-    UPLOAD("upload", "U", "transferlab.grading.ExternalUploadCheck", "transferlab.grading.UploadClientCheck"),
-    FT("ft", "F", "transferlab.grading.ExternalListGetCheck", null),
-    UPDATE("update", "D", "transferlab.grading.ExternalUpdateCheck", null),
-    RANGED("ranged", "R", "transferlab.grading.ExternalRangedCheck", null);
+    UPLOAD("upload", "U", "transferlab.grading.ExternalUploadCheck", "transferlab.grading.UploadClientCheck", null),
+    FT("ft", "F", "transferlab.grading.ExternalListGetCheck", "transferlab.grading.FtClientCheck",
+            "transferlab.grading.FtPairCheck"),
+    UPDATE("update", "D", "transferlab.grading.ExternalUpdateCheck", "transferlab.grading.UpdateClientCheck",
+            "transferlab.grading.UpdatePairCheck"),
+    RANGED("ranged", "R", "transferlab.grading.ExternalRangedCheck", "transferlab.grading.RangedClientCheck", null);
+
+    /** Pair requirements ({@code --pair}) are this prefix and the protocol's: P-F1, P-D2, ... */
+    static final String PAIR_PREFIX = "P-";
 
     private final String commandName;
     private final String requirementPrefix;
     private final String serverCheckClass;
     private final String clientCheckClass;
+    private final String pairCheckClass;
 
-    Protocol(String commandName, String requirementPrefix, String serverCheckClass, String clientCheckClass) {
+    Protocol(String commandName, String requirementPrefix, String serverCheckClass, String clientCheckClass,
+             String pairCheckClass) {
         this.commandName = commandName;
         this.requirementPrefix = requirementPrefix;
         this.serverCheckClass = serverCheckClass;
         this.clientCheckClass = clientCheckClass;
+        this.pairCheckClass = pairCheckClass;
     }
 
     public String commandName() {
@@ -39,8 +47,11 @@ public enum Protocol {
         return requirementPrefix;
     }
 
-    /** Does {@code requirementId} (e.g. "U3") belong to this protocol? */
+    /** Does {@code requirementId} (e.g. "U3", or the pair requirement "P-F2") belong to this protocol? */
     public boolean owns(String requirementId) {
+        if (requirementId.startsWith(PAIR_PREFIX)) {
+            return owns(requirementId.substring(PAIR_PREFIX.length()));
+        }
         return requirementId.startsWith(requirementPrefix)
                 && requirementId.length() > requirementPrefix.length()
                 && Character.isDigit(requirementId.charAt(requirementPrefix.length()));
@@ -48,7 +59,11 @@ public enum Protocol {
 
     /** The check class for a target kind; empty when this protocol has none for it. */
     public List<String> checkClasses(CheckTarget.Kind kind) {
-        String name = kind == CheckTarget.Kind.CLIENT_COMMAND ? clientCheckClass : serverCheckClass;
+        String name = switch (kind) {
+            case CLIENT_COMMAND -> clientCheckClass;
+            case PAIR -> pairCheckClass;
+            default -> serverCheckClass;
+        };
         return name == null ? List.of() : List.of(name);
     }
 

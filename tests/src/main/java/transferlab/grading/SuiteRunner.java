@@ -169,6 +169,11 @@ public final class SuiteRunner {
         return failed;
     }
 
+    /** Pair requirements (P-F1, ...) are graded only with --pair, and only they. */
+    private static boolean ofThisKindOfRun(CheckPlan plan, String requirement) {
+        return requirement.startsWith(Protocol.PAIR_PREFIX) == (plan.target().kind() == CheckTarget.Kind.PAIR);
+    }
+
     private static int extensionsNotGraded(CheckPlan plan) {
         if (!plan.only().isEmpty()) {
             return 0;
@@ -183,7 +188,11 @@ public final class SuiteRunner {
         List<String> names = plan.protocol().checkClasses(plan.target().kind());
         if (names.isEmpty()) {
             throw new IllegalArgumentException("protocol " + plan.protocol().commandName() + " has no check for a "
-                    + (plan.target().kind() == CheckTarget.Kind.CLIENT_COMMAND ? "client (--client-cmd)" : "server")
+                    + switch (plan.target().kind()) {
+                        case CLIENT_COMMAND -> "client (--client-cmd)";
+                        case PAIR -> "server and client pair (--pair)";
+                        default -> "server";
+                    }
                     + " yet");
         }
         List<Class<?>> classes = new ArrayList<>();
@@ -203,6 +212,7 @@ public final class SuiteRunner {
             case RUNNING_SERVER -> CheckTarget.runningServer(HostPort.parse(spec.commandOrAddress()));
             case SERVER_COMMAND -> CheckTarget.serverCommand(spec.commandOrAddress(), logDirectory);
             case CLIENT_COMMAND -> CheckTarget.clientCommand(spec.commandOrAddress(), logDirectory);
+            case PAIR -> CheckTarget.pair(spec.commandOrAddress(), spec.pairClientCommand(), logDirectory);
         };
     }
 
@@ -253,7 +263,8 @@ public final class SuiteRunner {
         mixedForCore.forEach(byRequirement::putIfAbsent);
         List<RequirementVerdict> verdicts = new ArrayList<>();
         for (PointsTable.Rule rule : plan.points().rules()) {
-            if (!plan.protocol().owns(rule.requirement()) || !plan.grades(rule.requirement())) {
+            if (!plan.protocol().owns(rule.requirement()) || !plan.grades(rule.requirement())
+                    || !ofThisKindOfRun(plan, rule.requirement())) {
                 continue;
             }
             List<TestOutcome> tests = byRequirement.remove(rule.requirement());

@@ -106,7 +106,7 @@ public final class UploadClientCheck {
             Path sent = files.get(i);
             ClientCommand.Run run = runs.get(i);
             String name = sent.getFileName().toString();
-            String said = run.output().isBlank() ? "" : "; the client printed:\n" + run.output().indent(4);
+            String said = run.said();
             assertThat(run.timedOut()).as("the client sending %s was still running after %d s%s", name,
                     ClientCommand.RUN_TIMEOUT.toSeconds(), said).isFalse();
             Path stored = received.resolve(name);

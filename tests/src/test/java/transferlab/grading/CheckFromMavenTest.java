@@ -18,9 +18,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * </pre>
  * Properties: {@code check.protocol} (upload, ft, update, ranged) and one of {@code check.serverCmd},
  * {@code check.clientCmd}, {@code check.target}; optional {@code check.extensions=true},
- * {@code check.iterative=true}, {@code check.timeoutFactor}, {@code check.only}, {@code check.points},
- * {@code check.junitXml}, {@code check.gradescope}, {@code check.html}, {@code check.repeat},
- * {@code check.network}, {@code check.timeLimit}. Surefire runs in tests/, so give programs and
+ * {@code check.iterative=true}, {@code check.pair=true} (with both commands), {@code check.timeoutFactor},
+ * {@code check.only}, {@code check.points}, {@code check.junitXml}, {@code check.gradescope}, {@code check.html},
+ * {@code check.repeat}, {@code check.network}, {@code check.timeLimit}. Surefire runs in tests/, so give programs and
  * output files as absolute paths.
  */
 @EnabledIfSystemProperty(named = "check.protocol", matches = ".+")
@@ -43,6 +43,7 @@ class CheckFromMavenTest {
         option(args, "check.timeLimit", "--time-limit");
         flag(args, "check.extensions", "--extensions");
         flag(args, "check.iterative", "--iterative");
+        flag(args, "check.pair", "--pair");
 
         int status = CheckCommand.run(args.toArray(String[]::new));
 

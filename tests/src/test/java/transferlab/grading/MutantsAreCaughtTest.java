@@ -127,7 +127,8 @@ class MutantsAreCaughtTest {
     }
 
     private static CheckResult gradeClient(String program, double timeoutFactor) {
-        String command = "python3 " + PythonPrograms.mutant(program) + " {host} {port} {file}";
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(program)
+                + " {host} {port} {file}";
         return SuiteRunner.run(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.clientCommand(command), false,
                 timeoutFactor,
                 PointsTable.defaults(), Set.of("U1", "U3"))
@@ -137,7 +138,8 @@ class MutantsAreCaughtTest {
     private static CheckResult grade(Mutant mutant) {
         PythonPrograms.assumePython();
         assumeContractPresent(mutant.protocol());
-        String command = "python3 " + PythonPrograms.mutant(mutant.program()) + " " + mutant.arguments();
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant(mutant.program()) + " "
+                + mutant.arguments();
         return SuiteRunner.run(new CheckPlan(mutant.protocol(), CheckPlan.TargetSpec.serverCommand(command), true,
                 mutant.timeoutFactor(), PointsTable.defaults(), mutant.gradedOn()).withTests(mutant.tests()));
     }
@@ -157,7 +159,7 @@ class MutantsAreCaughtTest {
                 + classes);
     }
 
-    private static String report(CheckResult result) {
+    static String report(CheckResult result) {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         TerminalReport.print(result, new PrintStream(text, true, StandardCharsets.UTF_8));
         return text.toString(StandardCharsets.UTF_8);

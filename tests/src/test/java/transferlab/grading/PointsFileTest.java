@@ -25,7 +25,7 @@ import transferlab.testkit.Requirement;
 class PointsFileTest {
     /** "| D1 | core |" (a table row), "- **F1 (core) —" or "- **R1** *core* —" (bullets). */
     static final Pattern MARKING = Pattern.compile(
-            "(?m)^(?:\\|\\s*|-\\s*\\*\\*)([UFDR]\\d+)(?:\\*\\*)?\\s*(?:\\|\\s*|\\(|\\*)(core|extension)\\b");
+            "(?m)^(?:\\|\\s*|-\\s*\\*\\*)((?:P-)?[UFDR]\\d+)(?:\\*\\*)?\\s*(?:\\|\\s*|\\(|\\*)(core|extension)\\b");
     static final Path SPECS = Path.of("..", "resources", "protocols");
 
     @Test

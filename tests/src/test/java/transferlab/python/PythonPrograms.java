@@ -3,6 +3,7 @@ package transferlab.python;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ public final class PythonPrograms {
     public static final Path DIRECTORY = Path.of("python").toAbsolutePath();
 
     private static Boolean available;
+    private static String interpreter;
 
     private PythonPrograms() {
     }
@@ -27,6 +29,30 @@ public final class PythonPrograms {
 
     public static Path program(String file) {
         return DIRECTORY.resolve(file);
+    }
+
+    /**
+     * The python3 interpreter's own path, for command lines that start Python many times: a
+     * version manager's {@code python3} (pyenv's shim is a shell script) costs ~0.4 s per start.
+     */
+    public static synchronized String interpreter() {
+        assumePython();
+        if (interpreter == null) {
+            interpreter = "python3";
+            try {
+                Process process = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+                String path = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                boolean found = process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+                if (found && Files.isExecutable(Path.of(path))) {
+                    interpreter = path;
+                }
+            } catch (IOException e) {
+                // keep "python3": slower to start, same program
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return interpreter;
     }
 
     public static synchronized void assumePython() {
