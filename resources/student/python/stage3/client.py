@@ -91,7 +91,10 @@ def request(host, port, path, threads):
 
 def download(host, port, path, threads, ofile):
     offer = request(host, port, path, threads)
-    size, data_port = offer["size"], offer["port"]
+    data_port = offer["port"]
+    size = offer.get("size")  # an extra of the kit's servers (R20); seed 000's sends only hash and port
+    if type(size) is not int or size < 0:
+        raise SystemExit("the offer has no size: this client places blocks by the size the kit's servers send")
     directory = os.path.dirname(os.path.abspath(ofile))
     fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(ofile) + ".", suffix=".part")
     try:
@@ -114,8 +117,8 @@ def download(host, port, path, threads, ofile):
             raise SystemExit(f"download failed ({len(failures)} of {threads} blocks): "
                              + "; ".join(sorted(set(failures))))
         md5 = hasher.hexdigest()
-        if md5 != offer["md5"]:
-            raise SystemExit(f"MD5 mismatch: the server said {offer['md5']}, the file has {md5}")
+        if md5 != offer["hash"]:
+            raise SystemExit(f"MD5 mismatch: the server said {offer['hash']}, the file has {md5}")
         os.close(fd)
         fd = None
         os.replace(temporary, ofile)

@@ -93,8 +93,11 @@ def serve_data(listener, path, size, threads):
 
 def resolve(url_path):
     """The file under ROOT that a request path names, or an HTTP status."""
-    name = urllib.parse.unquote(url_path.lstrip("/"))
     root = os.path.realpath(ROOT)
+    name = urllib.parse.unquote(url_path)
+    if name.startswith(root + "/"):
+        name = name[len(root):]  # an absolute path under the root
+    name = name.lstrip("/")
     path = os.path.realpath(os.path.join(root, name))
     if path != root and not path.startswith(root + os.sep):
         return None, 403
@@ -139,8 +142,8 @@ class Control(http.server.BaseHTTPRequestHandler):
         listener.bind(("127.0.0.1", 0))
         listener.listen(threads)
         threading.Thread(target=serve_data, args=(listener, path, size, threads), daemon=True).start()
-        self.answer(200, {"md5": md5, "size": size, "block-size": block_size(size, threads),
-                          "threads": threads, "port": listener.getsockname()[1]})
+        self.answer(200, {"hash": md5, "port": listener.getsockname()[1], "size": size,
+                          "block-size": block_size(size, threads), "threads": threads})
 
     def refuse_method(self):
         self.answer(405, {"error": "only POST"})

@@ -2,14 +2,11 @@ package transferlab.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.python.PythonPrograms;
@@ -26,6 +23,8 @@ class PythonStartersTest {
     static final String ARGUMENTS = " 127.0.0.1 {port} --dir {dir} --max-size {max-size} --idle-timeout {idle-timeout}"
             + " --deadline {deadline} --header-settle {header-settle}";
     static final Path STARTERS = Path.of("..", "resources", "student", "python").toAbsolutePath().normalize();
+    /** Seed 000's client command line. */
+    static final String CLIENT_ARGUMENTS = " {address} {threads} {file} {ofile}";
     static final String STAGE1_DONE = "python3 " + PythonPrograms.program("starters/stage1_server_done.py") + ARGUMENTS;
 
     /** Per TODO of stage 1: U1/U2 (all of them), U4 (stage1.1), U8 (1.2), U3 and U10 (1.3), U5 and U14 (1.4). */
@@ -128,48 +127,28 @@ class PythonStartersTest {
     }
 
     /**
-     * The stage 3 client starter against a correct server (until the grader's ranged client check
-     * is in this build, run directly): as handed out it exits 1 naming its first TODO and leaves
-     * nothing; done, it downloads the file intact over several connections (R5, R6, R15).
+     * The stage 3 client starter, graded by {@code check stage3 --client-cmd} against our reference
+     * server: as handed out it fails R6 and R14 (it exits 1 naming its first TODO); done, it passes
+     * every requirement of the ranged client check.
      */
     @Test
-    void theStage3ClientStarterFailsCleanlyAndDoneDownloadsIntact(@TempDir Path root, @TempDir Path out)
-            throws Exception {
-        PythonPrograms.assumePython();
-        byte[] content = transferlab.testkit.TestFiles.randomBytes(300_001, 3);
-        Files.write(root.resolve("f.bin"), content);
-        Process server = new ProcessBuilder("python3", PythonPrograms.mutant("good_ranged_server.py").toString(),
-                "0", root.toString()).redirectErrorStream(true).start();
-        try {
-            String listening = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine();
-            assertThat(listening).startsWith("listening on 127.0.0.1:");
-            String address = listening.substring("listening on ".length());
+    void theStage3ClientStarterFailsItsTodosAndPassesWhenDone() {
+        StageCheck.Result todo = gradeClient("python3 " + STARTERS.resolve("stage3/client.py") + CLIENT_ARGUMENTS);
+        StageCheck.Result done = gradeClient("python3 " + PythonPrograms.program("starters/stage3_client_done.py")
+                + CLIENT_ARGUMENTS);
 
-            Process starter = run(STARTERS.resolve("stage3/client.py"), address, out.resolve("a.bin"));
-            Process done = run(PythonPrograms.program("starters/stage3_client_done.py"), address,
-                    out.resolve("b.bin"));
-
-            assertThat(starter.exitValue()).isEqualTo(1);
-            assertThat(new String(starter.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("TODO(stage3.1)");
-            assertThat(done.exitValue()).as(new String(done.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .isZero();
-            assertThat(out.resolve("b.bin")).hasBinaryContent(content);
-            try (var left = Files.list(out)) {
-                assertThat(left.map(path -> path.getFileName().toString())).as("nothing half-written")
-                        .containsExactly("b.bin");
-            }
-        } finally {
-            server.destroy();
-        }
+        assertThat(todo.failed()).as(StageCheckTest.report(todo)).contains("R6", "R14");
+        assertThat(StageCheckTest.report(todo)).contains("TODO(stage3.1)");
+        StageCheck.PartResult client = done.part("ranged-client").orElseThrow();
+        assertThat(client.result().requirements(Verdict.FAIL)).as(StageCheckTest.report(done)).isEmpty();
+        assertThat(client.result().requirements(Verdict.PASS)).as(StageCheckTest.report(done))
+                .contains("R6", "R14", "R15");
     }
 
-    private static Process run(Path client, String address, Path ofile) throws Exception {
-        Process process = new ProcessBuilder("python3", client.toString(), address, "5", "f.bin", ofile.toString())
-                .redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(client + " ends").isTrue();
-        return process;
+    private static StageCheck.Result gradeClient(String clientCommand) {
+        PythonPrograms.assumePython();
+        return StageCheck.run(StageProfile.load("stage3", null), new StageCheck.Options(null, clientCommand, Map.of(),
+                false, 1, PointsTable.defaults(), 1, null, Network.DIRECT, null));
     }
 
     private static StageCheck.Result grade(String stage, String serverCommand, Pattern tests) {
