@@ -27,9 +27,13 @@ class PythonStartersTest {
     static final String CLIENT_ARGUMENTS = " {address} {threads} {file} {ofile}";
     static final String STAGE1_DONE = "python3 " + PythonPrograms.program("starters/stage1_server_done.py") + ARGUMENTS;
 
-    /** Per TODO of stage 1: U1/U2 (all of them), U4 (stage1.1), U8 (1.2), U3 and U10 (1.3), U5 and U14 (1.4). */
+    /**
+     * Per TODO of stage 1: U1/U2 (all of them), U4 (stage1.1), U8 (1.2: a 255-byte name is stored; the
+     * refusals of bad names, eight servers started, are left to check stage1 itself), U3 and U10 (1.3),
+     * U5 and U14 (1.4).
+     */
     static final Pattern STAGE1_TESTS = Pattern.compile("seedHeaderInOneWriteGetsExactlyGoAhead|headerSplit.*"
-            + "|badName.*|contentSplitIntoSmallPieces.*|clientThatSendsHalfTheContent.*"
+            + "|nameOf255.*|contentSplitIntoSmallPieces.*|clientThatSendsHalfTheContent.*"
             + "|seedClientsThatCloseAfterTheContent.*");
     /** Stage 2's TODO: U16 (judged as concurrent), U15. */
     static final Pattern STAGE2_TESTS = Pattern.compile("clientPausedAfterGoAhead.*|sixteenClients.*");
@@ -55,8 +59,9 @@ class PythonStartersTest {
 
     @Test
     void theStage1StarterStartsAndFailsEveryRequirementOfItsTodosHonestly() {
+        // The stub answers nothing: short timeouts (factor 0.3) cut the waits for what never comes.
         StageCheck.Result result = grade("stage1", "python3 " + STARTERS.resolve("stage1/server.py") + ARGUMENTS,
-                STAGE1_TESTS);
+                STAGE1_TESTS, 0.3);
 
         StageCheck.PartResult upload = result.part("upload-server").orElseThrow();
         assertThat(upload.result().requirements(Verdict.FAIL)).as(StageCheckTest.report(result))
@@ -68,7 +73,7 @@ class PythonStartersTest {
 
     @Test
     void theStage1StarterWithItsTodosDonePassesTheSameTests() {
-        StageCheck.Result result = grade("stage1", STAGE1_DONE, STAGE1_TESTS);
+        StageCheck.Result result = grade("stage1", STAGE1_DONE, STAGE1_TESTS, 1);
 
         StageCheck.PartResult upload = result.part("upload-server").orElseThrow();
         assertThat(upload.result().requirements(Verdict.PASS)).as(StageCheckTest.report(result))
@@ -79,9 +84,9 @@ class PythonStartersTest {
     @Test
     void theStage2StarterOnStage1DoneFailsU16UntilItsTodoIsDone() {
         StageCheck.Result todo = grade("stage2", "python3 " + PythonPrograms.program(
-                "starters/stage2_server_todo.py") + ARGUMENTS, STAGE2_TESTS);
+                "starters/stage2_server_todo.py") + ARGUMENTS, STAGE2_TESTS, 0.5);
         StageCheck.Result done = grade("stage2", "python3 " + PythonPrograms.program(
-                "starters/stage2_server_done.py") + ARGUMENTS, STAGE2_TESTS);
+                "starters/stage2_server_done.py") + ARGUMENTS, STAGE2_TESTS, 1);
 
         assertThat(todo.failed()).as(StageCheckTest.report(todo)).contains("U16");
         assertThat(done.failed()).as(StageCheckTest.report(done)).isEmpty();
@@ -115,9 +120,9 @@ class PythonStartersTest {
     @Test
     void theStage3ServerStarterFailsTheBlockFormulaUntilItsTodoIsDone() {
         StageCheck.Result todo = grade("stage3", "python3 " + STARTERS.resolve("stage3/server.py")
-                + " {port} --root {dir}", STAGE3_TESTS);
+                + " {port} --root {dir}", STAGE3_TESTS, 1);
         StageCheck.Result done = grade("stage3", "python3 " + PythonPrograms.program(
-                "starters/stage3_server_done.py") + " {port} --root {dir}", STAGE3_TESTS);
+                "starters/stage3_server_done.py") + " {port} --root {dir}", STAGE3_TESTS, 1);
 
         assertThat(todo.failed()).as(StageCheckTest.report(todo)).containsExactlyInAnyOrder("R4", "R5");
         assertThat(todo.part("ranged-server").orElseThrow().result().stopped()).isEmpty();
@@ -151,9 +156,9 @@ class PythonStartersTest {
                 false, 1, PointsTable.defaults(), 1, null, Network.DIRECT, null));
     }
 
-    private static StageCheck.Result grade(String stage, String serverCommand, Pattern tests) {
+    private static StageCheck.Result grade(String stage, String serverCommand, Pattern tests, double timeoutFactor) {
         PythonPrograms.assumePython();
         return StageCheck.run(StageProfile.load(stage, null), new StageCheck.Options(serverCommand, null, Map.of(),
-                false, 1, PointsTable.defaults(), 1, null, Network.DIRECT, tests));
+                false, timeoutFactor, PointsTable.defaults(), 1, null, Network.DIRECT, tests));
     }
 }
