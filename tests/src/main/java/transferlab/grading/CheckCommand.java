@@ -225,7 +225,7 @@ public final class CheckCommand implements Callable<Integer> {
         StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
                 listget, timeoutFactor, points, repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
-                tests == null ? null : java.util.regex.Pattern.compile(tests));
+                tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames);
         StageCheck.Result result = StageCheck.run(profile, options);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         StageCheck.print(result, out);

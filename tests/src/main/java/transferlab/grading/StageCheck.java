@@ -110,13 +110,24 @@ public final class StageCheck {
      * What to run: the commands the user gave (all null/empty: the kit's own Java programs), and
      * the rest of a {@link CheckPlan} without its protocol, target and requirements.
      *
-     * @param tests only the contract tests whose method name matches (null: all); used by our own tests
+     * @param tests       only the contract tests whose method name matches (null: all); used by our own tests
+     * @param storedNames U: the names, besides the sent one, a server may store an upload under
      */
     public record Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
                           boolean listget, double timeoutFactor, PointsTable points, int repeat,
-                          java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests) {
+                          java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests,
+                          List<String> storedNames) {
         public Options {
             partCommands = Map.copyOf(partCommands);
+            storedNames = List.copyOf(storedNames);
+        }
+
+        /** Uploads stored under the name sent only. */
+        public Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
+                       boolean listget, double timeoutFactor, PointsTable points, int repeat,
+                       java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests) {
+            this(serverCommand, clientCommand, partCommands, listget, timeoutFactor, points, repeat, timeLimit,
+                    network, tests, List.of());
         }
 
         /** The kit's own programs, every part, straight to the server, once. */
@@ -156,7 +167,7 @@ public final class StageCheck {
             }
             CheckPlan plan = new CheckPlan(part.protocol(), new CheckPlan.TargetSpec(part.targetKind(), command[0]),
                     false, options.timeoutFactor(), options.points(), part.requirements(), !part.concurrent(),
-                    options.tests(), options.repeat(), options.timeLimit(), options.network());
+                    options.tests(), options.repeat(), options.timeLimit(), options.network(), options.storedNames());
             CheckResult graded = SuiteRunner.run(plan);
             results.add(new PartResult(part, command[1], withTarget(graded, describe(part, command[1])), ""));
         }
