@@ -35,8 +35,13 @@ def solution(program):
 
 
 def fill(module, source, *names):
-    """module.NAME = source.NAME for each name, reading module's globals (its limits, its Refusal)."""
-    for name in names:
+    """module.NAME = source.NAME for each name, reading module's globals (its limits, its Refusal).
+
+    The source's helper functions that the module lacks come along, so that a solution function
+    may call them (e.g. the good server's move_into_place)."""
+    helpers = [name for name, value in vars(source).items() if isinstance(value, types.FunctionType)
+               and value.__module__ == source.__name__ and not hasattr(module, name)]
+    for name in list(names) + helpers:
         function = getattr(source, name)
         setattr(module, name, types.FunctionType(function.__code__, module.__dict__, name,
                                                  function.__defaults__, function.__closure__))
