@@ -32,7 +32,7 @@ public final class StageCheck {
     /** Faster start for the many short-lived servers a stage check runs (one per test). */
     static final String JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
     private static final Pattern LAUNCHER_ROW = Pattern.compile(
-            "(?:command_row\\s+)?([a-z][a-z-]*)[|\\s]+[a-z][a-z-]*[|\\s]+((?:[a-z]\\w*\\.)+[A-Z]\\w*)");
+            "(?:command_row\\s+)?([a-z][a-z-]*)[|\\s]+([a-z][a-z-]*)[|\\s]+((?:[a-z]\\w*\\.)+[A-Z]\\w*)");
 
     private StageCheck() {
     }
@@ -245,15 +245,16 @@ public final class StageCheck {
 
     /**
      * The launcher's table of commands, name to main class: its rows "name|module|main class|what"
-     * or "command_row name module main-class ..." (the two shapes the launcher has had).
+     * or "command_row name module main-class ..." (the two shapes the launcher has had). As the
+     * launcher does, the first row of a name whose module is in the checkout wins.
      */
     static Map<String, String> launcherTable(Path launcher) {
         Map<String, String> classes = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(launcher)) {
                 Matcher row = LAUNCHER_ROW.matcher(line);
-                if (row.lookingAt()) {
-                    classes.put(row.group(1), row.group(2));
+                if (row.lookingAt() && Files.isDirectory(launcher.resolveSibling(row.group(2)).resolve("src/main"))) {
+                    classes.putIfAbsent(row.group(1), row.group(3));
                 }
             }
         } catch (IOException e) {

@@ -132,14 +132,18 @@ class StageCheckTest {
             throws java.io.IOException {
         java.nio.file.Path launcher = java.nio.file.Files.writeString(dir.resolve("transfer"), """
                 upload|single-client|transferlab.upload.UploadCommand|send one file (U); --mode a|b
+                command_row upload-server multi-client transferlab.upload.MultiClientUploadServerCommand \\
+                command_row upload-server single-client transferlab.upload.UploadServerCommand \\
                 command_row ftserver single-client transferlab.listget.FtServerCommand \\
                   "serve a directory (F)"
                 demo_parts="
                 """);
+        java.nio.file.Files.createDirectories(dir.resolve("single-client/src/main"));
 
-        assertThat(StageCheck.launcherTable(launcher)).containsExactly(
-                Map.entry("upload", "transferlab.upload.UploadCommand"),
-                Map.entry("ftserver", "transferlab.listget.FtServerCommand"));
+        assertThat(StageCheck.launcherTable(launcher)).as("rows of a module not in the checkout are skipped")
+                .containsExactly(Map.entry("upload", "transferlab.upload.UploadCommand"),
+                        Map.entry("upload-server", "transferlab.upload.UploadServerCommand"),
+                        Map.entry("ftserver", "transferlab.listget.FtServerCommand"));
     }
 
     /** The hand-in spec's promise: the limits a test chooses reach a server command line as placeholders. */
