@@ -50,7 +50,7 @@ import transferlab.contract.upload.StoredNames;
                         + "client's directory; ranged {address} HOST:PORT, {threads}, {file}, {ofile}. "
                         + "resources/grading.md has each protocol's templates."},
         footer = {"", "Examples:",
-                "  ./transfer check stage1                    (the kit's own Java: ready to hand in?)",
+                "  ./transfer check stage1          (the kit's own Java: ready to hand in?)",
                 "  ./transfer check stage1 --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --target 127.0.0.1:5000",
