@@ -36,8 +36,10 @@ import transferlab.contract.upload.StoredNames;
  *     ...
  *   Score: 9/13 points; 3 passed, 1 failed, 0 not applicable; 15 extension requirements not graded (8.9 s)
  * </pre>
+ * {@code ./transfer check stage1} (or stage2, stage3) grades a stage's lesson instead, part by part
+ * ({@link StageCheck}, profiles in grading/stages.csv): with no command, the kit's own Java programs.
  * Exit status: 0 when every graded requirement passed, 1 when one failed, 2 on a usage error.
- * resources/grading.md explains the points file, Gradescope and CI.
+ * resources/grading.md explains the points file, the stage profiles, Gradescope and CI.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Grade a server or client of protocol U (upload), F (ft), D (update) or R (ranged) against "
@@ -48,6 +50,8 @@ import transferlab.contract.upload.StoredNames;
                         + "client's directory; ranged {address} HOST:PORT, {threads}, {file}, {ofile}. "
                         + "resources/grading.md has each protocol's templates."},
         footer = {"", "Examples:",
+                "  ./transfer check stage1          (the kit's own Java: ready to hand in?)",
+                "  ./transfer check stage1 --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
                 "  ./transfer check upload --target 127.0.0.1:5000",
                 "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
@@ -64,12 +68,24 @@ import transferlab.contract.upload.StoredNames;
                 "  ./transfer check ft --pair --server-cmd \"cd {dir} && ./ftserver {port}\" \\",
                 "      --client-cmd \"python3 ftclient.py localhost {port} {request} {dataport}\""})
 public final class CheckCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
-            description = "upload, ft, update or ranged")
-    Protocol protocol;
+    @Parameters(index = "0", paramLabel = "PROTOCOL|STAGE",
+            description = "upload, ft, update or ranged; or stage1, stage2, stage3: the stage's lesson, every part "
+                    + "(grading/stages.csv), by default the kit's own Java programs of this checkout")
+    String subject;
 
-    @ArgGroup(exclusive = false, multiplicity = "1")
-    Target target;
+    @ArgGroup(exclusive = false, multiplicity = "0..1")
+    Target target = new Target();
+
+    @Option(names = "--cmd", paramLabel = "PART=COMMAND",
+            description = "with a stage: the command of one part, e.g. ft-server=\"python3 ftserver.py {port}\"")
+    java.util.Map<String, String> partCommands = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--listget", description = "with stage1: grade the list/get parts too (protocol F)")
+    boolean listget;
+
+    @Option(names = "--profiles", paramLabel = "FILE",
+            description = "stage profiles (default: the built-in grading/stages.csv)")
+    Path profilesFile;
 
     @Option(names = "--pair", description = "grade a server and a client together, by their effects: needs both "
             + "--server-cmd and --client-cmd (ft, update)")
@@ -149,6 +165,20 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
+        if (StageProfile.isStageName(subject)) {
+            return checkStage(points);
+        }
+        Protocol protocol;
+        try {
+            protocol = Protocol.parse(subject);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage()
+                    + ", or a stage: " + String.join(", ", StageProfile.stageNames(profilesFile)));
+        }
+        if (!partCommands.isEmpty() || listget) {
+            throw new ParameterException(spec.commandLine(),
+                    "--cmd and --listget are for a stage (check stage1 ...), not a protocol");
+        }
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
@@ -157,6 +187,11 @@ public final class CheckCommand implements Callable<Integer> {
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
+        writeReports(result, out);
+        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+    }
+
+    private void writeReports(CheckResult result, PrintStream out) throws IOException {
         if (junitXml != null) {
             JUnitXmlReport.write(result, junitXml);
             out.println("JUnit XML: " + junitXml);
@@ -168,6 +203,38 @@ public final class CheckCommand implements Callable<Integer> {
         if (html != null) {
             HtmlReport.write(result, html);
             out.println("HTML report: " + html);
+        }
+    }
+
+    /** {@code check stageN}: every part of the stage's profile, then the stage's score and verdict. */
+    private int checkStage(PointsTable points) throws IOException {
+        if (target.runningServer != null || pair || extensions || iterative || !only.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "a stage grades what its profile lists, against "
+                    + "programs it starts: --target, --pair, --extensions, --iterative and --only are for "
+                    + "check PROTOCOL");
+        }
+        StageProfile profile;
+        try {
+            profile = StageProfile.load(subject, profilesFile);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        for (String part : partCommands.keySet()) {
+            if (!profile.byName().containsKey(part)) {
+                throw new ParameterException(spec.commandLine(), "--cmd " + part + "=...: " + subject
+                        + " has no part " + part + " (its parts: " + String.join(", ", profile.byName().keySet())
+                        + ")");
+            }
+        }
+        StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
+                listget, timeoutFactor, points, repeat,
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
+                tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames);
+        StageCheck.Result result = StageCheck.run(profile, options);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        StageCheck.print(result, out);
+        if (result.combined().isPresent()) {
+            writeReports(result.combined().get(), out);
         }
         return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
     }
