@@ -41,10 +41,12 @@ import transferlab.upload.UploadProtocol;
  * descriptor limit ({@code ulimit -n}, 20,000 on the course machines) and the server's peak resident
  * memory ({@code VmHWM} in /proc/PID/status) is its own. Run it from the repository root after
  * {@code mvn -q -o -pl multi-client -am test-compile} and one
- * {@code mvn -q -o -pl multi-client dependency:build-classpath -Dmdep.outputFile=target/test.classpath}:
+ * {@code mvn -q -o -pl multi-client dependency:build-classpath -Dmdep.outputFile=target/test.classpath}
+ * (the sibling modules' classes go first: the class path file may name older jars of them):
  * <pre>
  *   $ mkdir -p /tmp/load && java -Xmx256m -cp "multi-client/target/test-classes:multi-client/target/classes:\
- *   $(cat multi-client/target/test.classpath)" transferlab.stagetwo.ManyClientsLoad upload 15000 65536 /tmp/load/in \
+ *   single-client/target/classes:testkit/target/classes:$(cat multi-client/target/test.classpath)" \
+ *       transferlab.stagetwo.ManyClientsLoad upload 15000 65536 /tmp/load/in \
  *       -- env JAVA_TOOL_OPTIONS=-Xmx64m ./transfer upload-server --mode event-loop --port 0 --dir /tmp/load/in
  *   server: pid 4242, listening on 0.0.0.0:41235 (log: /tmp/load/in.server.log)
  *   15000 upload clients x 65536 bytes: connected in 2.31 s, all answered in 9.87 s
@@ -52,13 +54,17 @@ import transferlab.upload.UploadProtocol;
  * </pre>
  * Modes: {@code upload CLIENTS BYTES DIR} (DIR: where the server stores; must not exist or be empty)
  * and {@code poll CLIENTS BYTES OUTBOX} (the generator queues one file of BYTES for each client
- * {@code load-<i>} in OUTBOX before it starts the server). Clients connect from 127.0.0.1 to
- * 127.0.0.{@value #SOURCE_ADDRESSES}, spread evenly, so a per-address limit of the server sees at
- * most N / {@value #SOURCE_ADDRESSES} from any one address. The exit status is 0 only if nothing failed.
+ * {@code load-<i>} in OUTBOX before it starts the server). Clients come from many loopback addresses,
+ * at most {@value #CLIENTS_PER_ADDRESS} from each (127.0.0.1, 127.0.0.2, ...), so that a server's
+ * per-address limit sees a crowd of hosts. The exit status is 0 only if nothing failed.
  */
 public final class ManyClientsLoad {
-    /** How many loopback source addresses (127.0.0.1 upwards) the clients are spread over. */
-    static final int SOURCE_ADDRESSES = 64;
+    /**
+     * Clients per loopback source address: they come from 127.0.0.1 upwards (all of 127/8 is this host),
+     * a new address for every {@value}, so that a server's per-address limit (--max-per-address, default
+     * 64) sees many hosts, as it would in a real crowd.
+     */
+    static final int CLIENTS_PER_ADDRESS = 16;
     private static final Duration LIMIT = Duration.ofMinutes(5);
     private static final int READ_BUFFER_BYTES = 256 * 1024;
     private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)");
@@ -95,24 +101,25 @@ public final class ManyClientsLoad {
         Path serverLog = Path.of(dir + ".server.log");
         Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true)
                 .redirectOutput(serverLog.toFile()).start();
+        Report report;
         try {
             int port = awaitPort(server, serverLog);
             System.out.printf("server: pid %d, listening on port %d (log: %s)%n", server.pid(), port, serverLog);
-            Report report = load.run(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), dir);
-            long serverPeak = peakRssKib(server.pid());
+            report = load.run(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), dir);
             System.out.printf("%d %s clients x %d bytes: connected in %.2f s, all answered in %.2f s%n", clients,
                     mode.name().toLowerCase(), bytes, report.connectSeconds(), report.servedSeconds());
-            System.out.printf("intact %d, %s %d, failed %d; server peak RSS %d MB (VmHWM), generator %d MB%n",
-                    report.intact(), mode == Mode.UPLOAD ? "busy" : "closed before an offer", report.refused(),
-                    report.failed(), serverPeak / 1024, peakRssKib(ProcessHandle.current().pid()) / 1024);
+            System.out.printf("intact %d, %s %d, failed %d; server peak RSS %d MB (VmHWM), CPU %.2f s; "
+                    + "generator %d MB%n", report.intact(), mode == Mode.UPLOAD ? "busy" : "closed before an offer",
+                    report.refused(), report.failed(), peakRssKib(server.pid()) / 1024, cpuSeconds(server.pid()),
+                    peakRssKib(ProcessHandle.current().pid()) / 1024);
             report.failures().forEach((why, count) -> System.out.printf("  %6d x %s%n", count, why));
-            System.exit(report.failed() == 0 ? 0 : 1);
         } finally {
-            server.destroy();
+            server.destroy(); // before System.exit, which would skip this
             if (!server.waitFor(10, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
         }
+        System.exit(report.failed() == 0 ? 0 : 1);
     }
 
     private final Mode mode;
@@ -230,8 +237,10 @@ public final class ManyClientsLoad {
         }
     }
 
-    private static InetAddress sourceAddress(int index) throws IOException {
-        return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + index % SOURCE_ADDRESSES)});
+    private InetAddress sourceAddress(int index) throws IOException {
+        int addresses = Math.max(1, (clientCount + CLIENTS_PER_ADDRESS - 1) / CLIENTS_PER_ADDRESS);
+        int host = 1 + index % addresses; // 127.0.0.1, 127.0.0.2, ... 127.0.1.0, ...
+        return InetAddress.getByAddress(new byte[] {127, 0, (byte) (host >> 8), (byte) host});
     }
 
     /** Runs the clients' steps until {@code open} of them are done, or the time is up; returns how many remain. */
@@ -251,7 +260,10 @@ public final class ManyClientsLoad {
         return remaining[0];
     }
 
-    /** An upload counts as intact only if the stored file has the SHA-256 of what was sent; a poll only if it left the queue. */
+    /**
+     * An upload counts as intact only if the stored file has the SHA-256 of what was sent; a poll only if
+     * the file left its queue. Returns what is wrong, or null.
+     */
     String checkOnDisk(Path dir, int index) {
         try {
             if (mode == Mode.UPLOAD) {
@@ -530,6 +542,18 @@ public final class ManyClientsLoad {
             server.waitFor(100, TimeUnit.MILLISECONDS);
         }
         throw new IOException("the server did not say 'listening on' within 2 minutes; see " + log);
+    }
+
+    /** CPU time (user and system) a process has used so far, from /proc/PID/stat; -1 where /proc does not tell. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // After the name in parentheses; utime and stime are fields 14 and 15, in ticks of 1/100 s.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Peak resident memory of a process in KiB ({@code VmHWM}), or -1 where /proc does not tell. */
