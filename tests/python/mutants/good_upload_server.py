@@ -6,7 +6,9 @@ Transfer Lab's rules from resources/protocols/upload.md: a header split into pie
 (settle window), names are checked, content goes to a hidden temporary file that is moved into
 place only when complete, "ok <sha256>\n" at the end, "error <code>: <detail>\n" on refusal, one
 thread per client. Every upload_*.py beside it replaces ONE function of this file with a typical
-student bug; tests/src/test/.../MutantsAreCaughtTest checks that the suite catches each.
+student bug; tests/src/test/.../MutantsAreCaughtTest checks that the suite catches each. Every
+upload_without_*.py leaves out one extension of the spec; EachMissingExtensionCostsOnlyItsOwnPointsTest
+checks that each loses that requirement's points and nothing else.
 
 Run:   python3 tests/python/mutants/good_upload_server.py PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]
        listening on 127.0.0.1:5000
@@ -79,8 +81,21 @@ def check_name(raw):
     return name
 
 
+def check_size(size):
+    """The size is unsigned and at most the limit."""
+    if size >= 1 << 63:
+        raise Refusal("bad-size", f"{size} has the top bit set (a negative size)")
+    if size > MAX_CONTENT_BYTES:
+        raise Refusal("too-large", f"{size} bytes is above the limit of {MAX_CONTENT_BYTES}")
+
+
 def target_path(directory, name):
     return os.path.join(directory, name)
+
+
+def move_into_place(temporary, target):
+    """One atomic rename: a reader sees the old file or the new one, never a part."""
+    os.replace(temporary, target)
 
 
 def receive_content(conn, out, size):
@@ -114,13 +129,24 @@ def store(conn, directory, name, size):
         with os.fdopen(fd, "wb") as out:
             digest = receive_content(conn, out, size)
         try:
-            os.replace(temporary, target_path(directory, name))
+            move_into_place(temporary, target_path(directory, name))
         except OSError as e:
             raise Refusal("storage", f"cannot store {name!r}: {e.strerror}")
         return digest
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def send_ok(conn, digest):
+    conn.sendall(f"ok {digest}\n".encode("ascii"))
+
+
+def send_refusal(conn, refusal):
+    try:
+        conn.sendall(f"error {refusal}\n".encode("utf-8"))
+    except OSError:
+        pass
 
 
 def serve_client(conn, directory):
@@ -130,18 +156,12 @@ def serve_client(conn, directory):
             header = read_header(conn)
             size = int.from_bytes(header[:SIZE_BYTES], "big")
             name = check_name(header[SIZE_BYTES:])
-            if size >= 1 << 63:
-                raise Refusal("bad-size", f"{size} has the top bit set (a negative size)")
-            if size > MAX_CONTENT_BYTES:
-                raise Refusal("too-large", f"{size} bytes is above the limit of {MAX_CONTENT_BYTES}")
+            check_size(size)
             conn.sendall(b"go ahead")
             digest = store(conn, directory, name, size)
-            conn.sendall(f"ok {digest}\n".encode("ascii"))
+            send_ok(conn, digest)
         except Refusal as refusal:
-            try:
-                conn.sendall(f"error {refusal}\n".encode("utf-8"))
-            except OSError:
-                pass
+            send_refusal(conn, refusal)
         except (OSError, ConnectionError) as e:
             print(f"upload broken: {e}", flush=True)
 
@@ -162,7 +182,12 @@ def main(argv):
     print(f"listening on 127.0.0.1:{listener.getsockname()[1]}", flush=True)
     while True:
         conn, _ = listener.accept()
-        threading.Thread(target=serve_client, args=(conn, directory), daemon=True).start()
+        serve(conn, directory)
+
+
+def serve(conn, directory):
+    """Each client on a thread of its own (stage 2), so a slow one holds up nobody."""
+    threading.Thread(target=serve_client, args=(conn, directory), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import transferlab.cli.CommandRunner;
+import transferlab.contract.upload.StoredNames;
 
 /**
  * Grades any implementation of a Transfer Lab protocol, ours or a student's in any language,
@@ -108,6 +109,12 @@ public final class CheckCommand implements Callable<Integer> {
             description = "run only the contract tests whose method name matches, e.g. 'badName.*'")
     String tests;
 
+    @Option(names = "--stored-name", paramLabel = "PATTERN", converter = StoredNamePattern.class,
+            description = "upload: a server may store NAME under this name, e.g. '{name}.part' or 'got-{name}' "
+                    + "({digits}: one or more digits); repeatable (default: the sent name, {name}.temp and "
+                    + "{name}.temp{digits}, seed 004's)")
+    List<String> storedNames = List.of();
+
     @Option(names = "--points", paramLabel = "FILE",
             description = "points file (default: the built-in grading/points.csv)")
     Path pointsFile;
@@ -142,7 +149,7 @@ public final class CheckCommand implements Callable<Integer> {
         only.forEach(id -> onlyIds.add(id.strip()));
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
                 tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
-                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network);
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network, storedNames);
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
@@ -206,6 +213,19 @@ public final class CheckCommand implements Callable<Integer> {
         public Network convert(String value) {
             try {
                 return Network.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A {@code --stored-name} pattern holds {@code {name}} once and no '/'; anything else is a usage error. */
+    static final class StoredNamePattern implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                StoredNames.check(value);
+                return value;
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }

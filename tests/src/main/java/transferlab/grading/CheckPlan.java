@@ -1,8 +1,10 @@
 package transferlab.grading;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import transferlab.contract.upload.StoredNames;
 
 /**
  * One grading run: which protocol, against what, which requirements count.
@@ -19,10 +21,12 @@ import java.util.regex.Pattern;
  * @param timeLimit     stop the whole run (all repeats) after this long; null: {@link #DEFAULT_TIME_LIMIT}
  *                      times the timeout factor
  * @param network       what lies between the suite and the server: nothing, or a lossy proxy
+ * @param storedNames   U: the names, besides the sent one, a server may store an upload under
+ *                      ({@code --stored-name}, patterns with {@code {name}}); empty: seed 004's
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                         PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
-                        Duration timeLimit, Network network) {
+                        Duration timeLimit, Network network, List<String> storedNames) {
     /** Enough for every protocol's full suite against a working server, with room for a slow one. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
 
@@ -37,12 +41,15 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
             throw new IllegalArgumentException("the time limit must be positive, was " + timeLimit);
         }
         only = Set.copyOf(only);
+        storedNames.forEach(StoredNames::check);
+        storedNames = List.copyOf(storedNames);
     }
 
     /** A plan run once, with the default time limit, straight to the server. */
     public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                      PointsTable points, Set<String> only, boolean iterative, Pattern tests) {
-        this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, 1, null, Network.DIRECT);
+        this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, 1, null, Network.DIRECT,
+                List.of());
     }
 
     /** A plan for a concurrent server (the usual case). */
@@ -54,31 +61,37 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
-                Pattern.compile(regex), repeat, timeLimit, network);
+                Pattern.compile(regex), repeat, timeLimit, network, storedNames);
     }
 
     /** The same plan with another timeout factor. */
     public CheckPlan withTimeoutFactor(double factor) {
         return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests, repeat, timeLimit,
-                network);
+                network, storedNames);
     }
 
     /** The same plan, run {@code times} times ({@code --repeat}). */
     public CheckPlan withRepeat(int times) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, times,
-                timeLimit, network);
+                timeLimit, network, storedNames);
     }
 
     /** The same plan with another whole-run time limit ({@code --time-limit}). */
     public CheckPlan withTimeLimit(Duration limit) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                limit, network);
+                limit, network, storedNames);
     }
 
     /** The same plan over another network ({@code --network}). */
     public CheckPlan withNetwork(Network kind) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, kind);
+                timeLimit, kind, storedNames);
+    }
+
+    /** The same plan, accepting uploads stored under these patterns (and the sent name) instead of seed 004's. */
+    public CheckPlan withStoredNames(List<String> patterns) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                timeLimit, network, patterns);
     }
 
     /** The time limit in force: the one given, or the default scaled by the timeout factor. */

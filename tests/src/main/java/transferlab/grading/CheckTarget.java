@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -13,6 +14,7 @@ import org.opentest4j.TestAbortedException;
 import transferlab.cli.HostPort;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
+import transferlab.contract.upload.StoredNames;
 
 /**
  * What {@code ./transfer check} grades: a server somebody already runs ({@code --target}), a server
@@ -39,6 +41,7 @@ public final class CheckTarget {
     static final String CONCURRENT = "transferlab.check.concurrent";
     static final String NETWORK = "transferlab.check.network";
     static final String PAIR_CLIENT_COMMAND = "transferlab.check.pairClientCommand";
+    static final String STORED_NAMES = "transferlab.check.storedNames";
 
     private final Kind kind;
     private final InetSocketAddress address;
@@ -48,9 +51,10 @@ public final class CheckTarget {
     private final Network network;
     /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
     private final String pairClientCommand;
+    private final List<String> storedNames;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
-                        Network network, String pairClientCommand) {
+                        Network network, String pairClientCommand, List<String> storedNames) {
         this.kind = kind;
         this.address = address;
         this.command = command;
@@ -58,16 +62,28 @@ public final class CheckTarget {
         this.concurrent = concurrent;
         this.network = network;
         this.pairClientCommand = pairClientCommand;
+        this.storedNames = List.copyOf(storedNames);
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
-        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand);
+        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
-        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand);
+        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
+                storedNames);
+    }
+
+    /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
+    public CheckTarget storingUnder(List<String> patterns) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns);
+    }
+
+    /** U: the names, besides the sent one, under which the graded server may store an upload. */
+    public StoredNames storedNames() {
+        return storedNames.isEmpty() ? StoredNames.SEED_004 : StoredNames.of(storedNames);
     }
 
     /** The network between the suite and the graded program. */
@@ -82,17 +98,17 @@ public final class CheckTarget {
 
     /** {@code --target HOST:PORT}. */
     public static CheckTarget runningServer(InetSocketAddress address) {
-        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null);
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null, List.of());
     }
 
     /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
     public static CheckTarget serverCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null);
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
     }
 
     /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
     public static CheckTarget clientCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null);
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
     }
 
     /**
@@ -100,7 +116,8 @@ public final class CheckTarget {
      * server, judged by effects (the files the client leaves, what it prints).
      */
     public static CheckTarget pair(String serverCommand, String clientCommand, Path logDirectory) {
-        return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, Network.DIRECT, clientCommand);
+        return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, Network.DIRECT, clientCommand,
+                List.of());
     }
 
     /** The client's command line: {@code --client-cmd}, alone or in a pair. */
@@ -208,6 +225,7 @@ public final class CheckTarget {
         if (pairClientCommand != null) {
             parameters.put(PAIR_CLIENT_COMMAND, pairClientCommand);
         }
+        parameters.put(STORED_NAMES, String.join("\n", storedNames));
         return parameters;
     }
 
@@ -227,6 +245,9 @@ public final class CheckTarget {
         if (!parameters.apply(CONCURRENT).map(Boolean::parseBoolean).orElse(true)) {
             target = target.iterative();
         }
-        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT));
+        List<String> storedNames = parameters.apply(STORED_NAMES).map(lines -> lines.lines()
+                .filter(line -> !line.isBlank()).toList()).orElse(List.of());
+        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
+                .storingUnder(storedNames);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.extension.ExtendWith;
+import transferlab.contract.upload.StoredNames;
 import transferlab.contract.upload.UploadContract;
 import transferlab.contract.upload.UploadServerFactory;
 import transferlab.upload.UploadLimits;
@@ -17,13 +18,23 @@ import transferlab.upload.UploadLimits;
  * {@code {max-size}} (bytes), {@code {idle-timeout}}, {@code {deadline}} and {@code {header-settle}}
  * (seconds, e.g. 0.4); a command that leaves one out runs with limits of its own, and the tests
  * that depend on a limit are N/A ({@link #placeholders}). Every test is {@link UploadContract}'s, the
- * same our servers pass.
+ * same our servers pass, except that a stored file is also found under seed 004's names
+ * ({@code NAME.temp}, {@code NAME.temp<digits>}) or under the patterns of {@code --stored-name}.
  */
 @ExtendWith(CheckRunExtension.class)
 public final class ExternalUploadCheck extends UploadContract {
+    private final StoredNames storedNames;
+
     public ExternalUploadCheck(CheckTarget target) {
         super(new UploadServerFactory("graded server", target.concurrent(),
                 (directory, limits) -> target.startServer(directory, placeholders(target.command(), limits))));
+        storedNames = target.storedNames();
+    }
+
+    /** Seed 004's names ({@code NAME.temp}, {@code NAME.temp<digits>}) or those of {@code --stored-name}. */
+    @Override
+    protected StoredNames storedNames() {
+        return storedNames;
     }
 
     /**

@@ -89,7 +89,7 @@ public final class SuiteRunner {
         if (plan.iterative()) {
             target = target.iterative();
         }
-        target = target.over(plan.network());
+        target = target.over(plan.network()).storingUnder(plan.storedNames());
         List<String> unmapped = new ArrayList<>();
         Set<String> skippedWithExtensions = new TreeSet<>();
         Set<String> checked = new TreeSet<>();

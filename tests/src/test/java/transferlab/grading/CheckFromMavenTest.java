@@ -20,7 +20,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code check.clientCmd}, {@code check.target}; optional {@code check.extensions=true},
  * {@code check.iterative=true}, {@code check.pair=true} (with both commands), {@code check.timeoutFactor},
  * {@code check.only}, {@code check.points}, {@code check.junitXml}, {@code check.gradescope}, {@code check.html},
- * {@code check.repeat}, {@code check.network}, {@code check.timeLimit}. Surefire runs in tests/, so give programs and
+ * {@code check.repeat}, {@code check.network}, {@code check.timeLimit}, {@code check.storedName}. Surefire runs in
+ * tests/, so give programs and
  * output files as absolute paths.
  */
 @EnabledIfSystemProperty(named = "check.protocol", matches = ".+")
@@ -35,6 +36,7 @@ class CheckFromMavenTest {
         option(args, "check.timeoutFactor", "--timeout-factor");
         option(args, "check.only", "--only");
         option(args, "check.points", "--points");
+        option(args, "check.storedName", "--stored-name");
         option(args, "check.junitXml", "--junit-xml");
         option(args, "check.gradescope", "--gradescope");
         option(args, "check.html", "--html");

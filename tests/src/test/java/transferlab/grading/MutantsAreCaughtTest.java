@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,20 @@ class MutantsAreCaughtTest {
         }
     }
 
+    /**
+     * What the report tells the student for each bug (issue 10: messages that say what to fix): the
+     * handout's commonest bugs, in protocol terms, with the hint where to look (regular expressions:
+     * a header read with one recv is refused or cut, depending on how much the first recv got).
+     */
+    static final Map<String, String> HINTS = Map.of(
+            "upload_one_recv_content.py", "was it read with one recv\\? Loop until size bytes have come \\(U3\\)",
+            "upload_one_recv_header.py",
+            "took the first piece\\(s\\) for the whole header|the name came out as '|8 bytes of size hold no name yet",
+            "upload_header_without_settle.py", "the name came out as 's…'",
+            "upload_reads_until_eof.py", "does the server read until the client closes\\?",
+            "upload_leaves_partial_file.py", "left received/half\\.bin \\(50000 bytes\\)",
+            "upload_accepts_dotdot.py", "the server answered \"go ahead\" to the name '\\.\\./x': it must refuse it");
+
     static final String UPLOAD_ARGUMENTS = "{port} {dir} {max-size} {idle-timeout} {deadline}";
     static final String UPDATE_ARGUMENTS = "{port} {dir} {idle-timeout}";
     static final String RANGED_ARGUMENTS = "{port} {dir}";
@@ -47,7 +62,10 @@ class MutantsAreCaughtTest {
                 // The file never appears while the client keeps the connection open (waited 1 s at factor 0.2).
                 new Mutant("upload_reads_until_eof.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U3"),
                         "contentIsStoredOnceSizeBytesArrived.*", "U3", 0.2),
+                // Two tests: a server that is slow to read gets the whole header in one recv by luck only once.
                 new Mutant("upload_one_recv_header.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U4"),
+                        "headerSplit.*|sizeThenAPause.*", "U4", 1),
+                new Mutant("upload_header_without_settle.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U4"),
                         "headerSplit.*", "U4", 1),
                 new Mutant("upload_one_recv_content.py", Protocol.UPLOAD, UPLOAD_ARGUMENTS, Set.of("U3"),
                         "contentSplitIntoSmallPieces.*", "U3", 0.2),
@@ -102,6 +120,10 @@ class MutantsAreCaughtTest {
                 .isEqualTo(Verdict.FAIL);
         assertThat(result.verdict(mutant.mustFail()).get().failures()).as("why %s failed", mutant.program())
                 .allSatisfy(test -> assertThat(test.message()).doesNotContain("did not listen", "exited with status"));
+        if (HINTS.containsKey(mutant.program())) {
+            assertThat(result.verdict(mutant.mustFail()).get().failures()).as("what the report tells the student")
+                    .anySatisfy(test -> assertThat(test.message()).containsPattern(HINTS.get(mutant.program())));
+        }
     }
 
     @ParameterizedTest(name = "{0}")
