@@ -1,6 +1,7 @@
 package transferlab.demo;
 
 import transferlab.cli.CommandRunner;
+import transferlab.server.ConnectionsPerAddress;
 import transferlab.server.NamedThreads;
 import transferlab.server.ServerLog;
 import transferlab.server.ThreadPerClientServer;
@@ -15,10 +16,12 @@ import transferlab.upload.UploadBusyHandler;
  *   $ ./transfer demo 2
  *   Stage 2: a thread per client (stage 1's handler, unchanged, on its own thread)
  *     ...
- *     client  waited    uploading       0 s                                          2.0 s
- *     gamma    0.06 s   0.06-0.57 s     |..############                                  |
- *     beta     0.06 s   0.06-0.57 s     |..############                                  |
- *     alpha    0.06 s   0.06-0.57 s     |..############                                  |
+ *     client  waited    uploading       0 s                                  2.0 s
+ *     gamma    0.06 s   0.06-0.61 s     |.###########                            |
+ *     beta     0.08 s   0.08-0.59 s     |..##########                            |
+ *     alpha    0.08 s   0.08-0.60 s     |..##########                            |
+ *     ...
+ *     all 3 uploads done 0.61 s after the first client connected
  * </pre>
  */
 public final class Stage2Demo {
@@ -33,7 +36,9 @@ public final class Stage2Demo {
                 "The accept loop is back at accept() at once, so the three uploads overlap.",
                 (address, handler) -> ThreadPerClientServer.bind(address, handler, ServerLog.silent(),
                         new UploadBusyHandler("the demo serves " + MAX_CONNECTIONS + " clients at once"),
-                        MAX_CONNECTIONS, NamedThreads.platform("demo-client-")));
+                        MAX_CONNECTIONS, new ConnectionsPerAddress(MAX_CONNECTIONS, new UploadBusyHandler(
+                                "the demo serves " + MAX_CONNECTIONS + " clients at once")),
+                        NamedThreads.platform("demo-client-")));
         System.exit(intact ? CommandRunner.OK : CommandRunner.FAILED);
     }
 }

@@ -2,6 +2,7 @@ package transferlab.eventloop;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -9,11 +10,16 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import transferlab.deadline.Deadline;
+import transferlab.server.AcceptFailures;
 import transferlab.server.BusyRefusal;
+import transferlab.server.ConnectionsPerAddress;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
@@ -61,7 +67,13 @@ public final class EventLoopUploadServer implements TcpServer {
     private final byte[] busyLine;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final Set<UploadConnection> connections = new HashSet<>(); // the loop's thread only
+    private final Map<UploadConnection, SocketAddress> peers = new HashMap<>(); // the same, with each one's peer
+    private final ConnectionsPerAddress perAddress;
+    private final byte[] perAddressBusyLine;
     private final AtomicInteger openCount = new AtomicInteger();       // a copy of its size, for other threads
+    private SelectionKey acceptKey;        // the loop's thread only, like the two fields below
+    private boolean acceptPaused;          // after a failed accept (out of descriptors), for a moment
+    private long acceptPausedUntil;
     private volatile boolean stopping;
     private volatile boolean serving;
 
@@ -75,6 +87,8 @@ public final class EventLoopUploadServer implements TcpServer {
         this.log = log;
         this.busyLine = new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once")
                 .wireLine();
+        this.perAddress = UploadBusyHandler.perAddress(limits);
+        this.perAddressBusyLine = new UploadBusyHandler(UploadBusyHandler.perAddressDetail(limits)).wireLine();
     }
 
     /**
@@ -134,14 +148,18 @@ public final class EventLoopUploadServer implements TcpServer {
     @Override
     public void serve() throws IOException {
         serving = true;
-        SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+        acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
         try {
             while (!stopping || !connections.isEmpty()) {
                 if (stopping && acceptKey.isValid()) {
                     acceptKey.cancel(); // close() was called: accept no more, let the running uploads finish
                     listener.close();
                 }
+                int open = connections.size();
                 long wait = Deadline.fireExpired(connections, System.nanoTime()); // closes the timed-out ones
+                if (connections.size() != open) {
+                    forgetClosed(); // their addresses' counts, too
+                }
                 openCount.set(connections.size());
                 // Waits for events or the nearest expiry, then runs the lambda once per ready key (and
                 // empties the selected set): the usual loop over selectedKeys(), written by the JDK.
@@ -151,7 +169,7 @@ public final class EventLoopUploadServer implements TcpServer {
                     } else if (key.isValid()) {
                         serveOne((UploadConnection) key.attachment(), key, System.nanoTime());
                     }
-                }, wait);
+                }, resumeAcceptingWhenDue(System.nanoTime(), wait));
             }
         } finally {
             listener.close();
@@ -159,6 +177,7 @@ public final class EventLoopUploadServer implements TcpServer {
                 connection.broken("the server stopped");
             }
             connections.clear();
+            peers.clear();
             openCount.set(0);
             selector.close();
         }
@@ -172,11 +191,13 @@ public final class EventLoopUploadServer implements TcpServer {
             } else if (key.isWritable()) {
                 connection.onWritable(now);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // Even an error of the JVM's (a class that failed to load when descriptors ran out) ends
+            // this connection only, never the loop that serves all the others (issue 11, item 6a).
             connection.broken("unexpected " + e);
         }
         if (connection.isClosed()) {
-            connections.remove(connection);
+            forget(connection);
             openCount.set(connections.size());
         }
     }
@@ -187,29 +208,84 @@ public final class EventLoopUploadServer implements TcpServer {
             try {
                 channel = listener.accept();
             } catch (IOException e) {
-                log.info("accept failed: " + e.getMessage()); // e.g. out of file descriptors; try again later
+                // Out of file descriptors, say: the client waits in the backlog. Stop selecting for
+                // accept a moment, or the still-ready listener would spin the loop (as nginx does).
+                log.info("accept failed: " + e.getMessage() + "; trying again in "
+                        + AcceptFailures.PAUSE_MILLIS + " ms");
+                acceptKey.interestOps(0);
+                acceptPausedUntil = now + TimeUnit.MILLISECONDS.toNanos(AcceptFailures.PAUSE_MILLIS);
+                acceptPaused = true;
                 return;
             }
             if (channel == null) {
                 return; // every waiting client was taken
             }
+            SocketAddress counted = null;
             try {
                 channel.configureBlocking(false);
+                SocketAddress peer = channel.getRemoteAddress();
                 if (connections.size() >= limits.maxConnections()) {
                     // "error busy: …", end of stream, drop what the client sent already, close; never waits.
                     BusyRefusal.refuse(channel, busyLine, log, "more than " + limits.maxConnections() + " connections");
                     continue;
                 }
+                if (!perAddress.tryAdd(peer)) { // one host may not hold every slot
+                    BusyRefusal.refuse(channel, perAddressBusyLine, log, "more than " + perAddress.max()
+                            + " connections from this address");
+                    continue;
+                }
+                counted = peer;
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
                 UploadConnection connection = new UploadConnection(channel, key, storage, limits, log, now);
                 key.attach(connection);
                 connections.add(connection);
+                peers.put(connection, peer);
                 openCount.set(connections.size());
-            } catch (IOException e) {
-                log.info("could not take a connection: " + e.getMessage());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                log.info("could not take a connection: " + e);
                 closeQuietly(channel);
+                if (counted != null) {
+                    perAddress.remove(counted);
+                }
             }
         }
+    }
+
+    /** After a failed accept's pause, selects for accept again; returns how long select() may wait. */
+    private long resumeAcceptingWhenDue(long now, long wait) {
+        if (!acceptPaused) {
+            return wait;
+        }
+        long left = acceptPausedUntil - now;
+        if (left <= 0) {
+            acceptPaused = false;
+            if (acceptKey.isValid()) {
+                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
+            return wait;
+        }
+        long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+        return wait == 0 ? leftMillis : Math.min(wait, leftMillis);
+    }
+
+    /** A closed connection leaves the table, and its address's count. */
+    private void forget(UploadConnection connection) {
+        connections.remove(connection);
+        SocketAddress peer = peers.remove(connection);
+        if (peer != null) {
+            perAddress.remove(peer);
+        }
+    }
+
+    /** The same for every connection the timers closed (Deadline.fireExpired took them off the table). */
+    private void forgetClosed() {
+        peers.entrySet().removeIf(entry -> {
+            if (entry.getKey().isClosed()) {
+                perAddress.remove(entry.getValue());
+                return true;
+            }
+            return false;
+        });
     }
 
     private static void closeQuietly(SocketChannel channel) {

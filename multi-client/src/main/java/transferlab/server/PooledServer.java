@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -37,12 +36,13 @@ public final class PooledServer implements TcpServer {
     private final ServerLog log;
     private final ConnectionHandler busy;
     private final int maxConnections;
+    private final ConnectionsPerAddress perAddress;
     private final int queueCapacity;
     private final ThreadPoolExecutor workers;
     private final AtomicInteger held = new AtomicInteger();
 
     public PooledServer(ServerSocket listener, ConnectionHandler handler, ServerLog log, ConnectionHandler busy,
-                        int maxConnections, int poolSize, int queueCapacity) {
+                        int maxConnections, ConnectionsPerAddress perAddress, int poolSize, int queueCapacity) {
         if (maxConnections < 1 || poolSize < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("maxConnections, poolSize and queueCapacity must be >= 1, were "
                     + maxConnections + ", " + poolSize + ", " + queueCapacity);
@@ -52,6 +52,7 @@ public final class PooledServer implements TcpServer {
         this.log = log;
         this.busy = busy;
         this.maxConnections = maxConnections;
+        this.perAddress = perAddress;
         this.queueCapacity = queueCapacity;
         // AbortPolicy (the default): a full queue throws RejectedExecutionException, handled in serve().
         this.workers = new ThreadPoolExecutor(poolSize, poolSize, 0, TimeUnit.MILLISECONDS,
@@ -60,12 +61,13 @@ public final class PooledServer implements TcpServer {
 
     /** Binds to {@code address} (port 0 picks a free port) and returns the server, not yet serving. */
     public static PooledServer bind(InetSocketAddress address, ConnectionHandler handler, ServerLog log,
-                                    ConnectionHandler busy, int maxConnections, int poolSize, int queueCapacity)
+                                    ConnectionHandler busy, int maxConnections, ConnectionsPerAddress perAddress,
+                                    int poolSize, int queueCapacity)
             throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(address, DEFAULT_BACKLOG);
-        return new PooledServer(listener, handler, log, busy, maxConnections, poolSize, queueCapacity);
+        return new PooledServer(listener, handler, log, busy, maxConnections, perAddress, poolSize, queueCapacity);
     }
 
     @Override
@@ -76,24 +78,25 @@ public final class PooledServer implements TcpServer {
     @Override
     public void serve() throws IOException {
         while (!listener.isClosed()) {
-            Socket connection;
-            try {
-                connection = listener.accept();
-            } catch (SocketException closed) {
-                if (listener.isClosed()) {
-                    return; // close() was called: a normal stop
-                }
-                throw closed;
+            Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
+            if (connection == null) {
+                return; // close() was called: a normal stop
             }
             if (held.incrementAndGet() > maxConnections) {
                 held.decrementAndGet();
                 BusyRefusal.refuse(connection, busy, log, "more than " + maxConnections + " connections");
                 continue;
             }
+            if (!perAddress.tryAdd(connection.getRemoteSocketAddress())) {
+                held.decrementAndGet();
+                perAddress.refuse(connection, log); // one host may not hold every slot, nor every waiting place
+                continue;
+            }
             // The change from thread-per-client: a worker of the pool serves it, now or after the queue.
             try {
                 workers.execute(() -> serveOne(connection));
             } catch (RejectedExecutionException queueFull) {
+                perAddress.remove(connection.getRemoteSocketAddress());
                 held.decrementAndGet();
                 BusyRefusal.refuse(connection, busy, log, "all " + workers.getMaximumPoolSize()
                         + " workers busy and all " + queueCapacity + " waiting places taken");
@@ -108,6 +111,7 @@ public final class PooledServer implements TcpServer {
             // One bad client never stops the server: log it and take the next one.
             log.event(connection.getRemoteSocketAddress(), "connection failed: " + e);
         } finally {
+            perAddress.remove(connection.getRemoteSocketAddress());
             held.decrementAndGet();
         }
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,11 +33,13 @@ public final class ThreadPerClientServer implements TcpServer {
     private final ServerLog log;
     private final ConnectionHandler busy;
     private final int maxConnections;
+    private final ConnectionsPerAddress perAddress;
     private final ThreadFactory threads;
     private final AtomicInteger active = new AtomicInteger();
 
     public ThreadPerClientServer(ServerSocket listener, ConnectionHandler handler, ServerLog log,
-                                 ConnectionHandler busy, int maxConnections, ThreadFactory threads) {
+                                 ConnectionHandler busy, int maxConnections, ConnectionsPerAddress perAddress,
+                                 ThreadFactory threads) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
         }
@@ -47,6 +48,7 @@ public final class ThreadPerClientServer implements TcpServer {
         this.log = log;
         this.busy = busy;
         this.maxConnections = maxConnections;
+        this.perAddress = perAddress;
         this.threads = threads;
     }
 
@@ -55,12 +57,13 @@ public final class ThreadPerClientServer implements TcpServer {
      * Each client is served on a new thread from {@code threads}, e.g. {@code NamedThreads.platform("client-")}.
      */
     public static ThreadPerClientServer bind(InetSocketAddress address, ConnectionHandler handler, ServerLog log,
-                                             ConnectionHandler busy, int maxConnections, ThreadFactory threads)
+                                             ConnectionHandler busy, int maxConnections,
+                                             ConnectionsPerAddress perAddress, ThreadFactory threads)
             throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(address, DEFAULT_BACKLOG);
-        return new ThreadPerClientServer(listener, handler, log, busy, maxConnections, threads);
+        return new ThreadPerClientServer(listener, handler, log, busy, maxConnections, perAddress, threads);
     }
 
     @Override
@@ -71,18 +74,18 @@ public final class ThreadPerClientServer implements TcpServer {
     @Override
     public void serve() throws IOException {
         while (!listener.isClosed()) {
-            Socket connection;
-            try {
-                connection = listener.accept();
-            } catch (SocketException closed) {
-                if (listener.isClosed()) {
-                    return; // close() was called: a normal stop
-                }
-                throw closed;
+            Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
+            if (connection == null) {
+                return; // close() was called: a normal stop
             }
             if (active.incrementAndGet() > maxConnections) {
                 active.decrementAndGet();
                 BusyRefusal.refuse(connection, busy, log, "more than " + maxConnections + " connections");
+                continue;
+            }
+            if (!perAddress.tryAdd(connection.getRemoteSocketAddress())) {
+                active.decrementAndGet();
+                perAddress.refuse(connection, log); // one host may not hold every slot
                 continue;
             }
             // The one change from stage 1: serve the client on its own thread, and accept the next one now.
@@ -98,6 +101,7 @@ public final class ThreadPerClientServer implements TcpServer {
             // One bad client never stops the server: log it and take the next one.
             log.event(connection.getRemoteSocketAddress(), "connection failed: " + e);
         } finally {
+            perAddress.remove(connection.getRemoteSocketAddress());
             active.decrementAndGet();
         }
     }

@@ -17,6 +17,7 @@ import transferlab.cli.HostPort;
 import transferlab.storage.BadNameException;
 import transferlab.storage.Hashes;
 import transferlab.storage.IncomingFile;
+import transferlab.storage.PlainFileName;
 import transferlab.storage.ServedDirectory;
 
 /**
@@ -96,14 +97,14 @@ public final class UpdateClient {
                 if (holds(offer.fileHash())) {
                     in.skipNBytes(offer.fileSize());
                     send(out, UpdateRequest.ack(clientId, offer.fileHash()).encode());
-                    report.println("skipped " + offer.fileName() + ": already held (" + offer.fileHash() + ")");
+                    report.println("skipped " + PlainFileName.printable(offer.fileName()) + ": already held (" + offer.fileHash() + ")");
                     skipped++;
                     continue;
                 }
                 receive(in, offer);
                 heldHashes.add(offer.fileHash());
                 send(out, UpdateRequest.ack(clientId, offer.fileHash()).encode());
-                report.println("stored " + offer.fileName() + " (" + offer.fileSize() + " bytes, " + offer.fileHash() + ")");
+                report.println("stored " + PlainFileName.printable(offer.fileName()) + " (" + offer.fileSize() + " bytes, " + offer.fileHash() + ")");
                 stored++;
             }
         }

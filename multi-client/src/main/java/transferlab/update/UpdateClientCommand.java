@@ -34,7 +34,8 @@ import transferlab.storage.PlainFileName;
  */
 @Command(name = "update-client", mixinStandardHelpOptions = true,
         description = "Poll an update server (protocol D) and store the files it offers, verified by sha256.",
-        footer = {"", "Example:", "  ./transfer update-client 127.0.0.1:5002 --id laptop-7 --dir updates --interval 10"})
+        footer = {"", "Example:", "  ./transfer update-client 127.0.0.1:5002 --id laptop-7 \\",
+                "      --dir updates --interval 10"})
 public final class UpdateClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,7 +47,8 @@ public final class UpdateClientCommand implements Callable<Integer> {
             description = "this client's id: its queue is <outbox>/ID on the server (a plain name)")
     String id;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "where received files are stored (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "where received files are stored (default: ${DEFAULT-VALUE})")
     Path dir = Path.of("updates");
 
     @Option(names = "--interval", paramLabel = "SECONDS", converter = Seconds.class,
@@ -73,7 +75,8 @@ public final class UpdateClientCommand implements Callable<Integer> {
         UpdateClient client = new UpdateClient(id, dir, timeout, UpdateClient.DEFAULT_MAX_FILE_BYTES, System.out);
         if (once) {
             PollResult result = client.poll(server); // a failure becomes one line and exit status 1
-            System.out.println("done: " + result.stored() + " stored, " + result.skipped() + " skipped, nothing more queued");
+            System.out.println("done: " + result.stored() + " stored, " + result.skipped()
+                    + " skipped, nothing more queued");
             return CommandRunner.OK;
         }
         System.out.println("polling " + HostPort.format(server) + " as " + id + " every "
@@ -82,7 +85,8 @@ public final class UpdateClientCommand implements Callable<Integer> {
             try {
                 client.poll(server);
             } catch (IOException e) {
-                System.err.println("update-client: poll failed: " + e.getMessage() + " (trying again in "
+                System.err.println("update-client: poll failed: " + PlainFileName.printable(String.valueOf(e.getMessage()))
+                        + " (trying again in "
                         + interval.toMillis() / 1000.0 + " s)");
             }
             TimeUnit.NANOSECONDS.sleep(interval.toNanos());

@@ -76,7 +76,7 @@ final class UpdateConnection implements Expiring {
             }
         } catch (BadFrameException e) {
             close("bad frame: " + e.getMessage() + "; closed");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             close("connection failed in " + state + ": " + e + "; closed");
         }
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import transferlab.storage.PlainFileName;
 
 /**
  * The one place where protocol D frames are written and read.
@@ -47,7 +48,8 @@ public final class UpdateFrame {
             throw new IllegalStateException("an ObjectNode always serializes", e);
         }
         if (json.length > MAX_WIRE_LENGTH) {
-            throw new IllegalArgumentException("a JSON header of " + json.length + " bytes does not fit a frame (at most "
+            throw new IllegalArgumentException("a JSON header of " + json.length
+                    + " bytes does not fit a frame (at most "
                     + MAX_WIRE_LENGTH + ")");
         }
         ByteBuffer frame = ByteBuffer.allocate(LENGTH_BYTES + json.length);
@@ -90,7 +92,9 @@ public final class UpdateFrame {
             node = JSON.readTree(json);
         } catch (IOException e) {
             String why = e instanceof JsonProcessingException parse ? parse.getOriginalMessage() : e.getMessage();
-            throw new BadFrameException("the " + json.length + " header bytes are not JSON (" + why + ")");
+            // Jackson quotes the bad token as it came, control characters and all (found by UpdateFrameFuzzTest).
+            throw new BadFrameException("the " + json.length + " header bytes are not JSON ("
+                    + PlainFileName.printable(why) + ")");
         }
         if (!(node instanceof ObjectNode object)) {
             throw new BadFrameException("the header is JSON but not an object: " + shortText(node));
@@ -112,7 +116,8 @@ public final class UpdateFrame {
 
     /** At most 200 characters of a JSON value, for a log line or an error message. */
     static String shortText(JsonNode node) {
-        String text = String.valueOf(node);
+        // JSON escapes only U+0000..U+001F; DEL and C1 would stay raw (found by UpdateFrameFuzzTest).
+        String text = PlainFileName.printable(String.valueOf(node));
         return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 

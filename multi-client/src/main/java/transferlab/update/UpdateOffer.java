@@ -18,7 +18,8 @@ public record UpdateOffer(String fileName, long fileSize, String fileHash) {
         String name = UpdateFrame.text(header, UpdateProtocol.FILE_NAME);
         JsonNode size = header.get(UpdateProtocol.FILE_SIZE);
         if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.longValue() < 0) {
-            throw new BadFrameException("\"file-size\" must be a whole number >= 0, was " + UpdateFrame.shortText(size));
+            throw new BadFrameException("\"file-size\" must be a whole number >= 0, was "
+                    + UpdateFrame.shortText(size));
         }
         String hash = UpdateFrame.text(header, UpdateProtocol.FILE_HASH);
         if (!UpdateProtocol.HASH.matcher(hash).matches()) {

@@ -11,10 +11,15 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import transferlab.deadline.Deadline;
+import transferlab.server.AcceptFailures;
 import transferlab.server.BusyRefusal;
+import transferlab.server.ConnectionsPerAddress;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
@@ -55,6 +60,11 @@ public final class UpdateServer implements TcpServer {
     private final UpdateLimits limits;
     private final ServerLog log;
     private final Set<UpdateConnection> connections = new HashSet<>(); // the loop's thread only
+    private final Map<UpdateConnection, SocketAddress> peers = new HashMap<>(); // the same, with each one's peer
+    private final ConnectionsPerAddress perAddress;
+    private SelectionKey acceptKey;        // the loop's thread only, like the two fields below
+    private boolean acceptPaused;          // after a failed accept (out of descriptors), for a moment
+    private long acceptPausedUntil;
 
     // close() may come from any thread, before, during or after serve(): the lock orders the two.
     private final Object lifecycle = new Object();
@@ -67,6 +77,8 @@ public final class UpdateServer implements TcpServer {
         this.selector = selector;
         this.outbox = new Outbox(outbox);
         this.limits = limits;
+        this.perAddress = new ConnectionsPerAddress(limits.maxPerAddress(), connection -> { }); // D: no busy line
+        this.acceptKey = listener.keyFor(selector);
         this.log = log;
     }
 
@@ -134,7 +146,11 @@ public final class UpdateServer implements TcpServer {
         }
         try {
             while (!closed) {
+                int open = connections.size();
                 long wait = Deadline.fireExpired(connections, System.nanoTime()); // closes the timed-out ones
+                if (connections.size() != open) {
+                    forgetClosed(); // their addresses' counts, too
+                }
                 // As in EventLoopUploadServer: events or the nearest expiry, then the lambda per ready key.
                 selector.select(key -> {
                     if (key.channel() == listener) {
@@ -142,7 +158,7 @@ public final class UpdateServer implements TcpServer {
                     } else if (key.isValid()) {
                         serveOne((UpdateConnection) key.attachment(), System.nanoTime());
                     }
-                }, wait);
+                }, resumeAcceptingWhenDue(System.nanoTime(), wait));
             }
         } finally {
             closeEverything();
@@ -165,7 +181,7 @@ public final class UpdateServer implements TcpServer {
     private void serveOne(UpdateConnection connection, long now) {
         connection.onReady(now);
         if (connection.isClosed()) {
-            connections.remove(connection);
+            forget(connection);
         }
     }
 
@@ -175,7 +191,12 @@ public final class UpdateServer implements TcpServer {
                 take(channel, now);
             }
         } catch (IOException e) {
-            log.info("accept failed: " + e); // out of file descriptors, say: go on with the connections we have
+            // Out of file descriptors, say: go on with the connections we have, and stop selecting for
+            // accept a moment, or the still-ready listener would spin the loop (issue 11, item 6a).
+            log.info("accept failed: " + e + "; trying again in " + AcceptFailures.PAUSE_MILLIS + " ms");
+            acceptKey.interestOps(0);
+            acceptPausedUntil = now + TimeUnit.MILLISECONDS.toNanos(AcceptFailures.PAUSE_MILLIS);
+            acceptPaused = true;
         }
     }
 
@@ -186,17 +207,65 @@ public final class UpdateServer implements TcpServer {
                     + limits.maxConnections());
             return;
         }
+        SocketAddress counted = null;
         try {
             SocketAddress peer = channel.getRemoteAddress();
+            if (!perAddress.tryAdd(peer)) { // one host may not hold every slot (D14)
+                BusyRefusal.refuse(channel, NO_BUSY_LINE, log, "more than " + perAddress.max()
+                        + " connections from this address");
+                return;
+            }
+            counted = peer;
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
             UpdateConnection connection = new UpdateConnection(channel, key, peer, outbox, limits, log, now);
             key.attach(connection);
             connections.add(connection);
-        } catch (IOException e) {
+            peers.put(connection, peer);
+        } catch (IOException | RuntimeException | LinkageError e) {
             log.info("a connection failed as it was accepted: " + e); // gone already, say
             closeQuietly(channel);
+            if (counted != null) {
+                perAddress.remove(counted);
+            }
         }
+    }
+
+    /** After a failed accept's pause, selects for accept again; returns how long select() may wait. */
+    private long resumeAcceptingWhenDue(long now, long wait) {
+        if (!acceptPaused) {
+            return wait;
+        }
+        long left = acceptPausedUntil - now;
+        if (left <= 0) {
+            acceptPaused = false;
+            if (acceptKey.isValid()) {
+                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
+            return wait;
+        }
+        long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+        return wait == 0 ? leftMillis : Math.min(wait, leftMillis);
+    }
+
+    /** A closed connection leaves the table, and its address's count. */
+    private void forget(UpdateConnection connection) {
+        connections.remove(connection);
+        SocketAddress peer = peers.remove(connection);
+        if (peer != null) {
+            perAddress.remove(peer);
+        }
+    }
+
+    /** The same for every connection the timers closed (Deadline.fireExpired took them off the table). */
+    private void forgetClosed() {
+        peers.entrySet().removeIf(entry -> {
+            if (entry.getKey().isClosed()) {
+                perAddress.remove(entry.getValue());
+                return true;
+            }
+            return false;
+        });
     }
 
     private void closeEverything() throws IOException {
@@ -204,6 +273,7 @@ public final class UpdateServer implements TcpServer {
             connection.close("the server stopped; closed");
         }
         connections.clear();
+        peers.clear();
         listener.close();
         selector.close();
     }

@@ -13,6 +13,7 @@ import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
 import transferlab.cli.Ports;
 import transferlab.cli.Seconds;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.ServerLog;
 
 /**
@@ -62,19 +63,26 @@ public final class UpdateServerCommand implements Callable<Integer> {
             description = "connections served at once; more are closed at once (default: ${DEFAULT-VALUE})")
     int maxConnections = UpdateLimits.DEFAULT_MAX_CONNECTIONS;
 
+    @Option(names = "--max-per-address", paramLabel = "N",
+            description = "connections one client address may hold at once; more are closed at once"
+                    + " (default: ${DEFAULT-VALUE})")
+    int maxPerAddress = UpdateLimits.DEFAULT_MAX_PER_ADDRESS;
+
     @Option(names = "--max-request-bytes", paramLabel = "BYTES",
             description = "longest JSON header a client may send, 1..65535 (default: ${DEFAULT-VALUE})")
     int maxRequestBytes = UpdateLimits.DEFAULT_MAX_REQUEST_BYTES;
 
     @Override
     public Integer call() throws Exception {
+        ServerLog log = ServerLog.to(System.out);
         UpdateLimits limits;
         try {
-            limits = new UpdateLimits(maxRequestBytes, idleTimeout, deadline, maxConnections);
+            limits = new UpdateLimits(maxRequestBytes, idleTimeout, deadline, maxConnections, maxPerAddress);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ServerLog log = ServerLog.to(System.out);
+        // A connection holds its socket and, while it sends, the file on offer (issue 11, item 6a).
+        limits = limits.withMaxConnections(DescriptorBudget.cap(maxConnections, 2, "--max-connections", log));
         try (UpdateServer server = UpdateServer.bind(new InetSocketAddress(bind, port), outbox, limits, log)) {
             System.out.println("listening on " + HostPort.format(server.address()));
             System.out.flush();

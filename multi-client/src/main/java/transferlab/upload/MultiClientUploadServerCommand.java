@@ -15,6 +15,7 @@ import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
 import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.PooledServer;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
@@ -37,11 +38,16 @@ import transferlab.server.VirtualThreads;
 @Command(name = "upload-server", mixinStandardHelpOptions = true,
         description = "Receive files over protocol U from many clients at once (stage 2).",
         footer = {"", "Examples, one per mode:",
-                "  ./transfer upload-server --port 5000 --dir received                       (iterative: one at a time)",
-                "  ./transfer upload-server --mode thread-per-client --max-connections 200   (a thread per client)",
-                "  ./transfer upload-server --mode pool --pool-size 32 --queue 1024          (fixed workers, bounded queue)",
-                "  ./transfer upload-server --mode event-loop --max-connections 5000         (one thread, a Selector)",
-                "  ./transfer upload-server --mode virtual --max-connections 10000           (virtual threads, Java 21+)"})
+                "  # iterative: one client at a time",
+                "  ./transfer upload-server --port 5000 --dir received",
+                "  # a thread per client",
+                "  ./transfer upload-server --mode thread-per-client --max-connections 200",
+                "  # fixed workers, a bounded queue",
+                "  ./transfer upload-server --mode pool --pool-size 32 --queue 1024",
+                "  # one thread, a Selector",
+                "  ./transfer upload-server --mode event-loop --max-connections 5000",
+                "  # virtual threads (Java 21+)",
+                "  ./transfer upload-server --mode virtual --max-connections 10000"})
 public final class MultiClientUploadServerCommand implements Callable<Integer> {
     /** The accept strategies, by their command-line names. */
     public enum Mode {
@@ -85,20 +91,28 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
     Mode mode = Mode.ITERATIVE;
 
     @Option(names = "--max-connections", paramLabel = "N",
-            description = "clients served at once; one more gets 'error busy' (default: ${DEFAULT-VALUE}; not for iterative)")
+            description = "clients served at once; one more gets 'error busy' (default: ${DEFAULT-VALUE}; not for "
+                    + "iterative)")
     int maxConnections = UploadLimits.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--max-per-address", paramLabel = "N",
+            description = "connections one client address may hold at once; one more gets 'error busy'"
+                    + " (default: ${DEFAULT-VALUE}; not for iterative)")
+    int maxPerAddress = UploadLimits.DEFAULT_MAX_PER_ADDRESS;
 
     @Option(names = "--pool-size", paramLabel = "N",
             description = "worker threads of --mode pool (default: ${DEFAULT-VALUE})")
     int poolSize = PooledServer.DEFAULT_POOL_SIZE;
 
     @Option(names = "--queue", paramLabel = "N",
-            description = "clients that may wait for a worker in --mode pool; one more gets 'error busy' (default: ${DEFAULT-VALUE})")
+            description = "clients that may wait for a worker in --mode pool; one more gets 'error busy' (default: "
+                    + "${DEFAULT-VALUE})")
     int queue = PooledServer.DEFAULT_QUEUE_CAPACITY;
 
     @Override
     public Integer call() throws Exception {
         requireAtLeastOne("--max-connections", maxConnections);
+        requireAtLeastOne("--max-per-address", maxPerAddress);
         requireAtLeastOne("--pool-size", poolSize);
         requireAtLeastOne("--queue", queue);
         if (mode == Mode.VIRTUAL && !VirtualThreads.available()) {
@@ -108,7 +122,11 @@ public final class MultiClientUploadServerCommand implements Callable<Integer> {
             return CommandRunner.USAGE;
         }
         ServerLog log = ServerLog.to(System.out);
-        UploadLimits limits = options.limits(maxConnections);
+        options.removeStaleTemporaryFiles(log);
+        // Each client holds a socket and a temporary file: two descriptors (issue 11, item 6a).
+        int connections = mode == Mode.ITERATIVE ? maxConnections
+                : DescriptorBudget.cap(maxConnections, 2, "--max-connections", log);
+        UploadLimits limits = options.limits(connections).withMaxPerAddress(maxPerAddress);
         try (TcpServer server = bind(new InetSocketAddress(options.bind, options.port), limits, log)) {
             System.out.println("listening on " + HostPort.format(server.address()));
             System.out.flush();

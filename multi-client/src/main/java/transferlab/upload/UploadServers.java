@@ -39,7 +39,7 @@ public final class UploadServers {
             throws IOException {
         return ThreadPerClientServer.bind(address, UploadHandler.into(directory, limits, log), log,
                 new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once"),
-                limits.maxConnections(), threads);
+                limits.maxConnections(), UploadBusyHandler.perAddress(limits), threads);
     }
 
     /** {@code poolSize} workers with {@code queueCapacity} waiting places. */
@@ -48,7 +48,7 @@ public final class UploadServers {
         return PooledServer.bind(address, UploadHandler.into(directory, limits, log), log,
                 new UploadBusyHandler("all " + poolSize + " workers are busy and " + queueCapacity
                         + " clients wait already (at most " + limits.maxConnections() + " connections)"),
-                limits.maxConnections(), poolSize, queueCapacity);
+                limits.maxConnections(), UploadBusyHandler.perAddress(limits), poolSize, queueCapacity);
     }
 
     /** As above with {@link PooledServer#DEFAULT_POOL_SIZE} and {@link PooledServer#DEFAULT_QUEUE_CAPACITY}. */

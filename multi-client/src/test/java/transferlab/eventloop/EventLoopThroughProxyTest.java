@@ -44,7 +44,8 @@ class EventLoopThroughProxyTest {
         byte[] content = TestFiles.randomBytes(200, 1); // small: the proxy splits the content into single bytes too
         String name = "split-into-single-bytes.bin";
         try (InProcessServer server = start();
-             TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(2)));
+             TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1,
+                     Duration.ofMillis(2)));
              RawUploadClient client = RawUploadClient.connect(proxy.address())) {
             client.send(RawUploadClient.header(content.length, name)); // one write; the proxy splits it
             assertThat(client.readAnswer()).isEqualTo("go ahead");

@@ -108,14 +108,16 @@ class EventLoopUploadServerTest {
 
     @Test
     void uploadPastTheDeadlineIsRefusedAndItsTemporaryFileDeleted() throws Exception {
-        UploadLimits limits = LIMITS.withHeaderSettle(Duration.ofMillis(20)).withTransferDeadline(Duration.ofMillis(500));
+        UploadLimits limits = LIMITS.withHeaderSettle(Duration.ofMillis(20))
+                .withTransferDeadline(Duration.ofMillis(500));
         try (InProcessServer server = start(limits);
              RawUploadClient client = RawUploadClient.connect(server.address())) {
             client.send(RawUploadClient.header(1_000, "late.bin"));
             assertThat(client.readAnswer()).isEqualTo("go ahead");
             client.send(new byte[100]); // and nothing more: the idle timeout (5 s) is later than the deadline
             assertThat(client.readToEnd())
-                    .isEqualTo("error timeout: the upload took longer than the deadline of 500 ms (100 of 1000 bytes)\n");
+                    .isEqualTo("error timeout: the upload took longer than the deadline of 500 ms (100 of 1000 "
+                            + "bytes)\n");
             await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 0);
         }
         assertThat(TestFiles.everything(received)).isEmpty();

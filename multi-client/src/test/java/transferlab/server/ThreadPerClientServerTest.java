@@ -25,7 +25,8 @@ class ThreadPerClientServerTest {
     void eachClientGetsANamedThreadThatEndsWithIt() throws Exception {
         ThreadPerClientServer threads = UploadServers.threadPerClient(new InetSocketAddress("127.0.0.1", 0),
                 received, UploadLimits.defaults(), ServerLog.silent());
-        try (InProcessServer server = StageTwoServer.running(threads, received, threads::activeConnections, "tpc-names")) {
+        try (InProcessServer server = StageTwoServer.running(threads, received, threads::activeConnections,
+                "tpc-names")) {
             try (RawUploadClient client = RawUploadClient.connect(server.address())) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> threads.activeConnections() == 1);
                 assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).contains("client-1");

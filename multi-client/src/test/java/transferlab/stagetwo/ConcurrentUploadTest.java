@@ -79,7 +79,9 @@ class ConcurrentUploadTest {
     @EnumSource(StageTwoServer.class)
     void thousandClientsAtOnceStoreEveryFileIntact(StageTwoServer kind) throws Exception {
         // A short settle window: the pool's 32 workers each wait it out once per client (31 rounds).
-        UploadLimits limits = LIMITS.withMaxConnections(2_000).withHeaderSettle(Duration.ofMillis(5));
+        // All from 127.0.0.1, so the limit per address must allow them all too.
+        UploadLimits limits = LIMITS.withMaxConnections(2_000).withMaxPerAddress(2_000)
+                .withHeaderSettle(Duration.ofMillis(5));
         try (InProcessServer server = kind.start(received, limits)) {
             uploadAllAtOnce(server.address(), THOUSAND);
             assertEveryFileStoredIntact(THOUSAND);
@@ -156,7 +158,8 @@ class ConcurrentUploadTest {
                 stalled.send(RawUploadClient.header(10_000, "stalled.bin"));
                 assertThat(stalled.readAnswer()).isEqualTo("go ahead");
                 stalled.send(new byte[5_000]);
-                assertThat(stalled.readToEnd()).startsWith("error timeout: no content for 300 ms (5000 of 10000 bytes)");
+                assertThat(stalled.readToEnd())
+                        .startsWith("error timeout: no content for 300 ms (5000 of 10000 bytes)");
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 0);
             assertThat(TestFiles.everything(received)).isEmpty(); // not the file, not its temporary file

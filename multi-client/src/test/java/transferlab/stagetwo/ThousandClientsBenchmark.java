@@ -32,7 +32,8 @@ import transferlab.testkit.TestFiles;
  * server of stages 1 and 2 (median of a few runs). Not part of {@code mvn verify}: tests check
  * correctness, never speed. Run it from the repository root after {@code mvn -o -q test-compile}:
  * <pre>
- *   $ java -cp "multi-client/target/test-classes:multi-client/target/classes:single-client/target/classes:$(cat multi-client/target/test.classpath)" \
+ *   $ cp="multi-client/target/test-classes:multi-client/target/classes:single-client/target/classes"
+ *   $ java -cp "$cp:$(cat multi-client/target/test.classpath)" \
  *         transferlab.stagetwo.ThousandClientsBenchmark 3
  *   1000 clients x 65536 bytes, java 17.0.15+6-Debian-1deb12u1, 2 cores
  *   server             settle   runs (s) -> median
@@ -62,7 +63,8 @@ public final class ThousandClientsBenchmark {
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("%-18s %-8s %s%n", "server", "settle", "runs (s) -> median");
         for (Duration settle : List.of(UploadLimits.DEFAULT_HEADER_SETTLE, Duration.ZERO)) {
-            UploadLimits limits = UploadLimits.defaults().withHeaderSettle(settle).withMaxConnections(clients + 100);
+            UploadLimits limits = UploadLimits.defaults().withHeaderSettle(settle).withMaxConnections(clients + 100)
+                    .withMaxPerAddress(clients + 100); // every client comes from 127.0.0.1
             for (String name : List.of("iterative", "thread-per-client", "pool", "event-loop")) {
                 if (!only.isEmpty() && !only.contains(name)) {
                     continue;

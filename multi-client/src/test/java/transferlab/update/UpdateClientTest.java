@@ -53,7 +53,8 @@ class UpdateClientTest {
         byte[] content = "the real bytes".getBytes(StandardCharsets.UTF_8);
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> afterOffer = lyingServer(fake, content);
-            UpdateClient client = new UpdateClient("tester", dir, TIMEOUT, UpdateClient.DEFAULT_MAX_FILE_BYTES, print());
+            UpdateClient client = new UpdateClient("tester", dir, TIMEOUT, UpdateClient.DEFAULT_MAX_FILE_BYTES,
+                    print());
 
             assertThatThrownBy(() -> client.poll(address(fake)))
                     .isInstanceOf(UpdateFailedException.class)
@@ -148,7 +149,8 @@ class UpdateClientTest {
                 OutputStream out = client.getOutputStream();
                 UpdateRequest poll = UpdateRequest.parse(UpdateFrame.read(in, UpdateFrame.MAX_WIRE_LENGTH));
                 assertThat(poll.isPoll()).isTrue();
-                String wrongHash = UpdateProtocol.wireHash(Hashes.hex(Hashes.sha256().digest("other bytes".getBytes(StandardCharsets.UTF_8))));
+                String wrongHash = UpdateProtocol.wireHash(Hashes.hex(Hashes.sha256()
+                        .digest("other bytes".getBytes(StandardCharsets.UTF_8))));
                 ByteBuffer offer = new UpdateOffer("patch.bin", content.length, wrongHash).encode();
                 out.write(offer.array(), 0, offer.limit());
                 out.write(content);

@@ -57,7 +57,8 @@ class UpdateServerTest {
             assertThat(UpdateFrame.read(one.getInputStream(), 1024)).isNull();
             assertThat(UpdateFrame.read(two.getInputStream(), 1024)).isNull();
         }
-        await().atMost(WAIT).untilAsserted(() -> assertThat(List.of(a, b)).allSatisfy(f -> assertThat(f).doesNotExist()));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(List.of(a, b)).allSatisfy(f -> assertThat(f)
+                .doesNotExist()));
     }
 
     @Test
@@ -101,7 +102,8 @@ class UpdateServerTest {
         Path file = temp.resolve("outbox").resolve("slow").resolve("large.bin");
         Files.createDirectories(file.getParent());
         Files.write(file, content);
-        start(UpdateLimits.defaults().withIdleTimeout(Duration.ofSeconds(30)).withExchangeDeadline(Duration.ofMillis(300)));
+        start(UpdateLimits.defaults().withIdleTimeout(Duration.ofSeconds(30))
+                .withExchangeDeadline(Duration.ofMillis(300)));
         UpdateRequest poll = UpdateRequest.poll("slow");
         poll.encode(); // loads the JSON classes now, so that the short timer does not run out while they load
         try (Socket socket = connect()) {

@@ -74,7 +74,8 @@ class MultiClientUploadServerCommandTest {
                 "-cp", System.getProperty("java.class.path"), MultiClientUploadServerCommand.class.getName(),
                 "--mode", mode, "--port", "0", "--bind", "127.0.0.1", "--dir", received.toString())
                 .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                StandardCharsets.UTF_8))) {
             String first = out.readLine();
             assertThat(first).startsWith("listening on 127.0.0.1:");
             InetSocketAddress address = HostPort.parse(first.substring("listening on ".length()));

@@ -136,7 +136,8 @@ final class DataListener implements Closeable {
                 synchronized (this) {
                     if (activeConnections == 0 && System.nanoTime() - lastActivityAt >= idleNanos) {
                         stopListening("idle for " + limits.idleTimeout().toSeconds() + " s with "
-                                + (layout.threads() - blocksSent) + " of " + layout.threads() + " blocks never sent whole");
+                                + (layout.threads() - blocksSent) + " of " + layout.threads()
+                                        + " blocks never sent whole");
                         return;
                     }
                 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import transferlab.storage.PlainFileName;
 
 /**
  * The body of a control request, {@code {"threads": N}} (R1, R2): how many connections the client will open.
@@ -33,8 +34,9 @@ public record DownloadRequest(int threads) {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadRequestException("the body is not valid JSON (" + e.getOriginalMessage()
-                    + "); send {\"threads\": N}");
+            // Jackson quotes the bad token as it came, control characters and all (found by DownloadRequestFuzzTest).
+            throw new BadRequestException("the body is not valid JSON ("
+                    + PlainFileName.printable(e.getOriginalMessage()) + "); send {\"threads\": N}");
         } catch (IOException e) {
             throw new BadRequestException("the body could not be read: " + e.getMessage());
         }
@@ -42,7 +44,8 @@ public record DownloadRequest(int threads) {
             throw new BadRequestException("the body is empty; send {\"threads\": N}");
         }
         if (!root.isObject()) {
-            throw new BadRequestException("the body must be a JSON object like {\"threads\": 4}, not " + abbreviated(root));
+            throw new BadRequestException("the body must be a JSON object like {\"threads\": 4}, not "
+                    + abbreviated(root));
         }
         JsonNode threads = root.get(RangedProtocol.THREADS_FIELD);
         if (threads == null) {
@@ -61,7 +64,8 @@ public record DownloadRequest(int threads) {
     }
 
     private static String abbreviated(JsonNode node) {
-        String text = node.toString();
+        // JSON escapes only U+0000..U+001F; DEL and C1 would stay raw (found by DownloadRequestFuzzTest).
+        String text = PlainFileName.printable(node.toString());
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }

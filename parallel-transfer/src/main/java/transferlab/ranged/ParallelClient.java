@@ -205,7 +205,8 @@ public final class ParallelClient {
             BlockReceiver[] receivers = new BlockReceiver[layout.threads()];
             for (int block = 0; block < layout.threads(); block++) {
                 receivers[block] = new BlockReceiver(block, dataAddress, file, layout.start(block),
-                        layout.length(block), maxSize, received, progress, watchdog, idleTimeout, retriesPerBlock, bufferBytes);
+                        layout.length(block), maxSize, received, progress, watchdog, idleTimeout, retriesPerBlock,
+                                bufferBytes);
             }
             Thread[] threads = start(receivers);
             String md5 = null;
@@ -266,7 +267,8 @@ public final class ParallelClient {
                 if (spools.get(block).size() != layout.length(block)) {
                     throw new DownloadFailedException("block " + block + " brought " + spools.get(block).size()
                             + " bytes, but " + size + " bytes in " + threadCount + " blocks of B = "
-                            + layout.blockSize() + " make it " + layout.length(block) + " (a connection cut early, or another block size)");
+                            + layout.blockSize() + " make it " + layout.length(block)
+                                    + " (a connection cut early, or another block size)");
                 }
             }
             FileChannel file = incoming.channel();

@@ -67,7 +67,8 @@ public final class ParallelClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
-            throw new ParameterException(spec.commandLine(), "THREADS must be 1 to 255 (one byte names a block), was " + threads);
+            throw new ParameterException(spec.commandLine(), "THREADS must be 1 to 255 (one byte names a block), was "
+                    + threads);
         }
         if (retries < 0) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 or more, was " + retries);
@@ -77,7 +78,8 @@ public final class ParallelClientCommand implements Callable<Integer> {
         }
         Path parent = output.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new ParameterException(spec.commandLine(), "OFILE '" + output + "': the directory " + parent + " does not exist");
+            throw new ParameterException(spec.commandLine(), "OFILE '" + output + "': the directory " + parent
+                    + " does not exist");
         }
         if (maxSize < 0) {
             throw new ParameterException(spec.commandLine(), "--max-size must be 0 or more, was " + maxSize);

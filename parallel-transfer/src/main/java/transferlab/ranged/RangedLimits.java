@@ -42,11 +42,13 @@ public record RangedLimits(Duration idleTimeout, Duration transferDeadline, long
     public static final int DEFAULT_MAX_CONTROL_PER_ADDRESS = DEFAULT_MAX_CONTROL_THREADS / 2;
 
     public RangedLimits {
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || transferDeadline.isNegative() || transferDeadline.isZero()) {
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || transferDeadline.isNegative()
+                || transferDeadline.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive: " + idleTimeout + ", " + transferDeadline);
         }
         if (ratePerConnection < 0) {
-            throw new IllegalArgumentException("ratePerConnection must be >= 0 (0 = no limit), was " + ratePerConnection);
+            throw new IllegalArgumentException("ratePerConnection must be >= 0 (0 = no limit), was "
+                    + ratePerConnection);
         }
         if (maxDataListeners < 1 || maxDataThreads < 1 || maxQueuedConnections < 1 || maxControlThreads < 1
                 || maxRequestBodyBytes < 16 || maxListenersPerAddress < 1 || maxControlPerAddress < 1) {

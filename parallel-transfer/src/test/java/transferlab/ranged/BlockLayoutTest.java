@@ -32,11 +32,13 @@ class BlockLayoutTest {
     @Test
     void theBlocksAlwaysCoverTheFileExactly() {
         for (int threads : new int[] {1, 2, 7, 64, 255}) {
-            for (long size : new long[] {0, 1, threads - 1, threads, threads + 1, (long) (threads - 1) * threads, 1 << 20}) {
+            for (long size : new long[] {0, 1, threads - 1, threads, threads + 1, (long) (threads - 1) * threads,
+                    1 << 20}) {
                 BlockLayout layout = new BlockLayout(size, threads);
                 long covered = 0;
                 for (int block = 0; block < threads; block++) {
-                    assertThat(layout.start(block)).as("size %d, N %d, block %d", size, threads, block).isEqualTo(covered);
+                    assertThat(layout.start(block)).as("size %d, N %d, block %d", size, threads, block)
+                            .isEqualTo(covered);
                     covered = layout.end(block);
                 }
                 assertThat(covered).isEqualTo(size);

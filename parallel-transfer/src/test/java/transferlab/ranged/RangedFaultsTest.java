@@ -176,10 +176,14 @@ class RangedFaultsTest {
 
     @Test
     void theCommandExits2OnAUsageError() {
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "0", "f", "o")).isEqualTo(CommandRunner.USAGE);
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "256", "f", "o")).isEqualTo(CommandRunner.USAGE);
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "nohostport", "4", "f", "o")).isEqualTo(CommandRunner.USAGE);
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "4", "f")).isEqualTo(CommandRunner.USAGE);
+        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "0", "f", "o"))
+                .isEqualTo(CommandRunner.USAGE);
+        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "256", "f", "o"))
+                .isEqualTo(CommandRunner.USAGE);
+        assertThat(CommandRunner.run(new ParallelClientCommand(), "nohostport", "4", "f", "o"))
+                .isEqualTo(CommandRunner.USAGE);
+        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "4", "f"))
+                .isEqualTo(CommandRunner.USAGE);
     }
 
     static Path writeRandom(Path file, int size, long seed) throws IOException {

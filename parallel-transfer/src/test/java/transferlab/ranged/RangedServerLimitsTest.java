@@ -56,7 +56,8 @@ class RangedServerLimitsTest {
 
     private HttpResponse<byte[]> post(String path, int threads) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
-        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("{\"threads\": " + threads + "}"))
+        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("{\"threads\": "
+                + threads + "}"))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 

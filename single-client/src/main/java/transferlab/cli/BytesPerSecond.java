@@ -4,7 +4,10 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a rate in bytes per second from a command line: {@code 0} (no limit), {@code 65536}, {@code 64k}, {@code 32M}, {@code 1G} (powers of 1024). */
+/**
+ * Reads a rate in bytes per second from a command line: {@code 0} (no limit), {@code 65536}, {@code 64k}, {@code 32M},
+ * {@code 1G} (powers of 1024).
+ */
 public final class BytesPerSecond implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
@@ -26,6 +29,7 @@ public final class BytesPerSecond implements ITypeConverter<Long> {
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new TypeConversionException("'" + value + "' is not a rate in bytes per second (for example 0, 65536, 64k or 32M)");
+        throw new TypeConversionException("'" + value
+                + "' is not a rate in bytes per second (for example 0, 65536, 64k or 32M)");
     }
 }

@@ -1,11 +1,14 @@
 package transferlab.cli;
 
 import picocli.CommandLine;
+import transferlab.storage.PlainFileName;
 
 /**
  * Runs a picocli command with the exit codes every Transfer Lab program keeps: 0 on success, 1 when
  * the transfer failed, 2 on a usage error; a failure is one clear line on standard error, not a
- * stack trace (set {@code TRANSFERLAB_DEBUG=1} to see the trace).
+ * stack trace (set {@code TRANSFERLAB_DEBUG=1} to see the trace). A failure's message often quotes
+ * what a server sent, so its control characters are escaped ({@link PlainFileName#printable}) before
+ * it reaches the terminal.
  */
 public final class CommandRunner {
     public static final int OK = 0;
@@ -22,7 +25,7 @@ public final class CommandRunner {
                 e.printStackTrace();
             }
             String message = e.getMessage() != null ? e.getMessage() : e.toString();
-            commandLine.getErr().println(commandLine.getCommandName() + ": " + message);
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + PlainFileName.printable(message));
             return FAILED;
         });
         line.setParameterExceptionHandler((e, args1) -> {

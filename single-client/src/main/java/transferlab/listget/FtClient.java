@@ -61,13 +61,16 @@ public final class FtClient {
         this.out = out;
     }
 
-    /** Asks for the list of files, prints one name per line, and returns the names. */
+    /**
+     * Asks for the list of files, prints one name per line (control characters escaped: a name is the
+     * server's text, and must not steer our terminal), and returns the names as sent.
+     */
     public List<String> list(String host, int port, int dataPort) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         transfer(host, port, ListGetRequest.list(dataPort), MAX_LIST_BYTES, Channels.newChannel(body), null);
         String text = body.toString(StandardCharsets.UTF_8);
         List<String> names = text.isEmpty() ? List.of() : List.of(text.split("\n"));
-        names.forEach(out::println);
+        names.forEach(name -> out.println(PlainFileName.printable(name)));
         return names;
     }
 
@@ -83,18 +86,21 @@ public final class FtClient {
         try {
             PlainFileName.check(name);
         } catch (BadNameException e) {
-            throw new IllegalArgumentException("cannot save as '" + PlainFileName.printable(name) + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot save as '" + PlainFileName.printable(name) + "': "
+                    + e.getMessage(), e);
         }
         Path target = directory.resolve(name);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ListGetFailedException(target + " already exists; not overwriting it (move it away or use --dir)");
+            throw new ListGetFailedException(target
+                    + " already exists; not overwriting it (move it away or use --dir)");
         }
         try (IncomingFile file = IncomingFile.create(target)) {
             transfer(host, port, ListGetRequest.get(name, dataPort), Long.MAX_VALUE, file.channel(), name);
             try {
                 file.commitWithoutOverwriting();
             } catch (FileAlreadyExistsException e) {
-                throw new ListGetFailedException(target + " appeared during the transfer; kept it and discarded the download");
+                throw new ListGetFailedException(target
+                        + " appeared during the transfer; kept it and discarded the download");
             }
         }
         out.println("Transfer complete.");
@@ -136,7 +142,8 @@ public final class FtClient {
         } catch (UnknownHostException e) {
             throw new ListGetFailedException("unknown host '" + host + "'");
         } catch (IOException e) {
-            throw new ListGetFailedException("cannot connect to " + host + " on port " + port + ": " + e.getMessage(), e);
+            throw new ListGetFailedException("cannot connect to " + host + " on port " + port + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -162,19 +169,19 @@ public final class FtClient {
             throw new ListGetFailedException("the server did not answer within " + timeout.toMillis() + " ms");
         }
         if (line.startsWith(ListGetProtocol.ERROR_PREFIX)) {
-            throw new ListGetFailedException("server says: " + line);
+            throw new ListGetFailedException("server says: " + PlainFileName.printable(line));
         }
         if (!line.startsWith(ListGetProtocol.OK_PREFIX)) {
             throw new ListGetFailedException(line.isEmpty()
                     ? "the server closed the control connection without an answer"
-                    : "the server answered '" + line + "' instead of 'OK <n>' or 'ERROR <reason>'");
+                    : "the server answered '" + PlainFileName.printable(line) + "' instead of 'OK <n>' or 'ERROR <reason>'");
         }
         String count = line.substring(ListGetProtocol.OK_PREFIX.length());
         long size;
         try {
             size = Long.parseLong(count);
         } catch (NumberFormatException e) {
-            throw new ListGetFailedException("the server announced '" + count + "' bytes, which is not a number");
+            throw new ListGetFailedException("the server announced '" + PlainFileName.printable(count) + "' bytes, which is not a number");
         }
         if (size < 0 || size > maxBytes) {
             throw new ListGetFailedException("the server announced " + size + " bytes; expected 0 to " + maxBytes);

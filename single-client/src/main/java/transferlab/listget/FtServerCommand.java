@@ -31,7 +31,8 @@ import transferlab.server.ServerLog;
  * Stop it with Ctrl-C. The client is {@code ./transfer ftclient} ({@link FtClientCommand}).
  */
 @Command(name = "ftserver", mixinStandardHelpOptions = true,
-        description = "Serve the files of a directory over the two-connection LIST/GET protocol (F), one client at a time.",
+        description = "Serve the files of a directory over the two-connection LIST/GET protocol (F), one client at a "
+                + "time.",
         footer = {"", "Example:", "  ./transfer ftserver 3555 --dir served",
                 "  ./transfer ftclient 127.0.0.1 3555 -l 8555      (in another terminal)"})
 public final class FtServerCommand implements Callable<Integer> {
@@ -42,10 +43,12 @@ public final class FtServerCommand implements Callable<Integer> {
             description = "control port to listen on; 0 picks a free one")
     int port;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "the directory whose files are served (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "the directory whose files are served (default: ${DEFAULT-VALUE})")
     Path dir = Path.of(".");
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "address to listen on (default: ${DEFAULT-VALUE}, every interface)")
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "address to listen on (default: ${DEFAULT-VALUE}, every interface)")
     String bind = "0.0.0.0";
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", converter = Seconds.class,
@@ -62,7 +65,8 @@ public final class FtServerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "DIR '" + dir + "' is not a directory");
         }
         if (idleTimeout.isZero() || deadline.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--idle-timeout and --deadline must be more than 0 seconds");
+            throw new ParameterException(spec.commandLine(),
+                    "--idle-timeout and --deadline must be more than 0 seconds");
         }
         ListGetLimits limits = ListGetLimits.defaults().withIdleTimeout(idleTimeout).withTransferDeadline(deadline);
         ServerLog log = ServerLog.to(System.out);

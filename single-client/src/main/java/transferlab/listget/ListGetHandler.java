@@ -149,7 +149,8 @@ public final class ListGetHandler implements ConnectionHandler {
         } catch (AccessDeniedException e) {
             throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + ": permission denied");
         } catch (IOException e) {
-            throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + ": " + e.getMessage());
+            // The class, not the message: an IOException's message names the server's absolute path.
+            throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -189,7 +190,7 @@ public final class ListGetHandler implements ConnectionHandler {
         }
     }
 
-    private static String decode(byte[] line, int length) throws ListGetRefusal {
+    static String decode(byte[] line, int length) throws ListGetRefusal {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -54,7 +54,8 @@ public record ListGetRequest(String command, String name, int dataPort) {
             line = line.substring(0, line.length() - 1);
         }
         if (line.isEmpty()) {
-            throw new ListGetRefusal("bad-command", "the line is empty; expected 'LIST <data-port>' or 'GET <name> <data-port>'");
+            throw new ListGetRefusal("bad-command",
+                    "the line is empty; expected 'LIST <data-port>' or 'GET <name> <data-port>'");
         }
         int space = line.indexOf(' ');
         String command = space < 0 ? line : line.substring(0, space);

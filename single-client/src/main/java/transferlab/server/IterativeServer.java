@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 
 /**
  * Stage 1's accept strategy: accept one client, serve it to the end, close, repeat.
@@ -45,14 +44,9 @@ public final class IterativeServer implements TcpServer {
     @Override
     public void serve() throws IOException {
         while (!listener.isClosed()) {
-            Socket connection;
-            try {
-                connection = listener.accept();
-            } catch (SocketException closed) {
-                if (listener.isClosed()) {
-                    return; // close() was called: a normal stop
-                }
-                throw closed;
+            Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
+            if (connection == null) {
+                return; // close() was called: a normal stop
             }
             try (connection) {
                 handler.handle(connection);

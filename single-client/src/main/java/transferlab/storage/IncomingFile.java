@@ -5,10 +5,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A file being received: written to a hidden temporary file beside its target and moved into place
@@ -19,8 +29,22 @@ import java.util.UUID;
  * ({@code .<random UUID>.part}) starts with a dot, which {@link PlainFileName} forbids, so it can
  * never collide with a real file; it does not repeat the target's name, which may already be as
  * long as a file name can be.
+ *
+ * <p>An orderly stop (SIGTERM, Ctrl-C: the JVM runs its shutdown hooks) deletes the temporary file of
+ * every IncomingFile still open, in every program that receives files: the files in flight are kept
+ * in one registry, which a shutdown hook empties. A process killed outright (SIGKILL, power loss)
+ * runs no hook; a server cleans up after that at its next start with {@link #removeStale}.
  */
 public final class IncomingFile implements AutoCloseable {
+    /** {@code .<random UUID>.part}, the only names {@link #create} gives. */
+    private static final Pattern TEMPORARY_NAME =
+            Pattern.compile("\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.part");
+    private static final Set<IncomingFile> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(IncomingFile::deleteAllInFlight, "delete-temporary-files"));
+    }
+
     private final Path target;
     private final Path temporary;
     private final FileChannel channel;
@@ -38,7 +62,52 @@ public final class IncomingFile implements AutoCloseable {
         Path temporary = target.resolveSibling("." + UUID.randomUUID() + ".part");
         FileChannel channel = FileChannel.open(temporary,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new IncomingFile(target, temporary, channel);
+        IncomingFile file = new IncomingFile(target, temporary, channel);
+        IN_FLIGHT.add(file);
+        return file;
+    }
+
+    /** True for a name {@link #create} gives its temporary files. */
+    public static boolean isTemporaryName(String name) {
+        return TEMPORARY_NAME.matcher(name).matches();
+    }
+
+    /**
+     * Deletes the temporary files in {@code directory} (not below it) that nobody has written for
+     * {@code staleAfter}: a process killed outright left them. A live upload writes more often than
+     * its idle timeout, so passing the idle timeout never takes a file from a server still running.
+     *
+     * @return the names deleted, for the log
+     */
+    public static List<String> removeStale(Path directory, Duration staleAfter) throws IOException {
+        FileTime before = FileTime.from(Instant.now().minus(staleAfter));
+        List<String> removed = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (isTemporaryName(name) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0
+                        && Files.deleteIfExists(entry)) {
+                    removed.add(name);
+                }
+            }
+        }
+        removed.sort(null);
+        return removed;
+    }
+
+    /**
+     * The shutdown hook: deletes the temporary file of every file still being received. The thread
+     * writing it may go on for a moment, into a file no longer named; nothing half-written stays.
+     */
+    private static void deleteAllInFlight() {
+        for (IncomingFile file : IN_FLIGHT) {
+            try {
+                Files.deleteIfExists(file.temporary);
+            } catch (IOException e) {
+                System.err.println("could not delete " + file.temporary + ": " + e.getMessage());
+            }
+        }
     }
 
     /** The channel to write into; positional writes are fine (the ranged client writes blocks at offsets). */
@@ -68,6 +137,7 @@ public final class IncomingFile implements AutoCloseable {
         channel.close();
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         committed = true;
+        IN_FLIGHT.remove(this);
     }
 
     /**
@@ -81,14 +151,19 @@ public final class IncomingFile implements AutoCloseable {
         Files.createLink(target, temporary);
         committed = true;
         Files.delete(temporary);
+        IN_FLIGHT.remove(this);
     }
 
     /** Deletes the temporary file unless the file was committed. */
     @Override
     public void close() throws IOException {
-        channel.close();
-        if (!committed) {
-            Files.deleteIfExists(temporary);
+        try {
+            channel.close();
+            if (!committed) {
+                Files.deleteIfExists(temporary);
+            }
+        } finally {
+            IN_FLIGHT.remove(this);
         }
     }
 }

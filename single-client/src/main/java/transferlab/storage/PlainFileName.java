@@ -56,7 +56,8 @@ public final class PlainFileName {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '/' || c == '\\') {
-                throw new BadNameException("the name '" + printable(name) + "' contains '" + c + "'; send a plain file name");
+                throw new BadNameException("the name '" + printable(name) + "' contains '" + c
+                        + "'; send a plain file name");
             }
             if (Character.isISOControl(c)) {
                 throw new BadNameException("the name '" + printable(name) + "' contains the control character U+"
@@ -66,13 +67,25 @@ public final class PlainFileName {
         return name;
     }
 
-    /** The name with control characters shown as {@code \\uXXXX}, safe to print in a log or a reply. */
-    public static String printable(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    /**
+     * The text with every character that could steer a terminal shown as {@code \\uXXXX}: control
+     * characters (ESC, CR, newline, C1), line and paragraph separators and the bidirectional overrides
+     * that reorder what a reader sees. Safe to print in a log, a reply, or on a client's terminal;
+     * every text that came from the network goes through here before anybody prints it.
+     */
+    public static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(steersTheTerminal(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
         return out.toString();
+    }
+
+    private static boolean steersTheTerminal(char c) {
+        return Character.isISOControl(c)
+                || c == '\u2028' || c == '\u2029'                    // line and paragraph separator
+                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') // bidi embeddings, isolates
+                || c == '\u200e' || c == '\u200f' || c == '\u061c';  // bidi marks
     }
 }

@@ -72,10 +72,23 @@ public final class ServedDirectory {
         if (!candidate.startsWith(root)) {
             throw new BadNameException("'" + PlainFileName.printable(asGiven) + "' lies outside the served directory");
         }
-        if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) && !candidate.toRealPath().startsWith(root)) {
+        if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) && !realPath(candidate, asGiven).startsWith(root)) {
             throw new BadNameException("'" + PlainFileName.printable(asGiven) + "' is a link out of the served directory");
         }
         return candidate;
+    }
+
+    /**
+     * Where a link leads. A link to nothing, or a loop of links, is a bad name like any other: the
+     * client hears why in its own words, never our path or an exception's text.
+     */
+    private static Path realPath(Path candidate, String asGiven) throws BadNameException {
+        try {
+            return candidate.toRealPath();
+        } catch (IOException e) {
+            throw new BadNameException("'" + PlainFileName.printable(asGiven) + "' is a link that leads nowhere"
+                    + " (dangling, or a loop)");
+        }
     }
 
     private static boolean isPlain(String name) {

@@ -51,6 +51,7 @@ public final class Throttle {
         if (bytesPerSecond == 0) {
             return unlimitedChunk;
         }
-        return (int) Math.max(MIN_PACED_CHUNK_BYTES, Math.min(unlimitedChunk, bytesPerSecond / PACED_CHUNKS_PER_SECOND));
+        return (int) Math.max(MIN_PACED_CHUNK_BYTES, Math.min(unlimitedChunk,
+                bytesPerSecond / PACED_CHUNKS_PER_SECOND));
     }
 }

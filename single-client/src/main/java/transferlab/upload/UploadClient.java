@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import transferlab.progress.TransferProgress;
 import transferlab.storage.Hashes;
+import transferlab.storage.PlainFileName;
 import transferlab.throttle.Throttle;
 
 /**
@@ -69,7 +70,8 @@ public final class UploadClient {
             byte[] buffer = new byte[throttle.chunkBytes(BUFFER_BYTES)];
             long sent = 0;
             try (InputStream content = Files.newInputStream(file)) {
-                for (int n; sent < size && (n = content.read(buffer, 0, (int) Math.min(buffer.length, size - sent))) > 0; ) {
+                for (int n; sent < size && (n = content.read(buffer, 0, (int) Math.min(buffer.length,
+                        size - sent))) > 0; ) {
                     sha256.update(buffer, 0, n);
                     out.write(buffer, 0, n);
                     sent += n;
@@ -81,7 +83,8 @@ public final class UploadClient {
                 throw new UploadFailedException("interrupted after " + sent + " of " + size + " bytes");
             }
             if (sent != size) {
-                throw new UploadFailedException(file + " changed while it was sent: sent " + sent + " of " + size + " bytes");
+                throw new UploadFailedException(file + " changed while it was sent: sent " + sent + " of " + size
+                        + " bytes");
             }
             out.flush();
 
@@ -94,9 +97,9 @@ public final class UploadClient {
             } else if (reply.startsWith(UploadProtocol.OK_PREFIX)) {
                 serverSha256 = reply.substring(UploadProtocol.OK_PREFIX.length()).trim();
             } else if (reply.startsWith(UploadProtocol.ERROR_PREFIX)) {
-                throw new UploadFailedException("server refused: " + reply.trim());
+                throw new UploadFailedException("server refused: " + PlainFileName.printable(reply.trim()));
             } else {
-                throw new UploadFailedException("server answered '" + reply + "' instead of 'ok <sha256>'");
+                throw new UploadFailedException("server answered '" + PlainFileName.printable(reply) + "' instead of 'ok <sha256>'");
             }
             return new UploadResult(name, size, Hashes.hex(sha256.digest()), serverSha256,
                     connected, goAhead, System.nanoTime());
@@ -112,11 +115,11 @@ public final class UploadClient {
         }
         if (text.startsWith(UploadProtocol.ERROR_PREFIX.trim())) {
             String rest = readLine(in);
-            throw new UploadFailedException("server refused: " + (rest == null ? text : text + rest).trim());
+            throw new UploadFailedException("server refused: " + PlainFileName.printable((rest == null ? text : text + rest).trim()));
         }
         throw new UploadFailedException(answer.length < UploadProtocol.GO_AHEAD.length
-                ? "server closed the connection before 'go ahead' (got '" + text + "')"
-                : "server answered '" + text + "' instead of 'go ahead'");
+                ? "server closed the connection before 'go ahead' (got '" + PlainFileName.printable(text) + "')"
+                : "server answered '" + PlainFileName.printable(text) + "' instead of 'go ahead'");
     }
 
     /**

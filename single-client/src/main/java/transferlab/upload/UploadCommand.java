@@ -86,7 +86,8 @@ public final class UploadCommand implements Callable<Integer> {
             return CommandRunner.OK;
         }
         if (!result.verified()) {
-            System.out.println("sha256 MISMATCH: sent " + result.localSha256() + ", server stored " + result.serverSha256());
+            System.out.println("sha256 MISMATCH: sent " + result.localSha256() + ", server stored "
+                    + PlainFileName.printable(result.serverSha256()));
             return CommandRunner.FAILED;
         }
         System.out.println("sha256 " + result.localSha256() + "  (matches the server's)");

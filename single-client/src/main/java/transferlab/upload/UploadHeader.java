@@ -26,7 +26,8 @@ public record UploadHeader(long size, String name) {
 
     /**
      * Reads a header from the first {@code length} bytes of {@code bytes} and checks it against the
-     * limits: more than {@link #MAX_BYTES} bytes (a name longer than 255 bytes), a size with the top bit set (negative as a Java long) or above the limit, and any name
+     * limits: more than {@link #MAX_BYTES} bytes (a name longer than 255 bytes), a size with the top bit set (negative
+     * as a Java long) or above the limit, and any name
      * that is not a {@link PlainFileName plain name}, are refused.
      */
     public static UploadHeader decode(byte[] bytes, int length, UploadLimits limits) throws UploadRefusal {

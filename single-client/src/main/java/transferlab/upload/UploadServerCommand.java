@@ -17,10 +17,9 @@ import transferlab.server.ServerLog;
  *   listening on 0.0.0.0:40117
  *   12:00:01.204 127.0.0.1:52544 stored notes.txt (1834 bytes, sha256 3f1c…)
  * </pre>
- * Stop it with Ctrl-C. Kept for a checkout of stage 1 alone, where it is meant to be the
- * launcher's {@code upload-server} (its row waits for the launcher rewrite on another branch); with
- * stage 2 present, {@code ./transfer upload-server} runs stage 2's command, which adds {@code --mode}
- * and whose default mode is this same iterative server.
+ * Stop it with Ctrl-C. It is the launcher's {@code upload-server} in a checkout of stage 1 alone;
+ * with stage 2 present, {@code ./transfer upload-server} runs stage 2's command, which adds
+ * {@code --mode} and whose default mode is this same iterative server.
  */
 @Command(name = "upload-server", mixinStandardHelpOptions = true,
         description = "Receive files over protocol U, one client at a time (stage 1).",
@@ -32,6 +31,7 @@ public final class UploadServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerLog log = ServerLog.to(System.out);
+        options.removeStaleTemporaryFiles(log);
         UploadHandler handler = UploadHandler.into(options.dir, options.limits(1), log);
         try (IterativeServer server = IterativeServer.bind(
                 new InetSocketAddress(options.bind, options.port), handler, log)) {

@@ -44,7 +44,8 @@ class HostPortTest {
 
     @Test
     void theWildcardAddressIsAlwaysPrintedAsEveryInterface() throws Exception {
-        assertThat(HostPort.format(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5000))).isEqualTo("0.0.0.0:5000");
+        assertThat(HostPort.format(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5000)))
+                .isEqualTo("0.0.0.0:5000");
         assertThat(HostPort.format(new InetSocketAddress(InetAddress.getByName("::"), 5000))).isEqualTo("0.0.0.0:5000");
     }
 }

@@ -161,7 +161,8 @@ class FtClientTest {
     @Test
     void aDataConnectionFromAnotherAddressThanTheServersIsIgnored() throws Exception {
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
-        assumeTrue(RawListGetClient.canBind(stranger), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
+        assumeTrue(RawListGetClient.canBind(stranger),
+                "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
         FakeServer fake = FakeServer.start((command, control, data) -> {
             control.write("OK 5\n".getBytes(StandardCharsets.US_ASCII));
             data.write("right".getBytes(StandardCharsets.US_ASCII));
@@ -209,7 +210,8 @@ class FtClientTest {
     /** F25. */
     @Test
     void serverPortZeroIsAUsageError() {
-        assertThat(CommandRunner.run(new FtClientCommand(), "127.0.0.1", "0", "-l", "0")).isEqualTo(CommandRunner.USAGE);
+        assertThat(CommandRunner.run(new FtClientCommand(), "127.0.0.1", "0", "-l", "0"))
+                .isEqualTo(CommandRunner.USAGE);
     }
 
     /** Runs {@code ftclient 127.0.0.1 <server port> ARGS --dir <downloads>} and returns its exit status. */
@@ -236,7 +238,7 @@ class FtClientTest {
      * to the data port at once (before it answers, which only works if the client already listens),
      * and then lets the test script the answer and the data.
      */
-    private static final class FakeServer implements AutoCloseable {
+    static final class FakeServer implements AutoCloseable {
         interface Script {
             void play(String command, OutputStream control, OutputStream data) throws IOException;
         }

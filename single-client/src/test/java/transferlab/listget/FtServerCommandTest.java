@@ -31,7 +31,8 @@ class FtServerCommandTest {
                 FtServerCommand.class.getName(), "0", "--dir", served.toString(), "--bind", "127.0.0.1")
                 .redirectErrorStream(true).start();
         try {
-            BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
             String first = nextLine(output);
             assertThat(first).matches("listening on 127\\.0\\.0\\.1:\\d+");
             int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
@@ -40,7 +41,8 @@ class FtServerCommandTest {
                     new PrintStream(OutputStream.nullOutputStream())).list("127.0.0.1", port, 0);
 
             assertThat(names).containsExactly("notes.txt");
-            assertThat(nextLine(output)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} 127\\.0\\.0\\.1:\\d+ LIST: sent 10 bytes .*");
+            assertThat(nextLine(output))
+                    .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} 127\\.0\\.0\\.1:\\d+ LIST: sent 10 bytes .*");
         } finally {
             server.destroy();
             server.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS);

@@ -39,7 +39,8 @@ class ServedDirectoryTest {
 
     @Test
     void aSymbolicLinkToASiblingWhoseNameStartsWithTheRootsNameIsStillOutside() throws Exception {
-        // "/tmp/…/data-evil/f" starts with the string "/tmp/…/data" but not with the path: Path.startsWith, never a string prefix.
+        // "/tmp/…/data-evil/f" starts with the string "/tmp/…/data" but not with the path: Path.startsWith, never a
+        // string prefix.
         ServedDirectory served = new ServedDirectory(temp.resolve("data"));
         Path sibling = Files.createDirectories(temp.resolve("data-evil"));
         Path target = Files.writeString(sibling.resolve("f"), "outside");

@@ -113,7 +113,8 @@ class UploadCommandTest {
             int exit;
             try {
                 System.setOut(new PrintStream(printed, true, UTF_8));
-                exit = CommandRunner.run(new UploadCommand(), "127.0.0.1:" + seedServer.getLocalPort(), file.toString());
+                exit = CommandRunner.run(new UploadCommand(), "127.0.0.1:" + seedServer.getLocalPort(),
+                        file.toString());
             } finally {
                 System.setOut(originalOut);
             }

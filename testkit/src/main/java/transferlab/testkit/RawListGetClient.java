@@ -137,7 +137,10 @@ public final class RawListGetClient {
         }
     }
 
-    /** Reads one line without its newline, at most {@link #MAX_LINE_BYTES}; a line cut by the end of the stream is returned as is. */
+    /**
+     * Reads one line without its newline, at most {@link #MAX_LINE_BYTES}; a line cut by the end of the stream is
+     * returned as is.
+     */
     public static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b; line.size() < MAX_LINE_BYTES && (b = in.read()) >= 0 && b != '\n'; ) {

@@ -52,13 +52,17 @@ import transferlab.contract.upload.StoredNames;
                 "  ./transfer check upload --target 127.0.0.1:5000",
                 "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
                 "  ./transfer check upload --server-cmd \"...\" --html report.html",
-                "  ./transfer check upload --client-cmd \"python3 client.py {host} {port} {file}\" \\",
+                "  ./transfer check upload \\",
+                "      --client-cmd \"python3 client.py {host} {port} {file}\" \\",
                 "      --gradescope results.json",
-                "  ./transfer check ft --client-cmd \"python3 ftclient.py {host} {port} {request} {dataport}\"",
-                "  ./transfer check update --client-cmd \"python3 client.py {host} {port} {id} {dir}\"",
-                "  ./transfer check ranged --client-cmd \"python3 client.py {address} {threads} {file} {ofile}\"",
-                "  ./transfer check ft --pair --server-cmd \"cd {dir} && ./ftserver {port}\" "
-                        + "--client-cmd \"python3 ftclient.py localhost {port} {request} {dataport}\""})
+                "  ./transfer check ft \\",
+                "      --client-cmd \"python3 ftclient.py {host} {port} {request} {dataport}\"",
+                "  ./transfer check update \\",
+                "      --client-cmd \"python3 client.py {host} {port} {id} {dir}\"",
+                "  ./transfer check ranged \\",
+                "      --client-cmd \"python3 client.py {address} {threads} {file} {ofile}\"",
+                "  ./transfer check ft --pair --server-cmd \"cd {dir} && ./ftserver {port}\" \\",
+                "      --client-cmd \"python3 ftclient.py localhost {port} {request} {dataport}\""})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
             description = "upload, ft, update or ranged")

@@ -74,7 +74,9 @@ public abstract class ListGetContract {
     /** Starts the server under test, serving the files of {@code servedDirectory}. */
     protected abstract ServerUnderTest startServer(Path servedDirectory) throws Exception;
 
-    /** The idle timeout the server was started with: a silent client must be gone by then (plus a scaled {@link #WAIT}). */
+    /**
+     * The idle timeout the server was started with: a silent client must be gone by then (plus a scaled {@link #WAIT}).
+     */
     protected abstract Duration serverIdleTimeout();
 
     /** The files the server serves, by name, in byte order of their names. */
@@ -168,7 +170,8 @@ public abstract class ListGetContract {
         // All of 127.0.0.0/8 is loopback on Linux: a control connection from 127.0.0.2 must be
         // answered at 127.0.0.2, not at a fixed "localhost".
         InetAddress second = InetAddress.getByName("127.0.0.2");
-        assumeTrue(RawListGetClient.canBind(second), "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
+        assumeTrue(RawListGetClient.canBind(second),
+                "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
 
         Exchange exchange = exchange(second, second, server.address(), "GET alpha.txt {port}\n");
 
@@ -361,7 +364,8 @@ public abstract class ListGetContract {
                 assertThat(next.get().data()).isEqualTo(files.get("alpha.txt"));
 
                 data.setSoTimeout((int) scaled(WAIT).toMillis());
-                assertThat(RawListGetClient.readToEnd(data.getInputStream()).length).as("bytes before the server gave up")
+                assertThat(RawListGetClient.readToEnd(data.getInputStream()).length)
+                        .as("bytes before the server gave up")
                         .isLessThan(size);
             }
         } finally {
@@ -409,13 +413,18 @@ public abstract class ListGetContract {
         return rawClient().exchange(server.address(), command);
     }
 
-    /** {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, String)} with this test's waits. */
+    /**
+     * {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, String)} with this test's waits.
+     */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target, String command)
             throws IOException {
         return rawClient().exchange(controlFrom, listenOn, target, command);
     }
 
-    /** {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, IntFunction, boolean)} with this test's waits. */
+    /**
+     * {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, IntFunction, boolean)} with this
+     * test's waits.
+     */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target,
                                 IntFunction<byte[]> command, boolean halfClose) throws IOException {
         return rawClient().exchange(controlFrom, listenOn, target, command, halfClose);

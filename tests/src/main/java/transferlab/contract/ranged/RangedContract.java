@@ -102,7 +102,8 @@ public abstract class RangedContract {
     static Stream<Arguments> sizesAndThreads() {
         List<Arguments> cases = new ArrayList<>();
         for (int n : THREAD_COUNTS) {
-            Set<Long> sizes = new LinkedHashSet<>(List.of(0L, 1L, n - 1L, (long) n, n + 1L, (long) (n - 1) * n, 1L << 20));
+            Set<Long> sizes = new LinkedHashSet<>(List.of(0L, 1L, n - 1L, (long) n, n + 1L, (long) (n - 1) * n,
+                    1L << 20));
             for (int big : BIG_FILE_THREADS) {
                 if (big == n) {
                     sizes.add(64L << 20);
@@ -370,7 +371,8 @@ public abstract class RangedContract {
     }
 
     protected static void runAtOnce(int clients, Client client) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients, runnable -> new Thread(runnable, "contract-client"));
+        ExecutorService pool = Executors.newFixedThreadPool(clients, runnable -> new Thread(runnable,
+                "contract-client"));
         try {
             List<Future<DownloadResult>> results = new ArrayList<>();
             for (int i = 0; i < clients; i++) {

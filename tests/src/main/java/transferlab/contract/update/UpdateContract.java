@@ -132,7 +132,8 @@ public abstract class UpdateContract {
         byte[] content = "a small patch, sent through a proxy that splits every stream into single bytes"
                 .getBytes(StandardCharsets.UTF_8);
         Path queued = queue("frank", "small.patch", content);
-        try (TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(1)));
+        try (TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1,
+                Duration.ofMillis(1)));
              RawUpdateConnection connection = RawUpdateConnection.open(proxy.address(), answerTimeout())) {
             connection.sendPoll("frank");
             JsonNode offer = connection.readHeader();
@@ -213,10 +214,12 @@ public abstract class UpdateContract {
                 Arguments.of("JSON but not an object", RawUpdateConnection.frame("[\"poll\", \"mallory\"]")),
                 Arguments.of("no client-id", RawUpdateConnection.frame("{\"request-type\": \"poll\"}")),
                 Arguments.of("no request-type", RawUpdateConnection.frame("{\"client-id\": \"mallory\"}")),
-                Arguments.of("client-id not a string", RawUpdateConnection.frame("{\"client-id\": 7, \"request-type\": \"poll\"}")),
+                Arguments.of("client-id not a string",
+                        RawUpdateConnection.frame("{\"client-id\": 7, \"request-type\": \"poll\"}")),
                 Arguments.of("unknown request type", RawUpdateConnection.frame(
                         "{\"client-id\": \"mallory\", \"request-type\": \"delete\"}")),
-                Arguments.of("an ack before any offer", RawUpdateConnection.frame(RawUpdateConnection.ack("mallory", hash))),
+                Arguments.of("an ack before any offer", RawUpdateConnection.frame(RawUpdateConnection.ack("mallory",
+                        hash))),
                 Arguments.of("id with /", RawUpdateConnection.frame(RawUpdateConnection.poll("mallory/inner"))),
                 Arguments.of("id ..", RawUpdateConnection.frame(RawUpdateConnection.poll(".."))),
                 Arguments.of("id ../secret", RawUpdateConnection.frame(RawUpdateConnection.poll("../secret"))),
@@ -303,7 +306,8 @@ public abstract class UpdateContract {
             long waitMillis = SuiteTimeouts.scaled(Duration.ofSeconds(60)).toMillis();
             int c = 0;
             for (String clientId : expected.keySet()) {
-                assertThat(received.get(c++).get(waitMillis, TimeUnit.MILLISECONDS)).as("what " + clientId + " received")
+                assertThat(received.get(c++).get(waitMillis, TimeUnit.MILLISECONDS)).as("what " + clientId
+                        + " received")
                         .isEqualTo(expected.get(clientId));
             }
         } finally {

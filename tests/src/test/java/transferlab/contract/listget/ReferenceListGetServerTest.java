@@ -19,7 +19,8 @@ class ReferenceListGetServerTest extends ListGetContract {
     protected ServerUnderTest startServer(Path servedDirectory) throws Exception {
         ListGetLimits limits = ListGetLimits.defaults().withIdleTimeout(IDLE_TIMEOUT);
         ListGetHandler handler = ListGetHandler.serving(servedDirectory, limits, ServerLog.silent());
-        IterativeServer server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0), handler, ServerLog.silent());
+        IterativeServer server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0), handler,
+                ServerLog.silent());
         return OurServers.inProcess(server, servedDirectory, "listget-iterative");
     }
 

@@ -112,7 +112,8 @@ class Seed003PythonClientTest {
         String output = Files.readString(outputFile);
         if (!finished) {
             process.destroyForcibly();
-            throw new AssertionError("the Python client did not finish within " + PROCESS_LIMIT_SECONDS + " s: " + output);
+            throw new AssertionError("the Python client did not finish within " + PROCESS_LIMIT_SECONDS + " s: "
+                    + output);
         }
         return new Result(process.exitValue(), output);
     }
