@@ -34,6 +34,7 @@ class ManyClientsLoadTest {
         Path received = temp.resolve("received");
         ManyClientsLoad load = new ManyClientsLoad(ManyClientsLoad.Mode.UPLOAD, CLIENTS, BYTES);
         ManyClientsLoad.Report report;
+        // The default per-address limit (64) stays: the generator sends at most 16 from each address.
         try (InProcessServer server = StageTwoServer.EVENT_LOOP.start(received,
                 UploadLimits.defaults().withMaxConnections(HELD))) {
             report = load.run(server.address(), received);
@@ -65,10 +66,9 @@ class ManyClientsLoadTest {
         Path outbox = temp.resolve("outbox");
         ManyClientsLoad load = new ManyClientsLoad(ManyClientsLoad.Mode.POLL, CLIENTS, BYTES);
         load.queueFiles(outbox);
-        UpdateLimits limits = new UpdateLimits(UpdateLimits.DEFAULT_MAX_REQUEST_BYTES,
-                UpdateLimits.DEFAULT_IDLE_TIMEOUT, UpdateLimits.DEFAULT_EXCHANGE_DEADLINE, HELD);
-        UpdateServer update = UpdateServer.bind(new InetSocketAddress("127.0.0.1", 0), outbox, limits,
-                ServerLog.silent());
+        // The default per-address limit (64) stays: the generator sends at most 16 from each address.
+        UpdateServer update = UpdateServer.bind(new InetSocketAddress("127.0.0.1", 0), outbox,
+                UpdateLimits.defaults().withMaxConnections(HELD), ServerLog.silent());
         ManyClientsLoad.Report report;
         try (InProcessServer server = InProcessServer.serve("update", outbox, update.address(), update::serve,
                 update)) {
