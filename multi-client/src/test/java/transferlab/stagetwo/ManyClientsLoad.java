@@ -46,11 +46,11 @@ import transferlab.upload.UploadProtocol;
  * <pre>
  *   $ mkdir -p /tmp/load && java -Xmx256m -cp "multi-client/target/test-classes:multi-client/target/classes:\
  *   single-client/target/classes:testkit/target/classes:$(cat multi-client/target/test.classpath)" \
- *       transferlab.stagetwo.ManyClientsLoad upload 15000 65536 /tmp/load/in \
- *       -- env JAVA_TOOL_OPTIONS=-Xmx64m ./transfer upload-server --mode event-loop --port 0 --dir /tmp/load/in
- *   server: pid 4242, listening on 0.0.0.0:41235 (log: /tmp/load/in.server.log)
- *   15000 upload clients x 65536 bytes: connected in 2.31 s, all answered in 9.87 s
- *   intact 9925, busy 5075, failed 0; server peak RSS 161 MB (VmHWM), generator 212 MB
+ *       transferlab.stagetwo.ManyClientsLoad upload 15000 65536 /tmp/load/d -- env JAVA_TOOL_OPTIONS=-Xmx64m \
+ *       ./transfer upload-server --mode event-loop --port 0 --dir /tmp/load/d --max-connections 15000
+ *   server: pid …, listening on port … (log: /tmp/load/d.server.log)
+ *   15000 upload clients x 65536 bytes: connected in 2.29 s, all answered in 9.67 s
+ *   intact 9960, busy 5040, failed 0; server peak RSS 145 MB (VmHWM), CPU 8.57 s; generator 203 MB
  * </pre>
  * Modes: {@code upload CLIENTS BYTES DIR} (DIR: where the server stores; must not exist or be empty)
  * and {@code poll CLIENTS BYTES OUTBOX} (the generator queues one file of BYTES for each client
