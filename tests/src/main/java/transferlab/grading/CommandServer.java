@@ -6,7 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
+import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
 
@@ -66,7 +67,7 @@ final class CommandServer implements ServerUnderTest {
 
     static ServerUnderTest start(String template, Path directory, Path logDirectory,
                                  Map<String, String> limitPlaceholders) throws IOException {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         Map<String, String> values = new TreeMap<>(limitPlaceholders);
         values.put("port", Integer.toString(port));
         values.put("dir", directory.toString());
@@ -155,12 +156,6 @@ final class CommandServer implements ServerUnderTest {
         return tail.isBlank() ? " (it printed nothing)" : "\n  it printed:\n" + tail.indent(4);
     }
 
-    /** A loopback port free right now (for {@code {port}}, and a client's {@code {dataport}}). */
-    static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
-    }
 
     @Override
     public InetSocketAddress address() {

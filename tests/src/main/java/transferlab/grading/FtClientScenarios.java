@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.LoopbackPorts;
 import transferlab.storage.Hashes;
 
 /**
@@ -60,7 +61,7 @@ abstract class FtClientScenarios {
                 "host", List.of(server.getAddress().getHostAddress()),
                 "port", List.of(Integer.toString(server.getPort())),
                 "request", request,
-                "dataport", List.of(Integer.toString(CommandServer.freePort()))), directory);
+                "dataport", List.of(Integer.toString(LoopbackPorts.free()))), directory);
     }
 
     static List<String> get(String name) {

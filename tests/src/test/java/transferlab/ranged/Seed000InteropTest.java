@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.TestFiles;
 import transferlab.python.PythonPrograms;
@@ -69,9 +69,7 @@ class Seed000InteropTest {
         ourServer = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults(), ServerLog.silent());
         serving = ourServer.serveInBackground("ranged-interop");
-        try (ServerSocket probe = new ServerSocket(0)) {
-            seedServerPort = probe.getLocalPort();
-        }
+        seedServerPort = LoopbackPorts.free();
         // The seed's server opens paths relative to its working directory: run it in the root.
         seedServer = new ProcessBuilder("python3", SEED_SERVER.toString(), Integer.toString(seedServerPort))
                 .directory(root.toFile()).redirectErrorStream(true)

@@ -1,0 +1,56 @@
+package transferlab.testkit;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Ports for programs we start and tell where to listen ({@code {port}} of a server command, a
+ * client's {@code {dataport}}, a benchmark's peer): they must be free when the program binds them,
+ * which is a moment after we chose them.
+ */
+public final class LoopbackPorts {
+    private LoopbackPorts() {
+    }
+
+    /** The lowest port below which programs choose their own ports; ours start here. */
+    private static final int FIXED_PORTS_FROM = 20000;
+
+    /**
+     * A loopback port free right now (for {@code {port}}, and a client's {@code {dataport}}), chosen
+     * below the kernel's ephemeral range. A port from that range (what binding port 0 gives) can be
+     * taken as the source port of some test's outgoing connection in the moment between our probe
+     * and the program's own bind, and the program then dies with "Address already in use"; below
+     * the range only an explicit bind competes for it.
+     */
+    public static int free() throws IOException {
+        int ephemeralLow = ephemeralRangeStart();
+        for (int attempt = 0; attempt < 100 && ephemeralLow > FIXED_PORTS_FROM + 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(FIXED_PORTS_FROM, ephemeralLow);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(false);
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // someone has it: draw another
+            }
+        }
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** The first port the kernel hands out by itself (Linux; elsewhere a common default). */
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 49152; // IANA's dynamic range, used by macOS and Windows
+        }
+    }
+}
