@@ -143,6 +143,9 @@ final class UploadConnection implements Expiring {
      * of its own under the same transfer deadline ({@link #onTimer}); nothing here waits.
      */
     private void readHeader(long now) throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage2.3): read what the header has now, never block; complete it on a pause of one settle window — U4
+        // STUB: throw new IOException("TODO(stage2.3): the event loop's header reading state");
         int n = channel.read(headerBytes);
         if (n < 0) {
             inputEnded = true;
@@ -168,6 +171,7 @@ final class UploadConnection implements Expiring {
                 settleClock.progress(now);
             }
         }
+        // END SOLUTION
     }
 
     private void headerComplete(long now) {

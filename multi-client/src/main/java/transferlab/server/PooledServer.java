@@ -77,6 +77,11 @@ public final class PooledServer implements TcpServer {
 
     @Override
     public void serve() throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage2.2): accept, hand each client to a worker; queue full or over maxConnections: busy — U15, U19
+        // STUB: listener.close(); // refuse every client at once rather than leave them hanging; no exception:
+        // STUB: // one thrown here would end the server's thread uncaught
+        // STUB: System.err.println("TODO(stage2.2): no accept loop yet; every client is refused");
         while (!listener.isClosed()) {
             Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
             if (connection == null) {
@@ -102,9 +107,12 @@ public final class PooledServer implements TcpServer {
                         + " workers busy and all " + queueCapacity + " waiting places taken");
             }
         }
+        // END SOLUTION
     }
 
     private void serveOne(Socket connection) {
+        // BEGIN SOLUTION
+        // TODO(stage2.2): one client on a worker: serve it, log a failure, give its place back
         try (connection) {
             handler.handle(connection);
         } catch (IOException | RuntimeException e) {
@@ -114,6 +122,7 @@ public final class PooledServer implements TcpServer {
             perAddress.remove(connection.getRemoteSocketAddress());
             held.decrementAndGet();
         }
+        // END SOLUTION
     }
 
     /** How many workers are serving a client right now (read-only; for tests and monitoring). */

@@ -73,6 +73,11 @@ public final class ThreadPerClientServer implements TcpServer {
 
     @Override
     public void serve() throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage2.1): accept, serve each client on its own new thread; over maxConnections: busy — U15, U16
+        // STUB: listener.close(); // refuse every client at once rather than leave them hanging; no exception:
+        // STUB: // one thrown here would end the server's thread uncaught
+        // STUB: System.err.println("TODO(stage2.1): no accept loop yet; every client is refused");
         while (!listener.isClosed()) {
             Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
             if (connection == null) {
@@ -91,10 +96,13 @@ public final class ThreadPerClientServer implements TcpServer {
             // The one change from stage 1: serve the client on its own thread, and accept the next one now.
             threads.newThread(() -> serveOne(connection)).start();
         }
+        // END SOLUTION
     }
 
     /** Seed 004's "service_client_connection": one client, start to end, on its own thread. */
     private void serveOne(Socket connection) {
+        // BEGIN SOLUTION
+        // TODO(stage2.1): seed 004's service_client_connection: serve one client, log a failure, count it out
         try (connection) {
             handler.handle(connection);
         } catch (IOException | RuntimeException e) {
@@ -104,6 +112,7 @@ public final class ThreadPerClientServer implements TcpServer {
             perAddress.remove(connection.getRemoteSocketAddress());
             active.decrementAndGet();
         }
+        // END SOLUTION
     }
 
     @Override

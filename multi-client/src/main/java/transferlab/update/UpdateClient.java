@@ -146,12 +146,15 @@ public final class UpdateClient {
                 file.write(ByteBuffer.wrap(buffer, 0, n));
                 received += n;
             }
+            // BEGIN SOLUTION
+            // TODO(stage2.4): verify the sha256, then store; a mismatch stores nothing and is not acked — D7, D8
             String receivedHash = UpdateProtocol.wireHash(Hashes.hex(sha256.digest()));
             if (!receivedHash.equals(offer.fileHash())) {
                 throw new UpdateFailedException(offer.fileName() + ": sha256 mismatch: offered " + offer.fileHash()
                         + ", received " + receivedHash + "; nothing stored, not acknowledged");
             }
             file.commit();
+            // END SOLUTION
         }
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
@@ -22,6 +23,7 @@ import transferlab.server.VirtualThreads;
 import transferlab.testkit.TestFiles;
 
 /** {@code ./transfer upload-server --mode …}: exit codes, messages, help, and each mode serving for real. */
+@Isolated // swaps System.out: runs alone when test classes run in parallel (the student-tree proof)
 class MultiClientUploadServerCommandTest {
     @TempDir
     Path dir;

@@ -30,17 +30,26 @@ public record BlockLayout(long size, int threads) {
 
     /** B = size div threads + 1. */
     public long blockSize() {
+        // BEGIN SOLUTION
+        // TODO(stage3.1): the block size B = S div N + 1 — R5
         return size / threads + 1;
+        // END SOLUTION
     }
 
     /** The first byte of block {@code block}; {@code size} for an empty block past the end. */
     public long start(int block) {
+        // BEGIN SOLUTION
+        // TODO(stage3.1): block i starts at min(S, i·B) — R5
         return Math.min(size, block * blockSize());
+        // END SOLUTION
     }
 
     /** One past the last byte of block {@code block}. */
     public long end(int block) {
+        // BEGIN SOLUTION
+        // TODO(stage3.1): block i ends before min(S, (i+1)·B) — R5
         return Math.min(size, (block + 1) * blockSize());
+        // END SOLUTION
     }
 
     public long length(int block) {

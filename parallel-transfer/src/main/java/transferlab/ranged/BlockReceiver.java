@@ -81,6 +81,14 @@ final class BlockReceiver implements Runnable {
     }
 
     private void receiveWithRetries() {
+        // BEGIN SOLUTION
+        // TODO(stage3.4): the retry rule: a failed attempt asks for the block again, 1 + retries times at most — R14
+        // STUB: try {
+        // STUB:     receiveOnce(ByteBuffer.allocateDirect(bufferBytes), new AtomicLong()); // one attempt, no retry
+        // STUB: } catch (IOException e) {
+        // STUB:     failedAttempts++;
+        // STUB:     received.fail(new DownloadFailedException("block " + block + ": " + e.getMessage()));
+        // STUB: }
         ByteBuffer buffer = ByteBuffer.allocateDirect(bufferBytes);
         String lastFailure = "";
         for (int attempt = 1; attempt <= 1 + retries; attempt++) {
@@ -102,6 +110,7 @@ final class BlockReceiver implements Runnable {
         }
         received.fail(new DownloadFailedException("block " + block + " failed " + (1 + retries)
                 + " times; last: " + lastFailure));
+        // END SOLUTION
     }
 
     /** More bytes than the client takes: not worth asking again. */
@@ -142,6 +151,9 @@ final class BlockReceiver implements Runnable {
                         throw new TooMuchException("the server sent more than the " + maxTotalBytes
                                 + " bytes this client takes (--max-size); nothing was saved");
                     }
+                    // BEGIN SOLUTION
+                    // TODO(stage3.2): write the n bytes at their offset in the file (positional writes) — R15
+                    // STUB: throw new IOException("TODO(stage3.2): write the block's bytes at their offset");
                     buffer.flip();
                     long position = start + got.get();
                     while (buffer.hasRemaining()) {
@@ -150,6 +162,7 @@ final class BlockReceiver implements Runnable {
                     got.addAndGet(n);
                     received.arrived(block, got.get());
                     progress.advance(block, n);
+                    // END SOLUTION
                 }
             } catch (IOException e) {
                 if (watch.reason() != null) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import transferlab.cli.HostPort;
@@ -70,6 +71,7 @@ public final class ParallelClient {
     private final Duration idleTimeout;
     private final int retriesPerBlock;
     private final long maxSize;
+    private final int blocksPerConnection;
     private final Set<Path> temporaryFiles = ConcurrentHashMap.newKeySet();
 
     public ParallelClient() {
@@ -82,6 +84,19 @@ public final class ParallelClient {
 
     /** @param maxSize the largest file this client takes; a server announcing or sending more is refused */
     public ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize) {
+        this(idleTimeout, retriesPerBlock, maxSize, 1);
+    }
+
+    /**
+     * @param blocksPerConnection blocks asked for per connection (1: the seed's N blocks over N
+     *                            connections); with K, {@link #download} asks for min(255, K·N) blocks
+     *                            and keeps N connections busy taking them in order, see {@link #download}
+     */
+    public ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize, int blocksPerConnection) {
+        if (blocksPerConnection < 1) {
+            throw new IllegalArgumentException("blocksPerConnection must be >= 1, was " + blocksPerConnection);
+        }
+        this.blocksPerConnection = blocksPerConnection;
         if (retriesPerBlock < 0) {
             throw new IllegalArgumentException("retries must be >= 0, was " + retriesPerBlock);
         }
@@ -93,11 +108,20 @@ public final class ParallelClient {
         this.maxSize = maxSize;
     }
 
-    /** Asks, fetches, verifies and moves into place; see the class comment. */
-    public DownloadResult download(InetSocketAddress server, String path, int threads, Path output) throws IOException {
+    /**
+     * Asks, fetches, verifies and moves into place; see the class comment. With more than one block
+     * per connection the request asks for min(255, K·connections) blocks and {@code connections}
+     * threads take them in block order. Why: MD5 is sequential, so the hash can only follow the
+     * contiguous prefix; with one block per connection that prefix grows at one connection's speed
+     * (block 0's) and (N-1)/N of the hashing waits for the end. With K blocks per connection the
+     * prefix trails the newest blocks by at most N blocks, a 1/K share of the file.
+     */
+    public DownloadResult download(InetSocketAddress server, String path, int connections, Path output)
+            throws IOException {
         long began = System.nanoTime();
-        DownloadOffer offer = ask(server, path, threads);
-        return fetch(server, offer, path, output, began);
+        int blocks = (int) Math.min(RangedProtocol.MAX_THREADS, (long) connections * blocksPerConnection);
+        DownloadOffer offer = ask(server, path, blocks);
+        return fetch(server, offer, path, output, began, Math.min(connections, offer.threads()));
     }
 
     /**
@@ -150,7 +174,7 @@ public final class ParallelClient {
     /** Step 2 and 3: receive every block, verify the MD5, move into place. */
     public DownloadResult fetch(InetSocketAddress server, DownloadOffer offer, String label, Path output)
             throws IOException {
-        return fetch(server, offer, label, output, System.nanoTime());
+        return fetch(server, offer, label, output, System.nanoTime(), offer.threads());
     }
 
     /** Deletes the temporary files of downloads still running: for a shutdown hook (SIGTERM, Ctrl-C). */
@@ -164,15 +188,15 @@ public final class ParallelClient {
         }
     }
 
-    private DownloadResult fetch(InetSocketAddress server, DownloadOffer offer, String label, Path output, long began)
-            throws IOException {
+    private DownloadResult fetch(InetSocketAddress server, DownloadOffer offer, String label, Path output, long began,
+                                 int connections) throws IOException {
         InetSocketAddress dataAddress = new InetSocketAddress(server.getAddress(), offer.port());
         try (IncomingFile incoming = IncomingFile.create(output)) {
             temporaryFiles.add(incoming.temporaryPath());
             try {
                 Received received = offer.size().isPresent()
-                        ? receiveInPlace(offer.layout(), dataAddress, incoming, label)
-                        : receiveSpooled(offer.threads(), dataAddress, incoming, label);
+                        ? receiveInPlace(offer.layout(), connections, dataAddress, incoming, label)
+                        : receiveSpooled(offer.threads(), connections, dataAddress, incoming, label);
                 if (!offer.hash().equalsIgnoreCase(received.md5)) {
                     throw new DownloadFailedException("MD5 mismatch: the server announced " + offer.hash()
                             + ", the " + received.size + " bytes received hash to " + received.md5
@@ -191,8 +215,8 @@ public final class ParallelClient {
     }
 
     /** The size is known: every block at its offset in the pre-sized file, hashed as the prefix grows. */
-    private Received receiveInPlace(BlockLayout layout, InetSocketAddress dataAddress, IncomingFile incoming,
-                                    String label) throws IOException {
+    private Received receiveInPlace(BlockLayout layout, int connections, InetSocketAddress dataAddress,
+                                    IncomingFile incoming, String label) throws IOException {
         requireFreeSpace(incoming.temporaryPath().getParent(), layout.size());
         FileChannel file = incoming.channel();
         if (layout.size() > 0) {
@@ -208,7 +232,7 @@ public final class ParallelClient {
                         layout.length(block), maxSize, received, progress, watchdog, idleTimeout, retriesPerBlock,
                                 bufferBytes);
             }
-            Thread[] threads = start(receivers);
+            Thread[] threads = start(receivers, connections);
             String md5 = null;
             try {
                 md5 = new PrefixHasher(file, received, layout.size(), () -> anyAlive(threads)).md5Hex();
@@ -229,8 +253,8 @@ public final class ParallelClient {
      * The size is not said: each block into a spool file of its own (beside the output, removed on
      * close), then checked against the layout of their total and copied in order while hashed.
      */
-    private Received receiveSpooled(int threadCount, InetSocketAddress dataAddress, IncomingFile incoming,
-                                    String label) throws IOException {
+    private Received receiveSpooled(int threadCount, int connections, InetSocketAddress dataAddress,
+                                    IncomingFile incoming, String label) throws IOException {
         List<FileChannel> spools = new ArrayList<>();
         List<Path> spoolPaths = new ArrayList<>();
         try (StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
@@ -250,7 +274,7 @@ public final class ParallelClient {
                         BlockReceiver.UNKNOWN_LENGTH, maxSize, received, progress, watchdog, idleTimeout,
                         retriesPerBlock, bufferBytes);
             }
-            Thread[] threads = start(receivers);
+            Thread[] threads = start(receivers, connections);
             finish(receivers, threads, received);
             throwIfFailed(received);
             long size = 0;
@@ -316,11 +340,18 @@ public final class ParallelClient {
         }
     }
 
-    private static Thread[] start(BlockReceiver[] receivers) {
-        Thread[] threads = new Thread[receivers.length];
-        for (int block = 0; block < receivers.length; block++) {
-            threads[block] = new Thread(receivers[block], "ranged-client-block-" + block);
-            threads[block].start();
+    /** Starts one thread per connection; each takes the next block not yet taken, in block order. */
+    private static Thread[] start(BlockReceiver[] receivers, int connections) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable takeBlocksInOrder = () -> {
+            for (int block = next.getAndIncrement(); block < receivers.length; block = next.getAndIncrement()) {
+                receivers[block].run();
+            }
+        };
+        Thread[] threads = new Thread[Math.max(1, Math.min(connections, receivers.length))];
+        for (int connection = 0; connection < threads.length; connection++) {
+            threads[connection] = new Thread(takeBlocksInOrder, "ranged-client-connection-" + connection);
+            threads[connection].start();
         }
         return threads;
     }

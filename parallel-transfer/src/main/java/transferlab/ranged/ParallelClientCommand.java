@@ -64,6 +64,11 @@ public final class ParallelClientCommand implements Callable<Integer> {
                     + " the servers' own default)")
     long maxSize = ParallelClient.DEFAULT_MAX_SIZE;
 
+    @Option(names = "--blocks-per-connection", paramLabel = "K",
+            description = "ask for K blocks per connection (at most 255 in all), taken in order, so that the MD5"
+                    + " keeps up with the download (default: ${DEFAULT-VALUE}, the seed's one block each)")
+    int blocksPerConnection = 1;
+
     @Override
     public Integer call() throws Exception {
         if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
@@ -84,7 +89,11 @@ public final class ParallelClientCommand implements Callable<Integer> {
         if (maxSize < 0) {
             throw new ParameterException(spec.commandLine(), "--max-size must be 0 or more, was " + maxSize);
         }
-        ParallelClient client = new ParallelClient(timeout, retries, maxSize);
+        if (blocksPerConnection < 1) {
+            throw new ParameterException(spec.commandLine(), "--blocks-per-connection must be 1 or more, was "
+                    + blocksPerConnection);
+        }
+        ParallelClient client = new ParallelClient(timeout, retries, maxSize, blocksPerConnection);
         // SIGTERM and Ctrl-C run shutdown hooks: the hidden temporary files go with the process (R15).
         Thread cleanup = new Thread(client::removeTemporaryFiles, "ranged-client-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);

@@ -60,6 +60,8 @@ public final class DataConnection implements Closeable {
 
     /** Sends every remaining byte of {@code bytes}. */
     public void send(ByteBuffer bytes) throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage1.6): send every byte; when the socket is full, wait until it is writable
         while (bytes.hasRemaining()) {
             if (channel.write(bytes) > 0) {
                 deadline.progress(System.nanoTime());
@@ -67,10 +69,13 @@ public final class DataConnection implements Closeable {
                 awaitWritable(bytes.remaining());
             }
         }
+        // END SOLUTION
     }
 
     /** Sends exactly {@code count} bytes of {@code file} from its start. */
     public void send(FileChannel file, long count) throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage1.6): send exactly count bytes of the file with transferTo; a full socket waits
         long position = 0;
         while (position < count) {
             long sent = file.transferTo(position, count - position, channel);
@@ -83,6 +88,7 @@ public final class DataConnection implements Closeable {
                 awaitWritable(count - position);
             }
         }
+        // END SOLUTION
     }
 
     /** Waits until the client has read enough for more bytes to fit, as long as the deadline allows. */

@@ -50,6 +50,8 @@ public record ListGetRequest(String command, String name, int dataPort) {
      *                        {@code bad-port} for a data port that is not 1 to 65535 in decimal
      */
     public static ListGetRequest parse(String line) throws ListGetRefusal {
+        // BEGIN SOLUTION
+        // TODO(stage1.5): parse 'LIST <port>' or 'GET <name> <port>' (the port is the last field); else bad-command
         if (line.endsWith("\r")) {
             line = line.substring(0, line.length() - 1);
         }
@@ -75,10 +77,13 @@ public record ListGetRequest(String command, String name, int dataPort) {
             return get(rest.substring(0, lastSpace), parsePort(rest.substring(lastSpace + 1)));
         }
         throw new ListGetRefusal("bad-command", "unknown command '" + quoted(command) + "'; expected LIST or GET");
+        // END SOLUTION
     }
 
     /** A data port: 1 to 5 decimal digits, 1 to 65535. No sign, no spaces. */
     private static int parsePort(String text) throws ListGetRefusal {
+        // BEGIN SOLUTION
+        // TODO(stage1.5): a data port is 1 to 5 decimal digits, 1 to 65535, no sign, no spaces; else bad-port
         boolean digits = !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9');
         if (digits) {
             int port = Integer.parseInt(text);
@@ -87,6 +92,7 @@ public record ListGetRequest(String command, String name, int dataPort) {
             }
         }
         throw new ListGetRefusal("bad-port", "'" + quoted(text) + "' is not a data port (1 to 65535)");
+        // END SOLUTION
     }
 
     /** What the client sent, safe and short enough to quote in a reply or a log line. */

@@ -43,6 +43,11 @@ public final class IterativeServer implements TcpServer {
 
     @Override
     public void serve() throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage1.4): accept, serve with the handler, close, repeat; one failing client stops nothing — U5
+        // STUB: listener.close(); // refuse every client at once rather than leave them hanging; no exception:
+        // STUB: // one thrown here would end the server's thread uncaught
+        // STUB: System.err.println("TODO(stage1.4): no accept loop yet; every client is refused");
         while (!listener.isClosed()) {
             Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
             if (connection == null) {
@@ -55,6 +60,7 @@ public final class IterativeServer implements TcpServer {
                 log.event(connection.getRemoteSocketAddress(), "connection failed: " + e);
             }
         }
+        // END SOLUTION
     }
 
     @Override

@@ -134,10 +134,13 @@ public final class IncomingFile implements AutoCloseable {
 
     /** Moves the complete file into place atomically, replacing a file of the same name. */
     public void commit() throws IOException {
+        // BEGIN SOLUTION
+        // TODO(stage1.3): close the channel and move the temporary file into place atomically — U10
         channel.close();
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         committed = true;
         IN_FLIGHT.remove(this);
+        // END SOLUTION
     }
 
     /**
@@ -159,9 +162,13 @@ public final class IncomingFile implements AutoCloseable {
     public void close() throws IOException {
         try {
             channel.close();
+            // BEGIN SOLUTION
+            // TODO(stage1.3): unless committed, delete the temporary file: a broken upload leaves nothing — U10
+            // STUB:
             if (!committed) {
                 Files.deleteIfExists(temporary);
             }
+            // END SOLUTION
         } finally {
             IN_FLIGHT.remove(this);
         }

@@ -94,6 +94,8 @@ public final class UploadHandler implements ConnectionHandler {
      */
     private int readHeader(Socket connection, InputStream in, byte[] header, Deadline deadline)
             throws IOException, UploadRefusal {
+        // BEGIN SOLUTION
+        // TODO(stage1.1): read the header whole: 9 bytes, then until the bytes pause for the settle window — U4
         int length = 0;
         try {
             while (length <= UploadHeader.SIZE_BYTES) {
@@ -126,11 +128,14 @@ public final class UploadHandler implements ConnectionHandler {
             // No byte within the settle window: the header is complete.
         }
         return length;
+        // END SOLUTION
     }
 
     /** Reads exactly {@code header.size()} bytes into {@code file}; returns their SHA-256 in hex. */
     private String receiveContent(Socket connection, InputStream in, IncomingFile file, UploadHeader header,
                                   Deadline deadline, SocketAddress peer) throws IOException, UploadRefusal {
+        // BEGIN SOLUTION
+        // TODO(stage1.3): receive exactly size bytes into the temporary file, hash them, return the hex — U3, U10
         long size = header.size();
         MessageDigest sha256 = Hashes.sha256();
         byte[] buffer = new byte[(int) Math.min(BUFFER_BYTES, Math.max(size, 1))];
@@ -151,6 +156,7 @@ public final class UploadHandler implements ConnectionHandler {
             received += n;
         }
         return Hashes.hex(sha256.digest());
+        // END SOLUTION
     }
 
     private void sendOk(OutputStream out, String sha256, SocketAddress peer) {

@@ -19,12 +19,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.cli.CommandRunner;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 
 /** {@code ./transfer upload}'s exit codes, against a real server on loopback. */
+@Isolated // swaps System.out: runs alone when test classes run in parallel (the student-tree proof)
 class UploadCommandTest {
     @TempDir
     Path temp;

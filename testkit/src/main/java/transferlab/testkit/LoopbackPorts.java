@@ -47,7 +47,8 @@ public final class LoopbackPorts {
     /** The first port the kernel hands out by itself (Linux; elsewhere a common default). */
     private static int ephemeralRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // readAllLines, not readString: procfs reports a size of 0, and readString trusts it
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 49152; // IANA's dynamic range, used by macOS and Windows

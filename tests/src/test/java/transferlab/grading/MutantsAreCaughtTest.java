@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the good server each was derived from must PASS the same requirements. To keep this quick, each
  * mutant is graded on a few requirements (--only), the ones its bug breaks.
  */
-@Execution(ExecutionMode.CONCURRENT) // grades servers side by side: see junit-platform.properties
 class MutantsAreCaughtTest {
     /**
      * A known-bad server, the requirements it is graded on (and, to save time, which of their tests:

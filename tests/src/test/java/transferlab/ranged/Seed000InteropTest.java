@@ -160,6 +160,26 @@ class Seed000InteropTest {
         }
     }
 
+    /** Several blocks per connection (--blocks-per-connection) through the spool path: 12 blocks over 3. */
+    @Test
+    @Requirement({"R4", "R6"})
+    void ourClientTakesSeveralBlocksPerConnectionFromTheSeedServer() throws Exception {
+        byte[] content = served("blocks.bin", (3 << 20) + 5);
+        Path output = downloads.resolve("blocks.bin");
+        ParallelClient client = new ParallelClient(ParallelClient.DEFAULT_IDLE_TIMEOUT,
+                ParallelClient.DEFAULT_RETRIES_PER_BLOCK, ParallelClient.DEFAULT_MAX_SIZE, 4);
+
+        DownloadResult result = client.download(new InetSocketAddress("127.0.0.1", seedServerPort), "blocks.bin", 3,
+                output);
+
+        assertThat(result.offer().size()).as("the seed says no size").isEmpty();
+        assertThat(result.offer().threads()).isEqualTo(12);
+        assertThat(Files.readAllBytes(output)).isEqualTo(content);
+        try (Stream<Path> left = Files.list(downloads)) {
+            assertThat(left.filter(p -> p.getFileName().toString().endsWith(".part"))).isEmpty();
+        }
+    }
+
     /**
      * The seed's own flaw, kept in the rendering: {@code cat dir/*} sorts part names as text, so with
      * N = 11 block 10 lands between blocks 1 and 2. Our server sent every block right; the seed's

@@ -1,0 +1,60 @@
+package transferlab.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 9, item 4: the student tree, as {@code ./transfer release student OUT} writes it, holds no
+ * line of a solution region, no left-out file (the Python programs that answer exercises, the
+ * suite's own tests, this module), and no compiled code, neither in its files nor in its git history.
+ */
+class NothingLeaksTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void theStudentTreeAndItsHistoryHoldNoSolutionLineNoLeftOutFileAndNoCompiledCode() throws Exception {
+        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        Map<String, byte[]> written = tree.write(out);
+        LeakScan scan = new LeakScan(tree);
+        assertThat(scan.needleCount()).as("solution lines to look for").isGreaterThan(20);
+        assertThat(scan.leftOutCount()).as("left-out files to look for").isGreaterThan(10);
+        assertThat(written).containsKeys("README.md", ".ci/run", "pom.xml", "transfer",
+                "resources/handouts/stage1-upload.md");
+        assertThat(written.keySet()).noneMatch(path -> path.startsWith("release/") || path.startsWith("tests/python/"));
+        assertThat(out.resolve("transfer")).isExecutable();
+        assertThat(Files.readString(out.resolve("pom.xml"))).doesNotContain("<module>release</module>");
+
+        assertThat(scan.scan(out)).isEmpty();
+    }
+
+    @Test
+    void theScanFindsAPlantedSolutionLineALeftOutFileAndAJarEvenWhenOnlyTheHistoryHasThem() throws Exception {
+        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        tree.write(out);
+        LeakScan scan = new LeakScan(tree);
+        List<String> region = scan.regionsAsLines().get(0);
+                Files.writeString(out.resolve("notes.txt"), String.join("\n", region) + "\n");
+        Path good = tree.kit().resolve("tests/python/mutants/good_upload_server.py");
+        Files.copy(good, out.resolve("server.py"));
+        try (var jar = new java.util.zip.ZipOutputStream(Files.newOutputStream(out.resolve("reference.jar")))) {
+            jar.putNextEntry(new java.util.zip.ZipEntry("transferlab/upload/UploadHandler.class"));
+            jar.write(new byte[] {(byte) 0xCA, (byte) 0xFE});
+        }
+        Git.run(out, "add", "-A");
+        Git.run(out, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "leak");
+        Git.run(out, "rm", "-q", "notes.txt", "server.py", "reference.jar");
+        Git.run(out, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "hide it");
+
+        List<String> findings = scan.scan(out);
+        assertThat(findings).anyMatch(f -> f.startsWith("history: blob") && f.contains("solution lines of"));
+        assertThat(findings).anyMatch(f -> f.contains("is the left-out tests/python/mutants/good_upload_server.py"));
+        assertThat(findings).anyMatch(f -> f.contains("reference.jar") && f.contains("compiled code"));
+    }
+}

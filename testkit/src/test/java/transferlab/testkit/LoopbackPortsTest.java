@@ -1,0 +1,30 @@
+package transferlab.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class LoopbackPortsTest {
+    private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
+    @Test
+    void aPortIsFreeToBindAndLiesBelowTheKernelsOwnRange() throws Exception {
+        assumeTrue(Files.isReadable(RANGE), "no Linux port range to compare with");
+        int ephemeralLow = Integer.parseInt(Files.readAllLines(RANGE).get(0).trim().split("\\s+")[0]);
+        assumeTrue(ephemeralLow > 21000, "the ephemeral range starts too low to keep ours below it");
+        for (int i = 0; i < 20; i++) {
+            int port = LoopbackPorts.free();
+            assertThat(port).isBetween(20000, ephemeralLow - 1);
+            try (ServerSocket server = new ServerSocket()) {
+                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                assertThat(server.getLocalPort()).isEqualTo(port);
+            }
+        }
+    }
+}
