@@ -12,8 +12,12 @@ public interface TcpServer extends Closeable {
     /**
      * Room in the listen backlog of stage 2's servers for a burst of clients that connect at the
      * same moment (stage 1's iterative server keeps the JDK's default, 50: it serves one at a time).
+     * 4096 is Linux's own ceiling ({@code net.core.somaxconn}) since 5.4; the kernel caps a larger
+     * request to it. With 1024, 15,000 clients connecting at once overflowed the queue about 7,000
+     * times (nstat TcpExtListenOverflows), each a handshake retried a second later
+     * (resources/performance.md, "Many clients").
      */
-    int DEFAULT_BACKLOG = 1024;
+    int DEFAULT_BACKLOG = 4096;
 
     /** The address the server is bound to; its port is the real one even if 0 was asked for. */
     InetSocketAddress address();
