@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import transferlab.deadline.Deadline;
+import transferlab.server.AcceptPause;
 import transferlab.server.AcceptFailures;
 import transferlab.server.BusyRefusal;
 import transferlab.server.ConnectionsPerAddress;
@@ -71,9 +71,8 @@ public final class EventLoopUploadServer implements TcpServer {
     private final ConnectionsPerAddress perAddress;
     private final byte[] perAddressBusyLine;
     private final AtomicInteger openCount = new AtomicInteger();       // a copy of its size, for other threads
-    private SelectionKey acceptKey;        // the loop's thread only, like the two fields below
-    private boolean acceptPaused;          // after a failed accept (out of descriptors), for a moment
-    private long acceptPausedUntil;
+    private SelectionKey acceptKey;        // the loop's thread only, like the field below
+    private final AcceptPause acceptPause = new AcceptPause(); // after a failed accept, for a moment
     private volatile boolean stopping;
     private volatile boolean serving;
 
@@ -169,7 +168,7 @@ public final class EventLoopUploadServer implements TcpServer {
                     } else if (key.isValid()) {
                         serveOne((UploadConnection) key.attachment(), key, System.nanoTime());
                     }
-                }, resumeAcceptingWhenDue(System.nanoTime(), wait));
+                }, acceptPause.resumeWhenDue(acceptKey, System.nanoTime(), wait));
             }
         } finally {
             listener.close();
@@ -212,9 +211,7 @@ public final class EventLoopUploadServer implements TcpServer {
                 // accept a moment, or the still-ready listener would spin the loop (as nginx does).
                 log.info("accept failed: " + e.getMessage() + "; trying again in "
                         + AcceptFailures.PAUSE_MILLIS + " ms");
-                acceptKey.interestOps(0);
-                acceptPausedUntil = now + TimeUnit.MILLISECONDS.toNanos(AcceptFailures.PAUSE_MILLIS);
-                acceptPaused = true;
+                acceptPause.start(acceptKey, now);
                 return;
             }
             if (channel == null) {
@@ -249,23 +246,6 @@ public final class EventLoopUploadServer implements TcpServer {
                 }
             }
         }
-    }
-
-    /** After a failed accept's pause, selects for accept again; returns how long select() may wait. */
-    private long resumeAcceptingWhenDue(long now, long wait) {
-        if (!acceptPaused) {
-            return wait;
-        }
-        long left = acceptPausedUntil - now;
-        if (left <= 0) {
-            acceptPaused = false;
-            if (acceptKey.isValid()) {
-                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-            }
-            return wait;
-        }
-        long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
-        return wait == 0 ? leftMillis : Math.min(wait, leftMillis);
     }
 
     /** A closed connection leaves the table, and its address's count. */

@@ -15,8 +15,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import transferlab.deadline.Deadline;
+import transferlab.server.AcceptPause;
 import transferlab.server.AcceptFailures;
 import transferlab.server.BusyRefusal;
 import transferlab.server.ConnectionsPerAddress;
@@ -62,9 +62,8 @@ public final class UpdateServer implements TcpServer {
     private final Set<UpdateConnection> connections = new HashSet<>(); // the loop's thread only
     private final Map<UpdateConnection, SocketAddress> peers = new HashMap<>(); // the same, with each one's peer
     private final ConnectionsPerAddress perAddress;
-    private SelectionKey acceptKey;        // the loop's thread only, like the two fields below
-    private boolean acceptPaused;          // after a failed accept (out of descriptors), for a moment
-    private long acceptPausedUntil;
+    private SelectionKey acceptKey;        // the loop's thread only, like the field below
+    private final AcceptPause acceptPause = new AcceptPause(); // after a failed accept, for a moment
 
     // close() may come from any thread, before, during or after serve(): the lock orders the two.
     private final Object lifecycle = new Object();
@@ -158,7 +157,7 @@ public final class UpdateServer implements TcpServer {
                     } else if (key.isValid()) {
                         serveOne((UpdateConnection) key.attachment(), System.nanoTime());
                     }
-                }, resumeAcceptingWhenDue(System.nanoTime(), wait));
+                }, acceptPause.resumeWhenDue(acceptKey, System.nanoTime(), wait));
             }
         } finally {
             closeEverything();
@@ -194,9 +193,7 @@ public final class UpdateServer implements TcpServer {
             // Out of file descriptors, say: go on with the connections we have, and stop selecting for
             // accept a moment, or the still-ready listener would spin the loop (issue 11, item 6a).
             log.info("accept failed: " + e + "; trying again in " + AcceptFailures.PAUSE_MILLIS + " ms");
-            acceptKey.interestOps(0);
-            acceptPausedUntil = now + TimeUnit.MILLISECONDS.toNanos(AcceptFailures.PAUSE_MILLIS);
-            acceptPaused = true;
+            acceptPause.start(acceptKey, now);
         }
     }
 
@@ -229,23 +226,6 @@ public final class UpdateServer implements TcpServer {
                 perAddress.remove(counted);
             }
         }
-    }
-
-    /** After a failed accept's pause, selects for accept again; returns how long select() may wait. */
-    private long resumeAcceptingWhenDue(long now, long wait) {
-        if (!acceptPaused) {
-            return wait;
-        }
-        long left = acceptPausedUntil - now;
-        if (left <= 0) {
-            acceptPaused = false;
-            if (acceptKey.isValid()) {
-                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-            }
-            return wait;
-        }
-        long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
-        return wait == 0 ? leftMillis : Math.min(wait, leftMillis);
     }
 
     /** A closed connection leaves the table, and its address's count. */
