@@ -30,13 +30,14 @@ import transferlab.storage.ServedDirectory;
  *     generated 256 MiB of random bytes (lecture.bin, in a temporary directory)
  *     parallel-server on 127.0.0.1:46403, each data connection limited to 32 MiB/s
  *     connections  blocks     time       speed    ideal   md5
- *               1       1   8.01 s    32 MiB/s   8.01 s   checked, matches the server's
- *               4       4   2.44 s   105 MiB/s   2.00 s   checked, matches the server's
- *               4      16   2.20 s   116 MiB/s   2.00 s   checked, matches the server's
- *              16      16   0.97 s   264 MiB/s   0.50 s   checked, matches the server's
- *              16      64   0.73 s   351 MiB/s   0.50 s   checked, matches the server's
- *     One block per connection is short of ideal: the MD5 follows block 0, so most hashing is left for the end;
- *     4 blocks per connection, taken in order, let it keep up (parallel-client --blocks-per-connection 4).
+ *               1       1   8.01 s    32 MiB/s   8.01 s   md5 matches the server's
+ *               4       4   2.44 s   105 MiB/s   2.00 s   md5 matches the server's
+ *               4      16   2.20 s   116 MiB/s   2.00 s   md5 matches the server's
+ *              16      16   0.97 s   264 MiB/s   0.50 s   md5 matches the server's
+ *              16      64   0.73 s   351 MiB/s   0.50 s   md5 matches the server's
+ *     One block per connection falls short of ideal: the MD5 follows block 0,
+ *     so most hashing waits for the end. 4 blocks per connection, taken in order,
+ *     let it keep up (parallel-client --blocks-per-connection 4).
  *     Why the limit: on loopback with 2 cores, more connections gain nothing;
  *     a per-connection limit, as on the internet, is what they get around.
  * </pre>
@@ -98,16 +99,17 @@ public final class Stage3Demo {
                     double seconds = result.nanos() / 1e9;
                     oneConnection = connections == 1 ? seconds : oneConnection;
                     // ideal: N connections, each at the limit, take 1/N of one connection's time
-                    System.out.printf("  %11d %7d %6.2f s %5.0f MiB/s %6.2f s   checked, matches the server's%n",
+                    System.out.printf("  %11d %7d %6.2f s %5.0f MiB/s %6.2f s   md5 matches the server's%n",
                             connections, result.offer().threads(), seconds, FILE_BYTES / (double) (1 << 20) / seconds,
                             oneConnection / connections);
                     Files.delete(copy);
                 }
             }
-            System.out.println("  One block per connection is short of ideal: the MD5 follows block 0, so most hashing"
-                    + " is left for the end;");
-            System.out.println("  " + BLOCKS_PER_CONNECTION + " blocks per connection, taken in order, let it keep up"
-                    + " (parallel-client --blocks-per-connection " + BLOCKS_PER_CONNECTION + ").");
+            System.out.println("  One block per connection falls short of ideal: the MD5 follows block 0,");
+            System.out.println("  so most hashing waits for the end. " + BLOCKS_PER_CONNECTION
+                    + " blocks per connection, taken in order,");
+            System.out.println("  let it keep up (parallel-client --blocks-per-connection " + BLOCKS_PER_CONNECTION
+                    + ").");
             System.out.printf("  Why the limit: on loopback with %d cores, more connections gain nothing;%n",
                     Runtime.getRuntime().availableProcessors());
             System.out.println("  a per-connection limit, as on the internet, is what they get around.");
