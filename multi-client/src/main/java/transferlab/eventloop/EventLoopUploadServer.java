@@ -10,9 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import transferlab.deadline.Deadline;
@@ -20,6 +18,7 @@ import transferlab.server.AcceptPause;
 import transferlab.server.AcceptFailures;
 import transferlab.server.BusyRefusal;
 import transferlab.server.ConnectionsPerAddress;
+import transferlab.server.PeerTable;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
@@ -67,7 +66,7 @@ public final class EventLoopUploadServer implements TcpServer {
     private final byte[] busyLine;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final Set<UploadConnection> connections = new HashSet<>(); // the loop's thread only
-    private final Map<UploadConnection, SocketAddress> peers = new HashMap<>(); // the same, with each one's peer
+    private final PeerTable<UploadConnection> peers;     // the same, with each one's peer address
     private final ConnectionsPerAddress perAddress;
     private final byte[] perAddressBusyLine;
     private final AtomicInteger openCount = new AtomicInteger();       // a copy of its size, for other threads
@@ -87,6 +86,7 @@ public final class EventLoopUploadServer implements TcpServer {
         this.busyLine = new UploadBusyHandler("already serving " + limits.maxConnections() + " clients at once")
                 .wireLine();
         this.perAddress = UploadBusyHandler.perAddress(limits);
+        this.peers = new PeerTable<>(perAddress);
         this.perAddressBusyLine = new UploadBusyHandler(UploadBusyHandler.perAddressDetail(limits)).wireLine();
     }
 
@@ -236,7 +236,7 @@ public final class EventLoopUploadServer implements TcpServer {
                 UploadConnection connection = new UploadConnection(channel, key, storage, limits, log, now);
                 key.attach(connection);
                 connections.add(connection);
-                peers.put(connection, peer);
+                peers.add(connection, peer);
                 openCount.set(connections.size());
             } catch (IOException | RuntimeException | LinkageError e) {
                 log.info("could not take a connection: " + e);
@@ -251,21 +251,12 @@ public final class EventLoopUploadServer implements TcpServer {
     /** A closed connection leaves the table, and its address's count. */
     private void forget(UploadConnection connection) {
         connections.remove(connection);
-        SocketAddress peer = peers.remove(connection);
-        if (peer != null) {
-            perAddress.remove(peer);
-        }
+        peers.forget(connection);
     }
 
     /** The same for every connection the timers closed (Deadline.fireExpired took them off the table). */
     private void forgetClosed() {
-        peers.entrySet().removeIf(entry -> {
-            if (entry.getKey().isClosed()) {
-                perAddress.remove(entry.getValue());
-                return true;
-            }
-            return false;
-        });
+        peers.forgetClosed(UploadConnection::isClosed);
     }
 
     private static void closeQuietly(SocketChannel channel) {

@@ -11,15 +11,14 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import transferlab.deadline.Deadline;
 import transferlab.server.AcceptPause;
 import transferlab.server.AcceptFailures;
 import transferlab.server.BusyRefusal;
 import transferlab.server.ConnectionsPerAddress;
+import transferlab.server.PeerTable;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
 import transferlab.storage.ServedDirectory;
@@ -60,7 +59,7 @@ public final class UpdateServer implements TcpServer {
     private final UpdateLimits limits;
     private final ServerLog log;
     private final Set<UpdateConnection> connections = new HashSet<>(); // the loop's thread only
-    private final Map<UpdateConnection, SocketAddress> peers = new HashMap<>(); // the same, with each one's peer
+    private final PeerTable<UpdateConnection> peers;     // the same, with each one's peer address
     private final ConnectionsPerAddress perAddress;
     private SelectionKey acceptKey;        // the loop's thread only, like the field below
     private final AcceptPause acceptPause = new AcceptPause(); // after a failed accept, for a moment
@@ -77,6 +76,7 @@ public final class UpdateServer implements TcpServer {
         this.outbox = new Outbox(outbox);
         this.limits = limits;
         this.perAddress = new ConnectionsPerAddress(limits.maxPerAddress(), connection -> { }); // D: no busy line
+        this.peers = new PeerTable<>(perAddress);
         this.acceptKey = listener.keyFor(selector);
         this.log = log;
     }
@@ -218,7 +218,7 @@ public final class UpdateServer implements TcpServer {
             UpdateConnection connection = new UpdateConnection(channel, key, peer, outbox, limits, log, now);
             key.attach(connection);
             connections.add(connection);
-            peers.put(connection, peer);
+            peers.add(connection, peer);
         } catch (IOException | RuntimeException | LinkageError e) {
             log.info("a connection failed as it was accepted: " + e); // gone already, say
             closeQuietly(channel);
@@ -231,21 +231,12 @@ public final class UpdateServer implements TcpServer {
     /** A closed connection leaves the table, and its address's count. */
     private void forget(UpdateConnection connection) {
         connections.remove(connection);
-        SocketAddress peer = peers.remove(connection);
-        if (peer != null) {
-            perAddress.remove(peer);
-        }
+        peers.forget(connection);
     }
 
     /** The same for every connection the timers closed (Deadline.fireExpired took them off the table). */
     private void forgetClosed() {
-        peers.entrySet().removeIf(entry -> {
-            if (entry.getKey().isClosed()) {
-                perAddress.remove(entry.getValue());
-                return true;
-            }
-            return false;
-        });
+        peers.forgetClosed(UpdateConnection::isClosed);
     }
 
     private void closeEverything() throws IOException {
