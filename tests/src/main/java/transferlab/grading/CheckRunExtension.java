@@ -1,5 +1,6 @@
 package transferlab.grading;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -18,7 +19,8 @@ import transferlab.testkit.SuiteTimeouts;
  * reads what {@link SuiteRunner} put into the JUnit configuration parameters and
  * <ul>
  *   <li>passes the {@link CheckTarget} to the class's constructor (a parameter of that type);</li>
- *   <li>installs the timeout factor ({@value SuiteTimeouts#PROPERTY}) while the class runs;</li>
+ *   <li>installs the timeout factor ({@value SuiteTimeouts#PROPERTY}) while the class runs (a run
+ *       with another factor in the same JVM waits: {@link SuiteTimeouts#install});</li>
  *   <li>stops the run when a server did not start ({@link ServerDidNotStart}): every later test is
  *       "not run", which the runner counts as failed, so the verdict comes in seconds; the same when
  *       the first tests fail on a server that listens but never accepts ({@link CommandServer#notAccepting});</li>
@@ -39,6 +41,8 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
     private static final ExtensionContext.Namespace RUN = ExtensionContext.Namespace.create(CheckRunExtension.class);
     private static final String STOPPED = "stopped";
     private static final String A_TEST_PASSED = "a test passed";
+    /** The class's hold on the installed timeout factor (in the class's store). */
+    private static final String FACTOR = "timeout factor";
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -52,13 +56,16 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        SuiteTimeouts.use(context.getConfigurationParameter(SuiteTimeouts.PROPERTY).map(SuiteTimeouts::parse)
-                .orElse(null));
+        context.getConfigurationParameter(SuiteTimeouts.PROPERTY).map(SuiteTimeouts::parse).ifPresent(factor ->
+                context.getStore(RUN).put(FACTOR, SuiteTimeouts.install(factor)));
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        SuiteTimeouts.use(null);
+        SuiteTimeouts.Installed factor = context.getStore(RUN).remove(FACTOR, SuiteTimeouts.Installed.class);
+        if (factor != null) {
+            factor.close();
+        }
     }
 
     @Override
@@ -104,7 +111,8 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
         if (ServerDidNotStart.in(thrown).isEmpty()) {
             // Only before anything worked: later, one unaccepted connection may be a bug of one test's case.
             if (context.getRoot().getStore(RUN).get(A_TEST_PASSED) == null) {
-                CommandServer.notAccepting().ifPresent(why -> context.getRoot().getStore(RUN).put(STOPPED,
+                CommandServer.notAccepting(context.getConfigurationParameter(CheckTarget.LOG_DIRECTORY).map(Path::of)
+                        .orElse(null)).ifPresent(why -> context.getRoot().getStore(RUN).put(STOPPED,
                         why + " (seen when " + context.getTestMethod().map(method -> method.getName() + "()")
                                 .orElse(context.getDisplayName()) + " failed)"));
             }

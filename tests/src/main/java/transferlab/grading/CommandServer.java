@@ -52,19 +52,22 @@ final class CommandServer implements ServerUnderTest {
     /** A server that listens only on other ports this long is taken to ignore {port}. */
     static final Duration WRONG_PORT_GRACE = Duration.ofMillis(500);
     private static final AtomicInteger STARTED = new AtomicInteger();
-    /** Servers started and not closed yet: the runner kills any a contract forgot after the run. */
+    /** Servers started and not closed yet: each run kills those of its own a contract forgot ({@link #closeAll}). */
     private static final Set<CommandServer> LIVE = ConcurrentHashMap.newKeySet();
 
     private final Process process;
     private final InetSocketAddress address;
     private final Path directory;
+    /** The grading run's log directory: each run has its own, so it says which run the server belongs to. */
+    private final Path logDirectory;
     private final Path log;
     private volatile boolean stopping;
 
-    private CommandServer(Process process, InetSocketAddress address, Path directory, Path log) {
+    private CommandServer(Process process, InetSocketAddress address, Path directory, Path logDirectory, Path log) {
         this.process = process;
         this.address = address;
         this.directory = directory;
+        this.logDirectory = logDirectory;
         this.log = log;
     }
 
@@ -85,7 +88,8 @@ final class CommandServer implements ServerUnderTest {
         ProcessLogs.note(log, "started, told to listen on port " + port);
         Process process = builder.start();
         ProcessLogs.pumpTimed(process.getInputStream(), log, "server-output-" + process.pid());
-        CommandServer server = new CommandServer(process, new InetSocketAddress("127.0.0.1", port), directory, log);
+        CommandServer server = new CommandServer(process, new InetSocketAddress("127.0.0.1", port), directory,
+                logDirectory, log);
         LIVE.add(server);
         process.onExit().thenAccept(exited -> {
             if (!server.stopping) {
@@ -176,11 +180,15 @@ final class CommandServer implements ServerUnderTest {
     }
 
     /**
-     * A running server that listens but has accepted nothing: connections wait in its accept queue
-     * and it holds none. Said as the reason to stop a run; empty when every server looks alive.
+     * A running server of the run logging to {@code logDirectory} that listens but has accepted
+     * nothing: connections wait in its accept queue and it holds none. Said as the reason to stop the
+     * run; empty when every server of the run looks alive.
      */
-    static Optional<String> notAccepting() {
+    static Optional<String> notAccepting(Path logDirectory) {
         for (CommandServer server : LIVE) {
+            if (!server.logDirectory.equals(logDirectory)) {
+                continue; // another run's, in the same JVM
+            }
             int port = server.address.getPort();
             int waiting = server.process.isAlive() ? ProcessGroup.notYetAccepted(port) : 0;
             if (waiting > 0 && !ProcessGroup.holdsConnections(server.process)) {
@@ -191,10 +199,15 @@ final class CommandServer implements ServerUnderTest {
         return Optional.empty();
     }
 
-    /** Kills every server still running; the runner calls it once the contract is done. */
-    static void closeAll() {
+    /**
+     * Kills every server of the run logging to {@code logDirectory} still running; the runner calls it
+     * once the contract is done. Another run's servers in the same JVM go on serving.
+     */
+    static void closeAll(Path logDirectory) {
         for (CommandServer server : LIVE) {
-            server.close();
+            if (server.logDirectory.equals(logDirectory)) {
+                server.close();
+            }
         }
     }
 

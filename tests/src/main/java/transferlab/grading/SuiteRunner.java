@@ -125,7 +125,7 @@ public final class SuiteRunner {
                 stopped = collector.stopped();
             }
         } finally {
-            CommandServer.closeAll();
+            CommandServer.closeAll(logDirectory);
             deleteQuietly(logDirectory);
         }
         List<String> warnings = new ArrayList<>();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.python.PythonPrograms;
@@ -16,6 +18,7 @@ import transferlab.python.PythonPrograms;
  * (tests/python/seed000/client.py) passes the core of the ranged one. To stay quick, a
  * known-bad client is graded only on those two requirements (--only, --tests).
  */
+@Execution(ExecutionMode.CONCURRENT) // its grading runs mostly wait: several at once (tests/pom.xml)
 class KnownBadClientsAreCaughtTest {
     static final String FT = "{host} {port} {request} {dataport}";
     static final String UPDATE = "{host} {port} {id} {dir}";
