@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the good server each was derived from must PASS the same requirements. To keep this quick, each
  * mutant is graded on a few requirements (--only), the ones its bug breaks.
  */
+@Execution(ExecutionMode.CONCURRENT) // its grading runs mostly wait: several at once (tests/pom.xml)
 class MutantsAreCaughtTest {
     /**
      * A known-bad server, the requirements it is graded on (and, to save time, which of their tests:

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import transferlab.python.PythonPrograms;
@@ -20,6 +22,7 @@ import transferlab.python.PythonPrograms;
  * stage 1's typical bugs fails it, and the report names the requirement (U4 the header read whole,
  * U10 nothing half-written), although both are extensions that {@code check upload} alone skips.
  */
+@Execution(ExecutionMode.CONCURRENT) // its grading runs mostly wait: several at once (tests/pom.xml)
 class StageCheckTest {
     /** The known-bad servers take the good one's command line. */
     static final String MUTANT_ARGUMENTS = " {port} {dir} {max-size} {idle-timeout} {deadline}";
