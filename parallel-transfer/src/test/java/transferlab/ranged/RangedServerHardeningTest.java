@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +20,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.TestFiles;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
 
 /**
- * Our ranged server against trickling, crowding and odd peers (issue 11, items 4, 6, 7, 9).
+ * Our ranged server against trickling, crowding and odd peers (issue 11, items 4, 6, 6a, 7, 9).
  * "Another host" is a second loopback address, 127.0.0.2: Linux routes all of 127/8 to loopback,
  * and the server sees a different peer address, which is what per-address limits count.
  */
@@ -42,8 +46,18 @@ class RangedServerHardeningTest {
     private final List<Socket> held = new ArrayList<>();
 
     private void start(RangedLimits limits) throws IOException {
-        server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
-                ServerLog.silent());
+        start(limits, ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+                ServerLog.silent()));
+    }
+
+    /** With a small descriptor ceiling: what a crowd meets when the open file limit is reached. */
+    private void start(RangedLimits limits, DescriptorBudget descriptors) throws IOException {
+        start(limits, ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+                descriptors, ServerLog.silent()));
+    }
+
+    private void start(RangedLimits limits, ParallelServer bound) {
+        server = bound;
         serving = server.serveInBackground("ranged-hardening");
     }
 
@@ -205,6 +219,119 @@ class RangedServerHardeningTest {
         }
         fetch(offer.get("port").asInt(), 1);
         await().atMost(Duration.ofSeconds(20)).until(() -> server.openDataListeners() == 0);
+    }
+
+    /**
+     * Item 6a: a crowd of control connections cannot run the server out of descriptors. With a
+     * ceiling of 3, three silent connections hold it; the fourth is answered 503 at once, with a
+     * short text; once they leave, requests are answered and served again.
+     */
+    @Test
+    @Requirement("R19")
+    void controlConnectionsBeyondTheDescriptorCeilingGet503AndServiceResumes() throws Exception {
+        start(RangedLimits.defaults(), new DescriptorBudget(3));
+        byte[] content = TestFiles.randomBytes(3000, 5);
+        Files.write(root.resolve("f.bin"), content);
+        List<Socket> silent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            silent.add(new Socket(server.address().getAddress(), server.address().getPort()));
+        }
+        held.addAll(silent);
+        // Accepted after the three (the backlog is taken in order): over the ceiling.
+        Reply refused = post(null, "/f.bin", "{\"threads\": 1}");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+        assertThat(refused.text()).contains("{\"error\":").contains("open file limit").doesNotContain("\"port\"");
+        assertThat(server.openDataListeners()).isZero();
+
+        for (Socket socket : silent) {
+            socket.close();
+        }
+        Reply served = awaitOffer("{\"threads\": 2}");
+        awaitWhole(bodyOf(served), 2, content);
+    }
+
+    /**
+     * Item 6a for the data side: a data listener holds two descriptors (its socket and the file), a
+     * data connection one. With a ceiling of 4, one listener and two silent data connections hold it
+     * all: a third data connection is closed at accept without a byte, a request gets 503; once the
+     * silent ones leave, the blocks are served intact, and once that listener is done, a new request
+     * gets its own.
+     */
+    @Test
+    @Requirement({"R4", "R19"})
+    void dataConnectionsBeyondTheDescriptorCeilingAreClosedAtAcceptAndServiceResumes() throws Exception {
+        start(RangedLimits.defaults(), new DescriptorBudget(4));
+        byte[] content = TestFiles.randomBytes(5000, 6);
+        Files.write(root.resolve("f.bin"), content);
+        Reply first = post(null, "/f.bin", "{\"threads\": 2}");
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        int port = bodyOf(first).get("port").asInt();
+
+        List<Socket> silent = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            silent.add(new Socket(server.address().getAddress(), port));
+        }
+        held.addAll(silent);
+        try (Socket beyond = new Socket(server.address().getAddress(), port)) {
+            beyond.setSoTimeout(20_000);
+            assertThat(closedWithoutAByte(beyond)).as("a data connection over the ceiling").isTrue();
+        }
+        Reply refused = post(null, "/f.bin", "{\"threads\": 1}");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+        assertThat(refused.text()).contains("open file limit");
+
+        for (Socket socket : silent) {
+            socket.close();
+        }
+        // The listener stays open until every block was sent whole once: both blocks come, intact.
+        awaitWhole(bodyOf(first), 2, content);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.openDataListeners() == 0);
+        Reply next = awaitOffer("{\"threads\": 1}");
+        awaitWhole(bodyOf(next), 1, content);
+    }
+
+    /**
+     * The first 200 to a POST of f.bin with {@code body}: the descriptors given back as connections
+     * end are counted a moment after the client sees the end, so the first tries may get 503.
+     */
+    private Reply awaitOffer(String body) {
+        AtomicReference<Reply> reply = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            reply.set(post(null, "/f.bin", body));
+            return reply.get().status() == 200;
+        });
+        return reply.get();
+    }
+
+    private static JsonNode bodyOf(Reply reply) throws IOException {
+        return JSON.readTree(reply.text().substring(reply.text().indexOf("\r\n\r\n") + 4));
+    }
+
+    /**
+     * Fetches every block of {@code offer} until they join to {@code content}: as a client does (R14),
+     * it asks again for a block whose connection was closed at accept while an earlier connection's
+     * descriptor was not yet given back. The listener stays open until every block was sent whole.
+     */
+    private void awaitWhole(JsonNode offer, int threads, byte[] content) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Arrays.equals(fetchWhole(offer, threads), content));
+    }
+
+    /** Every block of an offer, joined in order. */
+    private byte[] fetchWhole(JsonNode offer, int threads) throws IOException {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        for (int block = 0; block < threads; block++) {
+            whole.write(fetch(offer.get("port").asInt(), block));
+        }
+        return whole.toByteArray();
+    }
+
+    /** True if the peer closed (end of stream, or a reset) before sending a byte. */
+    private static boolean closedWithoutAByte(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (SocketException reset) {
+            return true;
+        }
     }
 
     private void fetchAll(JsonNode offer, int threads) throws IOException {
