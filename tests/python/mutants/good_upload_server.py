@@ -130,6 +130,7 @@ def serve_forever(listener, directory):
 
 
 def serve(conn, directory):
+    """The client on a new thread (upload_without_threads.py serves it on the accepting one instead)."""
     threading.Thread(target=serve_and_log, args=(conn, directory), daemon=True).start()
 
 
