@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,8 +27,30 @@ public final class LoopbackPorts {
     private static final int FIXED_PORTS_FROM = 20000;
     /** How long a port handed out is not handed out again: its program may not have bound it yet. */
     private static final Duration HELD_FOR = Duration.ofSeconds(60);
-    /** Ports handed out by this JVM within {@link #HELD_FOR}, oldest first, to when (nanoTime). */
-    private static final LinkedHashMap<Integer, Long> HANDED_OUT = new LinkedHashMap<>();
+    /** Ports handed out by this JVM within {@link #HELD_FOR}, oldest first, and their claims. */
+    private static final LinkedHashMap<Integer, Claim> HANDED_OUT = new LinkedHashMap<>();
+    /**
+     * One byte per port, locked by the JVM that handed the port out (a POSIX record lock, gone when
+     * that JVM exits): test JVMs side by side (surefire forks, other builds) skip each other's ports.
+     */
+    private static final Path CLAIMS = Path.of(System.getProperty("java.io.tmpdir"), "transferlab-ports.lock");
+    private static FileChannel claims;
+    private static boolean claimsUnavailable;
+
+    /** When a port was handed out (nanoTime), and its lock across JVMs (null where none could be taken). */
+    private record Claim(long since, FileLock lock) {
+        /** Lets other JVMs have the port again; true, so that it can end a removeIf. */
+        boolean release() {
+            try {
+                if (lock != null) {
+                    lock.release();
+                }
+            } catch (IOException e) {
+                // the channel is gone: so is the lock
+            }
+            return true;
+        }
+    }
 
     /**
      * A loopback port free right now (for {@code {port}}, and a client's {@code {dataport}}), chosen
@@ -32,29 +58,52 @@ public final class LoopbackPorts {
      * taken as the source port of some test's outgoing connection in the moment between our probe
      * and the program's own bind, and the program then dies with "Address already in use"; below
      * the range only an explicit bind competes for it. Nor is a port handed out again within a
-     * minute: tests that start programs side by side in one JVM would otherwise both find free the
-     * port the first program has not bound yet.
+     * minute, by this JVM or another one on the machine ({@link #CLAIMS}): tests that start
+     * programs side by side would otherwise both find free the port the first program has not
+     * bound yet.
      */
     public static synchronized int free() throws IOException {
         long now = System.nanoTime();
-        HANDED_OUT.values().removeIf(since -> now - since > HELD_FOR.toNanos());
+        HANDED_OUT.values().removeIf(claim -> now - claim.since() > HELD_FOR.toNanos() && claim.release());
         int ephemeralLow = ephemeralRangeStart();
         for (int attempt = 0; attempt < 100 && ephemeralLow > FIXED_PORTS_FROM + 1000; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(FIXED_PORTS_FROM, ephemeralLow);
             if (HANDED_OUT.containsKey(port)) {
                 continue; // ours, a moment ago: its program may be about to bind it
             }
+            FileLock lock = claimAcrossJvms(port);
+            if (lock == null && !claimsUnavailable) {
+                continue; // another JVM's, a moment ago
+            }
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(false);
                 probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-                HANDED_OUT.put(port, now);
+                HANDED_OUT.put(port, new Claim(now, lock));
                 return port;
             } catch (IOException taken) {
-                // someone has it: draw another
+                new Claim(now, lock).release(); // someone has it: draw another
             }
         }
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
+        }
+    }
+
+    /** This JVM's lock on the port's byte of {@link #CLAIMS}; null if another JVM holds it or there are no claims. */
+    private static FileLock claimAcrossJvms(int port) {
+        if (claimsUnavailable) {
+            return null;
+        }
+        try {
+            if (claims == null) {
+                claims = FileChannel.open(CLAIMS, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            }
+            return claims.tryLock(port, 1, false);
+        } catch (OverlappingFileLockException ours) {
+            return null; // this JVM's already
+        } catch (IOException | RuntimeException e) {
+            claimsUnavailable = true; // no shared temporary directory: this JVM's own memory only
+            return null;
         }
     }
 

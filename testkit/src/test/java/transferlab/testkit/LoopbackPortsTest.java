@@ -1,13 +1,17 @@
 package transferlab.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,18 @@ class LoopbackPortsTest {
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 500; i++) {
             assertThat(ports.add(LoopbackPorts.free())).as("port handed out twice within a minute").isTrue();
+        }
+    }
+
+    /** Other JVMs on the machine (surefire's forks) see the port claimed: its byte of the claims file is locked. */
+    @Test
+    void aPortHandedOutIsClaimedForOtherJvmsToo() throws Exception {
+        int port = LoopbackPorts.free();
+        Path claims = Path.of(System.getProperty("java.io.tmpdir"), "transferlab-ports.lock");
+        assumeTrue(Files.isWritable(claims), "no claims file here");
+        try (FileChannel channel = FileChannel.open(claims, StandardOpenOption.WRITE)) {
+            // A second lock on the byte from this JVM is refused outright; another JVM's tryLock returns null.
+            assertThatThrownBy(() -> channel.tryLock(port, 1, false)).isInstanceOf(OverlappingFileLockException.class);
         }
     }
 }
