@@ -28,11 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * position; the fastest way measured here, the bytes never enter the Java heap.
  */
 final class BlockReceiver implements Runnable {
-    /**
-     * The longest a receiver gives way to the block the hash needs before it reads again (see
-     * {@link ReceivedBytes#giveWay}): far below any idle timeout, so its watchdog sees it move.
-     */
-    static final Duration MAX_GIVE_WAY = Duration.ofMillis(100);
     /** A client has no deadline of its own: it gives up on silence (the idle timeout), not on slowness. */
     private static final Duration NO_DEADLINE = Duration.ofDays(365);
 
@@ -51,7 +46,6 @@ final class BlockReceiver implements Runnable {
     private final Duration idleTimeout;
     private final int retries;
     private final int bufferBytes;
-    private final long maxGiveWayNanos;
     private volatile SocketChannel current;
     private volatile int failedAttempts;
 
@@ -75,7 +69,6 @@ final class BlockReceiver implements Runnable {
         this.idleTimeout = idleTimeout;
         this.retries = retries;
         this.bufferBytes = bufferBytes;
-        this.maxGiveWayNanos = Math.min(MAX_GIVE_WAY.toNanos(), idleTimeout.toNanos() / 4);
     }
 
     @Override
@@ -147,7 +140,6 @@ final class BlockReceiver implements Runnable {
                     long remaining = known ? length - got.get() : Long.MAX_VALUE - 1;
                     buffer.clear();
                     buffer.limit((int) Math.min(buffer.capacity(), remaining + 1)); // +1: notice a byte too many
-                    received.giveWay(block, maxGiveWayNanos);
                     int n = channel.read(buffer);
                     if (n < 0) {
                         break;
