@@ -14,29 +14,20 @@ Grade: ./transfer check ranged --extensions \
            --client-cmd "python3 tests/python/mutants/good_ranged_client.py {address} {threads} {file} {ofile}"
 """
 import hashlib
-import http.client
-import json
 import os
 import socket
 import sys
 import threading
-import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "starters"))
+import completing  # noqa: E402
 
 RETRIES = 3
 TIMEOUT_SECONDS = 30
 
-
-def ask(host, port, path, threads):
-    """The control exchange: the server's JSON reply (the MD5, the data port)."""
-    control = http.client.HTTPConnection(host, port, timeout=TIMEOUT_SECONDS)
-    control.request("POST", urllib.parse.quote("/" + path.lstrip("/")), body=json.dumps({"threads": threads}),
-                    headers={"Content-Type": "application/json"})
-    response = control.getresponse()
-    body = response.read()
-    control.close()
-    if response.status != 200:
-        raise IOError("server answered %d: %s" % (response.status, body.decode("utf-8", "replace")))
-    return json.loads(body)
+# The control exchange, POST /FILE {"threads": N}, is given code of the student's starter
+# (resources/student/python/stage3/client.py): the offer as a dict, or the server's error as SystemExit (status 1).
+ask = completing.starter("stage3", "client.py").request
 
 
 def receive_block(host, port, block):

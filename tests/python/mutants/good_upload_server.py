@@ -5,40 +5,32 @@ Follows seed 004 (8-byte big-endian size + name, b'go ahead', exactly `size` byt
 Transfer Lab's rules from resources/protocols/upload.md: a header split into pieces is read whole
 (settle window), names are checked, content goes to a hidden temporary file that is moved into
 place only when complete, "ok <sha256>\n" at the end, "error <code>: <detail>\n" on refusal, one
-thread per client. Every upload_*.py beside it replaces ONE function of this file with a typical
-student bug; tests/src/test/.../MutantsAreCaughtTest checks that the suite catches each. Every
-upload_without_*.py leaves out one extension of the spec; EachMissingExtensionCostsOnlyItsOwnPointsTest
-checks that each loses that requirement's points and nothing else.
+thread per client. It is the student's starter, resources/student/python/stage1/server.py, with its
+TODOs done and a thread per client (stage 2) as its own extension. Every upload_*.py beside it
+replaces ONE function of this file with a typical student bug; tests/src/test/.../MutantsAreCaughtTest
+checks that the suite catches each. Every upload_without_*.py leaves out one extension of the spec;
+EachMissingExtensionCostsOnlyItsOwnPointsTest checks that each loses that requirement's points and nothing else.
 
 Run:   python3 tests/python/mutants/good_upload_server.py PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]
        listening on 127.0.0.1:5000
 Grade: ./transfer check upload --extensions --server-cmd \
          "python3 tests/python/mutants/good_upload_server.py {port} {dir} {max-size} {idle-timeout} {deadline}"
 """
-import hashlib
 import os
-import socket
 import sys
-import tempfile
 import threading
-import time
 
-SIZE_BYTES = 8
-MAX_NAME_BYTES = 255
-MAX_CONTENT_BYTES = 4 << 30
-HEADER_SETTLE_SECONDS = 0.05   # wait this long after the last header byte for more of the name
-IDLE_TIMEOUT_SECONDS = 30      # the longest any read may wait
-DEADLINE_SECONDS = 900         # the longest one upload may take
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "starters"))
+import completing  # noqa: E402
 
-
-class Refusal(Exception):
-    """Sent to the client as b'error <code>: <detail>\n'."""
-    def __init__(self, code, detail):
-        super().__init__(f"{code}: {detail}")
+# The starter's code runs here, and the functions below are its TODOs done: a mutant that replaces
+# one of them (or of the starter's: check_size, send_ok, send_refusal) changes what the server calls.
+completing.run_starter("stage1", "server.py", globals())
+starter_main = main  # noqa: F821 -- defined by the starter's code; this program's own command line is below
 
 
 def read_header(conn):
-    """Size and at least one name byte, then more bytes while they come within the settle window.
+    """TODO(stage1.1) done: size and one name byte at least, then more while they come within the settle window.
 
     Reads up to one byte more than the longest header, to tell a name that is too long from one
     that fits."""
@@ -67,7 +59,7 @@ def read_header(conn):
 
 
 def check_name(raw):
-    """The plain-file-name rule: UTF-8, no separators or control characters, not hidden."""
+    """TODO(stage1.2) done: the plain-file-name rule: UTF-8, no separators or control characters, not hidden."""
     try:
         name = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -79,14 +71,6 @@ def check_name(raw):
     if name.startswith(".") or name in (".", ".."):
         raise Refusal("bad-name", f"{name!r} starts with a dot")
     return name
-
-
-def check_size(size):
-    """The size is unsigned and at most the limit."""
-    if size >= 1 << 63:
-        raise Refusal("bad-size", f"{size} has the top bit set (a negative size)")
-    if size > MAX_CONTENT_BYTES:
-        raise Refusal("too-large", f"{size} bytes is above the limit of {MAX_CONTENT_BYTES}")
 
 
 def target_path(directory, name):
@@ -123,7 +107,7 @@ def receive_content(conn, out, size):
 
 
 def store(conn, directory, name, size):
-    """Receive into a hidden temporary file beside the target; move it into place when complete."""
+    """TODO(stage1.3) done: into a hidden temporary file beside the target, moved into place when complete."""
     fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + name[:40] + ".", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -138,56 +122,35 @@ def store(conn, directory, name, size):
         raise
 
 
-def send_ok(conn, digest):
-    conn.sendall(f"ok {digest}\n".encode("ascii"))
-
-
-def send_refusal(conn, refusal):
-    try:
-        conn.sendall(f"error {refusal}\n".encode("utf-8"))
-    except OSError:
-        pass
-
-
-def serve_client(conn, directory):
-    with conn:
-        conn.settimeout(IDLE_TIMEOUT_SECONDS)
-        try:
-            header = read_header(conn)
-            size = int.from_bytes(header[:SIZE_BYTES], "big")
-            name = check_name(header[SIZE_BYTES:])
-            check_size(size)
-            conn.sendall(b"go ahead")
-            digest = store(conn, directory, name, size)
-            send_ok(conn, digest)
-        except Refusal as refusal:
-            send_refusal(conn, refusal)
-        except (OSError, ConnectionError) as e:
-            print(f"upload broken: {e}", flush=True)
-
-
-def main(argv):
-    global MAX_CONTENT_BYTES, IDLE_TIMEOUT_SECONDS, DEADLINE_SECONDS
-    if len(argv) not in (3, 6):
-        print(f"usage: {argv[0]} PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]", file=sys.stderr)
-        return 2
-    port, directory = int(argv[1]), argv[2]
-    if len(argv) == 6:
-        MAX_CONTENT_BYTES, IDLE_TIMEOUT_SECONDS, DEADLINE_SECONDS = int(argv[3]), float(argv[4]), float(argv[5])
-    os.makedirs(directory, exist_ok=True)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
-    listener.listen(128)
-    print(f"listening on 127.0.0.1:{listener.getsockname()[1]}", flush=True)
+def serve_forever(listener, directory):
+    """TODO(stage1.4) done the stage 2 way: each client on a thread of its own, so a slow one holds up nobody."""
     while True:
         conn, _ = listener.accept()
         serve(conn, directory)
 
 
 def serve(conn, directory):
-    """Each client on a thread of its own (stage 2), so a slow one holds up nobody."""
-    threading.Thread(target=serve_client, args=(conn, directory), daemon=True).start()
+    """The client on a new thread (upload_without_threads.py serves it on the accepting one instead)."""
+    threading.Thread(target=serve_and_log, args=(conn, directory), daemon=True).start()
+
+
+def serve_and_log(conn, directory):
+    """One client; a broken upload is logged and stops nothing (U14)."""
+    try:
+        print(serve_client(conn, directory), flush=True)
+    except OSError as e:
+        print(f"upload broken: {e}", flush=True)
+
+
+def main(argv):
+    """PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]: the starter's command line, on 127.0.0.1, the limits by position."""
+    if len(argv) not in (3, 6):
+        print(f"usage: {argv[0]} PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]", file=sys.stderr)
+        return 2
+    port, directory = argv[1], argv[2]
+    limits = ["--max-size", argv[3], "--idle-timeout", argv[4], "--deadline", argv[5]] if len(argv) == 6 else []
+    os.makedirs(directory, exist_ok=True)
+    return starter_main([argv[0], "127.0.0.1", port, "--dir", directory, *limits])
 
 
 if __name__ == "__main__":

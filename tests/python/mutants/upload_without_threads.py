@@ -11,7 +11,7 @@ import sys
 import good_upload_server as server
 
 def serve(conn, directory):
-    server.serve_client(conn, directory)  # on the accepting thread: the next client waits
+    server.serve_and_log(conn, directory)  # on the accepting thread: the next client waits
 
 
 server.serve = serve

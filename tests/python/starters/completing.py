@@ -1,10 +1,15 @@
-"""Loads a student starter of resources/student/python/ and fills its TODOs with solution functions.
+"""Builds programs from the student starters of resources/student/python/: a starter with its TODOs filled.
 
-Instructors' and tests' only: the completed starters here (stage*_done.py) prove that each starter,
-its TODOs done, passes its stage's check. The solution bodies are not copied: they are the good
-servers' own functions (tests/python/mutants/good_*.py), rebound to the starter's globals so that
-they read the starter's limits and raise its Refusal. Nothing here ships in the student tree
-(tests/python/ is left out of it).
+Instructors' and tests' only; nothing here ships in the student tree (tests/python/ is left out of it).
+Two ways, one per kind of program:
+- run_starter: the good programs of tests/python/mutants (good_upload_server.py, good_ranged_server.py)
+  run a starter's code in their own module, then define its TODO functions, the solution, once. A
+  known-bad mutant that replaces one function of the good program (server.block_size = ...) thereby
+  changes what the server itself calls.
+- starter + fill: the completed starters here (stage*_done.py) prove that each starter, its TODOs
+  done, passes its stage's check. They load the starter as a module and rebind solution functions
+  (a good program's, or their own) to its globals, so that they read the starter's limits and raise
+  its Refusal.
 """
 import importlib.util
 import os
@@ -34,14 +39,24 @@ def solution(program):
     return load(os.path.join(MUTANTS, program), program[:-3])
 
 
-def fill(module, source, *names):
-    """module.NAME = source.NAME for each name, reading module's globals (its limits, its Refusal).
+def run_starter(stage, program, namespace):
+    """Runs the starter's code in namespace (a module's globals()): its functions become that module's.
 
-    The source's helper functions that the module lacks come along, so that a solution function
-    may call them (e.g. the good server's move_into_place)."""
-    helpers = [name for name, value in vars(source).items() if isinstance(value, types.FunctionType)
-               and value.__module__ == source.__name__ and not hasattr(module, name)]
-    for name in list(names) + helpers:
+    Under the starter's own __name__, so that its `if __name__ == "__main__"` does not start it."""
+    path = os.path.join(STARTERS, stage, program)
+    with open(path, encoding="utf-8") as source:
+        code = compile(source.read(), path, "exec")
+    name = namespace["__name__"]
+    namespace["__name__"] = f"{stage}_{program[:-3]}"
+    try:
+        exec(code, namespace)  # noqa: S102 -- the kit's own starter, as `import` would run it
+    finally:
+        namespace["__name__"] = name
+
+
+def fill(module, source, *names):
+    """module.NAME = source.NAME for each name, reading module's globals (its limits, its Refusal)."""
+    for name in names:
         function = getattr(source, name)
         setattr(module, name, types.FunctionType(function.__code__, module.__dict__, name,
                                                  function.__defaults__, function.__closure__))

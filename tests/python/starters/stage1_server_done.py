@@ -8,7 +8,9 @@ import sys
 import completing
 
 server = completing.starter("stage1", "server.py")
-completing.fill(server, completing.solution("good_upload_server.py"), "read_header", "check_name", "store")
+# stage1.1 to 1.3 done as the good server does them (store with the three functions it calls).
+completing.fill(server, completing.solution("good_upload_server.py"), "read_header", "check_name", "store",
+                "receive_content", "target_path", "move_into_place")
 
 
 def serve_forever(listener, directory):

@@ -58,6 +58,27 @@ def store(conn, directory, name, size):
         "TODO(stage1.3): receive exactly size bytes into the temporary file, hash them, return the hex — U3, U10")
 
 
+def check_size(size):
+    """Refuses a size with the top bit set (a negative size) or above the limit, before any content — U9."""
+    if size >= 1 << 63:
+        raise Refusal("bad-size", f"{size} has the top bit set (a negative size)")
+    if size > MAX_CONTENT_BYTES:
+        raise Refusal("too-large", f"{size} bytes is above the limit of {MAX_CONTENT_BYTES}")
+
+
+def send_ok(conn, digest):
+    """The last line of an upload that is in place: b'ok <sha256>\\n' — U6."""
+    conn.sendall(f"ok {digest}\n".encode("ascii"))
+
+
+def send_refusal(conn, refusal):
+    """The one error line of a refused upload — U7. A client that has gone already misses it, nothing more."""
+    try:
+        conn.sendall(f"error {refusal}\n".encode("utf-8"))
+    except OSError:
+        pass
+
+
 def serve_client(conn, directory):
     """One upload, start to end: the header, "go ahead", the content, "ok <sha256>" or one error line."""
     with conn:
@@ -66,19 +87,13 @@ def serve_client(conn, directory):
             header = read_header(conn)
             size = int.from_bytes(header[:SIZE_BYTES], "big")
             name = check_name(header[SIZE_BYTES:])
-            if size >= 1 << 63:
-                raise Refusal("bad-size", f"{size} has the top bit set (a negative size)")
-            if size > MAX_CONTENT_BYTES:
-                raise Refusal("too-large", f"{size} bytes is above the limit of {MAX_CONTENT_BYTES}")
+            check_size(size)
             conn.sendall(b"go ahead")
             digest = store(conn, directory, name, size)
-            conn.sendall(f"ok {digest}\n".encode("ascii"))
+            send_ok(conn, digest)
             return f"stored {name} ({size} bytes)"
         except Refusal as refusal:
-            try:
-                conn.sendall(f"error {refusal}\n".encode("utf-8"))
-            except OSError:
-                pass
+            send_refusal(conn, refusal)
             return f"refused: {refusal}"
 
 

@@ -16,8 +16,9 @@ import java.nio.channels.SocketChannel;
  * discarded (never waited for: the accept loop must not block on a client it turns away).
  *
  * <p>The blocking servers ({@link ThreadPerClientServer}, {@link PooledServer}) and the two event
- * loops ({@code EventLoopUploadServer}, {@code UpdateServer}) all turn a connection away here, the
- * same way; only the line differs with the protocol (protocol D has none: see update.md, D14).
+ * loops ({@code EventLoopUploadServer}, {@code UpdateServer}) and the ranged server's control port
+ * (an HTTP 503) all turn a connection away here, the same way; only the answer differs with the
+ * protocol (protocol D has none: see update.md, D14).
  */
 public final class BusyRefusal {
     private static final int MAX_DISCARD_BYTES = 64 * 1024;
@@ -25,8 +26,8 @@ public final class BusyRefusal {
     private BusyRefusal() {
     }
 
-    /** For a blocking server: {@code busy} writes the protocol's answer. */
-    static void refuse(Socket connection, ConnectionHandler busy, ServerLog log, String why) {
+    /** For a blocking server: {@code busy} writes the protocol's answer (a few bytes: the write must not block). */
+    public static void refuse(Socket connection, ConnectionHandler busy, ServerLog log, String why) {
         log.event(connection.getRemoteSocketAddress(), "refused (busy): " + why);
         try (connection) {
             busy.handle(connection);

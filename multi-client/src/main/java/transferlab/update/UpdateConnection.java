@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import transferlab.deadline.Deadline;
 import transferlab.deadline.Expiring;
 import transferlab.server.ServerLog;
@@ -40,7 +42,6 @@ final class UpdateConnection implements Expiring {
     private Path queue;              // <outbox>/<client-id>
     private Outbox.QueuedFile offer; // the file on offer, from SENDING_OFFER until its ack
     private ByteBuffer offerFrame;
-    private FileChannel file;
     private long sent;
 
     UpdateConnection(SocketChannel channel, SelectionKey key, SocketAddress peer, Outbox outbox, UpdateLimits limits,
@@ -153,7 +154,6 @@ final class UpdateConnection implements Expiring {
             return;
         }
         offer = next; // from here on, close() withdraws it
-        file = FileChannel.open(next.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         offerFrame = new UpdateOffer(next.name(), next.size(), next.hash()).encode();
         sent = 0;
         state = UpdateConnectionState.SENDING_OFFER;
@@ -166,6 +166,10 @@ final class UpdateConnection implements Expiring {
     /**
      * Writes what the socket takes: first the offer's frame, then up to one piece of the file (D13).
      * The file is read only as fast as the socket takes it; nothing is buffered in between.
+     *
+     * <p>The file is open only during this call, not while the connection waits for the socket: so a
+     * waiting connection holds one descriptor, its socket, and the loop's thread has at most one
+     * file open at a time (the update server's descriptor ceiling counts sockets only, D14).
      */
     private void sendMore(long now) throws IOException {
         if (offerFrame.hasRemaining()) {
@@ -177,20 +181,39 @@ final class UpdateConnection implements Expiring {
             }
         }
         if (sent < offer.size()) {
-            long n = file.transferTo(sent, Math.min(SEND_PIECE_BYTES, offer.size() - sent), channel);
-            if (n > 0) {
-                sent += n;
-                clock.progress(now);
-            } else if (sent >= file.size()) {
-                throw new IOException(offer.name() + " shrank to " + file.size() + " bytes while it was sent ("
-                        + offer.size() + " announced)");
+            try (FileChannel file = openOffered()) {
+                long n = file.transferTo(sent, Math.min(SEND_PIECE_BYTES, offer.size() - sent), channel);
+                if (n > 0) {
+                    sent += n;
+                    clock.progress(now);
+                } else if (sent >= file.size()) {
+                    throw new IOException(offer.name() + " shrank to " + file.size() + " bytes while it was sent ("
+                            + offer.size() + " announced)");
+                }
             }
         }
         if (sent == offer.size()) {
-            file.close();
-            file = null;
             state = UpdateConnectionState.READING_ACK;
             key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * The offered file, opened again for this piece. Between two pieces it may have been replaced
+     * or rewritten; then the rest would not match the announced hash, so the connection closes
+     * instead and the file stays queued (D9). The client's own hash check catches what this misses.
+     */
+    private FileChannel openOffered() throws IOException {
+        FileChannel file = FileChannel.open(offer.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try {
+            if (!offer.sameAs(Files.readAttributes(offer.path(), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS))) {
+                throw new IOException(offer.name() + " changed while it was sent");
+            }
+            return file;
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
         }
     }
 
@@ -206,7 +229,6 @@ final class UpdateConnection implements Expiring {
         }
         state = UpdateConnectionState.CLOSED;
         key.cancel();
-        closeQuietly(file);
         closeQuietly(channel);
     }
 

@@ -51,6 +51,13 @@ import transferlab.storage.ServedDirectory;
  * per GiB.
  */
 public final class UpdateServer implements TcpServer {
+    /**
+     * What one connection costs of the process's file descriptors: its socket. The file on offer is
+     * open only while a piece of it is written ({@link UpdateConnection}), so the files open at once
+     * are at most one, plus one being hashed, both within {@link transferlab.server.DescriptorBudget#RESERVE}.
+     */
+    public static final int DESCRIPTORS_PER_CONNECTION = 1;
+
     private static final byte[] NO_BUSY_LINE = new byte[0]; // protocol D has no busy message (update.md, D14)
 
     private final ServerSocketChannel listener;

@@ -81,8 +81,10 @@ public final class UpdateServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        // A connection holds its socket and, while it sends, the file on offer (issue 11, item 6a).
-        limits = limits.withMaxConnections(DescriptorBudget.cap(maxConnections, 2, "--max-connections", log));
+        // A connection holds one descriptor, its socket: the file on offer is open only while a piece of
+        // it is written, one at a time on the loop's thread, within the reserve (issue 11, item 6a).
+        limits = limits.withMaxConnections(DescriptorBudget.cap(maxConnections, UpdateServer.DESCRIPTORS_PER_CONNECTION,
+                "--max-connections", log));
         try (UpdateServer server = UpdateServer.bind(new InetSocketAddress(bind, port), outbox, limits, log)) {
             System.out.println("listening on " + HostPort.format(server.address()));
             System.out.flush();

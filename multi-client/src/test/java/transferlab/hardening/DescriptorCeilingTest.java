@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import transferlab.stagetwo.ChildJvm;
+import transferlab.testkit.ChildJvm;
 import transferlab.testkit.RawUploadClient;
 import transferlab.upload.MultiClientUploadServerCommand;
 

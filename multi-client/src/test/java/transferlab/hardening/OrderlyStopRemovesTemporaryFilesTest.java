@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.listget.FtClientCommand;
-import transferlab.stagetwo.ChildJvm;
+import transferlab.testkit.ChildJvm;
 import transferlab.testkit.RawUploadClient;
 import transferlab.update.UpdateClientCommand;
 import transferlab.update.UpdateFrame;

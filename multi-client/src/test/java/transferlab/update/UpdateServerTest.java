@@ -3,6 +3,7 @@ package transferlab.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -12,9 +13,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +27,12 @@ import transferlab.storage.Hashes;
 
 /**
  * What the contract cannot see from outside: two connections of one client, a file changed between
- * offer and ack, the connection limit and the exchange deadline.
+ * offer and ack, the connection limit and the exchange deadline, the file open only while it is sent.
  */
 class UpdateServerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Far more than the socket buffers hold when the client's receive buffer is small (4 MiB send side). */
+    private static final int LARGE = 16 << 20;
 
     @TempDir
     Path temp;
@@ -137,7 +143,111 @@ class UpdateServerTest {
         assertThat(file).exists();
     }
 
+    /*
+     * D13, D14: a poll that waits for its socket holds no descriptor of the file on offer; the file is
+     * open only while a piece of it is written. That is what lets the update server's descriptor
+     * ceiling count sockets only (10,000 polls in 20,000 descriptors). The file is opened again for
+     * each piece, so a file replaced between two pieces must not be sent half old, half new (D9).
+     */
+
+    @Test
+    void aPollWaitingForItsSocketHoldsNoDescriptorOfTheFileAndGetsItIntact() throws Exception {
+        byte[] content = randomBytes(LARGE, 13);
+        Path file = queue("waiter", "large.bin", content);
+        start(UpdateLimits.defaults());
+        try (Socket socket = connectWithSmallReceiveBuffer()) {
+            send(socket, UpdateRequest.poll("waiter"));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            UpdateOffer offer = UpdateOffer.parse(UpdateFrame.read(in, UpdateFrame.MAX_WIRE_LENGTH));
+            assertThat(offer.fileSize()).isEqualTo(LARGE);
+            byte[] received = new byte[LARGE];
+            in.readFully(received, 0, 1000);
+            // The client reads no more: the socket fills and the connection waits. Meanwhile no
+            // descriptor of this process (the server runs in it) may point to the file.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(descriptorsOpenOn(file)).isZero());
+            assertThat(server.address()).isNotNull(); // still serving
+
+            in.readFully(received, 1000, LARGE - 1000);
+            assertThat(received).isEqualTo(content);
+            assertThat(offer.fileHash()).isEqualTo(wireHash(content));
+            send(socket, UpdateRequest.ack("waiter", offer.fileHash()));
+            assertThat(UpdateFrame.read(in, UpdateFrame.MAX_WIRE_LENGTH)).as("nothing more queued: closed").isNull();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(file).doesNotExist());
+    }
+
+    @Test
+    void aFileReplacedBetweenTwoPiecesEndsThatConnectionAndTheNewFileIsOfferedNext() throws Exception {
+        byte[] old = randomBytes(LARGE, 1);
+        byte[] replacement = randomBytes(LARGE / 2, 2);
+        Path file = queue("replaced", "update.bin", old);
+        start(UpdateLimits.defaults());
+        try (Socket socket = connectWithSmallReceiveBuffer()) {
+            send(socket, UpdateRequest.poll("replaced"));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            UpdateOffer offer = UpdateOffer.parse(UpdateFrame.read(in, UpdateFrame.MAX_WIRE_LENGTH));
+            assertThat(offer.fileHash()).isEqualTo(wireHash(old));
+            in.readFully(new byte[1000]);
+            // As an operator does (D3): write under a hidden name, then rename over the queued file.
+            Path hidden = file.resolveSibling(".update.bin.new");
+            Files.write(hidden, replacement);
+            Files.move(hidden, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+            long rest = drain(in);
+            assertThat(rest).as("the connection ends before the announced size").isLessThan(LARGE - 1000);
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(log).anySatisfy(line ->
+                assertThat(line).contains("replaced: ").contains("update.bin changed while it was sent")));
+
+        try (Socket socket = connectWithSmallReceiveBuffer()) {
+            send(socket, UpdateRequest.poll("replaced"));
+            InputStream in = socket.getInputStream();
+            UpdateOffer offer = UpdateOffer.parse(UpdateFrame.read(in, UpdateFrame.MAX_WIRE_LENGTH));
+            assertThat(offer.fileHash()).as("the new file, hashed afresh").isEqualTo(wireHash(replacement));
+            assertThat(in.readNBytes((int) offer.fileSize())).isEqualTo(replacement);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** A small receive buffer, set before connecting: the kernel does not grow it, so the socket fills soon. */
+    private Socket connectWithSmallReceiveBuffer() throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(64 * 1024);
+        socket.connect(server.address());
+        socket.setSoTimeout((int) WAIT.toMillis());
+        return socket;
+    }
+
+    /** How many of this process's descriptors (/proc/self/fd) are open on {@code file}. */
+    private static long descriptorsOpenOn(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).equals(real);
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    private Path queue(String clientId, String name, byte[] content) throws IOException {
+        Path queue = Files.createDirectories(temp.resolve("outbox").resolve(clientId));
+        return Files.write(queue.resolve(name), content);
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String wireHash(byte[] content) {
+        return UpdateProtocol.wireHash(Hashes.hex(Hashes.sha256().digest(content)));
+    }
+
 
     private void start(UpdateLimits limits) throws IOException {
         server = UpdateServer.bind(new InetSocketAddress("127.0.0.1", 0), temp.resolve("outbox"), limits,

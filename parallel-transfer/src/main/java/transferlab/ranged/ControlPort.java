@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import transferlab.deadline.Deadline;
+import transferlab.server.AcceptFailures;
+import transferlab.server.BusyRefusal;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.ServerLog;
 
 /**
@@ -28,7 +31,10 @@ import transferlab.server.ServerLog;
  *       answered at once; its further connections wait (at most {@link #WAITING_PER_ADDRESS}, beyond
  *       that they get 503), so one host cannot hold every control thread, like vsftpd's
  *       {@code max_per_ip};</li>
- *   <li>a bounded pool of {@link RangedLimits#maxControlThreads()} threads answers.</li>
+ *   <li>a bounded pool of {@link RangedLimits#maxControlThreads()} threads answers;</li>
+ *   <li>each connection held takes one descriptor of the server's {@link DescriptorBudget}; when
+ *       none is left, a new connection gets 503 at once (a crowd cannot run the process out of
+ *       descriptors), and an accept that fails anyway is retried after a pause.</li>
  * </ul>
  */
 final class ControlPort implements Closeable {
@@ -50,13 +56,14 @@ final class ControlPort implements Closeable {
     private final RangedLimits limits;
     private final ExecutorService threads;
     private final Answerer answerer;
+    private final DescriptorBudget descriptors;
     private final ServerLog log;
     private final Map<InetAddress, ArrayDeque<Socket>> waiting = new HashMap<>(); // guarded by itself
     private final Map<InetAddress, Integer> active = new HashMap<>(); // guarded by waiting
     private int held; // guarded by waiting: connections admitted and not finished
 
     ControlPort(InetSocketAddress address, RangedLimits limits, ExecutorService threads, Answerer answerer,
-                ServerLog log) throws IOException {
+                DescriptorBudget descriptors, ServerLog log) throws IOException {
         this.socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
@@ -68,6 +75,7 @@ final class ControlPort implements Closeable {
         this.limits = limits;
         this.threads = threads;
         this.answerer = answerer;
+        this.descriptors = descriptors;
         this.log = log;
     }
 
@@ -81,22 +89,29 @@ final class ControlPort implements Closeable {
     }
 
     private void acceptLoop() {
-        while (!socket.isClosed()) {
-            Socket connection;
-            try {
-                connection = socket.accept();
-            } catch (IOException e) {
-                return; // closed: the server stops
+        try {
+            // An accept that fails with the socket open (out of descriptors) is retried after a pause.
+            for (Socket connection; (connection = AcceptFailures.acceptNext(socket, log)) != null; ) {
+                admit(connection);
             }
-            admit(connection);
+        } catch (IOException interrupted) {
+            log.info("control: stopped accepting: " + interrupted.getMessage());
         }
     }
 
-    /** Runs the connection now, queues it behind its address's others, or refuses it with 503. */
+    /**
+     * Runs the connection now, queues it behind its address's others, or refuses it with 503. Each
+     * connection admitted holds one descriptor of the server's budget until it is finished (R19).
+     */
     private void admit(Socket connection) {
         InetAddress address = connection.getInetAddress();
+        if (!descriptors.tryTake(1)) {
+            refuse(connection, "the server holds as many connections as its open file limit allows; try again later");
+            return;
+        }
         synchronized (waiting) {
             if (held >= MAX_HELD) {
+                descriptors.giveBack(1);
                 refuse(connection, "too many requests at once");
                 return;
             }
@@ -111,6 +126,7 @@ final class ControlPort implements Closeable {
                     return;
                 }
                 held--;
+                descriptors.giveBack(1);
                 refuse(connection, "too many requests from " + address.getHostAddress() + " at once");
                 return;
             }
@@ -133,9 +149,10 @@ final class ControlPort implements Closeable {
         }
     }
 
-    /** One of {@code address}'s requests is done: the next of its waiting connections runs. */
+    /** One of {@code address}'s requests is done (its socket closed): the next of its waiting connections runs. */
     private void finished(InetAddress address) {
         Socket next;
+        descriptors.giveBack(1);
         synchronized (waiting) {
             held--;
             ArrayDeque<Socket> queue = waiting.get(address);
@@ -224,13 +241,8 @@ final class ControlPort implements Closeable {
 
     /** 503 from the accept thread: a few bytes that fit any socket buffer, so this write does not block. */
     private void refuse(Socket connection, String why) {
-        try (connection) {
-            HttpMessage.writeReply(connection.getOutputStream(), 503, "application/json",
-                    ControlHandler.Reply.error(503, why).body(), false);
-        } catch (IOException ignored) {
-            // nothing more to do
-        }
-        log.event(connection.getRemoteSocketAddress(), "control: 503 " + why);
+        BusyRefusal.refuse(connection, refused -> HttpMessage.writeReply(refused.getOutputStream(), 503,
+                "application/json", ControlHandler.Reply.error(503, why).body(), false), log, "control: 503 " + why);
     }
 
     @Override

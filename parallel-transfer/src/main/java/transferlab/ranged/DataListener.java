@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import transferlab.server.AcceptFailures;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.ServerLog;
 
 /**
@@ -37,6 +39,8 @@ import transferlab.server.ServerLog;
 final class DataListener implements Closeable {
     /** What a data connection may send after its id byte before the server stops reading and closes. */
     static final long MAX_DRAIN_BYTES = 64 * 1024;
+    /** What a data listener holds of the server's descriptors: its listening socket and the file. */
+    static final int DESCRIPTORS = 2;
 
     private final ServerSocketChannel listener;
     private final FileChannel file;
@@ -46,6 +50,7 @@ final class DataListener implements Closeable {
     private final ExecutorService dataThreads;
     private final StallWatchdog watchdog;
     private final BlockSender sender;
+    private final DescriptorBudget descriptors;
     private final ServerLog log;
     private final Consumer<DataListener> onClosed;
     private final long openedAt = System.nanoTime();
@@ -59,8 +64,8 @@ final class DataListener implements Closeable {
     private long lastActivityAt = openedAt;
 
     private DataListener(ServerSocketChannel listener, FileChannel file, String name, BlockLayout layout,
-                         RangedLimits limits, ExecutorService dataThreads, StallWatchdog watchdog, ServerLog log,
-                         Consumer<DataListener> onClosed) {
+                         RangedLimits limits, ExecutorService dataThreads, StallWatchdog watchdog,
+                         DescriptorBudget descriptors, ServerLog log, Consumer<DataListener> onClosed) {
         this.listener = listener;
         this.file = file;
         this.name = name;
@@ -69,6 +74,7 @@ final class DataListener implements Closeable {
         this.dataThreads = dataThreads;
         this.watchdog = watchdog;
         this.sender = new BlockSender(limits.ratePerConnection());
+        this.descriptors = descriptors;
         this.log = log;
         this.onClosed = onClosed;
         this.sent = new boolean[layout.threads()];
@@ -76,11 +82,13 @@ final class DataListener implements Closeable {
 
     /**
      * Opens {@code path} and binds a listener on a free port of {@code bindAddress}; {@link #start()}
-     * starts accepting. The size of the layout is the size of the file as opened now.
+     * starts accepting. The size of the layout is the size of the file as opened now. The caller has
+     * taken {@link #DESCRIPTORS} of {@code descriptors} for the two; they are given back when both are
+     * closed. Each data connection takes one more while it is open, or is closed at accept.
      */
     static DataListener open(Path path, String name, int threads, InetSocketAddress bindAddress, RangedLimits limits,
-                             ExecutorService dataThreads, StallWatchdog watchdog, ServerLog log,
-                             Consumer<DataListener> onClosed)
+                             ExecutorService dataThreads, StallWatchdog watchdog, DescriptorBudget descriptors,
+                             ServerLog log, Consumer<DataListener> onClosed)
             throws IOException {
         FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
         try {
@@ -92,7 +100,7 @@ final class DataListener implements Closeable {
                 throw e;
             }
             return new DataListener(listener, file, name, new BlockLayout(file.size(), threads),
-                    limits, dataThreads, watchdog, log, onClosed);
+                    limits, dataThreads, watchdog, descriptors, log, onClosed);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -143,12 +151,28 @@ final class DataListener implements Closeable {
                 }
                 continue;
             } catch (IOException e) {
-                stopListening("closed"); // every block was sent, or the server stops
-                return;
+                if (!listener.isOpen()) {
+                    stopListening("closed"); // every block was sent, or the server stops
+                    return;
+                }
+                try {
+                    AcceptFailures.pauseAfter(e, log); // out of descriptors, say: the listener lives on
+                } catch (IOException interrupted) {
+                    stopListening("interrupted");
+                    return;
+                }
+                continue;
             }
             SocketChannel connection = accepted.getChannel();
             synchronized (this) {
                 if (fileClosed) {
+                    closeQuietly(connection);
+                    continue;
+                }
+                if (!descriptors.tryTake(1)) {
+                    // The client sees its connection end without a block and asks again later (R14).
+                    log.event(accepted.getRemoteSocketAddress(), name + ": closed at accept: the server holds as"
+                            + " many connections as its open file limit allows");
                     closeQuietly(connection);
                     continue;
                 }
@@ -238,6 +262,7 @@ final class DataListener implements Closeable {
     }
 
     private synchronized void connectionEnded() {
+        descriptors.giveBack(1);
         activeConnections--;
         lastActivityAt = System.nanoTime();
         closeFileIfDone();
@@ -259,6 +284,7 @@ final class DataListener implements Closeable {
         if (!listening && activeConnections == 0 && !fileClosed) {
             fileClosed = true;
             closeQuietly(file);
+            descriptors.giveBack(DESCRIPTORS); // the listening socket closed before, in stopListening
         }
     }
 

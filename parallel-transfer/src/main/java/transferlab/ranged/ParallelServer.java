@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.NamedThreads;
 import transferlab.server.ServerLog;
 import transferlab.server.TcpServer;
@@ -38,6 +39,11 @@ import transferlab.storage.ServedDirectory;
  * <p>Per peer address (R19, like vsftpd's {@code max_per_ip}): at most
  * {@link RangedLimits#maxListenersPerAddress()} open data listeners, and at most
  * {@link RangedLimits#maxControlPerAddress()} control requests answered at once.
+ *
+ * <p>Descriptors (R19, issue 11 item 6a): every control connection, data listener (socket and file)
+ * and data connection takes its share of one {@link DescriptorBudget}, derived from the process's
+ * open file limit; beyond it a control connection gets 503, a request that would open a listener
+ * gets 503, and a data connection is closed at accept. A failed accept is retried after a pause.
  */
 public final class ParallelServer implements TcpServer {
     private final ControlPort control;
@@ -48,6 +54,7 @@ public final class ParallelServer implements TcpServer {
     private final ExecutorService controlThreads;
     private final ThreadPoolExecutor dataThreads;
     private final StallWatchdog watchdog = new StallWatchdog("ranged-watchdog");
+    private final DescriptorBudget descriptors;
     private final Set<DataListener> listeners = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> listenersPerAddress = new HashMap<>(); // guarded by listeners
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -56,9 +63,10 @@ public final class ParallelServer implements TcpServer {
     private boolean closing; // guarded by listeners
 
     private ParallelServer(InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
-                           ServerLog log) throws IOException {
+                           DescriptorBudget descriptors, ServerLog log) throws IOException {
         this.bindAddress = bindAddress;
         this.limits = limits;
+        this.descriptors = descriptors;
         this.log = log;
         this.controlThreads = Executors.newFixedThreadPool(limits.maxControlThreads(),
                 NamedThreads.daemon("ranged-control-"));
@@ -68,7 +76,7 @@ public final class ParallelServer implements TcpServer {
         this.dataThreads.allowCoreThreadTimeOut(true); // an idle server holds no data threads
         ControlHandler handler = new ControlHandler(directory, limits, this::offer, log);
         try {
-            this.control = new ControlPort(bindAddress, limits, controlThreads, handler::answer, log);
+            this.control = new ControlPort(bindAddress, limits, controlThreads, handler::answer, descriptors, log);
         } catch (IOException e) {
             controlThreads.shutdown();
             dataThreads.shutdown();
@@ -77,10 +85,31 @@ public final class ParallelServer implements TcpServer {
         }
     }
 
-    /** Binds the control port ({@code address}, port 0 = any free port); call {@link #serve} to start. */
+    /**
+     * Binds the control port ({@code address}, port 0 = any free port); call {@link #serve} to start.
+     * Its connections hold at most the descriptors this process has free, less a reserve; the log
+     * says at start if {@code limits} could hold more (R19).
+     */
     public static ParallelServer bind(InetSocketAddress address, ServedDirectory directory, RangedLimits limits,
                                       ServerLog log) throws IOException {
-        return new ParallelServer(address, directory, limits, log);
+        return bind(address, directory, limits, DescriptorBudget.ofThisProcess(mostDescriptors(limits),
+                "the ranged server's limits", log), log);
+    }
+
+    /** The same with a budget of descriptors of the caller's choosing: a test's small ceiling. */
+    public static ParallelServer bind(InetSocketAddress address, ServedDirectory directory, RangedLimits limits,
+                                      DescriptorBudget descriptors, ServerLog log) throws IOException {
+        return new ParallelServer(address, directory, limits, descriptors, log);
+    }
+
+    /**
+     * What {@code limits} allow to be open at once: every control connection held, every data
+     * listener (its socket and its file), every data connection sending or queued for a thread.
+     */
+    static int mostDescriptors(RangedLimits limits) {
+        long most = (long) ControlPort.MAX_HELD + (long) DataListener.DESCRIPTORS * limits.maxDataListeners()
+                + limits.maxDataThreads() + limits.maxQueuedConnections();
+        return (int) Math.min(Integer.MAX_VALUE, most);
     }
 
     /**
@@ -137,8 +166,17 @@ public final class ParallelServer implements TcpServer {
                 throw new ControlHandler.BusyException(ofAddress + " downloads of " + address.getHostAddress()
                         + " are being served, its most at once; try again later");
             }
-            listener = DataListener.open(file, name, request.threads(), address(), limits, dataThreads, watchdog, log,
-                    closed -> listenerClosed(closed, address));
+            if (!descriptors.tryTake(DataListener.DESCRIPTORS)) {
+                throw new ControlHandler.BusyException("the server holds as many connections and files as its open"
+                        + " file limit allows; try again later");
+            }
+            try {
+                listener = DataListener.open(file, name, request.threads(), address(), limits, dataThreads, watchdog,
+                        descriptors, log, closed -> listenerClosed(closed, address));
+            } catch (IOException | RuntimeException e) {
+                descriptors.giveBack(DataListener.DESCRIPTORS); // open() closed what it had opened
+                throw e;
+            }
             listeners.add(listener);
             listenersPerAddress.put(address, ofAddress + 1);
         }

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.TestFiles;
+import transferlab.server.DescriptorBudget;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
 
 /**
- * Our ranged server against trickling, crowding and odd peers (issue 11, items 4, 6, 7, 9).
+ * Our ranged server against trickling, crowding and odd peers (issue 11, items 4, 6, 6a, 7, 9).
  * "Another host" is a second loopback address, 127.0.0.2: Linux routes all of 127/8 to loopback,
  * and the server sees a different peer address, which is what per-address limits count.
  */
@@ -42,8 +45,18 @@ class RangedServerHardeningTest {
     private final List<Socket> held = new ArrayList<>();
 
     private void start(RangedLimits limits) throws IOException {
-        server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
-                ServerLog.silent());
+        start(limits, ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+                ServerLog.silent()));
+    }
+
+    /** With a small descriptor ceiling: what a crowd meets when the open file limit is reached. */
+    private void start(RangedLimits limits, DescriptorBudget descriptors) throws IOException {
+        start(limits, ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+                descriptors, ServerLog.silent()));
+    }
+
+    private void start(RangedLimits limits, ParallelServer bound) {
+        server = bound;
         serving = server.serveInBackground("ranged-hardening");
     }
 
@@ -205,6 +218,129 @@ class RangedServerHardeningTest {
         }
         fetch(offer.get("port").asInt(), 1);
         await().atMost(Duration.ofSeconds(20)).until(() -> server.openDataListeners() == 0);
+    }
+
+    /**
+     * Item 6a: a crowd of control connections cannot run the server out of descriptors. With a
+     * ceiling of 3, three silent connections hold it; the fourth is answered 503 at once, with a
+     * short text; once they leave, requests are answered and served again. (The test waits on the
+     * budget's count, not on time: a descriptor is given back a moment after the client sees the
+     * end. Refused connections send nothing first, so no unread request turns the close into a reset.)
+     */
+    @Test
+    @Requirement("R19")
+    void controlConnectionsBeyondTheDescriptorCeilingGet503AndServiceResumes() throws Exception {
+        DescriptorBudget descriptors = new DescriptorBudget(3);
+        start(RangedLimits.defaults(), descriptors);
+        byte[] content = TestFiles.randomBytes(3000, 5);
+        Files.write(root.resolve("f.bin"), content);
+        List<Socket> silent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            silent.add(new Socket(server.address().getAddress(), server.address().getPort()));
+        }
+        held.addAll(silent);
+        awaitTaken(descriptors, 3);
+        String refused = replyWithoutARequest(server.address().getPort());
+        assertThat(refused).startsWith("HTTP/1.1 503").contains("{\"error\":").contains("open file limit")
+                .doesNotContain("\"port\"");
+        assertThat(server.openDataListeners()).isZero();
+
+        for (Socket socket : silent) {
+            socket.close();
+        }
+        awaitTaken(descriptors, 0);
+        Reply served = post(null, "/f.bin", "{\"threads\": 2}"); // its connection 1, the listener 2
+        assertThat(served.status()).as(served.text()).isEqualTo(200);
+        assertThat(fetchWhole(bodyOf(served), 2, descriptors)).isEqualTo(content);
+    }
+
+    /**
+     * Item 6a for the data side: a data listener holds two descriptors (its socket and the file), a
+     * data connection one. With a ceiling of 4, one listener and two silent data connections hold it
+     * all: a third data connection is closed at accept without a byte, a control connection gets 503;
+     * with one descriptor free, a request gets 503 because its listener needs two; once the silent
+     * ones leave, the blocks are served intact, and once that listener is done, a new request gets
+     * its own.
+     */
+    @Test
+    @Requirement({"R4", "R19"})
+    void dataConnectionsBeyondTheDescriptorCeilingAreClosedAtAcceptAndServiceResumes() throws Exception {
+        DescriptorBudget descriptors = new DescriptorBudget(4);
+        start(RangedLimits.defaults(), descriptors);
+        byte[] content = TestFiles.randomBytes(5000, 6);
+        Files.write(root.resolve("f.bin"), content);
+        Reply first = post(null, "/f.bin", "{\"threads\": 2}");
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        int port = bodyOf(first).get("port").asInt();
+        awaitTaken(descriptors, DataListener.DESCRIPTORS);
+
+        List<Socket> silent = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            silent.add(new Socket(server.address().getAddress(), port));
+        }
+        held.addAll(silent);
+        awaitTaken(descriptors, 4);
+        try (Socket beyond = new Socket(server.address().getAddress(), port)) {
+            beyond.setSoTimeout(20_000);
+            assertThat(closedWithoutAByte(beyond)).as("a data connection over the ceiling").isTrue();
+        }
+        assertThat(replyWithoutARequest(server.address().getPort())).startsWith("HTTP/1.1 503")
+                .contains("open file limit");
+
+        silent.get(0).close();
+        awaitTaken(descriptors, 3);
+        Reply noRoomForAListener = post(null, "/f.bin", "{\"threads\": 1}");
+        assertThat(noRoomForAListener.status()).as(noRoomForAListener.text()).isEqualTo(503);
+        assertThat(noRoomForAListener.text()).contains("connections and files as its open file limit allows");
+        assertThat(server.openDataListeners()).isEqualTo(1);
+
+        silent.get(1).close();
+        // The listener stays open until every block was sent whole once: both blocks come, intact.
+        assertThat(fetchWhole(bodyOf(first), 2, descriptors)).isEqualTo(content);
+        awaitTaken(descriptors, 0);
+        assertThat(server.openDataListeners()).isZero();
+        Reply next = post(null, "/f.bin", "{\"threads\": 1}");
+        assertThat(next.status()).as(next.text()).isEqualTo(200);
+        assertThat(fetchWhole(bodyOf(next), 1, descriptors)).isEqualTo(content);
+    }
+
+    private static void awaitTaken(DescriptorBudget descriptors, int taken) {
+        await().atMost(Duration.ofSeconds(20)).until(descriptors::taken, n -> n == taken);
+    }
+
+    /** A connection that sends nothing and reads what the server says before it closes. */
+    private String replyWithoutARequest(int port) throws IOException {
+        try (Socket socket = new Socket(server.address().getAddress(), port)) {
+            socket.setSoTimeout(20_000);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static JsonNode bodyOf(Reply reply) throws IOException {
+        return JSON.readTree(reply.text().substring(reply.text().indexOf("\r\n\r\n") + 4));
+    }
+
+    /**
+     * Every block of an offer, joined in order, one connection after the other: each waits until
+     * only the listener's two descriptors are taken (the request's and the previous block's
+     * connections have given theirs back), so it is never over the ceiling.
+     */
+    private byte[] fetchWhole(JsonNode offer, int threads, DescriptorBudget descriptors) throws IOException {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        for (int block = 0; block < threads; block++) {
+            awaitTaken(descriptors, DataListener.DESCRIPTORS);
+            whole.write(fetch(offer.get("port").asInt(), block));
+        }
+        return whole.toByteArray();
+    }
+
+    /** True if the peer closed (end of stream, or a reset) before sending a byte. */
+    private static boolean closedWithoutAByte(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (SocketException reset) {
+            return true;
+        }
     }
 
     private void fetchAll(JsonNode offer, int threads) throws IOException {

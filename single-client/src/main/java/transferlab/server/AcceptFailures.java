@@ -28,14 +28,19 @@ public final class AcceptFailures {
                 if (listener.isClosed()) {
                     return null;
                 }
-                log.info("accept failed: " + e.getMessage() + "; trying again in " + PAUSE_MILLIS + " ms");
-                try {
-                    TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting to accept again", interrupted);
-                }
+                pauseAfter(e, log);
             }
+        }
+    }
+
+    /** After an accept failed with the listener still open: log it, and wait a moment before the next try. */
+    public static void pauseAfter(IOException failure, ServerLog log) throws IOException {
+        log.info("accept failed: " + failure.getMessage() + "; trying again in " + PAUSE_MILLIS + " ms");
+        try {
+            TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to accept again", interrupted);
         }
     }
 }

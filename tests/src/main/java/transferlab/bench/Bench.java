@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
 import transferlab.demo.SampleFiles;
 import transferlab.storage.Hashes;
@@ -41,6 +42,11 @@ final class Bench {
 
     static final List<String> PEERS = List.of("md5sum", "nc", "curl", "nginx", "aria2c", "axel");
     static final double FIXED_COST_GOAL_SECONDS = 0.35;
+    /**
+     * Issue 12 sets its transfer goals on 1 GiB. Below that the JVM's start (0.1–0.2 s) is most of our
+     * time and none of the C peers', so a smaller size's ratio is printed but not judged.
+     */
+    static final long GOAL_BYTES = 1L << 30;
     private static final long PROCESS_TIMEOUT_SECONDS = 900;
     private static final long ARCHIVE_WAIT_SECONDS = 120;
 
@@ -121,6 +127,7 @@ final class Bench {
         String name = file.getFileName().toString();
         String md5 = Hashes.md5Hex(file);
         Path copy = out.resolve(name);
+        DoubleUnaryOperator goal = ratio -> size >= GOAL_BYTES ? ratio : Double.NaN;
 
         Measured md5sum = peer("md5sum", () -> measure(List.of("md5sum", file.toString()), null));
         table.add(md5sum.row("md5sum (floor of verified)", label, "", Double.NaN, Double.NaN));
@@ -130,7 +137,8 @@ final class Bench {
         for (int n : settings.connections()) {
             Measured parallel = measureOurs("parallel-client",
                     List.of("127.0.0.1:" + ports.ranged(), Integer.toString(n), name, copy.toString()), copy);
-            table.add(parallel.row("parallel-client N=" + n, label, "md5sum", md5sum.seconds, 1.15));
+            table.add(parallel.row("parallel-client N=" + n, label, "md5sum", md5sum.seconds,
+                    goal.applyAsDouble(1.15)));
             withFour = n == 4 ? parallel : withFour;
             withEight = n == 8 ? parallel : withEight;
         }
@@ -141,7 +149,7 @@ final class Bench {
                     () -> measure(List.of("axel", "-q", "-n", "8", "-o", copy.toString(), url), copy));
             table.add(axel.row("axel -n 8 (no check)", label, "", Double.NaN, Double.NaN));
             if (withEight.ok() && axel.ok()) {
-                table.add(withEight.row("  N=8 against axel", label, "axel", axel.seconds, 1.0));
+                table.add(withEight.row("  N=8 against axel", label, "axel", axel.seconds, goal.applyAsDouble(1.0)));
             }
             Measured aria = nginx == null ? Measured.skipped("nginx not on the PATH") : peer("aria2c",
                     () -> measure(List.of("aria2c", "-q", "-x4", "-s4", "--checksum=md5=" + md5,
@@ -149,21 +157,22 @@ final class Bench {
                             url), copy));
             table.add(aria.row("aria2c -x4 --checksum=md5", label, "", Double.NaN, Double.NaN));
             if (withFour.ok() && aria.ok()) {
-                table.add(withFour.row("  N=4 against aria2c", label, "aria2c", aria.seconds, 1 / 3.0));
+                table.add(withFour.row("  N=4 against aria2c", label, "aria2c", aria.seconds,
+                        goal.applyAsDouble(1 / 3.0)));
             }
             Measured curl = nginx == null ? Measured.skipped("nginx not on the PATH") : peer("curl",
                     () -> measure(List.of("curl", "-sS", "-o", copy.toString(), url), copy));
             table.add(curl.row("curl from nginx (no check)", label, "", Double.NaN, Double.NaN));
             Measured ftclient = measureOurs("ftclient", List.of("127.0.0.1", Integer.toString(ports.listGet()),
                     "-g", name, "0", "--dir", out.toString()), copy);
-            table.add(ftclient.row("ftclient -g", label, "curl", curl.seconds, 1.1));
+            table.add(ftclient.row("ftclient -g", label, "curl", curl.seconds, goal.applyAsDouble(1.1)));
         }
 
         Measured nc = peer("nc", () -> measureNc(file, received.resolve(name)));
         table.add(nc.row("nc into a file", label, "", Double.NaN, Double.NaN));
         Measured sent = measureOurs("upload", List.of("127.0.0.1:" + ports.upload(), file.toString()),
                 received.resolve(name));
-        table.add(sent.row("upload (sha256 \"ok\")", label, "nc", nc.seconds, 1.0));
+        table.add(sent.row("upload (sha256 \"ok\")", label, "nc", nc.seconds, goal.applyAsDouble(1.0)));
         Files.deleteIfExists(file);
     }
 

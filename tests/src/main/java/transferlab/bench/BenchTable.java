@@ -16,7 +16,8 @@ final class BenchTable {
      * One measurement. {@code seconds} is empty when it was skipped or failed, and {@code note} says why.
      *
      * @param ratio a time ratio, ours over the reference (below 1 is faster); NaN when there is none
-     * @param goal  the largest ratio (or, for a fixed cost, seconds) that meets the goal; NaN for none
+     * @param goal  the largest ratio (or, for a fixed cost, seconds) that meets the goal; NaN for none (a
+     *              ratio without a goal says that its goal is set at {@link Bench#GOAL_BYTES})
      */
     record Row(String what, String size, double seconds, String reference, double ratio, double goal, String note) {
         static Row skipped(String what, String size, String why) {
@@ -32,7 +33,7 @@ final class BenchTable {
                 return String.format(Locale.ROOT, "%-27s %7s %9s  %s", what, size, "-", note);
             }
             String ratioText = Double.isNaN(ratio) ? note : String.format(Locale.ROOT, "%.2fx %s", ratio, reference);
-            String goalText = "";
+            String goalText = Double.isNaN(ratio) ? "" : "(goal at 1 GiB)";
             if (!Double.isNaN(goal)) {
                 double judged = Double.isNaN(ratio) ? seconds : ratio;
                 String unit = Double.isNaN(ratio) ? " s" : "x";

@@ -60,6 +60,11 @@ class BenchTest {
             }
         }
         assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+        // issue 12 sets the transfer goals on 1 GiB: at 64 KiB a ratio is shown, never judged
+        assertThat(text.lines().filter(line -> line.startsWith("parallel-client N=1 ")))
+                .singleElement().asString().endsWith("(goal at 1 GiB)").doesNotContain("met");
+        assertThat(text.lines().filter(line -> line.startsWith("upload, 1 KiB")))
+                .singleElement().asString().containsPattern("<= 0\\.35 s (met|NOT met)$");
     }
 
     private static List<String> java(String name, List<String> args) {

@@ -1,4 +1,4 @@
-package transferlab.stagetwo;
+package transferlab.testkit;
 
 import static org.awaitility.Awaitility.await;
 
