@@ -42,7 +42,7 @@ import transferlab.storage.ServedDirectory;
  *     a per-connection limit, as on the internet, is what they get around.
  * </pre>
  * With one block per connection the client hashes the contiguous prefix as it arrives, which advances
- * only with block 0, so most of the hashing (~500 MB/s) is left for the end. With 4 blocks per
+ * only with block 0, so most of the hashing (~850 MB/s) is left for the end. With 4 blocks per
  * connection taken in order the prefix trails the newest blocks by one round (a quarter of the file).
  * What is left between the last row and 16x is the CPU: 512 MB/s of receiving plus the MD5 on the
  * 2 cores the server shares (figures from a loaded machine; they vary from run to run).

@@ -10,10 +10,11 @@ import transferlab.storage.Hashes;
 /**
  * Computes the MD5 of a file while its blocks are still arriving, by following the contiguous prefix:
  * whenever more bytes from the start are in, it reads them back (from the page cache) and hashes them.
+ * It reads into a direct buffer: the JDK would read a heap buffer through a temporary direct one and copy.
  *
- * <p>Why: MD5 is the slowest step of a verified download here (about 500 MB/s, slower than loopback
- * TCP). Block 0 arrives from the start, so most of the hashing overlaps the transfer, and only the
- * part received after block 0 finished is left to hash at the end.
+ * <p>Why: MD5 is the slowest step of a verified download here (about 850 MB/s with the JDK's MD5
+ * intrinsic, slower than loopback TCP). Block 0 arrives from the start, so most of the hashing
+ * overlaps the transfer, and only the part received after block 0 finished is left to hash at the end.
  */
 final class PrefixHasher {
     /** Bytes read back per step. */
@@ -40,8 +41,7 @@ final class PrefixHasher {
         // TODO(stage3.3): the running MD5: hash the contiguous prefix while the blocks still arrive — R6, R16
         // STUB: throw new IOException("TODO(stage3.3): the running MD5 of the file being received");
         MessageDigest md5 = Hashes.md5();
-        byte[] bytes = new byte[READ_BYTES];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BYTES); // a heap buffer costs a copy more
         long hashed = 0;
         while (hashed < size) {
             long prefix = received.awaitPrefixBeyond(hashed, CHECK_NANOS);
@@ -57,7 +57,7 @@ final class PrefixHasher {
                 if (n <= 0) {
                     throw new IOException("could not read back byte " + hashed + " of the file being received");
                 }
-                md5.update(bytes, 0, n);
+                md5.update(buffer.flip());
                 hashed += n;
             }
         }
