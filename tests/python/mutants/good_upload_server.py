@@ -11,10 +11,10 @@ replaces ONE function of this file with a typical student bug; tests/src/test/..
 checks that the suite catches each. Every upload_without_*.py leaves out one extension of the spec;
 EachMissingExtensionCostsOnlyItsOwnPointsTest checks that each loses that requirement's points and nothing else.
 
-Run:   python3 tests/python/mutants/good_upload_server.py PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]
+Run:   python3 tests/python/mutants/good_upload_server.py PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]]
        listening on 127.0.0.1:5000
-Grade: ./transfer check upload --extensions --server-cmd \
-         "python3 tests/python/mutants/good_upload_server.py {port} {dir} {max-size} {idle-timeout} {deadline}"
+Grade: ./transfer check upload --extensions --server-cmd "python3 tests/python/mutants/good_upload_server.py \
+         {port} {dir} {max-size} {idle-timeout} {deadline} {header-settle}"
 """
 import os
 import sys
@@ -143,12 +143,15 @@ def serve_and_log(conn, directory):
 
 
 def main(argv):
-    """PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]: the starter's command line, on 127.0.0.1, the limits by position."""
-    if len(argv) not in (3, 6):
-        print(f"usage: {argv[0]} PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE]", file=sys.stderr)
+    """PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]]: the starter's command line on 127.0.0.1,
+    the limits by position (seconds for the last three)."""
+    if len(argv) not in (3, 6, 7):
+        print(f"usage: {argv[0]} PORT DIR [MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]]", file=sys.stderr)
         return 2
     port, directory = argv[1], argv[2]
-    limits = ["--max-size", argv[3], "--idle-timeout", argv[4], "--deadline", argv[5]] if len(argv) == 6 else []
+    limits = ["--max-size", argv[3], "--idle-timeout", argv[4], "--deadline", argv[5]] if len(argv) >= 6 else []
+    if len(argv) == 7:
+        limits += ["--header-settle", argv[6]]
     os.makedirs(directory, exist_ok=True)
     return starter_main([argv[0], "127.0.0.1", port, "--dir", directory, *limits])
 

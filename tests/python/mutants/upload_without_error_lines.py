@@ -4,7 +4,7 @@ it refuses by closing the connection, without an "error <code>: <detail>" line.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U7 and nothing else.
-Run: python3 upload_without_error_lines.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE
+Run: python3 upload_without_error_lines.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]
 """
 import sys
 

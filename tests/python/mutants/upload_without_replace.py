@@ -4,7 +4,7 @@ it never replaces a file: an upload of an existing name is refused when it is mo
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U11 and nothing else.
-Run: python3 upload_without_replace.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE
+Run: python3 upload_without_replace.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]
 """
 import sys
 

@@ -4,7 +4,7 @@ it answers "go ahead" to any size, a negative one or one above the limit.
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U9 and nothing else.
-Run: python3 upload_without_size_checks.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE
+Run: python3 upload_without_size_checks.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]
 """
 import sys
 

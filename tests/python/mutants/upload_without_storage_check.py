@@ -4,7 +4,7 @@ when a directory of that name is in the way, it deletes the directory and stores
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U17 and nothing else.
-Run: python3 upload_without_storage_check.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE
+Run: python3 upload_without_storage_check.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]
 """
 import sys
 

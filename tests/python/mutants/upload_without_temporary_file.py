@@ -4,7 +4,7 @@ it writes straight into the file of that name (deleting it if the upload breaks)
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U10 and nothing else.
-Run: python3 upload_without_temporary_file.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE
+Run: python3 upload_without_temporary_file.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]
 """
 import sys
 

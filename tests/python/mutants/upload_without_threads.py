@@ -4,7 +4,7 @@ it serves one client at a time (stage 1), so graded as a concurrent server it fa
 
 Everything else is good_upload_server.py. EachMissingExtensionCostsOnlyItsOwnPointsTest grades it
 with --extensions: it must lose the points of U16 and nothing else.
-Run: python3 upload_without_threads.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE
+Run: python3 upload_without_threads.py PORT DIR MAX_SIZE IDLE_TIMEOUT DEADLINE [HEADER_SETTLE]
 """
 import sys
 

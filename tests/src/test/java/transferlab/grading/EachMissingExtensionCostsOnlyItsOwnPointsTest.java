@@ -32,7 +32,7 @@ import transferlab.python.PythonPrograms;
  */
 @Execution(ExecutionMode.CONCURRENT) // its grading runs mostly wait: several at once (tests/pom.xml)
 class EachMissingExtensionCostsOnlyItsOwnPointsTest {
-    static final String ARGUMENTS = "{port} {dir} {max-size} {idle-timeout} {deadline}";
+    static final String ARGUMENTS = "{port} {dir} {max-size} {idle-timeout} {deadline} {header-settle}";
     static final List<String> EVERY_REQUIREMENT = List.of("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9",
             "U10", "U11", "U12", "U13", "U14", "U15", "U16", "U17");
     static final boolean FULL = "full".equals(System.getProperty("transferlab.ablation"));

@@ -56,7 +56,7 @@ class MutantsAreCaughtTest {
             "upload_leaves_partial_file.py", "left received/half\\.bin \\(50000 bytes\\)",
             "upload_accepts_dotdot.py", "the server answered \"go ahead\" to the name '\\.\\./x': it must refuse it");
 
-    static final String UPLOAD_ARGUMENTS = "{port} {dir} {max-size} {idle-timeout} {deadline}";
+    static final String UPLOAD_ARGUMENTS = "{port} {dir} {max-size} {idle-timeout} {deadline} {header-settle}";
     static final String UPDATE_ARGUMENTS = "{port} {dir} {idle-timeout}";
     static final String RANGED_ARGUMENTS = "{port} {dir}";
 

@@ -25,7 +25,7 @@ import transferlab.python.PythonPrograms;
 @Execution(ExecutionMode.CONCURRENT) // its grading runs mostly wait: several at once (tests/pom.xml)
 class StageCheckTest {
     /** The known-bad servers take the good one's command line. */
-    static final String MUTANT_ARGUMENTS = " {port} {dir} {max-size} {idle-timeout} {deadline}";
+    static final String MUTANT_ARGUMENTS = " {port} {dir} {max-size} {idle-timeout} {deadline} {header-settle}";
 
     @Test
     void theReferenceGetsFullMarksInStage1() {

@@ -172,7 +172,10 @@ public abstract class UploadContract {
         start(limits());
         SuiteScope.assumeDirectoryVisible(server);
         byte[] content = TestFiles.randomBytes(32 * 1024, 21);
-        TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(1)));
+        // 16 pieces 10 ms apart: a server that trusts one recv gets all the content only if it is held up
+        // for the whole 0.16 s, so a busy machine does not hide it (1 ms apart, a 16 ms delay did)
+        TcpProxy proxy = TcpProxy.start(server.address(),
+                TcpProxy.Faults.none().splitInto(2048, Duration.ofMillis(10)));
         toClose.add(proxy);
         try (RawUploadClient client = RawUploadClient.connect(proxy.address(), timeline::note)) {
             client.send(RawUploadClient.header(content.length, "pieces.bin"));
@@ -278,13 +281,16 @@ public abstract class UploadContract {
     @Test
     @Requirement("U4")
     void headerSplitIntoOneBytePiecesByAProxyIsReadWhole() throws Exception {
-        // Pieces 1 ms apart, a window 500 times wider: with the 50 ms default, a busy machine that
-        // delays the proxy's thread for 50 ms cuts the name (the cost the spec documents).
+        // The header's bytes 10 ms apart, in a settle window 50 times wider: with the 50 ms default, a busy
+        // machine that delays the proxy's thread for 50 ms cuts the name (the cost the spec documents). A
+        // server that reads the header with one recv gets it whole only if it is held up for all 0.3 s of
+        // pieces, so the test catches it on a busy machine too (1 ms apart, a 30 ms delay hid it).
         start(limits().withHeaderSettle(Duration.ofMillis(500)));
         SuiteScope.assumeDirectoryVisible(server);
-        TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1, Duration.ofMillis(1)));
-        toClose.add(proxy);
         String name = "split-into-pieces-ü.txt";
+        TcpProxy proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none()
+                .singleBytesFirst(RawUploadClient.header(0, name).length).splitInto(0, Duration.ofMillis(10)));
+        toClose.add(proxy);
         byte[] content = TestFiles.randomBytes(100, 6);
         String oneRecv = "was the header read with one recv? A header may arrive in pieces: read until the bytes "
                 + "pause for the settle window (U4)";
