@@ -23,11 +23,11 @@ class ClientCommandTest {
 
     @Test
     void aProgramNamedRelativelyIsFoundFromTheGradersDirectory() {
-        // Surefire runs in the tests module's directory, which holds python/ftclient_seed003.py.
+        // Surefire runs in the grader module's directory, beside tests/python/ftclient_seed003.py.
         String anchored = CommandLineTemplate.anchoredToGraderDirectory(
-                "python3 python/ftclient_seed003.py {host} {port} {request} {dataport} -x not-a-file.py");
+                "python3 ../tests/python/ftclient_seed003.py {host} {port} {request} {dataport} -x not-a-file.py");
 
-        assertThat(anchored).isEqualTo("python3 " + Path.of("python/ftclient_seed003.py").toAbsolutePath()
+        assertThat(anchored).isEqualTo("python3 " + Path.of("../tests/python/ftclient_seed003.py").toAbsolutePath()
                 + " {host} {port} {request} {dataport} -x not-a-file.py");
     }
 

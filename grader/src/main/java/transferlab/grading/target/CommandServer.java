@@ -115,6 +115,7 @@ public final class CommandServer implements ServerUnderTest {
                     .pollInterval(Duration.ofMillis(10))
                     .until(() -> ProcessGroup.isListening(port) || notYet(port, command, otherPortsSince));
         } catch (ConditionTimeoutException e) {
+            notYet(port, command, otherPortsSince); // an exit seen only now is still reported as the exit
             throw new ServerDidNotStart("the server did not listen on port " + port + " within "
                     + START_TIMEOUT.toSeconds() + " s; is the port hard-coded, or does it wait for input? "
                     + command + lastWords());
