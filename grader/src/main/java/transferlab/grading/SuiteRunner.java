@@ -93,7 +93,7 @@ public final class SuiteRunner {
         if (plan.iterative()) {
             target = target.iterative();
         }
-        target = target.over(plan.network()).storingUnder(plan.storedNames());
+        target = target.over(plan.network()).storingUnder(plan.storedNames()).boxedBy(plan.sandbox().resolve());
         List<String> unmapped = new ArrayList<>();
         Set<String> skippedWithExtensions = new TreeSet<>();
         Set<String> checked = new TreeSet<>();
@@ -131,7 +131,7 @@ public final class SuiteRunner {
             CommandServer.closeAll(logDirectory);
             deleteQuietly(logDirectory);
         }
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(CommandServer.portsHeld(logDirectory));
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
                     + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
@@ -150,7 +150,7 @@ public final class SuiteRunner {
         }
         return new CheckResult(plan.protocol(), target.describe(), plan.extensions(), verdicts,
                 extensionsNotGraded(plan), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
-                runs.size(), flaky(plan, runs), stopped);
+                runs.size(), flaky(plan, runs), stopped, target.sandbox().description());
     }
 
     /** Requirement ID to the number of runs it failed in, for those that also passed in some run. */
