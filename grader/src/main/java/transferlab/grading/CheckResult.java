@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param stopped why the run stopped early (the server did not start, the time limit), or empty
  * @param sandbox what the graded programs ran in, for every report's header: "bubblewrap (--sandbox
- *                auto)", "off (--sandbox off)", "none: ..." ({@link transferlab.grading.target.Sandbox})
+ *                auto)", "off (--sandbox off)", "none: ..." ({@link transferlab.grading.program.Sandbox})
  */
 public record CheckResult(Protocol protocol, String target, boolean extensions, List<RequirementVerdict> verdicts,
                           int extensionsNotGraded, List<String> unmappedTests, List<String> warnings,
