@@ -56,6 +56,7 @@ public final class Sandbox {
     /** Set in the box: the kit's launcher must not try to build (or record start-up archives) there. */
     static final String NO_BUILD = "TRANSFER_NO_BUILD";
 
+    private static final Path TEMPORARY = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
     private static volatile Optional<String> unavailable;
 
     private Sandbox() {
@@ -111,7 +112,7 @@ public final class Sandbox {
                 return Use.none("none: " + why.get() + " (--sandbox auto ran the programs unboxed)");
             }
             List<Path> hidden = new ArrayList<>();
-            hidden.add(Path.of(System.getProperty("java.io.tmpdir")));
+            hidden.add(TEMPORARY);
             hidden.add(Path.of("/tmp"));
             Optional<Path> kit = kitRoot();
             kit.ifPresent(hidden::add);
@@ -179,8 +180,15 @@ public final class Sandbox {
             if (isHidden(start) && mine.stream().noneMatch(start::startsWith)) {
                 argv.addAll(List.of("--dir", start.toString())); // an empty stand-in, so that cd works
             }
+            for (Path tree : outermost(hidden)) {
+                // A mask over the kit or a report directory is read-only too; /tmp stays the box's own.
+                boolean temporary = tree.equals(Path.of("/tmp")) || tree.equals(TEMPORARY);
+                if (!temporary && Files.isDirectory(tree) && mine.stream().noneMatch(dir -> dir.startsWith(tree))) {
+                    argv.addAll(List.of("--remount-ro", tree.toString()));
+                }
+            }
             argv.addAll(List.of("--chdir", start.toString(), "--setenv", NO_BUILD, "1", "--",
-                    "prlimit", "--nproc=" + PROCESSES, "--nofile=" + OPEN_FILES, "--fsize=" + FILE_BYTES,
+                    prlimitPath, "--nproc=" + PROCESSES, "--nofile=" + OPEN_FILES, "--fsize=" + FILE_BYTES,
                     "--cpu=" + CPU_SECONDS, "--data=" + DATA_BYTES, "--", "/bin/sh", "-c", shellCommand));
             return ProcessGroup.inNewGroup(argv);
         }
@@ -267,6 +275,7 @@ public final class Sandbox {
                         + "; user namespaces disabled, or a container without the rights)");
             }
             bwrapPath = bwrap.get().toString();
+            prlimitPath = onPath("prlimit", searchPath).orElseThrow().toString();
             return Optional.empty();
         } catch (IOException e) {
             return Optional.of("bwrap could not be started: " + e.getMessage());
@@ -277,6 +286,7 @@ public final class Sandbox {
     }
 
     private static volatile String bwrapPath = "bwrap";
+    private static volatile String prlimitPath = "prlimit";
 
     private static String bwrap() {
         return bwrapPath;
