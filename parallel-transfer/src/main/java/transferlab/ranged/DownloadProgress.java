@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressState;
 
 /**
  * Progress bars for a ranged download: one total and one per block (at most
@@ -32,6 +32,7 @@ final class DownloadProgress implements AutoCloseable {
     private static final int REDRAW_MILLIS = 200;
     /** A bar narrower than this says nothing; the line then goes without one. */
     private static final int MIN_BAR_WIDTH = 5;
+    private static final long NONE = Long.MIN_VALUE;
     private static final String CURSOR_UP = "\u001b[%dA";
     private static final String ERASE_TO_END_OF_LINE = "\u001b[K";
     private static final String ERASE_TO_END_OF_SCREEN = "\u001b[J";
@@ -40,23 +41,29 @@ final class DownloadProgress implements AutoCloseable {
     private final int blocks;
     private final BlockLayout layout; // null while the size is unknown (a reply without "size")
     private final boolean enabled;
-    private final long startedAt = System.nanoTime();
+    private final LongSupplier clock; // System::nanoTime, or a test's
+    private final long startedAt;
     private final AtomicLongArray perBlock;
-    private final AtomicLongArray firstByteAt; // System.nanoTime() of a block's first byte; 0: none yet
+    private final AtomicLongArray firstByteAt; // the clock at a block's first byte; NONE: none yet
     private final AtomicLongArray lastByteAt;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong totalLastByteAt = new AtomicLong();
     private volatile ProgressBar bar; // the library's bar; its consumer draws the whole frame
     private boolean closed;
 
-    private DownloadProgress(String label, int blocks, BlockLayout layout, boolean enabled) {
+    private DownloadProgress(String label, int blocks, BlockLayout layout, boolean enabled, LongSupplier clock) {
         this.label = label;
         this.blocks = blocks;
         this.layout = layout;
         this.enabled = enabled;
+        this.clock = clock;
+        this.startedAt = clock.getAsLong();
         this.perBlock = new AtomicLongArray(blocks);
         this.firstByteAt = new AtomicLongArray(blocks);
         this.lastByteAt = new AtomicLongArray(blocks);
+        for (int block = 0; block < blocks; block++) {
+            firstByteAt.set(block, NONE);
+        }
     }
 
     /**
@@ -65,30 +72,35 @@ final class DownloadProgress implements AutoCloseable {
      */
     static DownloadProgress onTerminal(String label, BlockLayout layout, int connections, boolean bars) {
         return new DownloadProgress(title(label, layout.threads(), connections), layout.threads(), layout,
-                bars && System.console() != null);
+                bars && System.console() != null, System::nanoTime);
     }
 
     /** For a download whose size the server did not say: the bars count bytes without a total. */
     static DownloadProgress onTerminal(String label, int blocks, int connections, boolean bars) {
         return new DownloadProgress(title(label, blocks, connections), blocks, null,
-                bars && System.console() != null);
+                bars && System.console() != null, System::nanoTime);
     }
 
     /** Counts, never draws: for tests. */
     static DownloadProgress hidden(BlockLayout layout) {
-        return new DownloadProgress("", layout.threads(), layout, false);
+        return hidden("", layout, System::nanoTime);
+    }
+
+    /** Counts on {@code clock}, never draws; {@link #frame(int)} says what the bars would show. */
+    static DownloadProgress hidden(String label, BlockLayout layout, LongSupplier clock) {
+        return new DownloadProgress(label, layout.threads(), layout, false, clock);
     }
 
     private static String title(String label, int blocks, int connections) {
-        return blocks == connections ? label + " (" + connections + " connections)"
-                : label + " (" + blocks + " blocks, " + connections + " connections)";
+        String over = connections == 1 ? "1 connection" : connections + " connections";
+        return label + (blocks == connections ? " (" + over + ")" : " (" + blocks + " blocks, " + over + ")");
     }
 
     /** Block {@code block}'s current attempt received {@code bytes} more (negative: an attempt's bytes lost). */
     void advance(int block, long bytes) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         perBlock.addAndGet(block, bytes);
-        firstByteAt.compareAndSet(block, 0, now);
+        firstByteAt.compareAndSet(block, NONE, now);
         lastByteAt.set(block, now);
         totalLastByteAt.set(now);
         long totalNow = total.addAndGet(bytes);
@@ -111,7 +123,7 @@ final class DownloadProgress implements AutoCloseable {
                     .setInitialMax(layout == null ? -1 : layout.size())
                     .setUpdateIntervalMillis(REDRAW_MILLIS)
                     .continuousUpdate() // a block's line moves while the total stands still (a retry)
-                    .setRenderer(this::frame)
+                    .setRenderer((state, width) -> frame(width))
                     .setConsumer(new Frame(System.err))
                     .clearDisplayOnFinish()
                     .build();
@@ -120,8 +132,8 @@ final class DownloadProgress implements AutoCloseable {
     }
 
     /** Every line of the frame, each at most {@code width} columns, joined by newlines. */
-    private String frame(ProgressState ignored, int width) {
-        long now = System.nanoTime();
+    String frame(int width) {
+        long now = clock.getAsLong();
         long totalNow = total.get();
         boolean complete = layout != null && totalNow >= layout.size();
         long totalEnd = complete ? totalLastByteAt.get() : now;
@@ -137,7 +149,7 @@ final class DownloadProgress implements AutoCloseable {
                 long first = firstByteAt.get(block);
                 long end = length >= 0 && bytes >= length ? lastByteAt.get(block) : now;
                 lines.add(line("  block " + block, nameWidth, bytes, length,
-                        first == 0 ? "" : rate(bytes, end - first), width));
+                        first == NONE ? "" : rate(bytes, end - first), width));
             }
         }
         return String.join("\n", lines);
@@ -150,24 +162,24 @@ final class DownloadProgress implements AutoCloseable {
 
     /**
      * {@code name  37% [=====>     ] 96/256 MiB  128.0 MiB/s}, at most {@code width} columns: the
-     * bar takes what the words leave, and goes when that is too little; the words are cut last.
+     * bar takes what the words leave and goes when that is too little; then the name is shortened,
+     * so that the numbers stay whole as long as they fit at all.
      */
     static String line(String name, int nameWidth, long bytes, long max, String rate, int width) {
         long mebibytes = bytes >> 20;
         String amount = max < 0 ? mebibytes + " MiB" : mebibytes + "/" + (max >> 20) + " MiB";
         String percent = max <= 0 ? "    " : String.format("%3d%%", (int) Math.min(100, 100 * bytes / max));
         String prefix = String.format("%-" + nameWidth + "s %s ", name, percent);
-        String suffix = String.format(" %9s %12s", amount, rate);
+        String suffix = String.format(" %11s %12s", amount, rate); // 256/256 MiB  128.0 MiB/s
         int barWidth = width - prefix.length() - suffix.length() - 2;
-        String text;
         if (max > 0 && barWidth >= MIN_BAR_WIDTH) {
             int filled = (int) Math.min(barWidth, barWidth * bytes / max);
             String drawn = "=".repeat(filled) + (filled < barWidth ? ">" : "");
-            text = prefix + "[" + drawn + " ".repeat(barWidth - drawn.length()) + "]" + suffix;
-        } else {
-            text = prefix + suffix.stripLeading();
+            return (prefix + "[" + drawn + " ".repeat(barWidth - drawn.length()) + "]" + suffix).stripTrailing();
         }
-        return text.length() <= width ? text.stripTrailing() : text.substring(0, Math.max(0, width));
+        String numbers = (" " + percent + " " + amount + " " + rate).replaceAll(" +", " ").stripTrailing();
+        String text = name.substring(0, Math.max(0, Math.min(name.length(), width - numbers.length()))) + numbers;
+        return text.length() <= width ? text : text.substring(0, width);
     }
 
     @Override

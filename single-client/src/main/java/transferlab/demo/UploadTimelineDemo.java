@@ -174,23 +174,32 @@ public final class UploadTimelineDemo {
         return frame.size();
     }
 
-    /** The timeline while the uploads run: who waits, who sends, up to now. */
+    /**
+     * The timeline while the uploads run: who waits, who sends, up to now. A client still sending
+     * started when the drawing first saw its bytes (within a frame); a finished one by its own clock.
+     */
     private List<String> liveFrame(List<Client> clients, long start, long now) {
         double span = options.pace().timelineSeconds * 1e9;
+        record Row(long goAhead, String line) {
+        }
+        List<Row> rows = new ArrayList<>();
         for (Client client : clients) {
             if (client.sendingSince < 0 && client.sent.done() > 0) {
                 client.sendingSince = now;
             }
+            UploadResult done = client.result.isDone() && !client.result.isCompletedExceptionally()
+                    ? client.result.join() : null;
+            long connected = done == null ? 0 : done.connectedNanos() - start;
+            long goAhead = done != null ? done.goAheadNanos() - start
+                    : client.sendingSince < 0 ? -1 : client.sendingSince - start;
+            long finished = done == null ? -1 : done.finishedNanos() - start;
+            rows.add(new Row(goAhead < 0 ? Long.MAX_VALUE : goAhead,
+                    row(client.name, connected, goAhead, finished, now - start, span)));
         }
-        List<Client> inServingOrder = new ArrayList<>(clients);
-        inServingOrder.sort(Comparator.comparingLong(c -> c.sendingSince < 0 ? Long.MAX_VALUE : c.sendingSince));
+        rows.sort(Comparator.comparingLong(Row::goAhead)); // in serving order, those still waiting last
         List<String> frame = new ArrayList<>();
         frame.add(header(span));
-        for (Client client : inServingOrder) {
-            long goAhead = client.sendingSince < 0 ? -1 : client.sendingSince - start;
-            long finished = client.result.isDone() ? now - start : -1;
-            frame.add(row(client.name, 0, goAhead, finished, now - start, span));
-        }
+        rows.forEach(r -> frame.add(r.line()));
         return frame;
     }
 
