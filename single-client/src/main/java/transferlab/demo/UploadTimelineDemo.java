@@ -219,9 +219,11 @@ public final class UploadTimelineDemo {
         return frame;
     }
 
+    /** The columns' names, and the timeline's scale from its first column to its last. */
     private static String header(double span) {
-        return String.format("  %-7s %-8s %-14s 0 s %s %4.1f s", "client", "waited", "uploading",
-                " ".repeat(TIMELINE_WIDTH - 9), span / 1e9);
+        String end = String.format("%.1f s", span / 1e9);
+        return String.format("  %-7s %-8s %-15s 0 s", "client", "waited", "uploading")
+                + " ".repeat(TIMELINE_WIDTH - 3 - end.length()) + end;
     }
 
     /**
