@@ -19,10 +19,10 @@ import transferlab.upload.UploadBusyHandler;
  *   $ ./transfer demo 2
  *   Stage 2: a thread per client (stage 1's handler, unchanged, on its own thread)
  *     ...
- *     client  waited   uploading      0 s                                 2.0 s
- *     gamma    0.06 s   0.06- 0.61 s |.###########                            |
- *     beta     0.08 s   0.08- 0.59 s |..##########                            |
- *     alpha    0.08 s   0.08- 0.60 s |..##########                            |
+ *     client  waited   uploading       0 s                                2.0 s
+ *     gamma    0.06 s   0.06- 0.61 s  |.###########                            |
+ *     beta     0.08 s   0.08- 0.59 s  |..##########                            |
+ *     alpha    0.08 s   0.08- 0.60 s  |..##########                            |
  *     ...
  *     all 3 uploads done 0.61 s after the first client connected
  * </pre>

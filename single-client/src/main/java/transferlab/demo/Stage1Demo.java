@@ -15,10 +15,10 @@ import transferlab.server.ServerLog;
  *   $ ./transfer demo 1            (--pace slow: each upload 5 s; --pause: Enter starts the clients)
  *   Stage 1: the iterative server (accept, serve one client, close, repeat)
  *     ...
- *     client  waited   uploading      0 s                                 2.0 s
- *     alpha    0.12 s   0.12- 0.68 s |..############                          |
- *     beta     0.74 s   0.74- 1.24 s |...............##########               |
- *     gamma    1.26 s   1.26- 1.76 s |.........................##########     |
+ *     client  waited   uploading       0 s                                2.0 s
+ *     alpha    0.12 s   0.12- 0.68 s  |..############                          |
+ *     beta     0.74 s   0.74- 1.24 s  |...............##########               |
+ *     gamma    1.26 s   1.26- 1.76 s  |.........................##########     |
  *     ...
  *     all 3 uploads done 1.76 s after the first client connected
  * </pre>
