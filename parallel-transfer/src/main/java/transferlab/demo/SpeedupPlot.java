@@ -38,6 +38,8 @@ public final class SpeedupPlot {
     /** One colour per blocks-per-connection series, told apart by shape as well (circle, square). */
     private static final String[] COLOURS = {"#c0392b", "#1f5fa8", "#7d3c98"};
     private static final String IDEAL_COLOUR = "#444444";
+    private static final int LEGEND_ROW = 30;
+    private static final int LEGEND_WIDTH = 350;
 
     private SpeedupPlot() {
     }
@@ -127,21 +129,22 @@ public final class SpeedupPlot {
                     marker(svg, index, colour, run, x, y, runs);
                 }
             }
-            legend.add(colour + "|" + (entry.getKey() == 1 ? "measured, 1 block per connection"
-                    : "measured, " + entry.getKey() + " blocks per connection"));
+            legend.add(colour + "|" + (entry.getKey() == 1 ? "measured: 1 block each"
+                    : "measured: " + entry.getKey() + " blocks each"));
             index++;
         }
         legend.add(IDEAL_COLOUR + "|ideal: " + seconds(one) + " / N");
 
-        // The legend, top right: the data falls from top left to bottom right and leaves it empty.
-        double legendLeft = RIGHT - 470;
-        double legendTop = TOP + 15;
-        svg.append(String.format(Locale.ROOT, "<rect class=\"legend\" x=\"%.1f\" y=\"%.1f\" width=\"460\" "
-                + "height=\"%d\" fill=\"white\" stroke=\"#999999\"/>%n", legendLeft, legendTop - 5,
-                legend.size() * 34 + 12));
+        // The legend, bottom left, under the ideal: no download is faster than the ideal, so no point
+        // or its time is ever there, however the runs went.
+        double legendLeft = LEFT + 12;
+        double legendTop = BOTTOM - 12 - legend.size() * LEGEND_ROW - 10;
+        svg.append(String.format(Locale.ROOT, "<rect class=\"legend\" x=\"%.1f\" y=\"%.1f\" width=\"%d\" "
+                + "height=\"%d\" fill=\"white\" stroke=\"#999999\"/>%n", legendLeft, legendTop, LEGEND_WIDTH,
+                legend.size() * LEGEND_ROW + 10));
         for (int i = 0; i < legend.size(); i++) {
             String[] entry = legend.get(i).split("\\|", 2);
-            double at = legendTop + 22 + i * 34;
+            double at = legendTop + 25 + i * LEGEND_ROW;
             boolean ideal = i == legend.size() - 1;
             line(svg, "legend-line", legendLeft + 12, at - 7, legendLeft + 62, at - 7, entry[0], ideal ? 3 : 4,
                     ideal ? "12 8" : "");
@@ -151,7 +154,7 @@ public final class SpeedupPlot {
         return svg.toString();
     }
 
-    /** A circle (first series) or a square, its time beside it: above if the slower of its N, else below. */
+    /** A circle (first series) or a square, its time beside it: above if the slowest of its N, else below. */
     private static void marker(StringBuilder svg, int series, String colour, Run run, Axis x, Axis y,
                                List<Run> runs) {
         double cx = x.map(log2(run.connections()), LEFT, RIGHT);
@@ -169,9 +172,11 @@ public final class SpeedupPlot {
         }
         boolean slowest = runs.stream().filter(r -> r.connections() == run.connections())
                 .allMatch(r -> r.seconds() <= run.seconds());
-        double labelX = run.connections() == 1 ? cx + 16 : cx;
-        String anchor = run.connections() == 1 ? "start" : "middle";
-        text(svg, "value", labelX, slowest ? cy - 16 : cy + 32, 20, anchor, "bold",
+        // Above, centred (right of the first point); the faster one below and to the side, off the legend.
+        boolean last = runs.stream().allMatch(r -> r.connections() <= run.connections());
+        double labelX = run.connections() == 1 ? cx + 16 : slowest ? cx : last ? cx - 14 : cx + 14;
+        String anchor = run.connections() == 1 ? "start" : slowest ? "middle" : last ? "end" : "start";
+        text(svg, "value", labelX, slowest ? cy - 16 : cy + 30, 20, anchor, "bold",
                 String.format(Locale.ROOT, "%.2f s", run.seconds())); // as the table prints it
     }
 
