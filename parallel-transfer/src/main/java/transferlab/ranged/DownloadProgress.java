@@ -178,7 +178,9 @@ final class DownloadProgress implements AutoCloseable {
             return (prefix + "[" + drawn + " ".repeat(barWidth - drawn.length()) + "]" + suffix).stripTrailing();
         }
         String numbers = (" " + percent + " " + amount + " " + rate).replaceAll(" +", " ").stripTrailing();
-        String text = name.substring(0, Math.max(0, Math.min(name.length(), width - numbers.length()))) + numbers;
+        String shortened = name.substring(0, Math.max(0, Math.min(name.length(), width - numbers.length())))
+                .replaceAll("[ (,]+$", ""); // not "lecture.bin (": a bracket it cannot close
+        String text = shortened + numbers;
         return text.length() <= width ? text : text.substring(0, width);
     }
 
