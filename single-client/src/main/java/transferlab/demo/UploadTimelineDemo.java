@@ -167,7 +167,7 @@ public final class UploadTimelineDemo {
             text.append(String.format(CURSOR_UP, drawn));
         }
         for (String line : frame) {
-            text.append('\r').append(line).append(live ? ERASE_TO_END_OF_LINE : "").append('\n');
+            text.append(live ? "\r" + line + ERASE_TO_END_OF_LINE : line).append('\n'); // a pipe gets plain lines
         }
         out.print(text);
         out.flush();
