@@ -27,8 +27,9 @@ class UploadTimelineDemoTest {
         String[] frames = shown.split(java.util.regex.Pattern.quote(CURSOR_UP_FOUR));
         assertThat(frames.length).as("frames drawn while the uploads ran, about 1.5 s at 50 ms")
                 .isGreaterThan(5);
-        assertThat(frames[1]).as("an early frame: somebody still waits").contains("|...")
-                .containsPattern("\\|\\.+ *\\|");
+        // How many dots a frame shows depends on when the machine drew it; that a client waited does not.
+        assertThat(List.of(frames).subList(1, frames.length - 1)).as("a frame drawn while somebody still waits")
+                .anyMatch(frame -> frame.lines().anyMatch(line -> line.matches(".*\\|\\.+ *\\|.*")));
         List<String> last = rows(frames[frames.length - 1]);
         assertThat(last).as("the final frame: each client waited, then sent")
                 .hasSize(3).allSatisfy(row -> assertThat(row).matches("  (alpha|beta|gamma) .*\\|[ .]*#+ *\\|"));
