@@ -56,6 +56,9 @@ public final class Sandbox {
     /** Set in the box: the kit's launcher must not try to build (or record start-up archives) there. */
     static final String NO_BUILD = "TRANSFER_NO_BUILD";
 
+    /** The box's namespaces and its read-only system, the same for the probe and every program. */
+    private static final List<String> NAMESPACES_AND_SYSTEM = List.of("--die-with-parent", "--unshare-pid",
+            "--unshare-ipc", "--new-session", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc");
     private static final Path TEMPORARY = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
     private static volatile Optional<String> unavailable;
 
@@ -158,8 +161,8 @@ public final class Sandbox {
             if (!boxed) {
                 return ProcessGroup.command(shellCommand);
             }
-            List<String> argv = new ArrayList<>(List.of(bwrap(), "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--new-session",
-                    "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"));
+            List<String> argv = new ArrayList<>(List.of(bwrap()));
+            argv.addAll(NAMESPACES_AND_SYSTEM);
             for (Path tree : outermost(hidden)) {
                 if (Files.isDirectory(tree)) {
                     argv.addAll(List.of("--tmpfs", tree.toString()));
@@ -264,9 +267,10 @@ public final class Sandbox {
             return Optional.of("prlimit (util-linux) is not installed");
         }
         try {
-            Process process = new ProcessBuilder(bwrap.get().toString(), "--die-with-parent", "--unshare-pid",
-                    "--unshare-ipc", "--new-session", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                    "--tmpfs", "/tmp", "--", "true").redirectErrorStream(true).start();
+            List<String> probe = new ArrayList<>(List.of(bwrap.get().toString()));
+            probe.addAll(NAMESPACES_AND_SYSTEM);
+            probe.addAll(List.of("--tmpfs", "/tmp", "--", "true"));
+            Process process = new ProcessBuilder(probe).redirectErrorStream(true).start();
             String said = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
                     .strip();
             if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
