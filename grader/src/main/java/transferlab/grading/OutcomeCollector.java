@@ -18,7 +18,7 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import transferlab.contract.Timeline;
-import transferlab.grading.target.ProcessLogs;
+import transferlab.grading.program.ProcessLogs;
 
 /** Records each test's outcome, the requirement IDs of the method it came from and, on failure, its timeline. */
 final class OutcomeCollector implements TestExecutionListener {

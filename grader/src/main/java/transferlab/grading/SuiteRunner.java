@@ -28,9 +28,9 @@ import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.testkit.SuiteTimeouts;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.CommandServer;
-import transferlab.grading.target.TargetAddress;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.CommandServer;
+import transferlab.grading.program.TargetAddress;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test

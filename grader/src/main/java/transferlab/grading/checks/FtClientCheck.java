@@ -24,8 +24,8 @@ import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
 import transferlab.testkit.TrustedFtServer;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol F client ({@code ./transfer check ft --client-cmd "python3 ftclient.py {host}

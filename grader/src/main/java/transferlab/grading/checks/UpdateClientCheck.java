@@ -20,8 +20,8 @@ import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
 import transferlab.testkit.TrustedUpdateServer;
 import transferlab.testkit.RawUpdateConnection;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol D client ({@code ./transfer check update --client-cmd "python3 client.py {host}
