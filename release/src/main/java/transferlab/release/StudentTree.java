@@ -144,7 +144,7 @@ public final class StudentTree {
             }
         }
         files.computeIfPresent("pom.xml", (name, bytes) -> utf8(withoutReleaseModule(text(bytes))));
-        files.computeIfPresent("transfer", (name, bytes) -> utf8(withoutReleaseCommand(text(bytes))));
+        files.computeIfPresent("resources/commands.tsv", (name, bytes) -> utf8(withoutReleaseCommand(text(bytes))));
         files.computeIfPresent("README.md", (name, bytes) -> utf8(text(bytes).replace(TODO_TABLE,
                 todos.markdownTable(files))));
         return files;
@@ -188,17 +188,10 @@ public final class StudentTree {
         return out.toString();
     }
 
-    /** The launcher without the release row (its module is not there; the launcher hides it anyway). */
-    static String withoutReleaseCommand(String launcher) {
+    /** The command table without the release row (its module is not there; the launcher hides it anyway). */
+    static String withoutReleaseCommand(String commands) {
         StringBuilder out = new StringBuilder();
-        boolean continued = false; // the row's description is on the next line
-        for (String line : launcher.lines().toList()) {
-            boolean release = line.startsWith("command_row release ");
-            if (!release && !continued) {
-                out.append(line).append('\n');
-            }
-            continued = release && line.endsWith("\\");
-        }
+        commands.lines().filter(line -> !line.startsWith("release\t")).forEach(line -> out.append(line).append('\n'));
         return out.toString();
     }
 
