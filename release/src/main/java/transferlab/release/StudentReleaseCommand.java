@@ -30,9 +30,10 @@ public final class StudentReleaseCommand implements Callable<Integer> {
     }
 
     @Command(name = "student", mixinStandardHelpOptions = true,
-            description = {"Write the student tree into OUT (a new or empty directory): every solution region",
-                "replaced by its TODO, left-out files gone, README and .ci/run for students; then git init",
-                "and one commit."},
+            // One string: picocli wraps it, and the parent's command list shows its first line only.
+            description = "Write the student tree into OUT (a new or empty directory): every solution region "
+                    + "replaced by its TODO, left-out files gone, README and .ci/run for students; then git init "
+                    + "and one commit.",
             footer = {"", "Example:", "  ./transfer release student ../kit && cd ../kit && mvn -q verify"})
     static final class Student implements Callable<Integer> {
         @Parameters(paramLabel = "OUT", description = "where to write the tree (must not exist, or be empty)")
