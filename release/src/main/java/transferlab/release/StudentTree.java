@@ -143,7 +143,7 @@ public final class StudentTree {
                 files.put(inTree, source != null ? utf8(source.render(restored)) : read(kit.resolve(file)));
             }
         }
-        files.computeIfPresent("pom.xml", (name, bytes) -> utf8(withoutReleaseModule(text(bytes))));
+        files.computeIfPresent("pom.xml", (name, bytes) -> utf8(quietTests(withoutReleaseModule(text(bytes)))));
         files.computeIfPresent("transfer", (name, bytes) -> utf8(withoutReleaseCommand(text(bytes))));
         files.computeIfPresent("README.md", (name, bytes) -> utf8(text(bytes).replace(TODO_TABLE,
                 todos.markdownTable(files))));
@@ -184,6 +184,57 @@ public final class StudentTree {
         StringBuilder out = new StringBuilder();
         pom.lines().filter(line -> !line.contains("<module>release</module>") && !line.contains("The instructor's:"))
                 .forEach(line -> out.append(line).append('\n'));
+        return out.toString();
+    }
+
+    /** The reference pom's surefire line that {@link #quietTests} replaces. */
+    static final String REFERENCE_TRIM_LINE = "<trimStackTrace>false</trimStackTrace>";
+
+    /**
+     * True if the student tree's build runs this test class (simple or qualified name). The fuzz
+     * tests' seed replays stay in the reference build: on a stub, each seed is one more failure of
+     * the same TODO, with a Jazzer stack trace (13 of them for stage1.5).
+     */
+    public static boolean runByStudentBuild(String testClass) {
+        return !testClass.endsWith("FuzzTest");
+    }
+
+    /**
+     * The root pom with surefire set for a student's first runs, where dozens of tests fail on
+     * purpose (the reference keeps whole stack traces for its own debugging): one short block per
+     * failure, the tests' program output in files, no fuzz seed replays (see
+     * {@link #runByStudentBuild}). A first {@code mvn -q verify} then prints about 250 lines, not 2,500.
+     */
+    static String quietTests(String pom) {
+        List<String> lines = pom.lines().toList();
+        List<String> trim = lines.stream().filter(line -> line.strip().equals(REFERENCE_TRIM_LINE)).toList();
+        if (trim.size() != 1) {
+            throw new IllegalStateException("the root pom.xml must configure surefire with exactly one '"
+                    + REFERENCE_TRIM_LINE + "' line (the student tree's build replaces it), found " + trim.size());
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : lines) {
+            if (!line.strip().equals(REFERENCE_TRIM_LINE)) {
+                out.append(line).append('\n');
+                continue;
+            }
+            String indent = line.substring(0, line.indexOf('<'));
+            for (String quiet : List.of(
+                    "<!-- Quiet for a first run, where every TODO's tests fail: a failure is a short block (the",
+                    "     test's own frames), what a test's programs print is in",
+                    "     target/surefire-reports/CLASS-output.txt, and the fuzz tests stay in the course's",
+                    "     build (-Dtest=ListGetRequestFuzzTest still runs one). **/*$* is surefire's default exclude,",
+                    "     kept. The release wrote these lines. -->",
+                    "<trimStackTrace>true</trimStackTrace>",
+                    "<redirectTestOutputToFile>true</redirectTestOutputToFile>",
+                    "<printSummary>false</printSummary>",
+                    "<excludes>",
+                    "  <exclude>**/*FuzzTest.java</exclude>",
+                    "  <exclude>**/*$*</exclude>",
+                    "</excludes>")) {
+                out.append(indent).append(quiet).append('\n');
+            }
+        }
         return out.toString();
     }
 

@@ -46,6 +46,13 @@ public final class TodoCatalogue {
             if (guards.stream().anyMatch(String::isEmpty)) {
                 throw new IllegalStateException("todos.txt: an empty guard in '" + line + "'");
             }
+            for (String guard : guards) {
+                String testClass = guard.contains("#") ? guard.substring(0, guard.indexOf('#')) : guard;
+                if (!StudentTree.runByStudentBuild(testClass)) {
+                    throw new IllegalStateException("todos.txt: " + guard + " guards " + fields[0]
+                            + ", but the student tree's build does not run it (StudentTree.runByStudentBuild)");
+                }
+            }
             List<String> also = lists.length > 1 ? List.of(lists[1].strip().split("\\s*,\\s*")) : List.of();
             if (todos.put(fields[0], new Todo(fields[0], guards, also)) != null) {
                 throw new IllegalStateException("todos.txt: " + fields[0] + " twice");
