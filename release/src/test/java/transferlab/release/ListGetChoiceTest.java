@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each TODO the one command that runs exactly its tests.
  */
 class ListGetChoiceTest {
-    private static final String PROFILES = "tests/src/main/resources/grading/stages.csv";
+    private static final String PROFILES = "grader/src/main/resources/grading/stages.csv";
 
     @TempDir
     Path out;
