@@ -246,7 +246,9 @@ public final class StudentTree {
 
     static final String LIST_GET_IN_STAGE_ONE = "This course teaches list/get (protocol F) in stage 1: "
             + "stage1.5 and stage1.6 are part of stage 1's hand-in, and `./transfer check stage1` grades the "
-            + "list/get server and client with the upload server (no `--listget` needed).";
+            + "list/get server and client with the upload server (no `--listget` needed). In another language, "
+            + "give it your list/get server too, or that part is not graded: `--cmd ft-server=\"python3 "
+            + "python/stage1/ftserver.py {port} --dir {dir} --idle-timeout {idle-timeout}\"` beside `--server-cmd`.";
     static final String LIST_GET_NOT_TAUGHT = "This course leaves list/get (protocol F) out: its code "
             + "(`single-client/.../listget/`) comes done, there is no stage1.5 or stage1.6, and "
             + "`./transfer check stage1` grades the upload server only.";
