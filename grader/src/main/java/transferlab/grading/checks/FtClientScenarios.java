@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.LoopbackPorts;
 import transferlab.storage.Hashes;
 import transferlab.grading.CheckRunExtension;
@@ -110,8 +111,8 @@ public abstract class FtClientScenarios {
         assertThat(fetched).as("%s in the client's working directory after -g %s (exit status %d)%s", name, name,
                 run.exitStatus(), run.said()).isRegularFile();
         Path original = served.resolve(name);
-        assertThat(Hashes.sha256Hex(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
-                Files.size(original), Files.size(fetched), run.said()).isEqualTo(Hashes.sha256Hex(original));
+        assertThat(LeftFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
+                Files.size(original), LeftFiles.size(fetched), run.said()).isEqualTo(Hashes.sha256Hex(original));
     }
 
     static void assertFinished(ClientCommand.Run run, String request) {

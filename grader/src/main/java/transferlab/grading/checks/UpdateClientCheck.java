@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.InProcessServer;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
@@ -172,13 +173,11 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
     private void assertQueueEmpties(String id, ClientCommand.Run run) {
         Path queue = outbox.resolve(id);
         await().atMost(SuiteTimeouts.scaled(ACKED_WITHIN)).untilAsserted(() -> {
-            try (var left = Files.list(queue)) {
-                assertThat(left.map(path -> path.getFileName().toString()))
-                        .as("files still queued for %s after its run: the server removes a file only on its ack "
-                                + "{\"client-id\": ..., \"request-type\": \"ack\", \"file-hash\": ...}%s",
-                                id, run.said())
-                        .isEmpty();
-            }
+            assertThat(LeftFiles.names(queue))
+                    .as("files still queued for %s after its run: the server removes a file only on its ack "
+                            + "{\"client-id\": ..., \"request-type\": \"ack\", \"file-hash\": ...}%s",
+                            id, run.said())
+                    .isEmpty();
         });
     }
 }

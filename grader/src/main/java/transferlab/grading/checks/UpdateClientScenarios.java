@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.storage.Hashes;
+import transferlab.testkit.LeftFiles;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.target.CheckTarget;
 import transferlab.grading.target.ClientCommand;
@@ -110,9 +111,7 @@ public abstract class UpdateClientScenarios {
     }
 
     private static long visibleFiles(Path directory) throws IOException {
-        try (var files = Files.list(directory)) {
-            return files.filter(path -> !path.getFileName().toString().startsWith(".")).count();
-        }
+        return LeftFiles.names(directory).stream().filter(name -> !name.startsWith(".")).count();
     }
 
     static void assertFinished(ClientCommand.Run run, String id) {
@@ -123,14 +122,12 @@ public abstract class UpdateClientScenarios {
     /** Client {@code id}'s directory holds each of {@code names} with the bytes queued, and no other visible file. */
     void assertStoredExactly(ClientCommand.Run run, String id, Path directory, List<String> names) throws IOException {
         assertFinished(run, id);
-        try (var stored = Files.list(directory)) {
-            assertThat(stored.map(path -> path.getFileName().toString()).filter(name -> !name.startsWith(".")))
-                    .as("the files client %s stored, having %s queued (exit status %d)%s", id, names,
-                            run.exitStatus(), run.said())
-                    .containsExactlyInAnyOrderElementsOf(names);
-        }
+        assertThat(LeftFiles.names(directory).stream().filter(name -> !name.startsWith(".")))
+                .as("the files client %s stored, having %s queued (exit status %d)%s", id, names,
+                        run.exitStatus(), run.said())
+                .containsExactlyInAnyOrderElementsOf(names);
         for (String name : names) {
-            assertThat(Hashes.sha256Hex(directory.resolve(name))).as("sha256 of %s as client %s stored it%s", name,
+            assertThat(LeftFiles.sha256(directory.resolve(name))).as("sha256 of %s as client %s stored it%s", name,
                     id, run.said()).isEqualTo(queued.get(id + "/" + name));
         }
     }

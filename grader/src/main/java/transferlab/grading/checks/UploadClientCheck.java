@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.InProcessServer;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.Requirement;
@@ -117,8 +118,8 @@ public final class UploadClientCheck {
             await().atMost(SuiteTimeouts.scaled(STORED_WITHIN)).untilAsserted(() -> {
                 assertThat(stored).as("%s on the server (client exit status %d%s)", name, run.exitStatus(), said)
                         .exists();
-                assertThat(Hashes.sha256Hex(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
-                        Files.size(sent), Files.size(stored), said).isEqualTo(Hashes.sha256Hex(sent));
+                assertThat(LeftFiles.sha256(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
+                        Files.size(sent), LeftFiles.size(stored), said).isEqualTo(Hashes.sha256Hex(sent));
             });
         }
     }

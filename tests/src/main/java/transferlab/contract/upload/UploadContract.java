@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,8 +36,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.SuiteScope;
 import transferlab.contract.Timeline;
-import transferlab.storage.Hashes;
 import transferlab.storage.PlainFileName;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.RawUploadClient;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
@@ -589,14 +588,14 @@ public abstract class UploadContract {
             expectGoAhead(client, "existing.bin", replacement.length);
             client.send(Arrays.copyOf(replacement, replacement.length / 2));
             Path existingFile = directory.resolve(existing);
-            assertHoldsWhileUnderWay(beforeReplacement, () -> Arrays.equals(Files.readAllBytes(existingFile), old),
+            assertHoldsWhileUnderWay(beforeReplacement, () -> LeftFiles.holds(existingFile, old),
                     "while a replacement of existing.bin was half sent, the server's directory showed",
                     "with " + existing + " no longer its old content: it keeps it until the new one is complete "
                             + "and moved into place with one rename (U10)");
             client.send(Arrays.copyOfRange(replacement, replacement.length / 2, replacement.length));
             client.finishSending();
             lineOrClosed(client); // the server is done with it: stored, or (U11's business) refused
-            assertThat(Files.readAllBytes(existingFile)).as("%s once its replacement was complete: the old content "
+            assertThat(LeftFiles.read(existingFile)).as("%s once its replacement was complete: the old content "
                     + "or the new, whole, never a mix (U10)", existing).satisfiesAnyOf(
                     bytes -> assertThat(bytes).isEqualTo(old), bytes -> assertThat(bytes).isEqualTo(replacement));
         }
@@ -1129,9 +1128,12 @@ public abstract class UploadContract {
                             .append(content.length).append(" bytes sent, after ").append(seconds(scaled(PROMPTLY)))
                             .append(": ").append(describeListing(directory));
                 } else {
-                    byte[] stored = Files.readAllBytes(found.get(0));
+                    byte[] stored = LeftFiles.read(found.get(0), content.length);
                     String file = found.get(0).getFileName().toString();
-                    if (stored.length != content.length) {
+                    if (stored.length > content.length) {
+                        why.append(String.format(Locale.ROOT, "%s holds more than the %d bytes sent, after %s",
+                                file, content.length, seconds(scaled(PROMPTLY))));
+                    } else if (stored.length != content.length) {
                         why.append(String.format(Locale.ROOT, "%s holds %d of the %d bytes sent, after %s", file,
                                 stored.length, content.length, seconds(scaled(PROMPTLY))));
                     } else {
@@ -1141,7 +1143,7 @@ public abstract class UploadContract {
                     }
                 }
             } catch (IOException unreadable) {
-                why.append("the server's directory could not be read: ").append(unreadable);
+                why.append("what the server left could not be read: ").append(unreadable.getMessage());
             }
             if (!hint.isEmpty()) {
                 why.append("\n").append(hint);
@@ -1151,11 +1153,7 @@ public abstract class UploadContract {
     }
 
     private static boolean holds(Path file, byte[] content) {
-        try {
-            return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
-        } catch (IOException gone) { // renamed or deleted meanwhile: look again
-            return false;
-        }
+        return LeftFiles.holds(file, content); // false when renamed or deleted meanwhile: look again
     }
 
     /** A visible name in the directory that is a strict prefix of {@code name} (the name cut short), or null. */
@@ -1219,9 +1217,12 @@ public abstract class UploadContract {
         List<String> changes = new ArrayList<>();
         for (Map.Entry<String, String> entry : after.entrySet()) {
             if (!entry.getValue().equals(before.get(entry.getKey()))) {
-                Path path = parent.resolve(entry.getKey());
-                String size = Files.isRegularFile(path) ? " (" + Files.size(path) + " bytes)" : " (a directory)";
-                changes.add((before.containsKey(entry.getKey()) ? "changed " : "left ") + entry.getKey() + size);
+                String what = LeftFiles.entry(parent.resolve(entry.getKey()))
+                        .map(left -> left.kind() == LeftFiles.Kind.FILE ? left.size() + " bytes"
+                                : left.kind().description())
+                        .orElse("gone since");
+                changes.add((before.containsKey(entry.getKey()) ? "changed " : "left ") + entry.getKey()
+                        + " (" + what + ")");
             }
         }
         before.keySet().stream().filter(name -> !after.containsKey(name))
@@ -1231,10 +1232,10 @@ public abstract class UploadContract {
 
     private static String describeListing(Path directory) throws IOException {
         List<String> entries = new ArrayList<>();
-        for (String name : listing(directory)) {
-            Path path = directory.resolve(name);
-            entries.add("'" + PlainFileName.printable(name) + "'"
-                    + (Files.isRegularFile(path) ? " (" + Files.size(path) + " bytes)" : ""));
+        for (LeftFiles.Entry entry : LeftFiles.list(directory)) {
+            entries.add("'" + PlainFileName.printable(entry.name()) + "'"
+                    + (entry.kind() == LeftFiles.Kind.FILE ? " (" + entry.size() + " bytes)"
+                    : entry.kind() == LeftFiles.Kind.DIRECTORY ? "" : " (" + entry.kind().description() + ")"));
         }
         return entries.isEmpty() ? "nothing" : String.join(", ", entries);
     }
@@ -1262,9 +1263,7 @@ public abstract class UploadContract {
 
     /** The names in a directory, hidden ones (temporary files) included. */
     protected static List<String> listing(Path directory) throws IOException {
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.map(path -> path.getFileName().toString()).sorted().toList();
-        }
+        return LeftFiles.names(directory);
     }
 
     /** The names in a directory that do not start with a dot: what other clients may see. */
@@ -1272,16 +1271,12 @@ public abstract class UploadContract {
         return listing(directory).stream().filter(name -> !name.startsWith(".")).toList();
     }
 
-    /** Every file and directory under {@code root}, with each file's SHA-256: what "nothing written" compares. */
+    /**
+     * Every entry under {@code root}, with each file's SHA-256: what "nothing written" compares. A
+     * file the server deletes while it is taken (its temporary file) is simply not in it (U10's race).
+     */
     protected static Map<String, String> snapshot(Path root) throws IOException {
-        Map<String, String> entries = new TreeMap<>();
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                entries.put(root.relativize(path).toString(),
-                        Files.isRegularFile(path) ? Hashes.sha256Hex(path) : "directory");
-            }
-        }
-        return entries;
+        return LeftFiles.snapshot(root);
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
