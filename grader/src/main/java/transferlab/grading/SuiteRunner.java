@@ -39,7 +39,9 @@ import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.grading.target.CheckTarget;
 import transferlab.grading.target.CommandServer;
+import transferlab.grading.target.GradedOutput;
 import transferlab.grading.target.ProcessLogs;
+import transferlab.grading.target.RunMarker;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test
@@ -99,9 +101,12 @@ public final class SuiteRunner {
         Set<String> checked = new TreeSet<>();
         List<List<TestOutcome>> runs = new ArrayList<>();
         String stopped = "";
+        String leftRunning = "";
+        java.util.concurrent.atomic.AtomicLong shown = new java.util.concurrent.atomic.AtomicLong();
         try {
             for (int run = 1; run <= plan.repeat() && stopped.isEmpty(); run++) {
-                Collector collector = new Collector(logDirectory, plan.repeat() > 1 ? " [run " + run + "]" : "");
+                Collector collector = new Collector(logDirectory, plan.repeat() > 1 ? " [run " + run + "]" : "",
+                        shown);
                 unmapped.clear();
                 LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                         .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
@@ -129,9 +134,17 @@ public final class SuiteRunner {
             }
         } finally {
             CommandServer.closeAll(logDirectory);
+            int leftBehind = RunMarker.killLeftBehind(logDirectory);
+            if (leftBehind > 0) {
+                leftRunning = leftBehind + " process(es) the graded program started were still running at the end "
+                        + "of the run (a daemon?): killed";
+            }
             deleteQuietly(logDirectory);
         }
         List<String> warnings = new ArrayList<>();
+        if (!leftRunning.isEmpty()) {
+            warnings.add(leftRunning);
+        }
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
                     + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
@@ -304,12 +317,15 @@ public final class SuiteRunner {
         private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
         private final Path logDirectory;
         private final String nameSuffix;
+        /** What the outcomes of the whole run (every repetition) hold so far, in characters. */
+        private final java.util.concurrent.atomic.AtomicLong shown;
         private volatile TestPlan plan;
         private volatile String stopped = "";
 
-        Collector(Path logDirectory, String nameSuffix) {
+        Collector(Path logDirectory, String nameSuffix, java.util.concurrent.atomic.AtomicLong shown) {
             this.logDirectory = logDirectory;
             this.nameSuffix = nameSuffix;
+            this.shown = shown;
         }
 
         @Override
@@ -334,7 +350,8 @@ public final class SuiteRunner {
                             .add(new TimelineEvent(Duration.ofNanos(start == null ? 0 : now - start), "test", value));
                 } else if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
                     captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
-                            .append("the test's ").append(key).append(":\n").append(lastLines(value).indent(4));
+                            .append("the test's ").append(key).append(":\n")
+                            .append(GradedOutput.quoted(lastLines(value), 4));
                 }
             });
         }
@@ -407,9 +424,18 @@ public final class SuiteRunner {
                 timeline = events.subList(Math.max(0, events.size() - TIMELINE_LINES), events.size());
             }
             notes.remove(test.getUniqueId());
-            outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test) + nameSuffix,
-                    List.copyOf(requirementsOf(test)), verdict, message, printed == null ? "" : printed.toString(),
-                    duration, timeline));
+            TestOutcome outcome = new TestOutcome(nameOf(test) + nameSuffix, List.copyOf(requirementsOf(test)),
+                    verdict, message, printed == null ? "" : printed.toString(), duration, timeline);
+            long size = outcome.message().length() + outcome.output().length() + outcome.timelineText().length();
+            if (shown.addAndGet(size) > GradedOutput.MAX_RUN_BYTES) {
+                // The run's reports keep a few MiB of what was printed: past that, the verdict and its first line.
+                String first = GradedOutput.capped(outcome.message().lines().findFirst().orElse(""), 1024);
+                outcome = new TestOutcome(outcome.name(), outcome.requirements(), verdict, first + "\n"
+                        + GradedOutput.cutNote(size) + " (a run's reports keep at most "
+                        + (GradedOutput.MAX_RUN_BYTES >> 20) + " MiB of what the tests and programs printed)",
+                        "", duration, List.of());
+            }
+            outcomes.putIfAbsent(test.getUniqueId(), outcome);
         }
 
         private Set<String> requirementsOf(TestIdentifier test) {

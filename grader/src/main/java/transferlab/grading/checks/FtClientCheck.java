@@ -66,10 +66,13 @@ public final class FtClientCheck extends FtClientScenarios {
                 ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent());
         server = target.throughNetwork(InProcessServer.serve("reference-ft", served, reference.address(),
                 reference::serve, reference));
+        wireTarget = server.address();
+        wire = TcpProxy.recording(wireTarget);
     }
 
     @AfterEach
     void stopOurServer() {
+        wire.close();
         if (proxy != null) {
             proxy.close();
         }

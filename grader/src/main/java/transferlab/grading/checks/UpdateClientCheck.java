@@ -57,10 +57,13 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
                 UpdateLimits.defaults(), ServerLog.silent());
         server = target.throughNetwork(InProcessServer.serve("reference-update", outbox(), reference.address(),
                 reference::serve, reference));
+        wireTarget = server.address();
+        wire = TcpProxy.recording(wireTarget);
     }
 
     @AfterEach
     void stopOurServer() {
+        wire.close();
         if (proxy != null) {
             proxy.close();
         }

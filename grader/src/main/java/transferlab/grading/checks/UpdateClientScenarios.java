@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.storage.Hashes;
 import transferlab.testkit.LeftFiles;
+import transferlab.testkit.TcpProxy;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.target.CheckTarget;
 import transferlab.grading.target.ClientCommand;
@@ -33,7 +34,18 @@ public abstract class UpdateClientScenarios {
     final CheckTarget target;
     @TempDir
     Path work;
+    /** The server's side: a temporary directory of its own, not beside the clients' directories. */
+    @TempDir
+    Path serverSide;
     Path outbox;
+    /**
+     * Between the clients and the server, when set: runs against {@link #wireTarget} go through it,
+     * and a stored file counts only if its bytes crossed it from the server.
+     */
+    TcpProxy wire;
+    InetSocketAddress wireTarget;
+    private volatile boolean lastRunThroughWire;
+    private final Map<String, byte[]> queuedBytes = new ConcurrentHashMap<>();
     /** The SHA-256 of each queued file, by "id/name": the server deletes a file once it is acknowledged. */
     private final Map<String, String> queued = new ConcurrentHashMap<>();
     private int clients;
@@ -52,12 +64,13 @@ public abstract class UpdateClientScenarios {
         }
         Path file = Files.write(directory.resolve(name), bytes);
         queued.put(id + "/" + name, Hashes.sha256Hex(file));
+        queuedBytes.put(id + "/" + name, bytes);
         return file;
     }
 
     Path outbox() throws IOException {
         if (outbox == null) {
-            outbox = Files.createDirectories(work.resolve("outbox"));
+            outbox = Files.createDirectories(serverSide.resolve("outbox"));
         }
         return outbox;
     }
@@ -75,6 +88,10 @@ public abstract class UpdateClientScenarios {
     List<ClientCommand.Run> runAtOnce(InetSocketAddress server, List<String> ids, List<Path> directories)
             throws IOException, InterruptedException {
         List<ClientCommand.Invocation> invocations = new ArrayList<>();
+        lastRunThroughWire = wire != null && server.equals(wireTarget);
+        if (lastRunThroughWire) {
+            server = wire.address();
+        }
         for (int i = 0; i < ids.size(); i++) {
             invocations.add(new ClientCommand.Invocation(Map.of(
                     "host", List.of(server.getAddress().getHostAddress()),
@@ -129,6 +146,14 @@ public abstract class UpdateClientScenarios {
         for (String name : names) {
             assertThat(LeftFiles.sha256(directory.resolve(name))).as("sha256 of %s as client %s stored it%s", name,
                     id, run.said()).isEqualTo(queued.get(id + "/" + name));
+            if (lastRunThroughWire) {
+                assertThat(wire.carried(queuedBytes.get(id + "/" + name), TcpProxy.Direction.DOWNSTREAM))
+                        .as("the bytes of %s crossed a connection from the server to the client (%d bytes came "
+                                + "down over %d connection(s) in all): a file counts only if it came over the "
+                                + "client's socket%s", name, wire.bytesCarried(TcpProxy.Direction.DOWNSTREAM),
+                                wire.connections(), run.said())
+                        .isTrue();
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ import transferlab.testkit.InProcessServer;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
@@ -36,6 +37,10 @@ import transferlab.grading.target.ClientCommand;
  * {port} {file}"}): the client uploads files to our reference server, alone and many at once, and
  * every stored file is checked by its SHA-256. Our server follows the seed: "go ahead" after the
  * header; the "ok" line at the end is ours and a seed client may ignore it.
+ *
+ * <p>Judged by the wire too: the client reaches our server through a recording {@link TcpProxy},
+ * and a file counts only if its bytes crossed the client's connection. Our server's directory is
+ * a temporary directory of its own, not beside the client's.
  */
 @ExtendWith(CheckRunExtension.class)
 public final class UploadClientCheck {
@@ -48,9 +53,14 @@ public final class UploadClientCheck {
 
     @TempDir
     Path work;
+    /** Our server's directory: not in {@link #work}, where the client runs, so not "../received" from it. */
+    @TempDir
+    Path reference;
     Path received;
     Path outgoing;
     ServerUnderTest server;
+    /** Between the client and our server: what crossed. */
+    TcpProxy wire;
 
     public UploadClientCheck(CheckTarget target) {
         this.target = target;
@@ -58,16 +68,18 @@ public final class UploadClientCheck {
 
     @BeforeEach
     void startOurServer() throws IOException {
-        received = Files.createDirectory(work.resolve("received"));
+        received = Files.createDirectory(reference.resolve("received"));
         outgoing = Files.createDirectory(work.resolve("outgoing"));
-        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        IterativeServer ours = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        server = target.throughNetwork(InProcessServer.serve("reference-upload", received, reference.address(),
-                reference::serve, reference));
+        server = target.throughNetwork(InProcessServer.serve("reference-upload", received, ours.address(),
+                ours::serve, ours));
+        wire = TcpProxy.recording(server.address());
     }
 
     @AfterEach
     void stopOurServer() {
+        wire.close();
         server.close();
     }
 
@@ -104,7 +116,7 @@ public final class UploadClientCheck {
 
     /** Runs the client once per file, all at once; each file must be stored with the same bytes. */
     private void assertUploaded(List<Path> files) throws Exception {
-        List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), server.address(), files,
+        List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), wire.address(), files,
                 target.logDirectory());
         for (int i = 0; i < files.size(); i++) {
             Path sent = files.get(i);
@@ -121,6 +133,12 @@ public final class UploadClientCheck {
                 assertThat(LeftFiles.sha256(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
                         Files.size(sent), LeftFiles.size(stored), said).isEqualTo(Hashes.sha256Hex(sent));
             });
+            assertThat(wire.carried(Files.readAllBytes(sent), TcpProxy.Direction.UPSTREAM))
+                    .as("the %d bytes of %s crossed a connection from the client to our server (%d bytes went up "
+                            + "over %d connection(s) in all): a file counts only if the client sent it over its "
+                            + "socket%s", Files.size(sent), name, wire.bytesCarried(TcpProxy.Direction.UPSTREAM),
+                            wire.connections(), said)
+                    .isTrue();
         }
     }
 
