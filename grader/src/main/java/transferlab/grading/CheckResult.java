@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import transferlab.grading.target.GradedOutput;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * Everything one grading found: a verdict per graded requirement (in the points file's order), the

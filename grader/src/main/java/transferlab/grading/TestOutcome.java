@@ -2,7 +2,7 @@ package transferlab.grading;
 
 import java.time.Duration;
 import java.util.List;
-import transferlab.grading.target.GradedOutput;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * How one contract test ended, and the requirements it counts for.

@@ -2,7 +2,7 @@ package transferlab.grading;
 
 import java.time.Duration;
 import java.util.Locale;
-import transferlab.grading.target.GradedOutput;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * One line of a failed test's timeline: when, relative to the test's start, who (the test itself,

@@ -21,7 +21,7 @@ import transferlab.grading.report.GradescopeReport;
 import transferlab.grading.report.HtmlReport;
 import transferlab.grading.report.JUnitXmlReport;
 import transferlab.grading.report.TerminalReport;
-import transferlab.grading.target.GradedOutput;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * What a hostile program prints cannot forge a verdict, break a report or fill the disk: escapes

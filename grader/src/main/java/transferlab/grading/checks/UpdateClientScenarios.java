@@ -17,8 +17,8 @@ import transferlab.storage.Hashes;
 import transferlab.testkit.LeftFiles;
 import transferlab.testkit.TcpProxy;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * What every grading of an update client does, whoever the server is: queue files in the outbox

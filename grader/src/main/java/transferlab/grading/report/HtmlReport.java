@@ -10,7 +10,7 @@ import transferlab.grading.RequirementVerdict;
 import transferlab.grading.TestOutcome;
 import transferlab.grading.TimelineEvent;
 import transferlab.grading.Verdict;
-import transferlab.grading.target.GradedOutput;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * {@code --html report.html}: one self-contained page a student opens in a browser. A table of the

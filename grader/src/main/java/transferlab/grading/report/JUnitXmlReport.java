@@ -12,7 +12,7 @@ import javax.xml.stream.XMLStreamWriter;
 import transferlab.grading.CheckResult;
 import transferlab.grading.TestOutcome;
 import transferlab.grading.Verdict;
-import transferlab.grading.target.GradedOutput;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * JUnit XML (the Ant/Surefire format CI systems read): one {@code testsuite} for the protocol, one
