@@ -37,17 +37,11 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.cli.HostPort;
 import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
-<<<<<<< HEAD
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.CommandServer;
 import transferlab.grading.program.GradedOutput;
 import transferlab.grading.program.ProcessLogs;
 import transferlab.grading.program.RunMarker;
-=======
-import transferlab.grading.program.CheckTarget;
-import transferlab.grading.program.CommandServer;
-import transferlab.grading.program.ProcessLogs;
->>>>>>> main
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test

@@ -8,14 +8,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
-<<<<<<< HEAD
 import transferlab.testkit.TcpProxy;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
-=======
-import transferlab.grading.program.CheckTarget;
-import transferlab.grading.program.ClientCommand;
->>>>>>> main
 
 /**
  * Grades a student's update server and client together, through their command lines only, for
