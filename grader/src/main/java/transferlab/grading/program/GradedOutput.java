@@ -100,17 +100,21 @@ public final class GradedOutput {
                 + decode(bytes, bytes.length - half, half);
     }
 
-    /** Each line of {@code text} capped at {@link #MAX_LINE_BYTES}, the whole at {@code maxBytes}, then cleaned. */
+    /**
+     * {@code text} {@link #clean}ed, then each line capped at {@link #MAX_LINE_BYTES} and the whole at
+     * {@code maxBytes}. Cleaned first: a carriage return is then text, not a line break.
+     */
     public static String safe(String text, int maxBytes) {
         if (text == null || text.isEmpty()) {
             return "";
         }
+        String clean = clean(text);
         StringBuilder lines = new StringBuilder();
-        text.lines().forEach(line -> lines.append(cappedLine(line)).append('\n'));
-        if (!text.endsWith("\n")) {
+        clean.lines().forEach(line -> lines.append(cappedLine(line)).append('\n'));
+        if (!clean.endsWith("\n")) {
             lines.setLength(lines.length() - 1);
         }
-        return clean(capped(lines.toString(), maxBytes));
+        return capped(lines.toString(), maxBytes);
     }
 
     /** {@code text} indented by {@code spaces}, every line prefixed with {@link #QUOTE}: graded words on a terminal. */
@@ -156,19 +160,19 @@ public final class GradedOutput {
                     }
                     continue;
                 }
-                long size = length + lineCut + 1;
-                if (delivered + size <= maxBytes) {
+                long kept = length + 1; // what the line costs once cut; the rest is said on it
+                if (delivered + kept <= maxBytes) {
                     lines.line(lineText(line, length, lineCut));
-                    delivered += size;
+                    delivered += kept;
                 } else {
-                    dropped += size;
+                    dropped += length + lineCut + 1;
                 }
                 length = 0;
                 lineCut = 0;
             }
         }
         if (length > 0 || lineCut > 0) {
-            if (delivered + length + lineCut <= maxBytes) {
+            if (delivered + length <= maxBytes) {
                 lines.line(lineText(line, length, lineCut));
             } else {
                 dropped += length + lineCut;
