@@ -134,7 +134,7 @@ class RedTeamTest {
         String mark = "REDTEAM_CASE=" + caseId + " ";
         Path canary = Files.writeString(work.resolve("canary.txt"), "a file outside every graded directory\n");
         Map<Path, String> before = checksums(List.of(canary, KIT_LAUNCHER));
-        Path reports = Files.createDirectories(work.resolve("redteam-reports"));
+        Path reports = Files.createDirectories(work.resolve("redteam-reports-" + caseId));
         CheckPlan.TargetSpec target = attack.serverCommand() != null && attack.clientCommand() != null
                 ? CheckPlan.TargetSpec.pair(mark + attack.serverCommand(), mark + attack.clientCommand())
                 : attack.serverCommand() != null ? CheckPlan.TargetSpec.serverCommand(mark + attack.serverCommand())
