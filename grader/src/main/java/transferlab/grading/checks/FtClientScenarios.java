@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.LeftFiles;
 import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.TcpProxy;
-import transferlab.storage.Hashes;
+import transferlab.testkit.TestFiles;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
@@ -135,7 +135,7 @@ public abstract class FtClientScenarios {
                     + "its socket%s", name, run.said()).isGreaterThan(upstreamBefore);
         }
         assertThat(LeftFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
-                Files.size(original), LeftFiles.size(fetched), run.said()).isEqualTo(Hashes.sha256Hex(original));
+                Files.size(original), LeftFiles.size(fetched), run.said()).isEqualTo(TestFiles.sha256(original));
     }
 
     static void assertFinished(ClientCommand.Run run, String request) {

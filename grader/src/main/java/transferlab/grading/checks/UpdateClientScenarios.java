@@ -13,12 +13,12 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.storage.Hashes;
 import transferlab.testkit.LeftFiles;
 import transferlab.testkit.TcpProxy;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
+import transferlab.testkit.TestFiles;
 
 /**
  * What every grading of an update client does, whoever the server is: queue files in the outbox
@@ -63,7 +63,7 @@ public abstract class UpdateClientScenarios {
             bytes[i] = text ? (byte) (i % 61 == 60 ? '\n' : 'a' + random.nextInt(26)) : (byte) random.nextInt(256);
         }
         Path file = Files.write(directory.resolve(name), bytes);
-        queued.put(id + "/" + name, Hashes.sha256Hex(file));
+        queued.put(id + "/" + name, TestFiles.sha256(file));
         queuedBytes.put(id + "/" + name, bytes);
         return file;
     }

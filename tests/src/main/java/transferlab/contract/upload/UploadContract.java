@@ -36,15 +36,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.SuiteScope;
 import transferlab.contract.Timeline;
-import transferlab.storage.PlainFileName;
 import transferlab.testkit.LeftFiles;
+import transferlab.testkit.PrintableText;
 import transferlab.testkit.RawUploadClient;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
 import transferlab.testkit.TestFiles;
-import transferlab.upload.UploadLimits;
 
 /**
  * The contract of protocol U (resources/protocols/upload.md): every upload server, ours or a
@@ -105,12 +104,12 @@ public abstract class UploadContract {
     }
 
     /** The limits most tests use (the default settle window); a test that needs others changes one. */
-    protected static UploadLimits limits() {
-        return UploadLimits.defaults().withMaxContentBytes(MAX_SIZE).withIdleTimeout(scaled(IDLE_TIMEOUT));
+    protected static UploadTestLimits limits() {
+        return UploadTestLimits.of(MAX_SIZE, scaled(IDLE_TIMEOUT));
     }
 
     /** The limits of the tests that wait for the idle timeout. */
-    protected static UploadLimits limitsWithShortIdleTimeout() {
+    protected static UploadTestLimits limitsWithShortIdleTimeout() {
         return limits().withIdleTimeout(scaled(SHORT_IDLE_TIMEOUT));
     }
 
@@ -119,7 +118,7 @@ public abstract class UploadContract {
         timeline = new Timeline(reporter);
     }
 
-    protected void start(UploadLimits limits) throws IOException {
+    protected void start(UploadTestLimits limits) throws IOException {
         directory = parent.resolve("received");
         Files.createDirectories(directory);
         server = factory.starter().start(directory, limits);
@@ -369,7 +368,7 @@ public abstract class UploadContract {
 
         @Override
         public String toString() {
-            return PlainFileName.printable(label); // control characters as \\uXXXX in reports
+            return PrintableText.of(label); // control characters as \\uXXXX in reports
         }
     }
 
@@ -1233,7 +1232,7 @@ public abstract class UploadContract {
     private static String describeListing(Path directory) throws IOException {
         List<String> entries = new ArrayList<>();
         for (LeftFiles.Entry entry : LeftFiles.list(directory)) {
-            entries.add("'" + PlainFileName.printable(entry.name()) + "'"
+            entries.add("'" + PrintableText.of(entry.name()) + "'"
                     + (entry.kind() == LeftFiles.Kind.FILE ? " (" + entry.size() + " bytes)"
                     : entry.kind() == LeftFiles.Kind.DIRECTORY ? "" : " (" + entry.kind().description() + ")"));
         }
@@ -1287,7 +1286,7 @@ public abstract class UploadContract {
 
     /** A reply for a message: in quotes, control characters as \\uXXXX. */
     private static String quoted(String reply) {
-        return "\"" + PlainFileName.printable(reply) + "\"";
+        return "\"" + PrintableText.of(reply) + "\"";
     }
 
     private static String seconds(Duration duration) {
