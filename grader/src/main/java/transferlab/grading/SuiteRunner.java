@@ -95,7 +95,7 @@ public final class SuiteRunner {
         if (plan.iterative()) {
             target = target.iterative();
         }
-        target = target.over(plan.network()).storingUnder(plan.storedNames());
+        target = target.over(plan.network()).storingUnder(plan.storedNames()).boxedBy(plan.sandbox().resolve());
         List<String> unmapped = new ArrayList<>();
         Set<String> skippedWithExtensions = new TreeSet<>();
         Set<String> checked = new TreeSet<>();
@@ -141,7 +141,7 @@ public final class SuiteRunner {
             }
             deleteQuietly(logDirectory);
         }
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(CommandServer.portsHeld(logDirectory));
         if (!leftRunning.isEmpty()) {
             warnings.add(leftRunning);
         }
@@ -163,7 +163,7 @@ public final class SuiteRunner {
         }
         return new CheckResult(plan.protocol(), target.describe(), plan.extensions(), verdicts,
                 extensionsNotGraded(plan), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
-                runs.size(), flaky(plan, runs), stopped);
+                runs.size(), flaky(plan, runs), stopped, target.sandbox().description());
     }
 
     /** Requirement ID to the number of runs it failed in, for those that also passed in some run. */

@@ -187,7 +187,7 @@ public final class RangedClientCheck {
     }
 
     private List<ClientCommand.Run> runAll(List<ClientCommand.Invocation> invocations) throws Exception {
-        return ClientCommand.runAll(target.command(), invocations, target.logDirectory());
+        return ClientCommand.runAll(target.command(), invocations, target.logDirectory(), target.sandbox());
     }
 
     private void assertDownloaded(ClientCommand.Run run, ClientCommand.Invocation invocation, int[] download,

@@ -62,20 +62,29 @@ public final class ClientCommand {
                 "name", List.of(file.getFileName().toString())), file.toAbsolutePath().getParent());
     }
 
-    /** Runs the upload client on each file at once and waits for all of them. */
-    public static List<Run> runAll(String template, InetSocketAddress server, List<Path> files, Path logDirectory)
-            throws IOException, InterruptedException {
-        return runAll(template, files.stream().map(file -> upload(server, file)).toList(), logDirectory);
+    /** Runs the upload client on each file at once, each in its box, and waits for all of them. */
+    public static List<Run> runAll(String template, InetSocketAddress server, List<Path> files, Path logDirectory,
+                                   Sandbox.Use sandbox) throws IOException, InterruptedException {
+        return runAll(template, files.stream().map(file -> upload(server, file)).toList(), logDirectory, sandbox);
     }
 
-    /** Starts every invocation at once, then waits for all of them (killing any still running at the deadline). */
+    /** Starts every invocation at once (boxed as {@code --sandbox auto} would), then waits for all of them. */
     public static List<Run> runAll(String template, List<Invocation> invocations, Path logDirectory)
             throws IOException, InterruptedException {
+        return runAll(template, invocations, logDirectory, Sandbox.Policy.DEFAULT.resolve());
+    }
+
+    /**
+     * Starts every invocation at once, each in a box of its own whose only writable directory is the
+     * invocation's, then waits for all of them (killing any still running at the deadline).
+     */
+    public static List<Run> runAll(String template, List<Invocation> invocations, Path logDirectory,
+                                   Sandbox.Use sandbox) throws IOException, InterruptedException {
         List<StringBuilder> outputs = new ArrayList<>();
         List<Thread> pumps = new ArrayList<>();
         List<Process> processes = new ArrayList<>();
         for (Invocation invocation : invocations) {
-            Process process = start(template, invocation, logDirectory);
+            Process process = start(template, invocation, logDirectory, sandbox);
             StringBuilder output = new StringBuilder();
             outputs.add(output);
             processes.add(process);
@@ -107,6 +116,12 @@ public final class ClientCommand {
         return runAll(template, List.of(invocation), logDirectory).get(0);
     }
 
+    /** Runs one invocation in its box and waits for it. */
+    public static Run runOne(String template, Invocation invocation, Path logDirectory, Sandbox.Use sandbox)
+            throws IOException, InterruptedException {
+        return runAll(template, List.of(invocation), logDirectory, sandbox).get(0);
+    }
+
     /**
      * Keeps what the client prints (standard output and error), cut and cleaned as it is read, at
      * most {@link GradedOutput#MAX_TEST_BYTES}: a listing, a transcript, an error.
@@ -128,14 +143,16 @@ public final class ClientCommand {
         return pump;
     }
 
-    private static Process start(String template, Invocation invocation, Path logDirectory) throws IOException {
+    private static Process start(String template, Invocation invocation, Path logDirectory, Sandbox.Use sandbox)
+            throws IOException {
         String command = CommandLineTemplate.fillWords(CommandLineTemplate.anchoredToGraderDirectory(template),
                 invocation.placeholders());
-        ProcessBuilder builder = new ProcessBuilder(ProcessGroup.command(command))
+        ProcessBuilder builder = new ProcessBuilder(sandbox.command(command, invocation.directory(),
+                List.of(invocation.directory())))
                 .directory(invocation.directory().toFile())
                 .redirectErrorStream(true);
         RunMarker.mark(builder.environment(), logDirectory);
-        Process process = builder.start();
+        Process process = ProcessGroup.start(builder);
         try (OutputStream in = process.getOutputStream()) {
             in.write("\n\n\n".getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {

@@ -23,6 +23,7 @@ import transferlab.grading.SuiteRunner;
 import transferlab.grading.Verdict;
 import transferlab.grading.report.TerminalReport;
 import transferlab.grading.program.Network;
+import transferlab.grading.program.Sandbox;
 
 /**
  * {@code ./transfer check stage1|stage2|stage3}: grades a stage's lesson, part by part, as
@@ -106,7 +107,7 @@ public final class StageCheck {
             CheckResult first = graded.get(0);
             return Optional.of(new CheckResult(first.protocol(), stage + ": " + String.join("; ",
                     graded.stream().map(CheckResult::target).toList()), true, verdicts, 0, unmapped, warnings,
-                    duration, first.runs(), Map.of(), stopped));
+                    duration, first.runs(), Map.of(), stopped, first.sandbox()));
         }
 
         public Optional<PartResult> part(String name) {
@@ -149,6 +150,11 @@ public final class StageCheck {
     }
 
     public static Result run(StageProfile profile, Options options) {
+        return run(profile, options, Sandbox.Policy.DEFAULT);
+    }
+
+    /** The same, every part's programs boxed as {@code sandbox} says ({@code --sandbox}). */
+    public static Result run(StageProfile profile, Options options, Sandbox.Policy sandbox) {
         for (String name : options.partCommands().keySet()) {
             if (!profile.byName().containsKey(name)) {
                 throw new IllegalArgumentException("--cmd " + name + "=...: " + profile.stage() + " has no part "
@@ -175,7 +181,8 @@ public final class StageCheck {
             }
             CheckPlan plan = new CheckPlan(part.protocol(), new CheckPlan.TargetSpec(part.targetKind(), command[0]),
                     false, options.timeoutFactor(), options.points(), part.requirements(), !part.concurrent(),
-                    options.tests(), options.repeat(), options.timeLimit(), options.network(), options.storedNames());
+                    options.tests(), options.repeat(), options.timeLimit(), options.network(), options.storedNames(),
+                    sandbox);
             CheckResult graded = SuiteRunner.run(plan);
             results.add(new PartResult(part, command[1], withTarget(graded, describe(part, command[1])), ""));
         }
@@ -227,7 +234,7 @@ public final class StageCheck {
         // A stage grades the extensions its profile lists: the report's header says so.
         return new CheckResult(result.protocol(), target, true, result.verdicts(),
                 0, result.unmappedTests(), result.warnings(), result.duration(), result.runs(),
-                result.flakyFailedRuns(), result.stopped());
+                result.flakyFailedRuns(), result.stopped(), result.sandbox());
     }
 
     /**
