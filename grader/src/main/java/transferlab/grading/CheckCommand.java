@@ -183,7 +183,7 @@ public final class CheckCommand implements Callable<Integer> {
             box.resolve();
         } catch (Sandbox.Unavailable e) {
             System.err.println("check: " + e.getMessage());
-            return CommandRunner.USAGE;
+            return CheckCommandLine.USAGE;
         }
         box.warning().ifPresent(System.err::println);
         if (StageProfile.isStageName(subject)) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.grading.report.GradescopeReport;
 import transferlab.grading.report.HtmlReport;
 import transferlab.grading.report.JUnitXmlReport;
+import transferlab.grading.program.Sandbox;
 import transferlab.grading.report.TerminalReport;
 import transferlab.testkit.LeftFiles;
 import transferlab.testkit.PythonPrograms;
@@ -46,8 +47,9 @@ import transferlab.testkit.PythonPrograms;
  *       their environment, daemons and their children included);</li>
  *   <li>the run keeps to its time limit.</li>
  * </ul>
- * Attacks only a sandbox can stop (editing the kit, a port squatter, a rewritten run_autograder)
- * are skipped, saying so, until the grader has one.
+ * Graded with the default options ({@code --sandbox auto}): boxed where bubblewrap works, which
+ * CI installs. The attack only a box can stop (editing the kit) runs only boxed ({@code --sandbox
+ * required}) and is skipped, saying why, where bubblewrap does not work.
  */
 @Execution(ExecutionMode.CONCURRENT) // each case is one grading run that mostly waits: side by side
 class RedTeamTest {
@@ -128,8 +130,11 @@ class RedTeamTest {
     @MethodSource("attacks")
     void theAttackGetsNoMoreThanItsHonestGradeAndLeavesNothingBehind(Attack attack) throws Exception {
         PythonPrograms.assumePython();
-        assumeTrue(!attack.needsSandbox(), "needs the sandbox (issue 18 part 1, --sandbox): outside one this "
-                + "attack succeeds, and would change this checkout");
+        if (attack.needsSandbox()) {
+            assumeTrue(Sandbox.unavailableReason().isEmpty(), "needs the sandbox (--sandbox required), and "
+                    + Sandbox.unavailableReason().orElse("") + ": outside one this attack succeeds, and would "
+                    + "change this checkout");
+        }
         String caseId = UUID.randomUUID().toString();
         String mark = "REDTEAM_CASE=" + caseId + " ";
         Path canary = Files.writeString(work.resolve("canary.txt"), "a file outside every graded directory\n");
@@ -140,7 +145,9 @@ class RedTeamTest {
                 : attack.serverCommand() != null ? CheckPlan.TargetSpec.serverCommand(mark + attack.serverCommand())
                 : CheckPlan.TargetSpec.clientCommand(mark + attack.clientCommand());
         CheckPlan plan = new CheckPlan(attack.protocol(), target, false, 1, PointsTable.defaults(), attack.only(),
-                false, null, 1, TIME_LIMIT, transferlab.grading.program.Network.DIRECT, List.of())
+                false, null, 1, TIME_LIMIT, transferlab.grading.program.Network.DIRECT, List.of(),
+                // The defaults (--sandbox auto), but never an unboxed run of an attack only a box stops.
+                new Sandbox.Policy(attack.needsSandbox() ? Sandbox.Mode.REQUIRED : Sandbox.Mode.AUTO, List.of()))
                 .withTests(attack.tests());
 
         long started = System.nanoTime();

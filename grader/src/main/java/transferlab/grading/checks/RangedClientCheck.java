@@ -81,7 +81,7 @@ public final class RangedClientCheck {
             });
         } else {
             parallel.advertisingDataPortsWith(listener -> {
-                TcpProxy wire = TcpProxy.recording(new InetSocketAddress("127.0.0.1", listener.getPort()));
+                TcpProxy wire = TcpProxy.recording(new InetSocketAddress("127.0.0.1", listener));
                 dataWires.add(wire);
                 return wire.address().getPort();
             });

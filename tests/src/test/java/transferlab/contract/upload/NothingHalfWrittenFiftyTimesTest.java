@@ -41,7 +41,8 @@ class NothingHalfWrittenFiftyTimesTest {
         AgainstThreadPerClient() {
             super(new UploadServerFactory("thread-per-client", true, (dir, limits) -> OurServers.inProcess(
                     UploadServers.threadPerClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                            dir, limits, ServerLog.silent()), dir, "thread-per-client")));
+                            dir, ReferenceUploadServersTest.ours(limits), ServerLog.silent()), dir,
+                    "thread-per-client")));
         }
     }
 
