@@ -108,10 +108,16 @@ public final class UploadClientCheck {
 
     /** Runs the client once per file, all at once; each file must be stored with the same bytes. */
     private void assertUploaded(List<Path> files) throws Exception {
+        // The bytes sent, kept before the client runs: it runs beside the files and may replace them.
+        List<byte[]> contents = new ArrayList<>();
+        for (Path file : files) {
+            contents.add(Files.readAllBytes(file));
+        }
         List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), wire.address(), files,
                 target.logDirectory(), target.sandbox());
         for (int i = 0; i < files.size(); i++) {
             Path sent = files.get(i);
+            byte[] content = contents.get(i);
             ClientCommand.Run run = runs.get(i);
             String name = sent.getFileName().toString();
             String said = run.said();
@@ -123,12 +129,12 @@ public final class UploadClientCheck {
                 assertThat(stored).as("%s on the server (client exit status %d%s)", name, run.exitStatus(), said)
                         .exists();
                 assertThat(LeftFiles.sha256(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
-                        Files.size(sent), LeftFiles.size(stored), said).isEqualTo(TestFiles.sha256(sent));
+                        content.length, LeftFiles.size(stored), said).isEqualTo(TestFiles.sha256(content));
             });
-            assertThat(wire.carried(Files.readAllBytes(sent), TcpProxy.Direction.UPSTREAM))
+            assertThat(wire.carried(content, TcpProxy.Direction.UPSTREAM))
                     .as("the %d bytes of %s crossed a connection from the client to our server (%d bytes went up "
                             + "over %d connection(s) in all): a file counts only if the client sent it over its "
-                            + "socket%s", Files.size(sent), name, wire.bytesCarried(TcpProxy.Direction.UPSTREAM),
+                            + "socket%s", content.length, name, wire.bytesCarried(TcpProxy.Direction.UPSTREAM),
                             wire.connections(), said)
                     .isTrue();
         }
