@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * Everything one grading found: a verdict per graded requirement (in the points file's order), the
@@ -20,6 +21,9 @@ public record CheckResult(Protocol protocol, String target, boolean extensions, 
                           Duration duration, int runs, Map<String, Integer> flakyFailedRuns, String stopped,
                           String sandbox) {
     public CheckResult {
+        // May quote a program that did not start ("it printed: ..."): cleaned like a test's output.
+        stopped = GradedOutput.safe(stopped, GradedOutput.MAX_TEST_BYTES);
+        warnings = warnings.stream().map(warning -> GradedOutput.safe(warning, GradedOutput.MAX_TEST_BYTES)).toList();
         verdicts = List.copyOf(verdicts);
         unmappedTests = List.copyOf(unmappedTests);
         warnings = List.copyOf(warnings);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -18,6 +19,7 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import transferlab.contract.Timeline;
+import transferlab.grading.program.GradedOutput;
 import transferlab.grading.program.ProcessLogs;
 
 /** Records each test's outcome, the requirement IDs of the method it came from and, on failure, its timeline. */
@@ -29,12 +31,15 @@ final class OutcomeCollector implements TestExecutionListener {
     private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
     private final Path logDirectory;
     private final String nameSuffix;
+    /** What the outcomes of the whole run (every repetition) hold so far, in characters. */
+    private final AtomicLong shown;
     private volatile TestPlan plan;
     private volatile String stopped = "";
 
-    OutcomeCollector(Path logDirectory, String nameSuffix) {
+    OutcomeCollector(Path logDirectory, String nameSuffix, AtomicLong shown) {
         this.logDirectory = logDirectory;
         this.nameSuffix = nameSuffix;
+        this.shown = shown;
     }
 
     @Override
@@ -59,7 +64,8 @@ final class OutcomeCollector implements TestExecutionListener {
                         .add(new TimelineEvent(Duration.ofNanos(start == null ? 0 : now - start), "test", value));
             } else if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
                 captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
-                        .append("the test's ").append(key).append(":\n").append(lastLines(value).indent(4));
+                        .append("the test's ").append(key).append(":\n")
+                        .append(GradedOutput.quoted(lastLines(value), 4));
             }
         });
     }
@@ -132,9 +138,18 @@ final class OutcomeCollector implements TestExecutionListener {
             timeline = events.subList(Math.max(0, events.size() - SuiteRunner.TIMELINE_LINES), events.size());
         }
         notes.remove(test.getUniqueId());
-        outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test) + nameSuffix,
-                List.copyOf(requirementsOf(test)), verdict, message, printed == null ? "" : printed.toString(),
-                duration, timeline));
+        TestOutcome outcome = new TestOutcome(nameOf(test) + nameSuffix, List.copyOf(requirementsOf(test)),
+                verdict, message, printed == null ? "" : printed.toString(), duration, timeline);
+        long size = outcome.message().length() + outcome.output().length() + outcome.timelineText().length();
+        if (shown.addAndGet(size) > GradedOutput.MAX_RUN_BYTES) {
+            // The run's reports keep a few MiB of what was printed: past that, the verdict and its first line.
+            String first = GradedOutput.capped(outcome.message().lines().findFirst().orElse(""), 1024);
+            outcome = new TestOutcome(outcome.name(), outcome.requirements(), verdict, first + "\n"
+                    + GradedOutput.cutNote(size) + " (a run's reports keep at most "
+                    + (GradedOutput.MAX_RUN_BYTES >> 20) + " MiB of what the tests and programs printed)",
+                    "", duration, List.of());
+        }
+        outcomes.putIfAbsent(test.getUniqueId(), outcome);
     }
 
     private Set<String> requirementsOf(TestIdentifier test) {

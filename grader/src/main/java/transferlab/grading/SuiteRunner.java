@@ -30,6 +30,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.CommandServer;
+import transferlab.grading.program.RunMarker;
 import transferlab.grading.program.TargetAddress;
 
 /**
@@ -90,10 +91,12 @@ public final class SuiteRunner {
         Set<String> checked = new TreeSet<>();
         List<List<TestOutcome>> runs = new ArrayList<>();
         String stopped = "";
+        String leftRunning = "";
+        java.util.concurrent.atomic.AtomicLong shown = new java.util.concurrent.atomic.AtomicLong();
         try {
             for (int run = 1; run <= plan.repeat() && stopped.isEmpty(); run++) {
                 OutcomeCollector collector = new OutcomeCollector(logDirectory,
-                        plan.repeat() > 1 ? " [run " + run + "]" : "");
+                        plan.repeat() > 1 ? " [run " + run + "]" : "", shown);
                 unmapped.clear();
                 LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                         .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
@@ -121,9 +124,17 @@ public final class SuiteRunner {
             }
         } finally {
             CommandServer.closeAll(logDirectory);
+            int leftBehind = RunMarker.killLeftBehind(logDirectory);
+            if (leftBehind > 0) {
+                leftRunning = leftBehind + " process(es) the graded program started were still running at the end "
+                        + "of the run (a daemon?): killed";
+            }
             deleteQuietly(logDirectory);
         }
         List<String> warnings = new ArrayList<>(CommandServer.portsHeld(logDirectory));
+        if (!leftRunning.isEmpty()) {
+            warnings.add(leftRunning);
+        }
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
                     + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "

@@ -2,6 +2,7 @@ package transferlab.grading;
 
 import java.time.Duration;
 import java.util.List;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * How one contract test ended, and the requirements it counts for.
@@ -17,6 +18,9 @@ import java.util.List;
 public record TestOutcome(String name, List<String> requirements, Verdict verdict, String message, String output,
                           Duration duration, List<TimelineEvent> timeline) {
     public TestOutcome {
+        // What a graded program printed reaches every report through here: cleaned and capped once.
+        message = GradedOutput.safe(message, GradedOutput.MAX_TEST_BYTES);
+        output = GradedOutput.safe(output, GradedOutput.MAX_TEST_BYTES);
         timeline = List.copyOf(timeline);
     }
 

@@ -2,6 +2,7 @@ package transferlab.grading;
 
 import java.time.Duration;
 import java.util.Locale;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * One line of a failed test's timeline: when, relative to the test's start, who (the test itself,
@@ -14,6 +15,10 @@ import java.util.Locale;
  * </pre>
  */
 public record TimelineEvent(Duration at, String source, String text) {
+    public TimelineEvent {
+        text = GradedOutput.safe(text, GradedOutput.MAX_LINE_BYTES + 64).replace('\n', ' '); // one line
+    }
+
     /** The event as one line of a report. */
     public String line() {
         return String.format(Locale.ROOT, "%7.3f s  %-7s %s", at.toNanos() / 1e9, source, text);

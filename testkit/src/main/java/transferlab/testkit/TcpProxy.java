@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   }
  * </pre>
  * The pauses are the network being simulated, not a test waiting for something.
+ *
+ * <p>A recording proxy ({@link #recording}) also keeps the bytes that crossed each connection, each
+ * way, so that a grader can judge a program by the wire and not only by its effects: a client
+ * passes a transfer only if the file's bytes crossed its connection ({@link #carried}).
  */
 public final class TcpProxy implements AutoCloseable {
     /**
@@ -113,6 +117,38 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger cuts = new AtomicInteger();
     private final String name = "proxy-" + PROXIES.incrementAndGet();
+    /** Per connection, the bytes that went each way ({@link #recording} proxies only), at most {@link #RECORDED}. */
+    private final List<Crossed> crossed = new CopyOnWriteArrayList<>();
+    private volatile boolean recording;
+
+    /** The most a recording proxy keeps of one direction of one connection. */
+    public static final int RECORDED = 16 << 20;
+
+    /** Which way bytes crossed: from the client to the server, or back. */
+    public enum Direction { UPSTREAM, DOWNSTREAM }
+
+    /** What crossed one connection, each way (the first {@link #RECORDED} bytes, and the count of all). */
+    private static final class Crossed {
+        final java.io.ByteArrayOutputStream up = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream down = new java.io.ByteArrayOutputStream();
+        final java.util.concurrent.atomic.AtomicLong upCount = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong downCount = new java.util.concurrent.atomic.AtomicLong();
+
+        void add(Direction direction, byte[] bytes, int offset, int length) {
+            java.io.ByteArrayOutputStream kept = direction == Direction.UPSTREAM ? up : down;
+            (direction == Direction.UPSTREAM ? upCount : downCount).addAndGet(length);
+            synchronized (kept) {
+                kept.write(bytes, offset, Math.max(0, Math.min(length, RECORDED - kept.size())));
+            }
+        }
+
+        byte[] bytes(Direction direction) {
+            java.io.ByteArrayOutputStream kept = direction == Direction.UPSTREAM ? up : down;
+            synchronized (kept) {
+                return kept.toByteArray();
+            }
+        }
+    }
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target, Faults faults, int faultyConnections) {
         this.listener = listener;
@@ -138,6 +174,56 @@ public final class TcpProxy implements AutoCloseable {
         acceptor.setDaemon(true);
         acceptor.start();
         return proxy;
+    }
+
+    /** A proxy without faults that keeps what crosses it: to judge the programs on both sides by the wire. */
+    public static TcpProxy recording(InetSocketAddress target) throws IOException {
+        ServerSocket listener = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
+        TcpProxy proxy = new TcpProxy(listener, target, Faults.none(), Integer.MAX_VALUE);
+        proxy.recording = true;
+        Thread acceptor = new Thread(proxy::acceptLoop, proxy.name + "-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return proxy;
+    }
+
+    /** How many connections the proxy has forwarded so far. */
+    public int connections() {
+        return accepted.get();
+    }
+
+    /** The bytes that crossed the proxy {@code direction}, over every connection ({@link #recording} proxies). */
+    public long bytesCarried(Direction direction) {
+        return crossed.stream().mapToLong(each -> (direction == Direction.UPSTREAM ? each.upCount : each.downCount)
+                .get()).sum();
+    }
+
+    /**
+     * Whether {@code content} crossed one connection {@code direction}, whole and in order (what a
+     * protocol frames around it does not matter). Empty content: whether any connection was made.
+     */
+    public boolean carried(byte[] content, Direction direction) {
+        if (content.length == 0) {
+            return !crossed.isEmpty();
+        }
+        for (Crossed connection : crossed) {
+            if (indexOf(connection.bytes(direction), content) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        int prefix = Math.min(needle.length, 16);
+        for (int at = 0; at + needle.length <= haystack.length; at++) {
+            if (haystack[at] == needle[0]
+                    && java.util.Arrays.equals(haystack, at, at + prefix, needle, 0, prefix)
+                    && java.util.Arrays.equals(haystack, at, at + needle.length, needle, 0, needle.length)) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     public InetSocketAddress address() {
@@ -175,13 +261,17 @@ public final class TcpProxy implements AutoCloseable {
             open.add(server);
             AtomicInteger directionsDone = new AtomicInteger();
             Faults applied = accepted.getAndIncrement() < faultyConnections ? faults : Faults.none();
-            pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone);
-            pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone);
+            Crossed record = recording ? new Crossed() : null;
+            if (record != null) {
+                crossed.add(record);
+            }
+            pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone, record);
+            pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone, record);
         }
     }
 
     private void pump(Socket from, Socket to, Faults faults, long cutAfter, String direction,
-                      AtomicInteger directionsDone) {
+                      AtomicInteger directionsDone, Crossed record) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             long forwarded = 0;
@@ -205,6 +295,10 @@ public final class TcpProxy implements AutoCloseable {
                         }
                         out.write(buffer, offset, piece);
                         out.flush();
+                        if (record != null) {
+                            record.add(direction.equals("up") ? Direction.UPSTREAM : Direction.DOWNSTREAM, buffer,
+                                    offset, piece);
+                        }
                         offset += piece;
                         forwarded += piece;
                         if (cutAfter >= 0 && forwarded >= cutAfter) {

@@ -58,10 +58,13 @@ public final class FtClientCheck extends FtClientScenarios {
         serve("empty.txt", 0, false);
         Files.createDirectory(served.resolve("a-directory"));
         server = target.throughNetwork(TrustedFtServer.serving(served));
+        wireTarget = server.address();
+        wire = TcpProxy.recording(wireTarget);
     }
 
     @AfterEach
     void stopOurServer() {
+        wire.close();
         if (proxy != null) {
             proxy.close();
         }

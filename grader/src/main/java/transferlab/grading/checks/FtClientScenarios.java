@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.testkit.TestFiles;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.LoopbackPorts;
+import transferlab.testkit.TcpProxy;
+import transferlab.testkit.TestFiles;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
@@ -31,8 +33,20 @@ public abstract class FtClientScenarios {
     final CheckTarget target;
     @TempDir
     Path work;
+    /** The server's side: a temporary directory of its own, not beside the clients' directories. */
+    @TempDir
+    Path serverSide;
     /** The directory the server serves. */
     Path served;
+    /**
+     * Between the clients and the server, when set: runs against {@link #wireTarget} go through it,
+     * and a run counts only if the client's request crossed it (the data connection, which the
+     * server opens to the client, is not seen: protocol F's file bytes are judged by effects).
+     */
+    TcpProxy wire;
+    InetSocketAddress wireTarget;
+    private volatile boolean lastRunThroughWire;
+    private volatile long upstreamBefore;
     private int clients;
 
     FtClientScenarios(CheckTarget target) {
@@ -42,7 +56,7 @@ public abstract class FtClientScenarios {
     /** A file in the served directory, with {@code size} random bytes (text when {@code text}). */
     Path serve(String name, int size, boolean text) throws IOException {
         if (served == null) {
-            served = Files.createDirectories(work.resolve("served"));
+            served = Files.createDirectories(serverSide.resolve("served"));
         }
         byte[] bytes = new byte[size];
         Random random = new Random(name.hashCode());
@@ -79,6 +93,11 @@ public abstract class FtClientScenarios {
     List<ClientCommand.Run> runAtOnce(InetSocketAddress server, List<List<String>> requests, List<Path> directories)
             throws IOException, InterruptedException {
         List<ClientCommand.Invocation> invocations = new ArrayList<>();
+        lastRunThroughWire = wire != null && server.equals(wireTarget);
+        if (lastRunThroughWire) {
+            upstreamBefore = wire.bytesCarried(TcpProxy.Direction.UPSTREAM);
+            server = wire.address();
+        }
         for (int i = 0; i < requests.size(); i++) {
             invocations.add(invocation(server, requests.get(i), directories.get(i)));
         }
@@ -110,8 +129,13 @@ public abstract class FtClientScenarios {
         assertThat(fetched).as("%s in the client's working directory after -g %s (exit status %d)%s", name, name,
                 run.exitStatus(), run.said()).isRegularFile();
         Path original = served.resolve(name);
-        assertThat(TestFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
-                Files.size(original), Files.size(fetched), run.said()).isEqualTo(TestFiles.sha256(original));
+        if (lastRunThroughWire) {
+            assertThat(wire.bytesCarried(TcpProxy.Direction.UPSTREAM)).as("bytes the client sent to the server "
+                    + "over its control connection for -g %s: a file counts only if the client asked for it over "
+                    + "its socket%s", name, run.said()).isGreaterThan(upstreamBefore);
+        }
+        assertThat(LeftFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
+                Files.size(original), LeftFiles.size(fetched), run.said()).isEqualTo(TestFiles.sha256(original));
     }
 
     static void assertFinished(ClientCommand.Run run, String request) {
@@ -127,8 +151,10 @@ public abstract class FtClientScenarios {
         ClientCommand.Run run = run(server, get("textfile-small"), directory);
 
         assertFinished(run, "-g textfile-small");
-        assertThat(mine).as("the local textfile-small after -g textfile-small%s", run.said())
-                .hasContent("the student's own notes\n");
+        // Read without following a link or opening a pipe the client may have put in its place.
+        assertThat(new String(LeftFiles.read(mine), java.nio.charset.StandardCharsets.UTF_8))
+                .as("the local textfile-small after -g textfile-small%s", run.said())
+                .isEqualTo("the student's own notes\n");
     }
 
     /** -g of a file the server does not have: a message, and nothing in the client's directory. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.TcpProxy;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
 
@@ -38,10 +39,16 @@ public final class FtPairCheck extends FtClientScenarios {
         serve("binary-1MiB.bin", 1 << 20, false);
         serve("empty.txt", 0, false);
         server = target.startServer(served);
+        // The client reaches the server through the grader's proxy ({port} is the proxy's): judged by the wire.
+        wireTarget = server.address();
+        wire = TcpProxy.recording(wireTarget);
     }
 
     @AfterEach
     void stopTheStudentsServer() {
+        if (wire != null) {
+            wire.close();
+        }
         if (server != null) {
             server.close();
         }

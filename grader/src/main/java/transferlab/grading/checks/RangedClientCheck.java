@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.TestFiles;
 import transferlab.testkit.TrustedRangedServer;
 import transferlab.testkit.Requirement;
@@ -47,7 +48,12 @@ public final class RangedClientCheck {
     private final CheckTarget target;
     @TempDir
     Path work;
+    /** Our server's side: a temporary directory of its own, not beside the clients' directories. */
+    @TempDir
+    Path serverSide;
     Path root;
+    /** A recording proxy in front of each data listener our server opened: the blocks crossed them. */
+    private final List<TcpProxy> dataWires = new java.util.concurrent.CopyOnWriteArrayList<>();
     ServerUnderTest server;
     TcpProxy proxy;
     private int clients;
@@ -58,7 +64,7 @@ public final class RangedClientCheck {
 
     @BeforeEach
     void startOurServer() throws IOException {
-        root = Files.createDirectories(work.resolve("served"));
+        root = Files.createDirectories(serverSide.resolve("served"));
     }
 
     private ServerUnderTest start(boolean cutFirstDataConnection) throws IOException {
@@ -69,7 +75,15 @@ public final class RangedClientCheck {
             parallel.advertisingDataPortsWith(listener -> {
                 proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", listener),
                         TcpProxy.Faults.none().cutUpstreamAfter(0), 1);
-                return proxy.address().getPort();
+                TcpProxy wire = TcpProxy.recording(proxy.address());
+                dataWires.add(wire);
+                return wire.address().getPort();
+            });
+        } else {
+            parallel.advertisingDataPortsWith(listener -> {
+                TcpProxy wire = TcpProxy.recording(new InetSocketAddress("127.0.0.1", listener));
+                dataWires.add(wire);
+                return wire.address().getPort();
             });
         }
         server = target.throughNetwork(parallel);
@@ -78,6 +92,7 @@ public final class RangedClientCheck {
 
     @AfterEach
     void stopOurServer() {
+        dataWires.forEach(TcpProxy::close);
         if (proxy != null) {
             proxy.close();
         }
@@ -192,8 +207,12 @@ public final class RangedClientCheck {
         Path output = Path.of(invocation.placeholders().get("ofile").get(0));
         assertThat(output).as("OFILE after downloading %s (%d bytes) over %d connections (exit status %d)%s%s", name,
                 download[0], download[1], run.exitStatus(), fault, run.said()).isRegularFile();
-        assertThat(TestFiles.sha256(output)).as("sha256 of %s as downloaded over %d connections: %d bytes served, %d "
-                + "written%s%s", name, download[1], download[0], Files.size(output), fault, run.said())
+        long crossed = dataWires.stream().mapToLong(wire -> wire.bytesCarried(TcpProxy.Direction.DOWNSTREAM)).sum();
+        assertThat(crossed).as("bytes our server sent over the data connections of this test (%d data connection(s)):"
+                + " %s counts only if its %d bytes came over the client's sockets%s", dataWires.size(), name,
+                download[0], run.said()).isGreaterThanOrEqualTo(download[0]);
+        assertThat(LeftFiles.sha256(output)).as("sha256 of %s as downloaded over %d connections: %d bytes served, %d "
+                + "written%s%s", name, download[1], download[0], LeftFiles.size(output), fault, run.said())
                 .isEqualTo(TestFiles.sha256(root.resolve(name)));
     }
 

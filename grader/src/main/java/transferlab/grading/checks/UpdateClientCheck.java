@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
@@ -49,10 +50,13 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
     @BeforeEach
     void startOurServer() throws IOException {
         server = target.throughNetwork(TrustedUpdateServer.serving(outbox()));
+        wireTarget = server.address();
+        wire = TcpProxy.recording(wireTarget);
     }
 
     @AfterEach
     void stopOurServer() {
+        wire.close();
         if (proxy != null) {
             proxy.close();
         }
@@ -165,13 +169,11 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
     private void assertQueueEmpties(String id, ClientCommand.Run run) {
         Path queue = outbox.resolve(id);
         await().atMost(SuiteTimeouts.scaled(ACKED_WITHIN)).untilAsserted(() -> {
-            try (var left = Files.list(queue)) {
-                assertThat(left.map(path -> path.getFileName().toString()))
-                        .as("files still queued for %s after its run: the server removes a file only on its ack "
-                                + "{\"client-id\": ..., \"request-type\": \"ack\", \"file-hash\": ...}%s",
-                                id, run.said())
-                        .isEmpty();
-            }
+            assertThat(LeftFiles.names(queue))
+                    .as("files still queued for %s after its run: the server removes a file only on its ack "
+                            + "{\"client-id\": ..., \"request-type\": \"ack\", \"file-hash\": ...}%s",
+                            id, run.said())
+                    .isEmpty();
         });
     }
 }

@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.LeftFiles;
+import transferlab.testkit.TcpProxy;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
@@ -32,7 +34,18 @@ public abstract class UpdateClientScenarios {
     final CheckTarget target;
     @TempDir
     Path work;
+    /** The server's side: a temporary directory of its own, not beside the clients' directories. */
+    @TempDir
+    Path serverSide;
     Path outbox;
+    /**
+     * Between the clients and the server, when set: runs against {@link #wireTarget} go through it,
+     * and a stored file counts only if its bytes crossed it from the server.
+     */
+    TcpProxy wire;
+    InetSocketAddress wireTarget;
+    private volatile boolean lastRunThroughWire;
+    private final Map<String, byte[]> queuedBytes = new ConcurrentHashMap<>();
     /** The SHA-256 of each queued file, by "id/name": the server deletes a file once it is acknowledged. */
     private final Map<String, String> queued = new ConcurrentHashMap<>();
     private int clients;
@@ -51,12 +64,13 @@ public abstract class UpdateClientScenarios {
         }
         Path file = Files.write(directory.resolve(name), bytes);
         queued.put(id + "/" + name, TestFiles.sha256(file));
+        queuedBytes.put(id + "/" + name, bytes);
         return file;
     }
 
     Path outbox() throws IOException {
         if (outbox == null) {
-            outbox = Files.createDirectories(work.resolve("outbox"));
+            outbox = Files.createDirectories(serverSide.resolve("outbox"));
         }
         return outbox;
     }
@@ -74,6 +88,10 @@ public abstract class UpdateClientScenarios {
     List<ClientCommand.Run> runAtOnce(InetSocketAddress server, List<String> ids, List<Path> directories)
             throws IOException, InterruptedException {
         List<ClientCommand.Invocation> invocations = new ArrayList<>();
+        lastRunThroughWire = wire != null && server.equals(wireTarget);
+        if (lastRunThroughWire) {
+            server = wire.address();
+        }
         for (int i = 0; i < ids.size(); i++) {
             invocations.add(new ClientCommand.Invocation(Map.of(
                     "host", List.of(server.getAddress().getHostAddress()),
@@ -110,9 +128,7 @@ public abstract class UpdateClientScenarios {
     }
 
     private static long visibleFiles(Path directory) throws IOException {
-        try (var files = Files.list(directory)) {
-            return files.filter(path -> !path.getFileName().toString().startsWith(".")).count();
-        }
+        return LeftFiles.names(directory).stream().filter(name -> !name.startsWith(".")).count();
     }
 
     static void assertFinished(ClientCommand.Run run, String id) {
@@ -123,15 +139,21 @@ public abstract class UpdateClientScenarios {
     /** Client {@code id}'s directory holds each of {@code names} with the bytes queued, and no other visible file. */
     void assertStoredExactly(ClientCommand.Run run, String id, Path directory, List<String> names) throws IOException {
         assertFinished(run, id);
-        try (var stored = Files.list(directory)) {
-            assertThat(stored.map(path -> path.getFileName().toString()).filter(name -> !name.startsWith(".")))
-                    .as("the files client %s stored, having %s queued (exit status %d)%s", id, names,
-                            run.exitStatus(), run.said())
-                    .containsExactlyInAnyOrderElementsOf(names);
-        }
+        assertThat(LeftFiles.names(directory).stream().filter(name -> !name.startsWith(".")))
+                .as("the files client %s stored, having %s queued (exit status %d)%s", id, names,
+                        run.exitStatus(), run.said())
+                .containsExactlyInAnyOrderElementsOf(names);
         for (String name : names) {
-            assertThat(TestFiles.sha256(directory.resolve(name))).as("sha256 of %s as client %s stored it%s", name,
+            assertThat(LeftFiles.sha256(directory.resolve(name))).as("sha256 of %s as client %s stored it%s", name,
                     id, run.said()).isEqualTo(queued.get(id + "/" + name));
+            if (lastRunThroughWire) {
+                assertThat(wire.carried(queuedBytes.get(id + "/" + name), TcpProxy.Direction.DOWNSTREAM))
+                        .as("the bytes of %s crossed a connection from the server to the client (%d bytes came "
+                                + "down over %d connection(s) in all): a file counts only if it came over the "
+                                + "client's socket%s", name, wire.bytesCarried(TcpProxy.Direction.DOWNSTREAM),
+                                wire.connections(), run.said())
+                        .isTrue();
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.TcpProxy;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
 
@@ -42,10 +43,16 @@ public final class UpdatePairCheck extends UpdateClientScenarios {
         queue("bob", "bob-2.bin", 50_000, false);
         queue("carol", "carol.bin", 60_000, false);
         server = target.startServer(outbox());
+        // The client reaches the server through the grader's proxy ({port} is the proxy's): judged by the wire.
+        wireTarget = server.address();
+        wire = TcpProxy.recording(wireTarget);
     }
 
     @AfterEach
     void stopTheStudentsServer() {
+        if (wire != null) {
+            wire.close();
+        }
         if (server != null) {
             server.close();
         }

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.TestFiles;
 import transferlab.testkit.TrustedUploadServer;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
@@ -30,6 +32,10 @@ import transferlab.grading.program.ClientCommand;
  * ({@link TrustedUploadServer}: in a student tree stage 1's server is an exercise), alone and many at once, and
  * every stored file is checked by its SHA-256. Our server follows the seed: "go ahead" after the
  * header; the "ok" line at the end is ours and a seed client may ignore it.
+ *
+ * <p>Judged by the wire too: the client reaches our server through a recording {@link TcpProxy},
+ * and a file counts only if its bytes crossed the client's connection. Our server's directory is
+ * a temporary directory of its own, not beside the client's.
  */
 @ExtendWith(CheckRunExtension.class)
 public final class UploadClientCheck {
@@ -42,9 +48,14 @@ public final class UploadClientCheck {
 
     @TempDir
     Path work;
+    /** Our server's directory: not in {@link #work}, where the client runs, so not "../received" from it. */
+    @TempDir
+    Path reference;
     Path received;
     Path outgoing;
     ServerUnderTest server;
+    /** Between the client and our server: what crossed. */
+    TcpProxy wire;
 
     public UploadClientCheck(CheckTarget target) {
         this.target = target;
@@ -52,13 +63,15 @@ public final class UploadClientCheck {
 
     @BeforeEach
     void startOurServer() throws IOException {
-        received = Files.createDirectory(work.resolve("received"));
+        received = Files.createDirectory(reference.resolve("received"));
         outgoing = Files.createDirectory(work.resolve("outgoing"));
         server = target.throughNetwork(TrustedUploadServer.into(received));
+        wire = TcpProxy.recording(server.address());
     }
 
     @AfterEach
     void stopOurServer() {
+        wire.close();
         server.close();
     }
 
@@ -95,10 +108,16 @@ public final class UploadClientCheck {
 
     /** Runs the client once per file, all at once; each file must be stored with the same bytes. */
     private void assertUploaded(List<Path> files) throws Exception {
-        List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), server.address(), files,
+        // The bytes sent, kept before the client runs: it runs beside the files and may replace them.
+        List<byte[]> contents = new ArrayList<>();
+        for (Path file : files) {
+            contents.add(Files.readAllBytes(file));
+        }
+        List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), wire.address(), files,
                 target.logDirectory(), target.sandbox());
         for (int i = 0; i < files.size(); i++) {
             Path sent = files.get(i);
+            byte[] content = contents.get(i);
             ClientCommand.Run run = runs.get(i);
             String name = sent.getFileName().toString();
             String said = run.said();
@@ -109,9 +128,15 @@ public final class UploadClientCheck {
             await().atMost(SuiteTimeouts.scaled(STORED_WITHIN)).untilAsserted(() -> {
                 assertThat(stored).as("%s on the server (client exit status %d%s)", name, run.exitStatus(), said)
                         .exists();
-                assertThat(TestFiles.sha256(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
-                        Files.size(sent), Files.size(stored), said).isEqualTo(TestFiles.sha256(sent));
+                assertThat(LeftFiles.sha256(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
+                        content.length, LeftFiles.size(stored), said).isEqualTo(TestFiles.sha256(content));
             });
+            assertThat(wire.carried(content, TcpProxy.Direction.UPSTREAM))
+                    .as("the %d bytes of %s crossed a connection from the client to our server (%d bytes went up "
+                            + "over %d connection(s) in all): a file counts only if the client sent it over its "
+                            + "socket%s", content.length, name, wire.bytesCarried(TcpProxy.Direction.UPSTREAM),
+                            wire.connections(), said)
+                    .isTrue();
         }
     }
 

@@ -1,18 +1,16 @@
 package transferlab.grading.program;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import transferlab.testkit.SuiteTimeouts;
 
 /**
@@ -27,9 +25,8 @@ import transferlab.testkit.SuiteTimeouts;
 public final class ClientCommand {
     /** How long one client run may take (scaled by the timeout factor). */
     public static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
-    /** At most this much of a client's output is kept (a listing, a transcript, an error). */
-    private static final int MAX_OUTPUT_BYTES = 1 << 16;
-    private static final AtomicInteger STARTED = new AtomicInteger();
+    /** How long the output of a finished client may take to be read to its end. */
+    private static final Duration PUMP_DRAINED = Duration.ofSeconds(2);
 
     /** One run to start: what its placeholders stand for (a value may be several words) and where it runs. */
     public record Invocation(Map<String, List<String>> placeholders, Path directory) {
@@ -42,7 +39,7 @@ public final class ClientCommand {
             List<String> lines = output.lines().toList();
             String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - ProcessLogs.TAIL_LINES),
                     lines.size()));
-            return tail.isBlank() ? "" : "; the client printed:\n" + tail.indent(4);
+            return tail.isBlank() ? "" : "; the client printed:\n" + GradedOutput.quoted(tail, 4);
         }
     }
 
@@ -83,12 +80,15 @@ public final class ClientCommand {
      */
     public static List<Run> runAll(String template, List<Invocation> invocations, Path logDirectory,
                                    Sandbox.Use sandbox) throws IOException, InterruptedException {
-        List<Path> logs = new ArrayList<>();
+        List<StringBuilder> outputs = new ArrayList<>();
+        List<Thread> pumps = new ArrayList<>();
         List<Process> processes = new ArrayList<>();
         for (Invocation invocation : invocations) {
-            Path log = logDirectory.resolve("client-" + STARTED.incrementAndGet() + ".log");
-            logs.add(log);
-            processes.add(start(template, invocation, log, sandbox));
+            Process process = start(template, invocation, logDirectory, sandbox);
+            StringBuilder output = new StringBuilder();
+            outputs.add(output);
+            processes.add(process);
+            pumps.add(pump(process, output));
         }
         long deadline = System.nanoTime() + SuiteTimeouts.scaled(RUN_TIMEOUT).toNanos();
         List<Run> runs = new ArrayList<>();
@@ -100,7 +100,12 @@ public final class ClientCommand {
             if (!exited) {
                 process.waitFor(5, TimeUnit.SECONDS);
             }
-            runs.add(new Run(exited ? process.exitValue() : -1, !exited, read(logs.get(i))));
+            pumps.get(i).join(PUMP_DRAINED.toMillis()); // the pipe closes with the last process of the group
+            String output;
+            synchronized (outputs.get(i)) {
+                output = outputs.get(i).toString();
+            }
+            runs.add(new Run(exited ? process.exitValue() : -1, !exited, output));
         }
         return runs;
     }
@@ -117,15 +122,37 @@ public final class ClientCommand {
         return runAll(template, List.of(invocation), logDirectory, sandbox).get(0);
     }
 
-    private static Process start(String template, Invocation invocation, Path log, Sandbox.Use sandbox)
+    /**
+     * Keeps what the client prints (standard output and error), cut and cleaned as it is read, at
+     * most {@link GradedOutput#MAX_TEST_BYTES}: a listing, a transcript, an error.
+     */
+    private static Thread pump(Process process, StringBuilder output) {
+        Thread pump = new Thread(() -> {
+            try (InputStream in = process.getInputStream()) {
+                GradedOutput.readLines(in, GradedOutput.MAX_TEST_BYTES, line -> {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                });
+            } catch (IOException e) {
+                // the process is gone and its pipe with it: what was read is kept
+            }
+        }, "client-output-" + process.pid());
+        pump.setDaemon(true);
+        pump.start();
+        return pump;
+    }
+
+    private static Process start(String template, Invocation invocation, Path logDirectory, Sandbox.Use sandbox)
             throws IOException {
         String command = CommandLineTemplate.fillWords(CommandLineTemplate.anchoredToGraderDirectory(template),
                 invocation.placeholders());
-        Process process = ProcessGroup.start(new ProcessBuilder(sandbox.command(command, invocation.directory(),
+        ProcessBuilder builder = new ProcessBuilder(sandbox.command(command, invocation.directory(),
                 List.of(invocation.directory())))
                 .directory(invocation.directory().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile()));
+                .redirectErrorStream(true);
+        RunMarker.mark(builder.environment(), logDirectory);
+        Process process = ProcessGroup.start(builder);
         try (OutputStream in = process.getOutputStream()) {
             in.write("\n\n\n".getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
@@ -134,11 +161,4 @@ public final class ClientCommand {
         return process;
     }
 
-    private static String read(Path log) throws IOException {
-        byte[] bytes = Files.readAllBytes(log);
-        int length = Math.min(bytes.length, MAX_OUTPUT_BYTES);
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString();
-    }
 }

@@ -132,6 +132,7 @@ public final class CommandServer implements ServerUnderTest {
                 .redirectErrorStream(true)
                 .redirectInput(new File("/dev/null"));
         builder.environment().put("PYTHONUNBUFFERED", "1");
+        RunMarker.mark(builder.environment(), logDirectory);
         ProcessLogs.note(log, "started, told to listen on port " + port);
         Process process = ProcessGroup.start(builder);
         ProcessLogs.pumpTimed(process.getInputStream(), log, "server-output-" + process.pid());
@@ -218,7 +219,7 @@ public final class CommandServer implements ServerUnderTest {
                 .until(() -> !process.isAlive() || !ProcessLogs.tail(log, 1).isBlank());
         String tail = ProcessLogs.tail(log, ProcessLogs.TAIL_LINES + 1).lines()
                 .filter(line -> !line.startsWith("[started, told to listen")).collect(Collectors.joining("\n"));
-        return tail.isBlank() ? " (it printed nothing)" : "\n  it printed:\n" + tail.indent(4);
+        return tail.isBlank() ? " (it printed nothing)" : "\n  it printed:\n" + GradedOutput.quoted(tail, 4);
     }
 
 

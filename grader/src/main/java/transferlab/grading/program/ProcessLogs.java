@@ -1,11 +1,8 @@
 package transferlab.grading.program;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Writer;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,24 +26,27 @@ public final class ProcessLogs {
     public static final int TAIL_LINES = 12;
     /** The file name ending of a timed log. */
     static final String TIMED = ".timed";
+    /** The most of one program's output a log keeps (a test shows its last lines; a run is capped again). */
+    static final long MAX_LOG_BYTES = 1 << 20;
 
     private ProcessLogs() {
     }
 
-    /** Copies {@code output} into {@code log} in a daemon thread, stamping each line; returns the thread. */
+    /**
+     * Copies {@code output} into {@code log} in a daemon thread, stamping each line; returns the
+     * thread. Lines are cut and cleaned as they are read ({@link GradedOutput#readLines}), and a
+     * log keeps at most {@link #MAX_LOG_BYTES}: past that the program is drained, not blocked.
+     */
     static Thread pumpTimed(InputStream output, Path log, String threadName) throws IOException {
         // Appending: the grader's own notes ("started, told to listen on port ...") share the file.
         Writer writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         Thread pump = new Thread(() -> {
-            // A student's program may print bytes that are not UTF-8: replace them rather than stop reading.
-            var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
-            try (writer; BufferedReader lines = new BufferedReader(new InputStreamReader(output, decoder))) {
-                for (String line; (line = lines.readLine()) != null; ) {
+            try (writer; output) {
+                GradedOutput.readLines(output, MAX_LOG_BYTES, line -> {
                     writer.write(System.nanoTime() + " " + line + "\n");
                     writer.flush();
-                }
+                });
             } catch (IOException e) {
                 // the process is gone and its pipe with it: what was read is in the log
             }
@@ -116,7 +116,7 @@ public final class ProcessLogs {
 
     private static List<String> readLines(Path file) {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
+            return Files.readAllLines(file, StandardCharsets.UTF_8); // our own file, capped as written
         } catch (IOException e) {
             return List.of(); // nothing printed: show nothing rather than fail the verdict
         }

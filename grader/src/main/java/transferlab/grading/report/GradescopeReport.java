@@ -52,7 +52,8 @@ public final class GradescopeReport {
         results.put("output", summary(result));
         results.put("visibility", "visible");
         results.put("tests", tests);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+        ReportFile.write(file, out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out, results));
     }
 
     private static String summary(CheckResult result) {

@@ -10,6 +10,7 @@ import transferlab.grading.RequirementVerdict;
 import transferlab.grading.TestOutcome;
 import transferlab.grading.TimelineEvent;
 import transferlab.grading.Verdict;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * {@code --html report.html}: one self-contained page a student opens in a browser. A table of the
@@ -23,7 +24,7 @@ public final class HtmlReport {
     }
 
     public static void write(CheckResult result, Path file) throws IOException {
-        Files.writeString(file, render(result), StandardCharsets.UTF_8);
+        ReportFile.write(file, out -> out.write(render(result).getBytes(StandardCharsets.UTF_8)));
     }
 
     static String render(CheckResult result) {
@@ -111,7 +112,7 @@ public final class HtmlReport {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-                .replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]", "?");
+        return GradedOutput.clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

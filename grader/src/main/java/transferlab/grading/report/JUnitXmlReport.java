@@ -12,6 +12,7 @@ import javax.xml.stream.XMLStreamWriter;
 import transferlab.grading.CheckResult;
 import transferlab.grading.TestOutcome;
 import transferlab.grading.Verdict;
+import transferlab.grading.program.GradedOutput;
 
 /**
  * JUnit XML (the Ant/Surefire format CI systems read): one {@code testsuite} for the protocol, one
@@ -27,7 +28,12 @@ public final class JUnitXmlReport {
     public static void write(CheckResult result, Path file) throws IOException {
         List<TestOutcome> tests = result.verdicts().stream().flatMap(verdict -> verdict.tests().stream())
                 .distinct().toList();
-        try (OutputStream out = Files.newOutputStream(file)) {
+        ReportFile.write(file, out -> writeTo(out, result, tests, file));
+    }
+
+    private static void writeTo(OutputStream out, CheckResult result, List<TestOutcome> tests, Path file)
+            throws IOException {
+        try {
             XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeCharacters("\n");
@@ -82,9 +88,9 @@ public final class JUnitXmlReport {
         return tests.stream().filter(test -> test.verdict() == verdict).count();
     }
 
-    /** A student's program may print bytes XML 1.0 cannot hold (NUL, other control characters). */
+    /** A student's program may print what XML 1.0 cannot hold (NUL, U+FFFE, a lone surrogate): escaped. */
     private static String xmlSafe(String text) {
-        return text.replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]", "?");
+        return GradedOutput.clean(text);
     }
 
     private static String seconds(long millis) {

@@ -68,11 +68,12 @@ public final class TerminalReport {
                 }
             }
         }
+        // Both may quote a graded program: every line after the first is indented under it.
         for (String warning : result.warnings()) {
-            out.println("  warning: " + warning);
+            out.print(hanging("warning: " + warning));
         }
         if (!result.stopped().isBlank()) {
-            out.println("  stopped early: " + result.stopped() + "; every test not run counts as failed");
+            out.print(hanging("stopped early: " + result.stopped() + "; every test not run counts as failed"));
         }
         if (result.runs() > 1) {
             out.printf(Locale.ROOT, "  %d runs; flaky (failed in some runs, passed in others): %s%n", result.runs(),
@@ -107,6 +108,12 @@ public final class TerminalReport {
         if (!test.output().isBlank()) {
             out.print(test.output().indent(10));
         }
+    }
+
+    /** The first line at 2 spaces, the others at 4: never at the start of a line, where verdicts are. */
+    private static String hanging(String text) {
+        String indented = text.indent(4);
+        return indented.substring(2);
     }
 
     public static String number(double value) {

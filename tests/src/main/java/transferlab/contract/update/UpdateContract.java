@@ -33,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.Timeline;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
@@ -407,9 +408,7 @@ public abstract class UpdateContract {
     }
 
     private List<String> listQueue(String clientId) throws IOException {
-        try (Stream<Path> files = Files.list(outbox.resolve(clientId))) {
-            return files.map(path -> path.getFileName().toString()).sorted().toList();
-        }
+        return LeftFiles.names(outbox.resolve(clientId)); // the server removes files as they go: no race
     }
 
     /** The file hash as protocol D writes it: {@code sha256:} and the hex digest. */

@@ -1,14 +1,13 @@
 package transferlab.contract.upload;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import transferlab.testkit.LeftFiles;
 
 /**
  * Under which names a server may store an upload of {@code NAME}. Our servers store it under
@@ -76,22 +75,19 @@ public final class StoredNames {
      */
     public Optional<Path> find(Path directory, String sent) throws IOException {
         Path exact = directory.resolve(sent);
-        if (Files.exists(exact)) {
+        if (LeftFiles.entry(exact).isPresent()) { // not following a link: what it is, the reader says
             return Optional.of(exact);
         }
         if (patterns.isEmpty()) {
             return Optional.empty();
         }
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.filter(path -> matches(path.getFileName().toString(), sent)).sorted().findFirst();
-        }
+        return findAll(directory, sent).stream().findFirst();
     }
 
     /** Every file in {@code directory} that may hold the upload of {@code sent}, in name order. */
     public List<Path> findAll(Path directory, String sent) throws IOException {
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.filter(path -> matches(path.getFileName().toString(), sent)).sorted().toList();
-        }
+        return LeftFiles.list(directory).stream().filter(entry -> matches(entry.name(), sent))
+                .map(LeftFiles.Entry::path).toList();
     }
 
     /** For messages: "'x'" or "'x', 'x.temp' or 'x.temp<digits>'". */

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.SuiteScope;
+import transferlab.contract.Timeline;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.PrintableText;
 import transferlab.testkit.RawUploadClient;
 import transferlab.testkit.Requirement;
@@ -516,14 +518,14 @@ public abstract class UploadContract extends UploadJudging {
             expectGoAhead(client, "existing.bin", replacement.length);
             client.send(Arrays.copyOf(replacement, replacement.length / 2));
             Path existingFile = directory.resolve(existing);
-            assertHoldsWhileUnderWay(beforeReplacement, () -> Arrays.equals(Files.readAllBytes(existingFile), old),
+            assertHoldsWhileUnderWay(beforeReplacement, () -> LeftFiles.holds(existingFile, old),
                     "while a replacement of existing.bin was half sent, the server's directory showed",
                     "with " + existing + " no longer its old content: it keeps it until the new one is complete "
                             + "and moved into place with one rename (U10)");
             client.send(Arrays.copyOfRange(replacement, replacement.length / 2, replacement.length));
             client.finishSending();
             lineOrClosed(client); // the server is done with it: stored, or (U11's business) refused
-            assertThat(Files.readAllBytes(existingFile)).as("%s once its replacement was complete: the old content "
+            assertThat(LeftFiles.read(existingFile)).as("%s once its replacement was complete: the old content "
                     + "or the new, whole, never a mix (U10)", existing).satisfiesAnyOf(
                     bytes -> assertThat(bytes).isEqualTo(old), bytes -> assertThat(bytes).isEqualTo(replacement));
         }

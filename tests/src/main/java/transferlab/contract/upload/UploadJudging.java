@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.contract.Timeline;
+import transferlab.testkit.LeftFiles;
 import transferlab.testkit.PrintableText;
 import transferlab.testkit.RawUploadClient;
 import transferlab.testkit.ServerUnderTest;
@@ -388,9 +389,12 @@ public abstract class UploadJudging {
                             .append(content.length).append(" bytes sent, after ").append(seconds(scaled(PROMPTLY)))
                             .append(": ").append(describeListing(directory));
                 } else {
-                    byte[] stored = Files.readAllBytes(found.get(0));
+                    byte[] stored = LeftFiles.read(found.get(0), content.length);
                     String file = found.get(0).getFileName().toString();
-                    if (stored.length != content.length) {
+                    if (stored.length > content.length) {
+                        why.append(String.format(Locale.ROOT, "%s holds more than the %d bytes sent, after %s",
+                                file, content.length, seconds(scaled(PROMPTLY))));
+                    } else if (stored.length != content.length) {
                         why.append(String.format(Locale.ROOT, "%s holds %d of the %d bytes sent, after %s", file,
                                 stored.length, content.length, seconds(scaled(PROMPTLY))));
                     } else {
@@ -410,11 +414,7 @@ public abstract class UploadJudging {
     }
 
     static boolean holds(Path file, byte[] content) {
-        try {
-            return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
-        } catch (IOException gone) { // renamed or deleted meanwhile: look again
-            return false;
-        }
+        return LeftFiles.holds(file, content); // false when renamed or deleted meanwhile: look again
     }
 
     /** A visible name in the directory that is a strict prefix of {@code name} (the name cut short), or null. */
@@ -478,9 +478,12 @@ public abstract class UploadJudging {
         List<String> changes = new ArrayList<>();
         for (Map.Entry<String, String> entry : after.entrySet()) {
             if (!entry.getValue().equals(before.get(entry.getKey()))) {
-                Path path = parent.resolve(entry.getKey());
-                String size = Files.isRegularFile(path) ? " (" + Files.size(path) + " bytes)" : " (a directory)";
-                changes.add((before.containsKey(entry.getKey()) ? "changed " : "left ") + entry.getKey() + size);
+                String what = LeftFiles.entry(parent.resolve(entry.getKey()))
+                        .map(left -> left.kind() == LeftFiles.Kind.FILE ? left.size() + " bytes"
+                                : left.kind().description())
+                        .orElse("gone since");
+                changes.add((before.containsKey(entry.getKey()) ? "changed " : "left ") + entry.getKey()
+                        + " (" + what + ")");
             }
         }
         before.keySet().stream().filter(name -> !after.containsKey(name))
@@ -490,10 +493,10 @@ public abstract class UploadJudging {
 
     static String describeListing(Path directory) throws IOException {
         List<String> entries = new ArrayList<>();
-        for (String name : listing(directory)) {
-            Path path = directory.resolve(name);
-            entries.add("'" + PrintableText.of(name) + "'"
-                    + (Files.isRegularFile(path) ? " (" + Files.size(path) + " bytes)" : ""));
+        for (LeftFiles.Entry entry : LeftFiles.list(directory)) {
+            entries.add("'" + PrintableText.of(entry.name()) + "'"
+                    + (entry.kind() == LeftFiles.Kind.FILE ? " (" + entry.size() + " bytes)"
+                    : entry.kind() == LeftFiles.Kind.DIRECTORY ? "" : " (" + entry.kind().description() + ")"));
         }
         return entries.isEmpty() ? "nothing" : String.join(", ", entries);
     }
@@ -521,9 +524,7 @@ public abstract class UploadJudging {
 
     /** The names in a directory, hidden ones (temporary files) included. */
     protected static List<String> listing(Path directory) throws IOException {
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.map(path -> path.getFileName().toString()).sorted().toList();
-        }
+        return LeftFiles.names(directory);
     }
 
     /** The names in a directory that do not start with a dot: what other clients may see. */
@@ -533,14 +534,7 @@ public abstract class UploadJudging {
 
     /** Every file and directory under {@code root}, with each file's SHA-256: what "nothing written" compares. */
     protected static Map<String, String> snapshot(Path root) throws IOException {
-        Map<String, String> entries = new TreeMap<>();
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                entries.put(root.relativize(path).toString(),
-                        Files.isRegularFile(path) ? TestFiles.sha256(path) : "directory");
-            }
-        }
-        return entries;
+        return LeftFiles.snapshot(root); // a file deleted while it is taken is not in it (U10's race)
     }
 
     static byte[] concat(byte[] first, byte[] second) {
