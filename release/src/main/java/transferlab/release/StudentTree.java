@@ -179,10 +179,11 @@ public final class StudentTree {
         return files;
     }
 
-    /** The root pom without the release module (this generator is the instructor's). */
+    /** The root pom without the instructor's modules: this generator, and the measurement tools (bench). */
     static String withoutReleaseModule(String pom) {
         StringBuilder out = new StringBuilder();
-        pom.lines().filter(line -> !line.contains("<module>release</module>") && !line.contains("The instructor's:"))
+        pom.lines().filter(line -> !line.contains("<module>release</module>") && !line.contains("The instructor's:")
+                        && !line.contains("<module>bench</module>") && !line.contains("Measurement tools:"))
                 .forEach(line -> out.append(line).append('\n'));
         return out.toString();
     }

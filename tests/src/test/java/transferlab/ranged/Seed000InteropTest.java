@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.TestFiles;
-import transferlab.python.PythonPrograms;
+import transferlab.testkit.PythonPrograms;
 import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
 import transferlab.storage.ServedDirectory;

@@ -2,7 +2,7 @@ package transferlab.contract.listget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import transferlab.python.PythonPrograms;
+import transferlab.testkit.PythonPrograms;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package transferlab.contract.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import transferlab.python.PythonPrograms;
+import transferlab.testkit.PythonPrograms;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

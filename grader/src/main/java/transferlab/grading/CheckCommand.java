@@ -1,0 +1,321 @@
+package transferlab.grading;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import transferlab.cli.CommandRunner;
+import transferlab.contract.upload.StoredNames;
+import transferlab.grading.report.GradescopeReport;
+import transferlab.grading.report.HtmlReport;
+import transferlab.grading.report.JUnitXmlReport;
+import transferlab.grading.report.TerminalReport;
+import transferlab.grading.stage.StageCheck;
+import transferlab.grading.stage.StageProfile;
+import transferlab.grading.target.Network;
+
+/**
+ * Grades any implementation of a Transfer Lab protocol, ours or a student's in any language,
+ * against the same contracts our servers pass, and prints a verdict per requirement.
+ *
+ * <pre>
+ *   $ ./transfer check upload --server-cmd "python3 server.py {port} {dir}"
+ *   Protocol U (upload), core requirements; server command: python3 server.py {port} {dir}
+ *     PASS  U1      2/2  The header is 8 bytes of size and the name, in one write
+ *     FAIL  U3      0/4  The server stores exactly size bytes of content
+ *           x contentSplitIntoSmallPiecesByTheNetworkIsStoredWhole(): [bytes stored of 32768 sent in pieces of 2048]
+ *             expected: 32768L
+ *              but was: 2048L within 5 seconds.
+ *             timeline (seconds since the test started):
+ *                 0.075 s  server  [started, told to listen on port 41123]
+ *                 0.320 s  server  listening on 127.0.0.1:41123
+ *     ...
+ *   Score: 9/13 points; 3 passed, 1 failed, 0 not applicable; 15 extension requirements not graded (8.9 s)
+ * </pre>
+ * {@code ./transfer check stage1} (or stage2, stage3) grades a stage's lesson instead, part by part
+ * ({@link StageCheck}, profiles in grading/stages.csv): with no command, the kit's own Java programs.
+ * Exit status: 0 when every graded requirement passed, 1 when one failed, 2 on a usage error.
+ * resources/grading.md explains the points file, the stage profiles, Gradescope and CI.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Grade a server or client of protocol U (upload), F (ft), D (update) or R (ranged) against "
+                + "the protocol suite: a verdict per requirement, a score, JUnit XML and Gradescope results.",
+                "Placeholders: {port} a free port, {dir} a fresh directory per test, {host} 127.0.0.1, {file} the file "
+                        + "a client sends. The command runs with sh -c in the current directory.",
+                "Clients: ft {request} is -l or -g NAME, {dataport} a free port; update {id} a client id, {dir} the "
+                        + "client's directory; ranged {address} HOST:PORT, {threads}, {file}, {ofile}. "
+                        + "resources/grading.md has each protocol's templates."},
+        footer = {"", "Examples:",
+                "  ./transfer check stage1          (the kit's own Java: ready to hand in?)",
+                "  ./transfer check stage1 --server-cmd \"python3 server.py {port} {dir}\"",
+                "  ./transfer check upload --server-cmd \"python3 server.py {port} {dir}\"",
+                "  ./transfer check upload --target 127.0.0.1:5000",
+                "  ./transfer check upload --server-cmd \"...\" --repeat 5 --network lossy",
+                "  ./transfer check upload --server-cmd \"...\" --html report.html",
+                "  ./transfer check upload \\",
+                "      --client-cmd \"python3 client.py {host} {port} {file}\" \\",
+                "      --gradescope results.json",
+                "  ./transfer check ft \\",
+                "      --client-cmd \"python3 ftclient.py {host} {port} {request} {dataport}\"",
+                "  ./transfer check update \\",
+                "      --client-cmd \"python3 client.py {host} {port} {id} {dir}\"",
+                "  ./transfer check ranged \\",
+                "      --client-cmd \"python3 client.py {address} {threads} {file} {ofile}\"",
+                "  ./transfer check ft --pair --server-cmd \"cd {dir} && ./ftserver {port}\" \\",
+                "      --client-cmd \"python3 ftclient.py localhost {port} {request} {dataport}\""})
+public final class CheckCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PROTOCOL|STAGE",
+            description = "upload, ft, update or ranged; or stage1, stage2, stage3: the stage's lesson, every part "
+                    + "(grading/stages.csv), by default the kit's own Java programs of this checkout")
+    String subject;
+
+    @ArgGroup(exclusive = false, multiplicity = "0..1")
+    Target target = new Target();
+
+    @Option(names = "--cmd", paramLabel = "PART=COMMAND",
+            description = "with a stage: the command of one part, e.g. ft-server=\"python3 ftserver.py {port}\"")
+    java.util.Map<String, String> partCommands = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--listget", description = "with stage1: grade the list/get parts too (protocol F)")
+    boolean listget;
+
+    @Option(names = "--profiles", paramLabel = "FILE",
+            description = "stage profiles (default: the built-in grading/stages.csv)")
+    Path profilesFile;
+
+    @Option(names = "--pair", description = "grade a server and a client together, by their effects: needs both "
+            + "--server-cmd and --client-cmd (ft, update)")
+    boolean pair;
+
+    @Spec
+    CommandSpec spec;
+
+    static final class Target {
+        @Option(names = "--target", paramLabel = "HOST:PORT",
+                description = "a server already running (tests that must look into its directory are N/A)")
+        String runningServer;
+
+        @Option(names = "--server-cmd", paramLabel = "COMMAND",
+                description = "start the server with this command for each test, "
+                        + "e.g. \"python3 server.py {port} {dir}\"")
+        String serverCommand;
+
+        @Option(names = "--client-cmd", paramLabel = "COMMAND",
+                description = "grade a client: run it (many at once) against our server, "
+                        + "e.g. \"python3 client.py {host} {port} {file}\"")
+        String clientCommand;
+    }
+
+    @Option(names = "--extensions", description = "grade the extension requirements too (default: core only)")
+    boolean extensions;
+
+    @Option(names = "--iterative",
+            description = "the server serves one client at a time (stage 1): a paused client must hold up the next one")
+    boolean iterative;
+
+    @Option(names = "--timeout-factor", paramLabel = "F", defaultValue = "1", converter = PositiveFactor.class,
+            description = "multiply every timeout of the suite by F, for slow machines (default: ${DEFAULT-VALUE})")
+    double timeoutFactor;
+
+    @Option(names = "--only", paramLabel = "IDS", split = ",",
+            description = "grade only these requirements, e.g. U3,U5")
+    List<String> only = List.of();
+
+    @Option(names = "--tests", paramLabel = "REGEX",
+            description = "run only the contract tests whose method name matches, e.g. 'badName.*'")
+    String tests;
+
+    @Option(names = "--stored-name", paramLabel = "PATTERN", converter = StoredNamePattern.class,
+            description = "upload: a server may store NAME under this name, e.g. '{name}.part' or 'got-{name}' "
+                    + "({digits}: one or more digits); repeatable (default: the sent name, {name}.temp and "
+                    + "{name}.temp{digits}, seed 004's)")
+    List<String> storedNames = List.of();
+
+    @Option(names = "--points", paramLabel = "FILE",
+            description = "points file (default: the built-in grading/points.csv)")
+    Path pointsFile;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "also write JUnit XML here")
+    Path junitXml;
+
+    @Option(names = "--gradescope", paramLabel = "FILE", description = "also write Gradescope's results.json here")
+    Path gradescope;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write a page with each failed requirement's exchange as a timeline")
+    Path html;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "run the chosen tests N times; report requirements that failed only sometimes (flaky)")
+    int repeat;
+
+    @Option(names = "--network", paramLabel = "KIND", defaultValue = "direct", converter = NetworkConverter.class,
+            description = "direct, or lossy: every connection through a proxy with delays, jitter, "
+                    + "1-byte segments and stalls")
+    Network network;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS",
+            description = "stop the whole run after this long; tests not run fail (default: 300 x the timeout factor)")
+    Long timeLimitSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
+        if (StageProfile.isStageName(subject)) {
+            return checkStage(points);
+        }
+        Protocol protocol;
+        try {
+            protocol = Protocol.parse(subject);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage()
+                    + ", or a stage: " + String.join(", ", StageProfile.stageNames(profilesFile)));
+        }
+        if (!partCommands.isEmpty() || listget) {
+            throw new ParameterException(spec.commandLine(),
+                    "--cmd and --listget are for a stage (check stage1 ...), not a protocol");
+        }
+        Set<String> onlyIds = new LinkedHashSet<>();
+        only.forEach(id -> onlyIds.add(id.strip()));
+        CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
+                tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network, storedNames);
+        CheckResult result = SuiteRunner.run(plan);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        TerminalReport.print(result, out);
+        writeReports(result, out);
+        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+    }
+
+    private void writeReports(CheckResult result, PrintStream out) throws IOException {
+        if (junitXml != null) {
+            JUnitXmlReport.write(result, junitXml);
+            out.println("JUnit XML: " + junitXml);
+        }
+        if (gradescope != null) {
+            GradescopeReport.write(result, gradescope);
+            out.println("Gradescope results: " + gradescope);
+        }
+        if (html != null) {
+            HtmlReport.write(result, html);
+            out.println("HTML report: " + html);
+        }
+    }
+
+    /** {@code check stageN}: every part of the stage's profile, then the stage's score and verdict. */
+    private int checkStage(PointsTable points) throws IOException {
+        if (target.runningServer != null || pair || extensions || iterative || !only.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "a stage grades what its profile lists, against "
+                    + "programs it starts: --target, --pair, --extensions, --iterative and --only are for "
+                    + "check PROTOCOL");
+        }
+        StageProfile profile;
+        try {
+            profile = StageProfile.load(subject, profilesFile);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        for (String part : partCommands.keySet()) {
+            if (!profile.byName().containsKey(part)) {
+                throw new ParameterException(spec.commandLine(), "--cmd " + part + "=...: " + subject
+                        + " has no part " + part + " (its parts: " + String.join(", ", profile.byName().keySet())
+                        + ")");
+            }
+        }
+        StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
+                listget, timeoutFactor, points, repeat,
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
+                tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames);
+        StageCheck.Result result = StageCheck.run(profile, options);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        StageCheck.print(result, out);
+        if (result.combined().isPresent()) {
+            writeReports(result.combined().get(), out);
+        }
+        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+    }
+
+    private CheckPlan.TargetSpec targetSpec() {
+        int given = (target.runningServer == null ? 0 : 1) + (target.serverCommand == null ? 0 : 1)
+                + (target.clientCommand == null ? 0 : 1);
+        if (pair) {
+            if (target.serverCommand == null || target.clientCommand == null || target.runningServer != null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--pair needs --server-cmd and --client-cmd (no --target)");
+            }
+            return CheckPlan.TargetSpec.pair(target.serverCommand, target.clientCommand);
+        }
+        if (given != 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "give one of --target, --server-cmd or --client-cmd (both commands only with --pair)");
+        }
+        if (target.runningServer != null) {
+            return CheckPlan.TargetSpec.runningServer(target.runningServer);
+        }
+        if (target.serverCommand != null) {
+            return CheckPlan.TargetSpec.serverCommand(target.serverCommand);
+        }
+        return CheckPlan.TargetSpec.clientCommand(target.clientCommand);
+    }
+
+    /** A timeout factor must be a positive number; anything else is a usage error (exit 2). */
+    static final class PositiveFactor implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double factor = Double.parseDouble(value);
+                if (factor > 0 && Double.isFinite(factor)) {
+                    return factor;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is wanted
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a positive number (e.g. 3)");
+        }
+    }
+
+    /** {@code --network direct|lossy}; anything else is a usage error (exit 2). */
+    static final class NetworkConverter implements picocli.CommandLine.ITypeConverter<Network> {
+        @Override
+        public Network convert(String value) {
+            try {
+                return Network.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A {@code --stored-name} pattern holds {@code {name}} once and no '/'; anything else is a usage error. */
+    static final class StoredNamePattern implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                StoredNames.check(value);
+                return value;
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Runs the command as {@code ./transfer check} does and returns its exit status (the Maven entry uses this). */
+    public static int run(String... args) {
+        return CommandRunner.run(new CheckCommand(), args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

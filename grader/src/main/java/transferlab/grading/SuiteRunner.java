@@ -1,0 +1,467 @@
+package transferlab.grading;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.PostDiscoveryFilter;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import transferlab.cli.HostPort;
+import transferlab.contract.Timeline;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.grading.target.CheckTarget;
+import transferlab.grading.target.CommandServer;
+import transferlab.grading.target.ProcessLogs;
+
+/**
+ * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test
+ * results into a verdict per requirement. Both {@code ./transfer check} and the Maven entry
+ * ({@code CheckFromMavenTest}) call {@link #run(CheckPlan)}: one code path.
+ *
+ * <p>Which tests run: each test cites requirement IDs with {@code @Requirement}. A test runs when
+ * every ID it cites is graded (core-only, the default), or one is (with {@code --extensions} or
+ * {@code --only}); a test citing none is not run and is listed as a gap.
+ *
+ * <p>How the tests citing a requirement become its verdict (a core requirement is judged by its
+ * core-only tests where it has any, so that a seed server is not failed for an extension's sake):
+ * <pre>
+ *   tests citing the requirement, in this run                 verdict  points
+ *   -------------------------------------------------------   -------  ------------------------
+ *   one failed (a failed class set-up fails every test in it)  FAIL     0 of its points
+ *   one was not run because the run stopped (the server did    FAIL     0 of its points
+ *     not start; the time limit)
+ *   otherwise: one passed (others may be N/A)                  PASS     all of its points
+ *   none passed: all were aborted by an assumption             N/A      0; still in the maximum
+ *   no test of this check covers it (the other side's)         N/A      0; not in the maximum
+ *     (a client's check leaves the server's out of its report)
+ * </pre>
+ * The maximum of a run is the sum of the points of every graded requirement: it depends on the
+ * plan (protocol, {@code --extensions}, {@code --only}, the points file), never on the server.
+ * With {@code --repeat N} the outcomes of all N runs count together (one failure fails), and a
+ * requirement that failed in some runs and passed in others is reported as flaky.
+ *
+ * <p>What the check classes need (the target, the timeout factor, the time limit) reaches them as
+ * JUnit configuration parameters, read by {@link CheckRunExtension}; no JVM-wide properties.
+ */
+public final class SuiteRunner {
+    /** A test that hangs is failed after this long (scaled), so one stuck student server cannot stall grading. */
+    static final Duration TEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Lines of a failed test's timeline: its last notes and server lines. */
+    static final int TIMELINE_LINES = 40;
+
+    private SuiteRunner() {
+    }
+
+    public static CheckResult run(CheckPlan plan) {
+        return run(plan, checkClasses(plan));
+    }
+
+    /** Runs the given check classes (the runner's own tests use this with sample checks). */
+    static CheckResult run(CheckPlan plan, List<Class<?>> checkClasses) {
+        long started = System.nanoTime();
+        long timeLimitEnds = System.currentTimeMillis() + plan.effectiveTimeLimit().toMillis();
+        Path logDirectory = createLogDirectory();
+        CheckTarget target = target(plan.target(), logDirectory);
+        if (plan.iterative()) {
+            target = target.iterative();
+        }
+        target = target.over(plan.network()).storingUnder(plan.storedNames());
+        List<String> unmapped = new ArrayList<>();
+        Set<String> skippedWithExtensions = new TreeSet<>();
+        Set<String> checked = new TreeSet<>();
+        List<List<TestOutcome>> runs = new ArrayList<>();
+        String stopped = "";
+        try {
+            for (int run = 1; run <= plan.repeat() && stopped.isEmpty(); run++) {
+                Collector collector = new Collector(logDirectory, plan.repeat() > 1 ? " [run " + run + "]" : "");
+                unmapped.clear();
+                LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                        .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
+                        .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked))
+                        .configurationParameters(target.configuration())
+                        .configurationParameter(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()))
+                        .configurationParameter(CheckRunExtension.TIME_LIMIT_ENDS, Long.toString(timeLimitEnds))
+                        .configurationParameter(CheckRunExtension.TIME_LIMIT,
+                                plan.effectiveTimeLimit().toSeconds() + " s")
+                        .configurationParameter("junit.jupiter.execution.timeout.default",
+                                Math.max(1, Math.round(TEST_TIMEOUT.toSeconds() * plan.timeoutFactor())) + " s")
+                        // A test stuck in a blocking read is abandoned, not waited for, when it times out.
+                        .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default",
+                                "SEPARATE_THREAD")
+                        .configurationParameter("junit.platform.output.capture.stdout", "true")
+                        .configurationParameter("junit.platform.output.capture.stderr", "true")
+                        .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                        .build();
+                Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
+                        .enableTestExecutionListenerAutoRegistration(false)
+                        .build());
+                launcher.execute(request, collector);
+                runs.add(collector.outcomes());
+                stopped = collector.stopped();
+            }
+        } finally {
+            CommandServer.closeAll(logDirectory);
+            deleteQuietly(logDirectory);
+        }
+        List<String> warnings = new ArrayList<>();
+        if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
+            warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
+                    + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
+                    + "(prefer --server-cmd)");
+        }
+        skippedWithExtensions.removeAll(checked);
+        for (String id : skippedWithExtensions) {
+            warnings.add(id + ": every test citing it also checks an extension requirement, so none ran in this "
+                    + "core-only grading (the contract needs a test that checks " + id + " alone)");
+        }
+        List<TestOutcome> all = runs.stream().flatMap(List::stream).toList();
+        List<RequirementVerdict> verdicts = verdicts(plan, all, skippedWithExtensions, warnings);
+        if (!unmapped.isEmpty()) {
+            warnings.add(unmapped.size() + " test(s) cite no @Requirement and were not run: "
+                    + String.join(", ", unmapped));
+        }
+        return new CheckResult(plan.protocol(), target.describe(), plan.extensions(), verdicts,
+                extensionsNotGraded(plan), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
+                runs.size(), flaky(plan, runs), stopped);
+    }
+
+    /** Requirement ID to the number of runs it failed in, for those that also passed in some run. */
+    private static Map<String, Integer> flaky(CheckPlan plan, List<List<TestOutcome>> runs) {
+        if (runs.size() < 2) {
+            return Map.of();
+        }
+        Map<String, Integer> failed = new TreeMap<>();
+        Map<String, Integer> passed = new TreeMap<>();
+        for (List<TestOutcome> run : runs) {
+            for (RequirementVerdict verdict : verdicts(plan, run, Set.of(), new ArrayList<>())) {
+                if (verdict.verdict() == Verdict.FAIL) {
+                    failed.merge(verdict.requirement(), 1, Integer::sum);
+                } else if (verdict.verdict() == Verdict.PASS) {
+                    passed.merge(verdict.requirement(), 1, Integer::sum);
+                }
+            }
+        }
+        failed.keySet().retainAll(passed.keySet());
+        return failed;
+    }
+
+    /** Pair requirements (P-F1, ...) are graded only with --pair, and only they. */
+    private static boolean ofThisKindOfRun(CheckPlan plan, String requirement) {
+        return requirement.startsWith(Protocol.PAIR_PREFIX) == (plan.target().kind() == CheckTarget.Kind.PAIR);
+    }
+
+    private static int extensionsNotGraded(CheckPlan plan) {
+        if (!plan.only().isEmpty()) {
+            return 0;
+        }
+        return (int) plan.points().rules().stream()
+                .filter(rule -> plan.protocol().owns(rule.requirement()) && !plan.grades(rule.requirement()))
+                .filter(rule -> rule.scope() == PointsTable.Scope.EXTENSION)
+                .count();
+    }
+
+    private static List<Class<?>> checkClasses(CheckPlan plan) {
+        List<Class<?>> classes = plan.protocol().checkClasses(plan.target().kind());
+        if (classes.isEmpty()) {
+            throw new IllegalArgumentException("protocol " + plan.protocol().commandName() + " has no check for a "
+                    + switch (plan.target().kind()) {
+                        case CLIENT_COMMAND -> "client (--client-cmd)";
+                        case PAIR -> "server and client pair (--pair)";
+                        default -> "server";
+                    }
+                    + " yet");
+        }
+        return classes;
+    }
+
+    private static CheckTarget target(CheckPlan.TargetSpec spec, Path logDirectory) {
+        return switch (spec.kind()) {
+            case RUNNING_SERVER -> CheckTarget.runningServer(HostPort.parse(spec.commandOrAddress()));
+            case SERVER_COMMAND -> CheckTarget.serverCommand(spec.commandOrAddress(), logDirectory);
+            case CLIENT_COMMAND -> CheckTarget.clientCommand(spec.commandOrAddress(), logDirectory);
+            case PAIR -> CheckTarget.pair(spec.commandOrAddress(), spec.pairClientCommand(), logDirectory);
+        };
+    }
+
+    /** Keeps only tests that cite a requirement graded in this run; notes those citing none. */
+    private static PostDiscoveryFilter requirementFilter(CheckPlan plan, List<String> unmapped,
+                                                         Set<String> coreOnlyWithExtensions, Set<String> coreChecked) {
+        return descriptor -> {
+            Optional<TestSource> source = descriptor.getSource();
+            if (source.isEmpty() || !(source.get() instanceof MethodSource method)) {
+                return FilterResult.included("a container");
+            }
+            if (plan.tests() != null && !plan.tests().matcher(method.getMethodName()).matches()) {
+                return FilterResult.excluded("not among --tests " + plan.tests());
+            }
+            Set<String> ids = RequirementIds.of(source);
+            if (ids.isEmpty()) {
+                unmapped.add(method.getClassName() + "." + method.getMethodName());
+                return FilterResult.excluded("cites no @Requirement");
+            }
+            if (!plan.runs(ids)) {
+                ids.stream().filter(plan::grades).forEach(id -> coreOnlyWithExtensions.add(id));
+                return FilterResult.excluded("also checks a requirement not graded in this run");
+            }
+            ids.forEach(coreChecked::add);
+            return FilterResult.included("cites graded requirements only");
+        };
+    }
+
+    /** The verdict on every graded requirement (the table above); warns of each one not in the points file. */
+    static List<RequirementVerdict> verdicts(CheckPlan plan, List<TestOutcome> outcomes,
+                                             Set<String> judgedOnlyWithExtensions, List<String> warnings) {
+        // A core requirement is judged by the tests that check core requirements only, where it has
+        // any: a test that also checks an extension (say, the "ok" line) may fail for the extension's
+        // sake, and then it counts against the extension, not against what the seed demands. Only a
+        // core requirement with no such test falls back to the mixed ones.
+        Map<String, List<TestOutcome>> byRequirement = new LinkedHashMap<>();
+        Map<String, List<TestOutcome>> mixedForCore = new LinkedHashMap<>();
+        for (TestOutcome outcome : outcomes) {
+            boolean coreOnly = outcome.requirements().stream().allMatch(id -> isCore(plan, id));
+            for (String id : outcome.requirements()) {
+                if (!plan.grades(id)) {
+                    continue;
+                }
+                Map<String, List<TestOutcome>> judges = isCore(plan, id) && !coreOnly ? mixedForCore : byRequirement;
+                judges.computeIfAbsent(id, key -> new ArrayList<>()).add(outcome);
+            }
+        }
+        mixedForCore.forEach(byRequirement::putIfAbsent);
+        List<RequirementVerdict> verdicts = new ArrayList<>();
+        for (PointsTable.Rule rule : plan.points().rules()) {
+            if (!plan.protocol().owns(rule.requirement()) || !plan.grades(rule.requirement())
+                    || !ofThisKindOfRun(plan, rule.requirement())) {
+                continue;
+            }
+            List<TestOutcome> tests = byRequirement.remove(rule.requirement());
+            String note = "";
+            if (tests == null) {
+                if (judgedOnlyWithExtensions.contains(rule.requirement())) {
+                    note = "not judged: every test of it also checks an extension (grade with --extensions)";
+                } else if (plan.target().kind() == CheckTarget.Kind.CLIENT_COMMAND) {
+                    continue; // the server's requirement: a client's report does not list it (nor count it)
+                } // else: a requirement of the other side (a client's, when a server is graded), or untested: N/A
+                tests = List.of();
+            }
+            verdicts.add(new RequirementVerdict(rule, verdictOf(tests), tests, note));
+        }
+        for (Map.Entry<String, List<TestOutcome>> left : byRequirement.entrySet()) {
+            warnings.add(left.getKey() + " is cited by a test but not in the points file " + plan.points().source()
+                    + ": graded as core, worth 0 points");
+            PointsTable.Rule rule = new PointsTable.Rule(left.getKey(), PointsTable.Scope.CORE, 0, "visible",
+                    "(not in the points file)");
+            verdicts.add(new RequirementVerdict(rule, verdictOf(left.getValue()), left.getValue(), ""));
+        }
+        return verdicts;
+    }
+
+    private static boolean isCore(CheckPlan plan, String requirement) {
+        return plan.points().rule(requirement).map(rule -> rule.scope() == PointsTable.Scope.CORE).orElse(true);
+    }
+
+    private static Verdict verdictOf(List<TestOutcome> tests) {
+        if (tests.stream().anyMatch(test -> test.verdict() == Verdict.FAIL)) {
+            return Verdict.FAIL;
+        }
+        return tests.stream().anyMatch(test -> test.verdict() == Verdict.PASS) ? Verdict.PASS : Verdict.NOT_APPLICABLE;
+    }
+
+    /** Records each test's outcome, the requirement IDs of the method it came from and, on failure, its timeline. */
+    private static final class Collector implements TestExecutionListener {
+        // In run order.
+        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
+        private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
+        private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
+        private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
+        private final Path logDirectory;
+        private final String nameSuffix;
+        private volatile TestPlan plan;
+        private volatile String stopped = "";
+
+        Collector(Path logDirectory, String nameSuffix) {
+            this.logDirectory = logDirectory;
+            this.nameSuffix = nameSuffix;
+        }
+
+        @Override
+        public void testPlanExecutionStarted(TestPlan testPlan) {
+            plan = testPlan;
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier test) {
+            if (test.isTest()) {
+                startedAt.put(test.getUniqueId(), System.nanoTime());
+            }
+        }
+
+        @Override
+        public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
+            long now = System.nanoTime(); // a note is published by the test as it happens: stamp it now
+            entry.getKeyValuePairs().forEach((key, value) -> {
+                if (key.equals(Timeline.KEY)) {
+                    Long start = startedAt.get(test.getUniqueId());
+                    notes.computeIfAbsent(test.getUniqueId(), id -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(new TimelineEvent(Duration.ofNanos(start == null ? 0 : now - start), "test", value));
+                } else if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
+                    captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
+                            .append("the test's ").append(key).append(":\n").append(lastLines(value).indent(4));
+                }
+            });
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier test, String reason) {
+            // Skipped after a stop: failed, not N/A; the points of what was not shown are not earned.
+            boolean notRun = reason != null && reason.startsWith(CheckRunExtension.NOT_RUN);
+            if (notRun && stopped.isEmpty()) {
+                stopped = reason.substring(CheckRunExtension.NOT_RUN.length());
+            }
+            for (TestIdentifier each : testsAt(test)) {
+                record(each, notRun ? Verdict.FAIL : Verdict.NOT_APPLICABLE, (notRun ? "" : "skipped: ") + reason);
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            Optional<Throwable> thrown = result.getThrowable();
+            String message = thrown.map(FailureMessages::of).orElse("");
+            switch (result.getStatus()) {
+                case SUCCESSFUL -> {
+                    if (test.isTest()) {
+                        record(test, Verdict.PASS, "");
+                    }
+                }
+                case ABORTED -> {
+                    for (TestIdentifier each : testsAt(test)) {
+                        record(each, Verdict.NOT_APPLICABLE, message);
+                    }
+                }
+                case FAILED -> {
+                    for (TestIdentifier each : testsAt(test)) {
+                        String why = each.equals(test) ? message
+                                : "set-up of " + test.getDisplayName() + " failed: " + message;
+                        record(each, Verdict.FAIL, why);
+                    }
+                }
+            }
+        }
+
+        /** The test itself, or, for a container, its tests that have no outcome yet. */
+        private List<TestIdentifier> testsAt(TestIdentifier identifier) {
+            if (identifier.isTest()) {
+                return List.of(identifier);
+            }
+            if (plan == null) {
+                return List.of();
+            }
+            return plan.getDescendants(identifier).stream()
+                    .filter(TestIdentifier::isTest)
+                    .filter(each -> !outcomes.containsKey(each.getUniqueId()))
+                    .toList();
+        }
+
+        private void record(TestIdentifier test, Verdict verdict, String message) {
+            long now = System.nanoTime();
+            Long start = startedAt.get(test.getUniqueId());
+            Duration duration = start == null ? Duration.ZERO : Duration.ofNanos(now - start);
+            StringBuilder printed = captured.remove(test.getUniqueId());
+            List<TimelineEvent> timeline = List.of();
+            if (verdict == Verdict.FAIL && start != null) {
+                List<TimelineEvent> ours = notes.getOrDefault(test.getUniqueId(), List.of());
+                List<TimelineEvent> events;
+                synchronized (ours) { // a client thread of the test may still be noting
+                    events = new ArrayList<>(ours);
+                }
+                events.addAll(ProcessLogs.linesBetween(logDirectory, start, now, TIMELINE_LINES));
+                events.sort(Comparator.comparing(TimelineEvent::at));
+                timeline = events.subList(Math.max(0, events.size() - TIMELINE_LINES), events.size());
+            }
+            notes.remove(test.getUniqueId());
+            outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test) + nameSuffix,
+                    List.copyOf(requirementsOf(test)), verdict, message, printed == null ? "" : printed.toString(),
+                    duration, timeline));
+        }
+
+        private Set<String> requirementsOf(TestIdentifier test) {
+            // Dynamic tests and parameterized invocations: the IDs are on the method they came from.
+            for (Optional<TestIdentifier> at = Optional.of(test); at.isPresent(); at = plan.getParent(at.get())) {
+                Set<String> ids = RequirementIds.of(at.get().getSource());
+                if (!ids.isEmpty()) {
+                    return ids;
+                }
+            }
+            return Set.of();
+        }
+
+        private String nameOf(TestIdentifier test) {
+            String name = test.getDisplayName();
+            Optional<TestIdentifier> parent = plan.getParent(test);
+            if (parent.isPresent() && parent.get().getSource().filter(MethodSource.class::isInstance).isPresent()) {
+                name = parent.get().getDisplayName() + " " + name; // a parameterized test's invocation
+            }
+            return name;
+        }
+
+        List<TestOutcome> outcomes() {
+            synchronized (outcomes) {
+                return List.copyOf(outcomes.values());
+            }
+        }
+
+        /** Why the run stopped early, or empty. */
+        String stopped() {
+            return stopped;
+        }
+    }
+
+    private static String lastLines(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - ProcessLogs.TAIL_LINES), lines.size()));
+    }
+
+    private static Path createLogDirectory() {
+        try {
+            return Files.createTempDirectory("transfer-check-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println(String.format(Locale.ROOT, "check: could not remove %s: %s", directory, e.getMessage()));
+        }
+    }
+}

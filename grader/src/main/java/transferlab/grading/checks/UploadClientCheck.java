@@ -1,0 +1,131 @@
+package transferlab.grading.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.InProcessServer;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.Requirement;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.server.IterativeServer;
+import transferlab.server.ServerLog;
+import transferlab.storage.Hashes;
+import transferlab.upload.UploadHandler;
+import transferlab.upload.UploadLimits;
+import transferlab.grading.CheckRunExtension;
+import transferlab.grading.target.CheckTarget;
+import transferlab.grading.target.ClientCommand;
+
+/**
+ * Grades a protocol U client ({@code ./transfer check upload --client-cmd "python3 client.py {host}
+ * {port} {file}"}): the client uploads files to our reference server, alone and many at once, and
+ * every stored file is checked by its SHA-256. Our server follows the seed: "go ahead" after the
+ * header; the "ok" line at the end is ours and a seed client may ignore it.
+ */
+@ExtendWith(CheckRunExtension.class)
+public final class UploadClientCheck {
+    /** Our stage 1 server serves one client at a time; many at once queue in its backlog, as in the seed. */
+    static final int CLIENTS_AT_ONCE = 8;
+    /** How long after the client exits its file must be stored (scaled by the timeout factor). */
+    static final Duration STORED_WITHIN = Duration.ofSeconds(5);
+
+    private final CheckTarget target;
+
+    @TempDir
+    Path work;
+    Path received;
+    Path outgoing;
+    ServerUnderTest server;
+
+    public UploadClientCheck(CheckTarget target) {
+        this.target = target;
+    }
+
+    @BeforeEach
+    void startOurServer() throws IOException {
+        received = Files.createDirectory(work.resolve("received"));
+        outgoing = Files.createDirectory(work.resolve("outgoing"));
+        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
+        server = target.throughNetwork(InProcessServer.serve("reference-upload", received, reference.address(),
+                reference::serve, reference));
+    }
+
+    @AfterEach
+    void stopOurServer() {
+        server.close();
+    }
+
+    @Test
+    @Requirement({"U1", "U2", "U3"})
+    void oneFileArrivesIntactUnderItsName() throws Exception {
+        Path file = writeFile("notes.txt", 100_000, 1);
+        assertUploaded(List.of(file));
+    }
+
+    @Test
+    @Requirement("U3")
+    void anEmptyFileArrivesEmpty() throws Exception {
+        Path file = writeFile("empty.txt", 0, 2);
+        assertUploaded(List.of(file));
+    }
+
+    @Test
+    @Requirement("U3")
+    void aFileOfFourMebibytesArrivesIntact() throws Exception {
+        Path file = writeFile("big.bin", 4 << 20, 3);
+        assertUploaded(List.of(file));
+    }
+
+    @Test
+    @Requirement("U15")
+    void eightClientsAtOnceEachFileArrivesIntact() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
+            files.add(writeFile("client-" + i + ".bin", 64 * 1024 + i, 10 + i));
+        }
+        assertUploaded(files);
+    }
+
+    /** Runs the client once per file, all at once; each file must be stored with the same bytes. */
+    private void assertUploaded(List<Path> files) throws Exception {
+        List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), server.address(), files,
+                target.logDirectory());
+        for (int i = 0; i < files.size(); i++) {
+            Path sent = files.get(i);
+            ClientCommand.Run run = runs.get(i);
+            String name = sent.getFileName().toString();
+            String said = run.said();
+            assertThat(run.timedOut()).as("the client sending %s was still running after %d s%s", name,
+                    ClientCommand.RUN_TIMEOUT.toSeconds(), said).isFalse();
+            Path stored = received.resolve(name);
+            // The client may exit as soon as its last byte is written; the server stores it a moment later.
+            await().atMost(SuiteTimeouts.scaled(STORED_WITHIN)).untilAsserted(() -> {
+                assertThat(stored).as("%s on the server (client exit status %d%s)", name, run.exitStatus(), said)
+                        .exists();
+                assertThat(Hashes.sha256Hex(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
+                        Files.size(sent), Files.size(stored), said).isEqualTo(Hashes.sha256Hex(sent));
+            });
+        }
+    }
+
+    private Path writeFile(String name, int size, long seed) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return Files.write(outgoing.resolve(name), bytes);
+    }
+}

@@ -1,0 +1,315 @@
+package transferlab.grading.stage;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import transferlab.grading.CheckPlan;
+import transferlab.grading.CheckResult;
+import transferlab.grading.PointsTable;
+import transferlab.grading.RequirementVerdict;
+import transferlab.grading.SuiteRunner;
+import transferlab.grading.Verdict;
+import transferlab.grading.report.TerminalReport;
+import transferlab.grading.target.Network;
+
+/**
+ * {@code ./transfer check stage1|stage2|stage3}: grades a stage's lesson, part by part, as
+ * {@link StageProfile} lists it, each part through {@link SuiteRunner} as {@code check PROTOCOL}
+ * would, and adds the points up.
+ *
+ * <p>Which program each part grades: with no command given, the kit's own Java program of the
+ * profile line, started from this checkout's build ({@code java -cp} of the running grader, the
+ * main class from the {@code ./transfer} launcher's table); that is how a student checks the Java
+ * TODOs of a stage. Otherwise {@code --server-cmd} is the stage's first server part,
+ * {@code --client-cmd} its first client part, and {@code --cmd PART=COMMAND} any part; a part left
+ * without a command is not graded, and the report says so and how to grade it.
+ */
+public final class StageCheck {
+    /** Faster start for the many short-lived servers a stage check runs (one per test). */
+    static final String JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    private static final Pattern LAUNCHER_ROW = Pattern.compile(
+            "(?:command_row\\s+)?([a-z][a-z-]*)[|\\s]+([a-z][a-z-]*)[|\\s]+((?:[a-z]\\w*\\.)+[A-Z]\\w*)");
+
+    private StageCheck() {
+    }
+
+    /**
+     * A part's outcome: its grading, or why it was not graded.
+     *
+     * @param command the command line as the student reads it (the kit's own as {@code ./transfer ...})
+     */
+    public record PartResult(StageProfile.Part part, String command, CheckResult result, String notGraded) {
+        public boolean graded() {
+            return result != null;
+        }
+    }
+
+    /** The whole stage: every part's outcome, in the profile's order. */
+    public record Result(String stage, List<PartResult> parts) {
+        public Result {
+            parts = List.copyOf(parts);
+        }
+
+        public double score() {
+            return parts.stream().filter(PartResult::graded).mapToDouble(part -> part.result().score()).sum();
+        }
+
+        public double maxScore() {
+            return parts.stream().filter(PartResult::graded).mapToDouble(part -> part.result().maxScore()).sum();
+        }
+
+        /** True when something was graded and every graded part passed. */
+        public boolean passed() {
+            return parts.stream().anyMatch(PartResult::graded)
+                    && parts.stream().filter(PartResult::graded).allMatch(part -> part.result().passed());
+        }
+
+        /** The failed requirements of every part, e.g. [U4, U10]. */
+        public List<String> failed() {
+            return parts.stream().filter(PartResult::graded)
+                    .flatMap(part -> part.result().requirements(Verdict.FAIL).stream()).distinct().toList();
+        }
+
+        /**
+         * Every graded part's verdicts as one result, for the one-file reports (Gradescope, JUnit
+         * XML, HTML); it is labelled with the first graded part's protocol.
+         */
+        public Optional<CheckResult> combined() {
+            List<CheckResult> graded = parts.stream().filter(PartResult::graded).map(PartResult::result).toList();
+            if (graded.isEmpty()) {
+                return Optional.empty();
+            }
+            List<RequirementVerdict> verdicts = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            List<String> unmapped = new ArrayList<>();
+            java.time.Duration duration = java.time.Duration.ZERO;
+            String stopped = "";
+            for (CheckResult part : graded) {
+                verdicts.addAll(part.verdicts());
+                warnings.addAll(part.warnings());
+                unmapped.addAll(part.unmappedTests());
+                duration = duration.plus(part.duration());
+                stopped = stopped.isEmpty() ? part.stopped() : stopped;
+            }
+            CheckResult first = graded.get(0);
+            return Optional.of(new CheckResult(first.protocol(), stage + ": " + String.join("; ",
+                    graded.stream().map(CheckResult::target).toList()), true, verdicts, 0, unmapped, warnings,
+                    duration, first.runs(), Map.of(), stopped));
+        }
+
+        public Optional<PartResult> part(String name) {
+            return parts.stream().filter(part -> part.part().name().equals(name)).findFirst();
+        }
+    }
+
+    /**
+     * What to run: the commands the user gave (all null/empty: the kit's own Java programs), and
+     * the rest of a {@link CheckPlan} without its protocol, target and requirements.
+     *
+     * @param tests       only the contract tests whose method name matches (null: all); used by our own tests
+     * @param storedNames U: the names, besides the sent one, a server may store an upload under
+     */
+    public record Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
+                          boolean listget, double timeoutFactor, PointsTable points, int repeat,
+                          java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests,
+                          List<String> storedNames) {
+        public Options {
+            partCommands = Map.copyOf(partCommands);
+            storedNames = List.copyOf(storedNames);
+        }
+
+        /** Uploads stored under the name sent only. */
+        public Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
+                       boolean listget, double timeoutFactor, PointsTable points, int repeat,
+                       java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests) {
+            this(serverCommand, clientCommand, partCommands, listget, timeoutFactor, points, repeat, timeLimit,
+                    network, tests, List.of());
+        }
+
+        /** The kit's own programs, every part, straight to the server, once. */
+        public static Options kitsOwn(PointsTable points) {
+            return new Options(null, null, Map.of(), false, 1, points, 1, null, Network.DIRECT, null);
+        }
+
+        boolean anyCommand() {
+            return serverCommand != null || clientCommand != null || !partCommands.isEmpty();
+        }
+    }
+
+    public static Result run(StageProfile profile, Options options) {
+        for (String name : options.partCommands().keySet()) {
+            if (!profile.byName().containsKey(name)) {
+                throw new IllegalArgumentException("--cmd " + name + "=...: " + profile.stage() + " has no part "
+                        + name + " (its parts: " + String.join(", ", profile.byName().keySet()) + ")");
+            }
+        }
+        Map<StageProfile.Part, String[]> commands = commands(profile, options);
+        List<PartResult> results = new ArrayList<>();
+        for (StageProfile.Part part : profile.parts()) {
+            if (part.listget() && !options.listget()) {
+                results.add(new PartResult(part, null, null, "list/get is graded with --listget"));
+                continue;
+            }
+            String[] command = commands.get(part);
+            if (command == null) {
+                results.add(new PartResult(part, null, null, "no command given for it (--cmd " + part.name()
+                        + "=\"...\"" + firstOfItsSide(profile, part) + ")"));
+                continue;
+            }
+            if (part.protocol().checkClasses(part.targetKind()).isEmpty()) {
+                results.add(new PartResult(part, command[1], null, "this build has no check for a "
+                        + part.protocol().commandName() + " " + part.side().name().toLowerCase(Locale.ROOT) + " yet"));
+                continue;
+            }
+            CheckPlan plan = new CheckPlan(part.protocol(), new CheckPlan.TargetSpec(part.targetKind(), command[0]),
+                    false, options.timeoutFactor(), options.points(), part.requirements(), !part.concurrent(),
+                    options.tests(), options.repeat(), options.timeLimit(), options.network(), options.storedNames());
+            CheckResult graded = SuiteRunner.run(plan);
+            results.add(new PartResult(part, command[1], withTarget(graded, describe(part, command[1])), ""));
+        }
+        return new Result(profile.stage(), results);
+    }
+
+    private static String firstOfItsSide(StageProfile profile, StageProfile.Part part) {
+        StageProfile.Part first = profile.parts().stream().filter(p -> p.side() == part.side()).findFirst()
+                .orElseThrow();
+        return first != part ? "" : part.side() == StageProfile.Side.SERVER ? ", or --server-cmd" : ", or --client-cmd";
+    }
+
+    /** Each part's command: [what runs, what the report shows]; a part without one is absent. */
+    private static Map<StageProfile.Part, String[]> commands(StageProfile profile, Options options) {
+        Map<StageProfile.Part, String[]> commands = new LinkedHashMap<>();
+        if (!options.anyCommand()) {
+            Function<String, String> kit = kitCommands();
+            for (StageProfile.Part part : profile.parts()) {
+                if (!part.command().isBlank()) {
+                    commands.put(part, new String[] {kit.apply(part.command()), "./transfer " + part.command()});
+                }
+            }
+            return commands;
+        }
+        boolean serverGiven = false;
+        boolean clientGiven = false;
+        for (StageProfile.Part part : profile.parts()) {
+            String command = options.partCommands().get(part.name());
+            if (command == null && part.side() == StageProfile.Side.SERVER && !serverGiven) {
+                command = options.serverCommand();
+            }
+            if (command == null && part.side() == StageProfile.Side.CLIENT && !clientGiven) {
+                command = options.clientCommand();
+            }
+            serverGiven |= part.side() == StageProfile.Side.SERVER;
+            clientGiven |= part.side() == StageProfile.Side.CLIENT;
+            if (command != null) {
+                commands.put(part, new String[] {command, command});
+            }
+        }
+        return commands;
+    }
+
+    private static String describe(StageProfile.Part part, String shown) {
+        return (part.side() == StageProfile.Side.SERVER ? "server command: " : "client command: ") + shown;
+    }
+
+    private static CheckResult withTarget(CheckResult result, String target) {
+        // A stage grades the extensions its profile lists: the report's header says so.
+        return new CheckResult(result.protocol(), target, true, result.verdicts(),
+                0, result.unmappedTests(), result.warnings(), result.duration(), result.runs(),
+                result.flakyFailedRuns(), result.stopped());
+    }
+
+    /**
+     * A {@code ./transfer} command line ({@code upload-server --port {port} ...}) as the Java
+     * command that runs the same main class from this grader's own class path: the checkout's build,
+     * without the launcher's rebuild check (a grading inside {@code mvn verify} must not start Maven).
+     */
+    public static Function<String, String> kitCommands() {
+        Map<String, String> mainClasses = launcherTable(kitRoot().resolve("transfer"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("java.class.path");
+        return line -> {
+            String name = line.strip().split("\\s+", 2)[0];
+            String mainClass = mainClasses.get(name);
+            if (mainClass == null) {
+                throw new IllegalArgumentException("the profile names './transfer " + name + "', which the launcher "
+                        + "does not list (" + String.join(", ", mainClasses.keySet()) + ")");
+            }
+            return shellQuoted(java) + " " + JAVA_OPTIONS + " -cp " + shellQuoted(classPath) + " " + mainClass
+                    + line.strip().substring(name.length());
+        };
+    }
+
+    /**
+     * The launcher's table of commands, name to main class: its rows "name|module|main class|what"
+     * or "command_row name module main-class ..." (the two shapes the launcher has had). As the
+     * launcher does, the first row of a name whose module is in the checkout wins.
+     */
+    public static Map<String, String> launcherTable(Path launcher) {
+        Map<String, String> classes = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(launcher)) {
+                Matcher row = LAUNCHER_ROW.matcher(line);
+                if (row.lookingAt() && Files.isDirectory(launcher.resolveSibling(row.group(2)).resolve("src/main"))) {
+                    classes.putIfAbsent(row.group(1), row.group(3));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the launcher " + launcher, e);
+        }
+        return classes;
+    }
+
+    /** The checkout this grader was built from: the directory above its classes holding {@code transfer}. */
+    public static Path kitRoot() {
+        try {
+            Path at = Path.of(StageCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path dir = at; dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve("transfer")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                    return dir;
+                }
+            }
+            throw new IllegalStateException("no Transfer Lab checkout (with ./transfer) above " + at
+                    + "; grade with --server-cmd/--client-cmd instead");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String shellQuoted(String value) {
+        return value.matches("[A-Za-z0-9_./:@%+=,-]+") ? value : "'" + value.replace("'", "'\"'\"'") + "'";
+    }
+
+    /** Every graded part's report, the parts not graded, and the stage's score line. */
+    public static void print(Result result, PrintStream out) {
+        for (PartResult part : result.parts()) {
+            out.println("== " + result.stage() + ", " + part.part().name() + (part.part().concurrent() ? ""
+                    : " (one client at a time: a paused client holds up the next)") + " ==");
+            if (part.graded()) {
+                TerminalReport.print(part.result(), out);
+            } else {
+                out.println("  not graded: " + part.notGraded());
+            }
+        }
+        List<String> notGraded = result.parts().stream().filter(part -> !part.graded())
+                .map(part -> part.part().name()).toList();
+        List<String> failed = result.failed();
+        out.printf(Locale.ROOT, "%s: %s/%s points%s%s%n", result.stage(), TerminalReport.number(result.score()),
+                TerminalReport.number(result.maxScore()),
+                failed.isEmpty() ? "" : "; failed: " + String.join(", ", failed),
+                notGraded.isEmpty() ? "" : "; not graded: " + String.join(", ", notGraded));
+        out.println(result.passed() ? "Ready to hand in: every graded requirement of " + result.stage() + " passed."
+                : "Not ready to hand in yet.");
+    }
+}

@@ -1,0 +1,254 @@
+package transferlab.grading.target;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.opentest4j.TestAbortedException;
+import transferlab.cli.HostPort;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.testkit.SuiteTimeouts;
+import transferlab.contract.upload.StoredNames;
+import transferlab.grading.checks.ExternalUploadCheck;
+
+/**
+ * What {@code ./transfer check} grades: a server somebody already runs ({@code --target}), a server
+ * started from a command line for every test ({@code --server-cmd}), or a client command driven
+ * against our reference server ({@code --client-cmd}).
+ *
+ * <p>The runner hands the target to the check classes (contract subclasses such as
+ * {@link ExternalUploadCheck}) as JUnit configuration parameters ({@link #configuration()}); the
+ * {@link CheckRunExtension} on each check class turns them back into a {@code CheckTarget} and
+ * passes it to the class's constructor. No JVM-wide state: two runs in one JVM do not meet.
+ */
+public final class CheckTarget {
+    /** The idle timeout the suite gives a server command through {@code {idle-timeout}}. */
+    public static final Duration SUITE_IDLE_TIMEOUT = Duration.ofSeconds(2);
+    /** What a server command that does not take {@code {idle-timeout}} is assumed to keep (our servers' default). */
+    public static final Duration ASSUMED_OWN_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    public enum Kind { RUNNING_SERVER, SERVER_COMMAND, CLIENT_COMMAND, PAIR }
+
+    /** The configuration parameters that carry a target from the runner to the check classes. */
+    static final String KIND = "transferlab.check.target.kind";
+    static final String COMMAND_OR_ADDRESS = "transferlab.check.target";
+    public static final String LOG_DIRECTORY = "transferlab.check.logDirectory";
+    static final String CONCURRENT = "transferlab.check.concurrent";
+    static final String NETWORK = "transferlab.check.network";
+    static final String PAIR_CLIENT_COMMAND = "transferlab.check.pairClientCommand";
+    static final String STORED_NAMES = "transferlab.check.storedNames";
+
+    private final Kind kind;
+    private final InetSocketAddress address;
+    private final String command;
+    private final Path logDirectory;
+    private final boolean concurrent;
+    private final Network network;
+    /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
+    private final String pairClientCommand;
+    private final List<String> storedNames;
+
+    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
+                        Network network, String pairClientCommand, List<String> storedNames) {
+        this.kind = kind;
+        this.address = address;
+        this.command = command;
+        this.logDirectory = logDirectory;
+        this.concurrent = concurrent;
+        this.network = network;
+        this.pairClientCommand = pairClientCommand;
+        this.storedNames = List.copyOf(storedNames);
+    }
+
+    /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
+    public CheckTarget iterative() {
+        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames);
+    }
+
+    /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
+    public CheckTarget over(Network kind) {
+        return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
+                storedNames);
+    }
+
+    /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
+    public CheckTarget storingUnder(List<String> patterns) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns);
+    }
+
+    /** U: the names, besides the sent one, under which the graded server may store an upload. */
+    public StoredNames storedNames() {
+        return storedNames.isEmpty() ? StoredNames.SEED_004 : StoredNames.of(storedNames);
+    }
+
+    /** The network between the suite and the graded program. */
+    public Network network() {
+        return network;
+    }
+
+    /** True unless the server is graded as iterative: a paused client must not hold up the next one. */
+    public boolean concurrent() {
+        return concurrent;
+    }
+
+    /** {@code --target HOST:PORT}. */
+    public static CheckTarget runningServer(InetSocketAddress address) {
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null, List.of());
+    }
+
+    /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
+    public static CheckTarget serverCommand(String command, Path logDirectory) {
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
+    }
+
+    /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
+    public static CheckTarget clientCommand(String command, Path logDirectory) {
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
+    }
+
+    /**
+     * {@code --pair --server-cmd S --client-cmd C}: the student's client against the student's own
+     * server, judged by effects (the files the client leaves, what it prints).
+     */
+    public static CheckTarget pair(String serverCommand, String clientCommand, Path logDirectory) {
+        return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, Network.DIRECT, clientCommand,
+                List.of());
+    }
+
+    /** The client's command line: {@code --client-cmd}, alone or in a pair. */
+    public String clientCommand() {
+        return kind == Kind.PAIR ? pairClientCommand : command;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String command() {
+        return command;
+    }
+
+    public Path logDirectory() {
+        return logDirectory;
+    }
+
+    /** One line for the report: what was graded. */
+    public String describe() {
+        return switch (kind) {
+            case RUNNING_SERVER -> "server at " + address.getHostString() + ":" + address.getPort();
+            case SERVER_COMMAND -> "server command: " + command;
+            case CLIENT_COMMAND -> "client command: " + command;
+            case PAIR -> "server command: " + command + "; client command: " + pairClientCommand;
+        };
+    }
+
+    /**
+     * The server a contract test talks to. For {@code --server-cmd} a fresh process serving
+     * {@code directory}; for {@code --target} the running server, whose directory the suite cannot
+     * see (tests that need it are not applicable).
+     */
+    public ServerUnderTest startServer(Path directory) {
+        return startServer(directory, Map.of());
+    }
+
+    /**
+     * The same, with limit placeholders for the command line, e.g. {@code {idle-timeout} -> 0.4}.
+     * A server whose command does not use every one of them runs with limits of its own and says
+     * so ({@link transferlab.contract.SuiteScope.FixedLimits}): tests that depend on a limit are N/A.
+     */
+    public ServerUnderTest startServer(Path directory, Map<String, String> limitPlaceholders) {
+        return throughNetwork(startDirect(directory, limitPlaceholders));
+    }
+
+    /**
+     * The server as the graded side reaches it: itself, or with {@code --network lossy} through a
+     * lossy proxy closed with it. A client check puts our own server behind it the same way.
+     */
+    public ServerUnderTest throughNetwork(ServerUnderTest server) {
+        return network == Network.LOSSY ? LossyNetwork.inFrontOf(server) : server;
+    }
+
+    private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {
+        return switch (kind) {
+            case RUNNING_SERVER -> new RunningServer(address);
+            case SERVER_COMMAND, PAIR -> {
+                try {
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case CLIENT_COMMAND -> throw new IllegalStateException("--client-cmd grades a client, not a server");
+        };
+    }
+
+    /**
+     * A server over files the suite itself puts into {@code {dir}} (F, D, R). A server somebody
+     * already runs ({@code --target}) cannot be graded that way: every such test is not applicable,
+     * for the reason {@code why}.
+     */
+    public ServerUnderTest startServerOverSuiteFiles(Path directory, String why,
+                                                     Map<String, String> limitPlaceholders) {
+        if (kind == Kind.RUNNING_SERVER) {
+            throw new TestAbortedException(why);
+        }
+        return startServer(directory, limitPlaceholders);
+    }
+
+    /** The {@code {idle-timeout}} placeholder, scaled by the timeout factor, for {@link #startServerOverSuiteFiles}. */
+    public static Map<String, String> idleTimeoutPlaceholder() {
+        return Map.of("idle-timeout", ExternalUploadCheck.seconds(SuiteTimeouts.scaled(SUITE_IDLE_TIMEOUT)));
+    }
+
+    /** The idle timeout the server under test keeps: the one it was given, or the one it is assumed to have. */
+    public Duration serverIdleTimeout() {
+        return command != null && CommandLineTemplate.uses(command, "idle-timeout")
+                ? SuiteTimeouts.scaled(SUITE_IDLE_TIMEOUT) : ASSUMED_OWN_IDLE_TIMEOUT;
+    }
+
+    /** This target as JUnit configuration parameters, for {@link #fromConfiguration}. */
+    public Map<String, String> configuration() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put(KIND, kind.name());
+        parameters.put(COMMAND_OR_ADDRESS, kind == Kind.RUNNING_SERVER
+                ? address.getHostString() + ":" + address.getPort() : command);
+        if (logDirectory != null) {
+            parameters.put(LOG_DIRECTORY, logDirectory.toString());
+        }
+        parameters.put(CONCURRENT, Boolean.toString(concurrent));
+        parameters.put(NETWORK, network.name());
+        if (pairClientCommand != null) {
+            parameters.put(PAIR_CLIENT_COMMAND, pairClientCommand);
+        }
+        parameters.put(STORED_NAMES, String.join("\n", storedNames));
+        return parameters;
+    }
+
+    /** The target the runner described with {@link #configuration()}; fails clearly outside the grader. */
+    public static CheckTarget fromConfiguration(Function<String, Optional<String>> parameters) {
+        Kind kind = parameters.apply(KIND).map(Kind::valueOf).orElseThrow(() -> new IllegalStateException(
+                "no target: the check classes run through ./transfer check (transferlab.grading.SuiteRunner), "
+                        + "not on their own"));
+        String value = parameters.apply(COMMAND_OR_ADDRESS).orElseThrow();
+        Path logs = parameters.apply(LOG_DIRECTORY).map(Path::of).orElse(null);
+        CheckTarget target = switch (kind) {
+            case RUNNING_SERVER -> runningServer(HostPort.parse(value));
+            case SERVER_COMMAND -> serverCommand(value, logs);
+            case CLIENT_COMMAND -> clientCommand(value, logs);
+            case PAIR -> pair(value, parameters.apply(PAIR_CLIENT_COMMAND).orElseThrow(), logs);
+        };
+        if (!parameters.apply(CONCURRENT).map(Boolean::parseBoolean).orElse(true)) {
+            target = target.iterative();
+        }
+        List<String> storedNames = parameters.apply(STORED_NAMES).map(lines -> lines.lines()
+                .filter(line -> !line.isBlank()).toList()).orElse(List.of());
+        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
+                .storingUnder(storedNames);
+    }
+}

@@ -1,0 +1,233 @@
+package transferlab.grading.target;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import transferlab.testkit.LoopbackPorts;
+import transferlab.testkit.ServerUnderTest;
+import transferlab.contract.SuiteScope;
+
+/**
+ * A server started from {@code --server-cmd} for one test: the template's {@code {port}} becomes a
+ * free port, {@code {dir}} the test's fresh directory, {@code {host}} 127.0.0.1; a program named
+ * relative to the grader's directory stays found after {@code cd {dir}}
+ * ({@link CommandLineTemplate#anchoredToGraderDirectory}). It runs with {@code sh -c} in the grader's
+ * working directory, in a process group of its own ({@link ProcessGroup}); closing it kills the whole
+ * group. Its standard output and error are stamped line by line ({@link ProcessLogs}) so a failure
+ * shows them on the test's clock; Python runs unbuffered ({@code PYTHONUNBUFFERED=1}) so its lines
+ * carry the time they were printed.
+ *
+ * <p>Readiness: the server is ready once its port is in the LISTEN state, read from
+ * {@code /proc/net/tcp} on Linux, so that no probe connection reaches it: many student servers
+ * treat an empty connection as a header and crash. Elsewhere a probe connection is used. It is not
+ * ready, and {@link ServerDidNotStart} says why, when it exits first, when it listens on another
+ * port (a hard-coded one, seen in /proc: {@link ProcessGroup#listeningPorts}) for
+ * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT}. One that listens
+ * but never accepts is seen when a test fails ({@link #notAccepting}).
+ */
+public final class CommandServer implements ServerUnderTest {
+    /**
+     * How long a server may take to start listening. Not scaled by the timeout factor: a slow
+     * machine is no reason to wait longer than this for a server that ignores {port}.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    /** A server that listens only on other ports this long is taken to ignore {port}. */
+    static final Duration WRONG_PORT_GRACE = Duration.ofMillis(500);
+    private static final AtomicInteger STARTED = new AtomicInteger();
+    /** Servers started and not closed yet: each run kills those of its own a contract forgot ({@link #closeAll}). */
+    private static final Set<CommandServer> LIVE = ConcurrentHashMap.newKeySet();
+
+    private final Process process;
+    private final InetSocketAddress address;
+    private final Path directory;
+    /** The grading run's log directory: each run has its own, so it says which run the server belongs to. */
+    private final Path logDirectory;
+    private final Path log;
+    private volatile boolean stopping;
+
+    private CommandServer(Process process, InetSocketAddress address, Path directory, Path logDirectory, Path log) {
+        this.process = process;
+        this.address = address;
+        this.directory = directory;
+        this.logDirectory = logDirectory;
+        this.log = log;
+    }
+
+    public static ServerUnderTest start(String template, Path directory, Path logDirectory,
+                                 Map<String, String> limitPlaceholders) throws IOException {
+        int port = LoopbackPorts.free();
+        Map<String, String> values = new TreeMap<>(limitPlaceholders);
+        values.put("port", Integer.toString(port));
+        values.put("dir", directory.toString());
+        values.put("host", "127.0.0.1");
+        String command = CommandLineTemplate.fill(CommandLineTemplate.anchoredToGraderDirectory(template), values);
+        Path log = logDirectory.resolve(String.format(Locale.ROOT, "server-%04d%s", STARTED.incrementAndGet(),
+                ProcessLogs.TIMED));
+        ProcessBuilder builder = new ProcessBuilder(ProcessGroup.command(command))
+                .redirectErrorStream(true)
+                .redirectInput(new File("/dev/null"));
+        builder.environment().put("PYTHONUNBUFFERED", "1");
+        ProcessLogs.note(log, "started, told to listen on port " + port);
+        Process process = builder.start();
+        ProcessLogs.pumpTimed(process.getInputStream(), log, "server-output-" + process.pid());
+        CommandServer server = new CommandServer(process, new InetSocketAddress("127.0.0.1", port), directory,
+                logDirectory, log);
+        LIVE.add(server);
+        process.onExit().thenAccept(exited -> {
+            if (!server.stopping) {
+                ProcessLogs.note(log, "exited with status " + exited.exitValue());
+            }
+        });
+        try {
+            server.awaitListening(port, command);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        List<String> unused = limitPlaceholders.keySet().stream()
+                .filter(name -> !CommandLineTemplate.uses(template, name)).map(name -> "{" + name + "}").toList();
+        return unused.isEmpty() ? server : new ServerWithOwnLimits(server, "the server command does not use "
+                + String.join(", ", unused) + " (add them to --server-cmd to grade this)");
+    }
+
+    private void awaitListening(int port, String command) {
+        long[] otherPortsSince = {0, 0}; // since when it listens elsewhere; polls so far
+        try {
+            await("server listening on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> ProcessGroup.isListening(port) || notYet(port, command, otherPortsSince));
+        } catch (ConditionTimeoutException e) {
+            notYet(port, command, otherPortsSince); // an exit seen only now is still reported as the exit
+            throw new ServerDidNotStart("the server did not listen on port " + port + " within "
+                    + START_TIMEOUT.toSeconds() + " s; is the port hard-coded, or does it wait for input? "
+                    + command + lastWords());
+        }
+    }
+
+    /** False while the server may still start; throws when it cannot any more (exited, or listens elsewhere). */
+    private boolean notYet(int port, String command, long[] otherPortsSince) {
+        if (!process.isAlive()) {
+            throw new ServerDidNotStart("the server exited with status " + exitStatus()
+                    + " before it listened on port " + port + ": " + command + lastWords());
+        }
+        if (otherPortsSince[1]++ % 5 != 0) {
+            return false; // the group's sockets every 50 ms: cheap, but dearer than the port's one line
+        }
+        Set<Integer> others = new TreeSet<>(ProcessGroup.listeningPorts(process));
+        others.remove(port);
+        long now = System.nanoTime();
+        if (others.isEmpty()) {
+            otherPortsSince[0] = 0;
+        } else if (otherPortsSince[0] == 0) {
+            otherPortsSince[0] = now;
+        } else if (now - otherPortsSince[0] >= WRONG_PORT_GRACE.toNanos()) {
+            throw new ServerDidNotStart("the server listens on " + ProcessGroup.describe(others) + ", not on port "
+                    + port + " it was given: is the port hard-coded? Take it from the command line ({port}): "
+                    + command + lastWords());
+        }
+        return false;
+    }
+
+    private String exitStatus() {
+        try {
+            return Integer.toString(process.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    private String lastWords() {
+        // The pump may still be copying the last lines of a program that just exited.
+        await().atMost(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> !process.isAlive() || !ProcessLogs.tail(log, 1).isBlank());
+        String tail = ProcessLogs.tail(log, ProcessLogs.TAIL_LINES + 1).lines()
+                .filter(line -> !line.startsWith("[started, told to listen")).collect(Collectors.joining("\n"));
+        return tail.isBlank() ? " (it printed nothing)" : "\n  it printed:\n" + tail.indent(4);
+    }
+
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public Optional<Path> directory() {
+        return Optional.of(directory);
+    }
+
+    /** Whether the server process is still running (a crashed server fails the test that crashed it). */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * A running server of the run logging to {@code logDirectory} that listens but has accepted
+     * nothing: connections wait in its accept queue and it holds none. Said as the reason to stop the
+     * run; empty when every server of the run looks alive.
+     */
+    public static Optional<String> notAccepting(Path logDirectory) {
+        for (CommandServer server : LIVE) {
+            if (!server.logDirectory.equals(logDirectory)) {
+                continue; // another run's, in the same JVM
+            }
+            int port = server.address.getPort();
+            int waiting = server.process.isAlive() ? ProcessGroup.notYetAccepted(port) : 0;
+            if (waiting > 0 && !ProcessGroup.holdsConnections(server.process)) {
+                return Optional.of("the server listens on port " + port + " but accepted no connection ("
+                        + waiting + " waiting in its accept queue): does it call accept()?");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Kills every server of the run logging to {@code logDirectory} still running; the runner calls it
+     * once the contract is done. Another run's servers in the same JVM go on serving.
+     */
+    public static void closeAll(Path logDirectory) {
+        for (CommandServer server : LIVE) {
+            if (server.logDirectory.equals(logDirectory)) {
+                server.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!LIVE.remove(this)) {
+            return; // closed already
+        }
+        stopping = true;
+        if (process.isAlive()) {
+            int waiting = ProcessGroup.notYetAccepted(address.getPort());
+            ProcessLogs.note(log, "stopped by the grader" + (waiting == 0 ? "" : "; " + waiting
+                    + " connection(s) were still waiting to be accepted: does the server call accept() again?"));
+        }
+        ProcessGroup.kill(process);
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
