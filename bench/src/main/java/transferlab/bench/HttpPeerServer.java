@@ -7,10 +7,14 @@ import java.nio.file.Path;
 
 /**
  * nginx serving the bench's files to the HTTP peers (curl, aria2c, axel), as in issue 12's measurements:
- * one worker, sendfile on, no access log, on a free port of 127.0.0.1, its files under {@code prefix}.
+ * one worker, sendfile on, no access log, on a free port of 127.0.0.1, its configuration, pid file
+ * and logs under {@code prefix} (never the system's), stopped by {@link #close}. With a rate, each
+ * connection is held to it ({@code limit_rate}, per request, and each peer connection makes one).
  */
 final class HttpPeerServer implements AutoCloseable {
     private static final long START_MILLIS = 10_000;
+    /** nginx's largest send under a rate limit: what its last send may be ahead of the rate. */
+    static final String RATE_LIMITED_CHUNK = "64k";
 
     private final Process process;
     private final int port;
@@ -20,8 +24,9 @@ final class HttpPeerServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** The running server, or null when nginx is not installed. */
-    static HttpPeerServer startIfPresent(Path root, Path prefix) throws IOException, InterruptedException {
+    /** The running server, or null when nginx is not installed; {@code ratePerConnection} 0 for no limit. */
+    static HttpPeerServer startIfPresent(Path root, Path prefix, long ratePerConnection)
+            throws IOException, InterruptedException {
         if (Bench.onPath("nginx").isEmpty()) {
             return null;
         }
@@ -40,10 +45,17 @@ final class HttpPeerServer implements AutoCloseable {
                 "  access_log off;",
                 "  sendfile on;",
                 "  default_type application/octet-stream;",
-                "  server { listen 127.0.0.1:" + port + "; root " + root.toAbsolutePath() + "; }",
+                "  server { listen 127.0.0.1:" + port + "; root " + root.toAbsolutePath() + ";",
+                ratePerConnection > 0 ? "    limit_rate " + ratePerConnection + ";" : "",
+                // nginx waits after each send, not before, so a response's last send goes out ahead of the
+                // rate: up to sendfile_max_chunk (2m by default, 1/16 s at 32 MiB/s). 64k keeps that small.
+                ratePerConnection > 0 ? "    sendfile_max_chunk " + RATE_LIMITED_CHUNK + ";" : "",
+                "  }",
                 "}", ""));
         Process process = new ProcessBuilder(Bench.onPath("nginx").orElseThrow().toString(),
-                "-p", prefix.toAbsolutePath().toString(), "-c", config.toAbsolutePath().toString())
+                "-p", prefix.toAbsolutePath().toString(), "-c", config.toAbsolutePath().toString(),
+                // -e: the log of nginx's start too, before it reads the configuration, is ours, not /var/log's
+                "-e", prefix.resolve("logs/error.log").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile())
                 .redirectInput(new File("/dev/null")).start();
         HttpPeerServer server = new HttpPeerServer(process, port);
@@ -60,6 +72,11 @@ final class HttpPeerServer implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The master process; its worker is its child. */
+    ProcessHandle handle() {
+        return process.toHandle();
     }
 
     @Override
