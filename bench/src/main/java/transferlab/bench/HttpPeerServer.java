@@ -13,8 +13,8 @@ import java.nio.file.Path;
  */
 final class HttpPeerServer implements AutoCloseable {
     private static final long START_MILLIS = 10_000;
-    /** nginx's largest send under a rate limit: what its last send may be ahead of the rate. */
-    static final String RATE_LIMITED_CHUNK = "64k";
+    /** How long nginx waits after each send under a rate limit, in whole milliseconds. */
+    static final long RATE_LIMITED_SEND_MILLIS = 32;
 
     private final Process process;
     private final int port;
@@ -47,9 +47,7 @@ final class HttpPeerServer implements AutoCloseable {
                 "  default_type application/octet-stream;",
                 "  server { listen 127.0.0.1:" + port + "; root " + root.toAbsolutePath() + ";",
                 ratePerConnection > 0 ? "    limit_rate " + ratePerConnection + ";" : "",
-                // nginx waits after each send, not before, so a response's last send goes out ahead of the
-                // rate: up to sendfile_max_chunk (2m by default, 1/16 s at 32 MiB/s). 64k keeps that small.
-                ratePerConnection > 0 ? "    sendfile_max_chunk " + RATE_LIMITED_CHUNK + ";" : "",
+                ratePerConnection > 0 ? "    sendfile_max_chunk " + rateLimitedChunk(ratePerConnection) + ";" : "",
                 "  }",
                 "}", ""));
         Process process = new ProcessBuilder(Bench.onPath("nginx").orElseThrow().toString(),
@@ -68,6 +66,18 @@ final class HttpPeerServer implements AutoCloseable {
             Thread.sleep(20);
         }
         return server;
+    }
+
+    /**
+     * nginx's largest send under {@code limit_rate}: what sends RATE_LIMITED_SEND_MILLIS of the rate.
+     * nginx waits after each send for its bytes' time in whole milliseconds, rounded down, and lets a
+     * response run up to one second ahead of the rate. With small sends the rounding is large (64k
+     * at 32 MiB/s waits 1 ms, not 1.95), so it runs that second ahead (128 MiB in 3.2 s, not 4);
+     * with sends of exactly 32 ms there is nothing to round, and only the last send, which nothing
+     * waits after, is early: by 32 ms at most. Our server is never early (see BlockSender).
+     */
+    static long rateLimitedChunk(long ratePerConnection) {
+        return (ratePerConnection * RATE_LIMITED_SEND_MILLIS + 999) / 1000;
     }
 
     int port() {
