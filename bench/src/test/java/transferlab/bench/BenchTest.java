@@ -147,6 +147,19 @@ class BenchTest {
         assertThat(failing.why()).contains("exit 3");
     }
 
+    @Test
+    @DisplayName("issue 22: nginx's sends under limit_rate wait whole milliseconds, so none is rounded away")
+    void nginxSendsLastWholeMilliseconds() {
+        for (long rate : new long[] {1 << 20, 32L << 20, 100_000_000L, 12_345}) {
+            long chunk = HttpPeerServer.rateLimitedChunk(rate);
+            // nginx: delay = sent * 1000 / limit_rate, in integer milliseconds
+            assertThat(chunk * 1000 / rate).as("rate %d", rate).isEqualTo(HttpPeerServer.RATE_LIMITED_SEND_MILLIS);
+            assertThat((chunk - 1) * 1000 / rate).as("the smallest such chunk").isLessThan(
+                    HttpPeerServer.RATE_LIMITED_SEND_MILLIS);
+        }
+        assertThat(HttpPeerServer.rateLimitedChunk(32L << 20)).isEqualTo(1_073_742);
+    }
+
     private static void assertLoadAverages(String text) {
         assertThat(text).containsPattern("load average at the start: [0-9.]+ [0-9.]+ [0-9.]+ \\(1, 5, 15 min\\)")
                 .containsPattern("load average at the end: [0-9.]+ [0-9.]+ [0-9.]+ \\(1, 5, 15 min\\)");
