@@ -15,11 +15,12 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import transferlab.grading.checks.ExternalUploadCheck;
-import transferlab.grading.target.CommandLineTemplate;
+import transferlab.grading.program.CommandLineTemplate;
 import transferlab.testkit.PythonPrograms;
+import transferlab.grading.stage.CommandTable;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.Network;
 
 /**
  * {@code ./transfer check stage1}: the stage's lesson, graded from the profiles file. The
@@ -112,7 +113,8 @@ class StageCheckTest {
 
     @Test
     void theKitsOwnCommandsAreTheLaunchersMainClasses() {
-        Map<String, String> table = StageCheck.launcherTable(StageCheck.kitRoot().resolve("transfer"));
+        Map<String, String> table = new java.util.LinkedHashMap<>();
+        CommandTable.of(StageCheck.kitRoot()).forEach((name, row) -> table.put(name, row.mainClass()));
 
         assertThat(table).containsEntry("upload-server", "transferlab.upload.MultiClientUploadServerCommand");
         for (String stage : StageProfile.stageNames(null)) {
@@ -136,22 +138,22 @@ class StageCheckTest {
     }
 
     @Test
-    void theLauncherTableIsReadInBothItsShapes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
-        java.nio.file.Path launcher = java.nio.file.Files.writeString(dir.resolve("transfer"), """
-                upload|single-client|transferlab.upload.UploadCommand|send one file (U); --mode a|b
-                command_row upload-server multi-client transferlab.upload.MultiClientUploadServerCommand \\
-                command_row upload-server single-client transferlab.upload.UploadServerCommand \\
-                command_row ftserver single-client transferlab.listget.FtServerCommand \\
-                  "serve a directory (F)"
-                demo_parts="
+    void theCommandTableSkipsCommentsAndModulesNotInTheCheckout(@org.junit.jupiter.api.io.TempDir
+                                                                 java.nio.file.Path kit) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(kit.resolve("resources"));
+        java.nio.file.Files.writeString(kit.resolve(CommandTable.FILE), """
+                # name, module, main class, what
+                upload-server\tmulti-client\ttransferlab.upload.MultiClientUploadServerCommand\treceive (U)
+                upload-server\tsingle-client\ttransferlab.upload.UploadServerCommand\treceive (U)
+                ftserver\tsingle-client\ttransferlab.listget.FtServerCommand\tserve a directory (F); a|b
                 """);
-        java.nio.file.Files.createDirectories(dir.resolve("single-client/src/main"));
+        java.nio.file.Files.createDirectories(kit.resolve("single-client/src/main"));
 
-        assertThat(StageCheck.launcherTable(launcher)).as("rows of a module not in the checkout are skipped")
-                .containsExactly(Map.entry("upload", "transferlab.upload.UploadCommand"),
-                        Map.entry("upload-server", "transferlab.upload.UploadServerCommand"),
-                        Map.entry("ftserver", "transferlab.listget.FtServerCommand"));
+        assertThat(CommandTable.of(kit)).as("rows of a module not in the checkout are skipped")
+                .containsExactly(Map.entry("upload-server", new CommandTable.Row("upload-server", "single-client",
+                                "transferlab.upload.UploadServerCommand")),
+                        Map.entry("ftserver", new CommandTable.Row("ftserver", "single-client",
+                                "transferlab.listget.FtServerCommand")));
     }
 
     /** The hand-in spec's promise: the limits a test chooses reach a server command line as placeholders. */
@@ -159,8 +161,8 @@ class StageCheckTest {
     void theHandoutsCommandLineReceivesTheLimitsSoU12AndU13CanBeGraded() {
         String handout = "python3 python/stage1/server.py 127.0.0.1 {port} --dir {dir} --max-size {max-size} "
                 + "--idle-timeout {idle-timeout} --deadline {deadline} --header-settle {header-settle}";
-        transferlab.upload.UploadLimits limits = transferlab.upload.UploadLimits.defaults()
-                .withMaxContentBytes(1000).withIdleTimeout(java.time.Duration.ofMillis(400))
+        transferlab.contract.upload.UploadTestLimits limits = transferlab.contract.upload.UploadTestLimits
+                .of(1000, java.time.Duration.ofMillis(400))
                 .withTransferDeadline(java.time.Duration.ofMillis(2500));
         Map<String, String> values = new java.util.HashMap<>(ExternalUploadCheck.placeholders(handout, limits));
         values.put("port", "40117");

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.TestFiles;
 import transferlab.testkit.LoopbackPorts;
-import transferlab.storage.Hashes;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * What every grading of an ft client does, whoever the server is: fill the served directory, run
@@ -82,7 +82,7 @@ public abstract class FtClientScenarios {
         for (int i = 0; i < requests.size(); i++) {
             invocations.add(invocation(server, requests.get(i), directories.get(i)));
         }
-        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory());
+        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory(), target.sandbox());
     }
 
     ClientCommand.Run run(InetSocketAddress server, List<String> request, Path directory)
@@ -110,8 +110,8 @@ public abstract class FtClientScenarios {
         assertThat(fetched).as("%s in the client's working directory after -g %s (exit status %d)%s", name, name,
                 run.exitStatus(), run.said()).isRegularFile();
         Path original = served.resolve(name);
-        assertThat(Hashes.sha256Hex(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
-                Files.size(original), Files.size(fetched), run.said()).isEqualTo(Hashes.sha256Hex(original));
+        assertThat(TestFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
+                Files.size(original), Files.size(fetched), run.said()).isEqualTo(TestFiles.sha256(original));
     }
 
     static void assertFinished(ClientCommand.Run run, String request) {
