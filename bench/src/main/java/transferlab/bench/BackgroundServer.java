@@ -75,6 +75,11 @@ final class BackgroundServer implements AutoCloseable {
         return port;
     }
 
+    /** The server's process, to read its CPU time from. */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop(process);

@@ -13,32 +13,43 @@ import picocli.CommandLine.TypeConversionException;
 import transferlab.cli.BytesPerSecond;
 import transferlab.cli.CommandRunner;
 import transferlab.demo.SampleFiles;
+import transferlab.ranged.ParallelClient;
 
 /**
  * Times our commands against the usual tools on generated files, on loopback, and prints one table of
- * medians and time ratios against issue 12's goals (resources/performance.md keeps the latest).
+ * medians (wall time, and CPU per GiB of the command and of its server) and time ratios against the
+ * goals of issues 12 and 22 (resources/performance.md keeps the latest).
  *
  * <pre>
  *   $ ./transfer bench --sizes 64M --runs 3
- *   Transfer Lab bench: 2 cores, OpenJDK 64-Bit Server VM 17.0.15, Linux 6.1.0
- *   medians of 3 runs after 1 warm-up; peers: md5sum nc curl nginx aria2c axel
- *
- *   what                               size    median  ratio              goal
- *   upload --help                                0.290 s                     <= 0.35 s met
- *   md5sum (the verified floor)      64 MiB    0.140 s
- *   parallel-client N=1              64 MiB    0.520 s  3.71x md5sum       <= 1.15x NOT met
+ *   Transfer Lab bench: 2 cores, Java 17.0.15, Linux amd64
+ *   median of 3 timed run(s) after 1 warm-up(s)
  *   ...
+ *   what                            size    median cpu/GiB  server  ratio          goal
+ *   upload --help                          0.125 s  0.19 s          ...            <= 0.35 s met
+ *   md5sum (floor of verified)    64 MiB   0.082 s    1.38
+ *   parallel-client N=1 K=4       64 MiB   0.280 s    2.91    0.22  3.42x md5sum   (goal at 1 GiB)
+ *   ...
+ *   $ ./transfer bench --rate-per-connection 32M --sizes 256M
+ *   ideal N=8 at 32 MiB/s        256 MiB   1.000 s
+ *   parallel-client N=8 K=4      256 MiB   1.130 s    3.10    0.40  1.13x ideal    (goal at 1 GiB)
+ *   aria2c -x8 -s8 --checksum    256 MiB   ...
  * </pre>
  * Peers missing from the PATH are named and skipped. Exit status: 0 when the table was made (goals
  * met or not), 1 when a run failed to start, 2 on a usage error.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time our transfers against md5sum, nc, curl, aria2c and axel (from nginx) on generated "
-                + "files over loopback: medians after warm-up, and the time ratios against issue 12's goals.",
-                "Each of our commands runs as ./transfer runs it, fixed cost included."},
+                + "files over loopback: medians after warm-up, CPU per GiB, and the ratios against the goals of "
+                + "issues 12 and 22.",
+                "Each of our commands runs as ./transfer runs it, fixed cost included.",
+                "With --rate-per-connection, only the ranged download, each connection held to the rate (ours by"
+                + " parallel-server, the peers' by nginx's limit_rate), against the ideal size / (N x rate)."},
         footer = {"", "Examples:",
                 "  ./transfer bench",
                 "  ./transfer bench --sizes 1M,64M,1G --connections 1,2,4,8,16,64",
+                "  ./transfer bench --rate-per-connection 32M",
+                "  ./transfer bench --rate-per-connection 32M --connections 4,8,16 --blocks-per-connection 1,2,4,8",
                 "  ./transfer bench --sizes 4G --runs 3 --dir /var/tmp/bench"})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", paramLabel = "SIZES", split = ",", converter = Size.class,
@@ -46,8 +57,18 @@ public final class BenchCommand implements Callable<Integer> {
     List<Long> sizes = List.of(1L << 30);
 
     @Option(names = "--connections", paramLabel = "N", split = ",",
-            description = "parallel-client connection counts (default: 1,4,8)")
-    List<Integer> connections = List.of(1, 4, 8);
+            description = "parallel-client connection counts (default: 1,4,8; with a rate 1,4,8,16)")
+    List<Integer> connections;
+
+    @Option(names = "--blocks-per-connection", paramLabel = "K", split = ",",
+            description = "parallel-client blocks per connection to time, a row each (default: the client's "
+                    + "default, " + ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION + ")")
+    List<Integer> blocksPerConnection = List.of(ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION);
+
+    @Option(names = "--rate-per-connection", paramLabel = "RATE", converter = BytesPerSecond.class,
+            description = "hold each connection to RATE bytes/s and time only the ranged download against "
+                    + "aria2c, axel and the ideal (default: 0, unlimited loopback; suffixes k, M, G)")
+    long ratePerConnection;
 
     @Option(names = "--runs", paramLabel = "N", description = "timed runs per measurement; the median counts "
             + "(default: 3)")
@@ -78,8 +99,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (runs < 1 || warmups < 0 || connections.stream().anyMatch(n -> n < 1 || n > 255)) {
-            throw new IllegalArgumentException("--runs must be >= 1, --warmup >= 0, connections 1..255");
+        List<Integer> counts = connections != null ? connections
+                : ratePerConnection > 0 ? List.of(1, 4, 8, 16) : List.of(1, 4, 8);
+        if (runs < 1 || warmups < 0 || counts.stream().anyMatch(n -> n < 1 || n > 255)
+                || blocksPerConnection.stream().anyMatch(k -> k < 1) || ratePerConnection < 0) {
+            throw new IllegalArgumentException("--runs must be >= 1, --warmup >= 0, connections 1..255, blocks per"
+                    + " connection >= 1, the rate >= 0");
         }
         Path launcher = Path.of(System.getenv().getOrDefault("TRANSFER_LAUNCHER", "./transfer"));
         if (!Files.isExecutable(launcher)) {
@@ -90,7 +115,8 @@ public final class BenchCommand implements Callable<Integer> {
                 : Files.createTempDirectory("transferlab-bench-");
         try {
             Path archives = launcher.toAbsolutePath().getParent().resolve("target").resolve("cds");
-            Bench bench = new Bench(new Bench.Settings(sizes, connections, warmups, runs, work, archives),
+            Bench bench = new Bench(new Bench.Settings(sizes, counts, blocksPerConnection,
+                            ratePerConnection, warmups, runs, work, archives),
                     (name, args) -> {
                         List<String> command = new ArrayList<>(List.of(launcher.toString(), name));
                         command.addAll(args);

@@ -13,9 +13,12 @@ import transferlab.throttle.Throttle;
  * (the {@link StallWatchdog} watches it).
  *
  * <p>With a rate limit (bytes per second per connection, 0 = none) a {@link Throttle} makes the
- * chunks smaller and holds each one back until the connection is on schedule. That is how a
- * per-flow limit on the internet looks to one TCP connection, and why opening more connections
- * helps there.
+ * chunks smaller and holds each one back until its last byte is due, so a connection is never
+ * ahead of the rate: a block of L bytes takes at least L / rate, however many connections the
+ * client opens (sending a chunk first and waiting after would give every new connection one chunk
+ * for free, and a client asking for many small blocks a speed the limit does not allow). That is
+ * how a per-flow limit on the internet looks to one TCP connection, and why opening more
+ * connections helps there.
  */
 public final class BlockSender {
     /** Most bytes per {@code transferTo} call. */
@@ -38,8 +41,9 @@ public final class BlockSender {
         long chunk = throttle.chunkBytes(CHUNK_BYTES);
         long position = start;
         while (position < end) {
-            throttle.pace(position - start);
-            long n = file.transferTo(position, Math.min(chunk, end - position), out);
+            long piece = Math.min(chunk, end - position);
+            throttle.pace(position - start + piece);
+            long n = file.transferTo(position, piece, out);
             if (n <= 0 && position >= file.size()) {
                 throw new IOException("the file shrank to " + file.size() + " bytes while it was sent");
             }

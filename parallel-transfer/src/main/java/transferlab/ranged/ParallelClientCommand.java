@@ -66,8 +66,8 @@ public final class ParallelClientCommand implements Callable<Integer> {
 
     @Option(names = "--blocks-per-connection", paramLabel = "K",
             description = "ask for K blocks per connection (at most 255 in all), taken in order, so that the MD5"
-                    + " keeps up with the download (default: ${DEFAULT-VALUE}, the seed's one block each)")
-    int blocksPerConnection = 1;
+                    + " keeps up with the download (default: ${DEFAULT-VALUE}; 1 is the seed's one block each)")
+    int blocksPerConnection = ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION;
 
     @Override
     public Integer call() throws Exception {

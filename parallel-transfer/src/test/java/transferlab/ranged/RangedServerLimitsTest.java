@@ -12,15 +12,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.throttle.Throttle;
 import transferlab.testkit.Requirement;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
@@ -90,8 +95,9 @@ class RangedServerLimitsTest {
     }
 
     /**
-     * With a limit of R bytes/s a block of L bytes cannot arrive before (L - one chunk) / R seconds:
-     * chunk k is not sent before the time the earlier ones were due. A lower bound, so no timing luck.
+     * With a limit of R bytes/s a block of L bytes cannot arrive before L / R seconds: a chunk is not
+     * sent before its last byte is due, so not even the first chunk comes early. A lower bound, so
+     * no timing luck.
      */
     @Test
     @Requirement("R18")
@@ -100,12 +106,55 @@ class RangedServerLimitsTest {
         start(RangedLimits.defaults().withRatePerConnection(rate));
         byte[] content = TestFiles.randomBytes(1 << 20, 3);
         Files.write(root.resolve("f.bin"), content);
-        long chunk = new Throttle(rate).chunkBytes(BlockSender.CHUNK_BYTES);
         Instant began = Instant.now();
         new ParallelClient().download(server.address(), "f.bin", 1, downloads.resolve("f.bin"));
         Duration took = Duration.between(began, Instant.now());
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofNanos((long) ((content.length - chunk) * 1e9 / rate)));
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofNanos((long) (content.length * 1e9 / rate)));
         assertThat(Files.readAllBytes(downloads.resolve("f.bin"))).isEqualTo(content);
+    }
+
+    /**
+     * No byte leaves before it is due, the first chunk included: at every write the bytes sent so far
+     * are at most rate × the time since the block began. Were a chunk sent first and paced after,
+     * every new connection would get a chunk (1/20 s of the rate) for free, and a client asking for
+     * many small blocks a speed the limit does not allow. A lower bound on time, so no timing luck.
+     */
+    @Test
+    @Requirement("R18")
+    void noByteIsSentBeforeItIsDue() throws Exception {
+        long rate = 4 << 20;
+        Path file = Files.write(root.resolve("f.bin"), TestFiles.randomBytes(1 << 20, 6));
+        List<long[]> writes = new ArrayList<>(); // {nanos since the start, bytes sent after this write}
+        long began = System.nanoTime();
+        WritableByteChannel clocked = new WritableByteChannel() {
+            long sent;
+
+            @Override
+            public int write(ByteBuffer bytes) {
+                int n = bytes.remaining();
+                long at = System.nanoTime() - began;
+                bytes.position(bytes.limit());
+                sent += n;
+                writes.add(new long[] {at, sent});
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (FileChannel channel = FileChannel.open(file)) {
+            new BlockSender(rate).send(channel, 0, channel.size(), clocked, new AtomicLong());
+        }
+        assertThat(writes).isNotEmpty().last().satisfies(last -> assertThat(last[1]).isEqualTo(1 << 20));
+        assertThat(writes).allSatisfy(write -> assertThat(write[0])
+                .as("%d bytes sent at %d ns", write[1], write[0])
+                .isGreaterThanOrEqualTo((long) (write[1] * 1e9 / rate)));
     }
 
     @Test
