@@ -39,6 +39,7 @@ import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.grading.target.CheckTarget;
 import transferlab.grading.target.CommandServer;
+import transferlab.grading.target.Ports;
 import transferlab.grading.target.ProcessLogs;
 
 /**
@@ -93,7 +94,8 @@ public final class SuiteRunner {
         if (plan.iterative()) {
             target = target.iterative();
         }
-        target = target.over(plan.network()).storingUnder(plan.storedNames());
+        target = target.over(plan.network()).storingUnder(plan.storedNames()).withPorts(plan.ports())
+                .withFileNames(plan.fileNames());
         List<String> unmapped = new ArrayList<>();
         Set<String> skippedWithExtensions = new TreeSet<>();
         Set<String> checked = new TreeSet<>();
@@ -132,6 +134,12 @@ public final class SuiteRunner {
             deleteQuietly(logDirectory);
         }
         List<String> warnings = new ArrayList<>();
+        Duration portWaits = Ports.waitedFor(logDirectory);
+        if (!portWaits.isZero()) {
+            warnings.add(String.format(Locale.ROOT, "--server-port %d: %.1f s of this run went on waiting for the "
+                    + "port to be free again before a start (TIME_WAIT of connections the server closed first; "
+                    + "SO_REUSEADDR in the server avoids it)", plan.ports().server(), portWaits.toMillis() / 1e3));
+        }
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
                     + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
@@ -184,6 +192,7 @@ public final class SuiteRunner {
         }
         return (int) plan.points().rules().stream()
                 .filter(rule -> plan.protocol().owns(rule.requirement()) && !plan.grades(rule.requirement()))
+                .filter(rule -> ofThisKindOfRun(plan, rule.requirement()))
                 .filter(rule -> rule.scope() == PointsTable.Scope.EXTENSION)
                 .count();
     }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +61,7 @@ public final class FtClientCheck extends FtClientScenarios {
         serve("binary-1MiB.bin", 1 << 20, false);
         serve("empty.txt", 0, false);
         Files.createDirectory(served.resolve("a-directory"));
-        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        IterativeServer reference = IterativeServer.bind(target.referenceAddress(),
                 ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent());
         server = target.throughNetwork(InProcessServer.serve("reference-ft", served, reference.address(),
                 reference::serve, reference));
@@ -128,7 +127,8 @@ public final class FtClientCheck extends FtClientScenarios {
     }
 
     private void assertFetchedThrough(TcpProxy.Faults faults, String name) throws Exception {
-        proxy = TcpProxy.start(server.address(), faults);
+        proxy = TcpProxy.startOn(target.ports().forOurListener(), server.address(), faults,
+                Integer.MAX_VALUE);
         Path directory = clientDirectory();
 
         assertFetched(run(proxy.address(), get(name), directory), name, directory);
@@ -142,7 +142,8 @@ public final class FtClientCheck extends FtClientScenarios {
     @Test
     @Requirement("F24")
     void aConnectionToTheDataPortFromAnotherAddressIsNotTakenForTheData() throws Exception {
-        proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER));
+        proxy = TcpProxy.startOn(target.ports().forOurListener(), server.address(),
+                TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER), Integer.MAX_VALUE);
         Path directory = clientDirectory();
         ClientCommand.Invocation invocation = invocation(proxy.address(), get("textfile-small"), directory);
         int dataPort = Integer.parseInt(invocation.placeholders().get("dataport").get(0));

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.testkit.LoopbackPorts;
 import transferlab.storage.Hashes;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.target.CheckTarget;
@@ -58,13 +57,14 @@ public abstract class FtClientScenarios {
     }
 
     /** {@code -l}, or {@code -g NAME}, run in {@code directory} against {@code server}. */
-    static ClientCommand.Invocation invocation(InetSocketAddress server, List<String> request, Path directory)
+    ClientCommand.Invocation invocation(InetSocketAddress server, List<String> request, Path directory)
             throws IOException {
+        int dataport = target.freePort();
         return new ClientCommand.Invocation(Map.of(
                 "host", List.of(server.getAddress().getHostAddress()),
                 "port", List.of(Integer.toString(server.getPort())),
                 "request", request,
-                "dataport", List.of(Integer.toString(LoopbackPorts.free()))), directory);
+                "dataport", List.of(Integer.toString(dataport))), directory);
     }
 
     static List<String> get(String name) {

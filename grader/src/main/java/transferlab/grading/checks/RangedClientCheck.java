@@ -3,7 +3,6 @@ package transferlab.grading.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,7 +66,7 @@ public final class RangedClientCheck {
     }
 
     private ServerUnderTest start(boolean cutFirstDataConnection) throws IOException {
-        ParallelServer parallel = ParallelServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        ParallelServer parallel = ParallelServer.bind(target.referenceAddress(),
                 new ServedDirectory(root), RangedLimits.defaults(), ServerLog.silent());
         if (cutFirstDataConnection) {
             // The first data connection is closed as soon as its block number arrives, before the

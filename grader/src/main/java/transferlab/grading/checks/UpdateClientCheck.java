@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,7 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
 
     @BeforeEach
     void startOurServer() throws IOException {
-        UpdateServer reference = UpdateServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), outbox(),
+        UpdateServer reference = UpdateServer.bind(target.referenceAddress(), outbox(),
                 UpdateLimits.defaults(), ServerLog.silent());
         server = target.throughNetwork(InProcessServer.serve("reference-update", outbox(), reference.address(),
                 reference::serve, reference));

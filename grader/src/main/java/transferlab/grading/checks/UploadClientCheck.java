@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +58,7 @@ public final class UploadClientCheck {
     void startOurServer() throws IOException {
         received = Files.createDirectory(work.resolve("received"));
         outgoing = Files.createDirectory(work.resolve("outgoing"));
-        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        IterativeServer reference = IterativeServer.bind(target.referenceAddress(),
                 UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
         server = target.throughNetwork(InProcessServer.serve("reference-upload", received, reference.address(),
                 reference::serve, reference));

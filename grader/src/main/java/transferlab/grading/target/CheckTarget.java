@@ -43,6 +43,8 @@ public final class CheckTarget {
     static final String NETWORK = "transferlab.check.network";
     static final String PAIR_CLIENT_COMMAND = "transferlab.check.pairClientCommand";
     static final String STORED_NAMES = "transferlab.check.storedNames";
+    static final String PORTS = "transferlab.check.ports";
+    static final String FILE_NAMES = "transferlab.check.fileNames";
 
     private final Kind kind;
     private final InetSocketAddress address;
@@ -53,9 +55,20 @@ public final class CheckTarget {
     /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
     private final String pairClientCommand;
     private final List<String> storedNames;
+    /** {@code --server-port}, {@code --client-port}, {@code --port-range}. */
+    private final Ports ports;
+    /** {@code --file-names}: ft pair file names, or one directory of sample files. */
+    private final List<String> fileNames;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
                         Network network, String pairClientCommand, List<String> storedNames) {
+        this(kind, address, command, logDirectory, concurrent, network, pairClientCommand, storedNames, Ports.ANY,
+                List.of());
+    }
+
+    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
+                        Network network, String pairClientCommand, List<String> storedNames, Ports ports,
+                        List<String> fileNames) {
         this.kind = kind;
         this.address = address;
         this.command = command;
@@ -64,22 +77,62 @@ public final class CheckTarget {
         this.network = network;
         this.pairClientCommand = pairClientCommand;
         this.storedNames = List.copyOf(storedNames);
+        this.ports = ports;
+        this.fileNames = List.copyOf(fileNames);
+    }
+
+    /** The same target, an ft pair serving files of these names, or of this one directory ({@code --file-names}). */
+    public CheckTarget withFileNames(List<String> names) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
+                storedNames, ports, names);
+    }
+
+    /** {@code --file-names}: empty for the kit's names. */
+    public List<String> fileNames() {
+        return fileNames;
+    }
+
+    /** The same target, with fixed ports or a port range ({@code --server-port}, {@code --client-port}, {@code --port-range}). */
+    public CheckTarget withPorts(Ports given) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
+                storedNames, given, fileNames);
+    }
+
+    /** The ports this grading hands out. */
+    public Ports ports() {
+        return ports;
+    }
+
+    /**
+     * Where our reference server listens for a graded client: {@code --client-port} when the client
+     * reaches it directly, else a port of the range, else any.
+     */
+    public InetSocketAddress referenceAddress() throws IOException {
+        int port = network == Network.DIRECT && ports.client() > 0 ? ports.client() : ports.forOurListener();
+        return new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A free port to hand out ({@code {dataport}}, ...): in {@code --port-range} when given. */
+    public int freePort() throws IOException {
+        return ports.free();
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
-        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames);
+        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames,
+                ports, fileNames);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
         return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
-                storedNames);
+                storedNames, ports, fileNames);
     }
 
     /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
     public CheckTarget storingUnder(List<String> patterns) {
-        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns);
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns,
+                ports, fileNames);
     }
 
     /** U: the names, besides the sent one, under which the graded server may store an upload. */
@@ -171,7 +224,19 @@ public final class CheckTarget {
      * lossy proxy closed with it. A client check puts our own server behind it the same way.
      */
     public ServerUnderTest throughNetwork(ServerUnderTest server) {
-        return network == Network.LOSSY ? LossyNetwork.inFrontOf(server) : server;
+        if (network == Network.DIRECT) {
+            return server;
+        }
+        int port;
+        try {
+            // A fixed-port client reaches the proxy, not our server behind it.
+            port = kind == Kind.CLIENT_COMMAND && ports.client() > 0 ? ports.client() : ports.forOurListener();
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException(e);
+        }
+        return LossyNetwork.inFrontOf(server, network == Network.HOSTILE ? LossyNetwork.HOSTILE_FAULTS
+                : LossyNetwork.FAULTS, port);
     }
 
     private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {
@@ -179,7 +244,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> new RunningServer(address);
             case SERVER_COMMAND, PAIR -> {
                 try {
-                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, ports);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -227,6 +292,8 @@ public final class CheckTarget {
             parameters.put(PAIR_CLIENT_COMMAND, pairClientCommand);
         }
         parameters.put(STORED_NAMES, String.join("\n", storedNames));
+        parameters.put(PORTS, ports.encoded());
+        parameters.put(FILE_NAMES, String.join("\n", fileNames));
         return parameters;
     }
 
@@ -249,6 +316,8 @@ public final class CheckTarget {
         List<String> storedNames = parameters.apply(STORED_NAMES).map(lines -> lines.lines()
                 .filter(line -> !line.isBlank()).toList()).orElse(List.of());
         return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
-                .storingUnder(storedNames);
+                .storingUnder(storedNames).withPorts(parameters.apply(PORTS).map(Ports::decoded).orElse(Ports.ANY))
+                .withFileNames(parameters.apply(FILE_NAMES).map(lines -> lines.lines()
+                        .filter(line -> !line.isBlank()).toList()).orElse(List.of()));
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
-import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
 
@@ -73,7 +72,20 @@ public final class CommandServer implements ServerUnderTest {
 
     public static ServerUnderTest start(String template, Path directory, Path logDirectory,
                                  Map<String, String> limitPlaceholders) throws IOException {
-        int port = LoopbackPorts.free();
+        return start(template, directory, logDirectory, limitPlaceholders, Ports.ANY);
+    }
+
+    /**
+     * The same, on the ports given: {@code --server-port N} (the command has no {@code {port}}: the
+     * server listens on N, once N is free again, {@link Ports#awaitFree}), or a port of
+     * {@code --port-range}.
+     */
+    public static ServerUnderTest start(String template, Path directory, Path logDirectory,
+                                 Map<String, String> limitPlaceholders, Ports ports) throws IOException {
+        int port = ports.server() > 0 ? ports.server() : ports.free();
+        if (ports.server() > 0) {
+            Ports.awaitFree(port, logDirectory);
+        }
         Map<String, String> values = new TreeMap<>(limitPlaceholders);
         values.put("port", Integer.toString(port));
         values.put("dir", directory.toString());
