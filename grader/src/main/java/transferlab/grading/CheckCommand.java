@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import transferlab.cli.CommandRunner;
 import transferlab.contract.upload.StoredNames;
+import transferlab.grading.checks.FtPairFiles;
 import transferlab.grading.report.GradescopeReport;
 import transferlab.grading.report.HtmlReport;
 import transferlab.grading.report.JUnitXmlReport;
@@ -212,7 +213,7 @@ public final class CheckCommand implements Callable<Integer> {
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
                 tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network, storedNames)
-                .withPorts(ports()).withFileNames(fileNames);
+                .withPorts(ports()).withFileNames(fileNames());
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
@@ -289,6 +290,22 @@ public final class CheckCommand implements Callable<Integer> {
             return CheckPlan.TargetSpec.serverCommand(target.serverCommand);
         }
         return CheckPlan.TargetSpec.clientCommand(target.clientCommand);
+    }
+
+    private List<String> fileNames() {
+        if (fileNames.isEmpty()) {
+            return fileNames;
+        }
+        if (!pair || !"ft".equals(subject)) {
+            throw new ParameterException(spec.commandLine(), "--file-names is for check ft --pair");
+        }
+        try {
+            FtPairFiles.of(fileNames);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return fileNames.size() == 1 && java.nio.file.Files.isDirectory(Path.of(fileNames.get(0)))
+                ? List.of(Path.of(fileNames.get(0)).toAbsolutePath().toString()) : fileNames;
     }
 
     private Ports ports() {

@@ -75,6 +75,11 @@ import transferlab.grading.target.ProcessLogs;
 public final class SuiteRunner {
     /** A test that hangs is failed after this long (scaled), so one stuck student server cannot stall grading. */
     static final Duration TEST_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The report entry key of a note a check publishes for a test that passes all the same (a listing
+     * accepted with trailing NULs): the report prints it under the PASS line.
+     */
+    public static final String PASS_NOTE = "transferlab.passNote";
     /** Lines of a failed test's timeline: its last notes and server lines. */
     static final int TIMELINE_LINES = 40;
 
@@ -311,6 +316,8 @@ public final class SuiteRunner {
         private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
         private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
         private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
+        /** What a test that passed wants said, e.g. that it accepted a padded listing ({@link #PASS_NOTE}). */
+        private final Map<String, String> passNotes = new ConcurrentHashMap<>();
         private final Path logDirectory;
         private final String nameSuffix;
         private volatile TestPlan plan;
@@ -341,6 +348,8 @@ public final class SuiteRunner {
                     Long start = startedAt.get(test.getUniqueId());
                     notes.computeIfAbsent(test.getUniqueId(), id -> Collections.synchronizedList(new ArrayList<>()))
                             .add(new TimelineEvent(Duration.ofNanos(start == null ? 0 : now - start), "test", value));
+                } else if (key.equals(PASS_NOTE)) {
+                    passNotes.merge(test.getUniqueId(), value, (was, more) -> was + "\n" + more);
                 } else if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
                     captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
                             .append("the test's ").append(key).append(":\n").append(lastLines(value).indent(4));
@@ -367,7 +376,8 @@ public final class SuiteRunner {
             switch (result.getStatus()) {
                 case SUCCESSFUL -> {
                     if (test.isTest()) {
-                        record(test, Verdict.PASS, "");
+                        String note = passNotes.remove(test.getUniqueId());
+                        record(test, Verdict.PASS, note == null ? "" : note);
                     }
                 }
                 case ABORTED -> {
