@@ -424,6 +424,7 @@ public final class SuiteRunner {
                 events.addAll(ProcessLogs.linesBetween(logDirectory, start, now, TIMELINE_LINES));
                 events.sort(Comparator.comparing(TimelineEvent::at));
                 timeline = events.subList(Math.max(0, events.size() - TIMELINE_LINES), events.size());
+                message = HeaderMisreadHint.addedTo(message, timeline);
             }
             notes.remove(test.getUniqueId());
             outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test) + nameSuffix,
