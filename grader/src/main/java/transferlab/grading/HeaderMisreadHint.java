@@ -25,9 +25,11 @@ final class HeaderMisreadHint {
     static String addedTo(String message, List<TimelineEvent> timeline) {
         List<Long> sizes = new ArrayList<>();
         List<String> headers = new ArrayList<>();
+        java.time.Duration firstSent = null;
         for (TimelineEvent event : timeline) {
             Matcher sent = SENT.matcher(event.text());
             if (event.source().equals("test") && sent.find()) {
+                firstSent = firstSent == null ? event.at() : firstSent;
                 sizes.add(Long.parseLong(sent.group(1)));
                 headers.add("size " + sent.group(1) + ", name '" + sent.group(2) + "'");
             }
@@ -36,8 +38,9 @@ final class HeaderMisreadHint {
             return message;
         }
         for (TimelineEvent event : timeline) {
-            if (!event.source().equals("server") || event.text().startsWith("[")) {
-                continue;
+            if (!event.source().equals("server") || event.text().startsWith("[")
+                    || event.at().compareTo(firstSent) < 0) {
+                continue; // what a server prints as it starts ("max size 1048576") is no reading of a header
             }
             Matcher printed = PRINTED_SIZE.matcher(event.text());
             while (printed.find()) {
