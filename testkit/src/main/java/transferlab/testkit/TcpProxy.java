@@ -152,6 +152,8 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger cuts = new AtomicInteger();
     private final String name = "proxy-" + PROXIES.incrementAndGet();
+    /** Close a connection the target closed first with a reset, so that it leaves no TIME_WAIT on the target's port. */
+    private volatile boolean resetTargetClosingFirst;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target, Faults faults, int faultyConnections) {
         this.listener = listener;
@@ -183,6 +185,18 @@ public final class TcpProxy implements AutoCloseable {
         acceptor.setDaemon(true);
         acceptor.start();
         return proxy;
+    }
+
+    /**
+     * A connection whose target (the server) closed first is closed towards it with a reset once
+     * the client closes too, instead of the usual FIN: the server's side then leaves no TIME_WAIT
+     * behind, which would keep a server without SO_REUSEADDR from binding its fixed port again for
+     * a minute. Everything the client sent was handed on before; the server, having closed, reads
+     * no more. Call it before the proxy's address is given to anyone.
+     */
+    public TcpProxy resettingTargetClosingFirst() {
+        resetTargetClosingFirst = true;
+        return this;
     }
 
     public InetSocketAddress address() {
@@ -260,7 +274,11 @@ public final class TcpProxy implements AutoCloseable {
                         }
                     }
                 }
-                to.shutdownOutput(); // pass the end of stream on, half-close like the real peer
+                if (resetTargetClosingFirst && direction.equals("up") && directionsDone.get() == 1) {
+                    to.setSoLinger(true, 0); // the server closed first: reset, leaving no TIME_WAIT on its port
+                } else {
+                    to.shutdownOutput(); // pass the end of stream on, half-close like the real peer
+                }
                 if (directionsDone.incrementAndGet() == 2) {
                     closeQuietly(from);
                     closeQuietly(to);
@@ -308,7 +326,18 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(listener);
+        if (resetTargetClosingFirst) {
+            open.forEach(TcpProxy::lingerNot); // the server may be gone: no FIN that would leave a TIME_WAIT
+        }
         open.forEach(TcpProxy::closeQuietly);
+    }
+
+    private static void lingerNot(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private static void closeQuietly(ServerSocket socket) {

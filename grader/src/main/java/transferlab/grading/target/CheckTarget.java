@@ -14,6 +14,7 @@ import org.opentest4j.TestAbortedException;
 import transferlab.cli.HostPort;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
 import transferlab.contract.upload.StoredNames;
 import transferlab.grading.checks.ExternalUploadCheck;
 
@@ -224,7 +225,9 @@ public final class CheckTarget {
      * lossy proxy closed with it. A client check puts our own server behind it the same way.
      */
     public ServerUnderTest throughNetwork(ServerUnderTest server) {
-        if (network == Network.DIRECT) {
+        // A server on a fixed port is reached through a proxy that leaves no TIME_WAIT on its port.
+        boolean fixedServerPort = ports.server() > 0 && kind != Kind.CLIENT_COMMAND;
+        if (network == Network.DIRECT && !fixedServerPort) {
             return server;
         }
         int port;
@@ -235,8 +238,12 @@ public final class CheckTarget {
             server.close();
             throw new UncheckedIOException(e);
         }
-        return LossyNetwork.inFrontOf(server, network == Network.HOSTILE ? LossyNetwork.HOSTILE_FAULTS
-                : LossyNetwork.FAULTS, port);
+        TcpProxy.Faults faults = switch (network) {
+            case DIRECT -> TcpProxy.Faults.none();
+            case LOSSY -> LossyNetwork.FAULTS;
+            case HOSTILE -> LossyNetwork.HOSTILE_FAULTS;
+        };
+        return LossyNetwork.inFrontOf(server, faults, port, fixedServerPort);
     }
 
     private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {

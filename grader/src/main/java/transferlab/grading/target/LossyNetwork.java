@@ -56,14 +56,21 @@ public final class LossyNetwork {
 
     /** The server, reached through a lossy proxy that is closed with it. */
     static ServerUnderTest inFrontOf(ServerUnderTest server) {
-        return inFrontOf(server, FAULTS, 0);
+        return inFrontOf(server, FAULTS, 0, false);
     }
 
-    /** The server, reached through a proxy with {@code faults} listening on {@code port} (0: any), closed with it. */
-    static ServerUnderTest inFrontOf(ServerUnderTest server, TcpProxy.Faults faults, int port) {
+    /**
+     * The server, reached through a proxy with {@code faults} listening on {@code port} (0: any),
+     * closed with it; {@code keepPortFree}: a connection the server closes first ends with a reset
+     * ({@link TcpProxy#resettingTargetClosingFirst}), for a server on a fixed port.
+     */
+    static ServerUnderTest inFrontOf(ServerUnderTest server, TcpProxy.Faults faults, int port, boolean keepPortFree) {
         TcpProxy proxy;
         try {
             proxy = TcpProxy.startOn(port, server.address(), faults, Integer.MAX_VALUE);
+            if (keepPortFree) {
+                proxy.resettingTargetClosingFirst();
+            }
         } catch (IOException e) {
             server.close();
             throw new UncheckedIOException(e);
