@@ -142,8 +142,9 @@ public final class SuiteRunner {
         Duration portWaits = Ports.waitedFor(logDirectory);
         if (!portWaits.isZero()) {
             warnings.add(String.format(Locale.ROOT, "--server-port %d: %.1f s of this run went on waiting for the "
-                    + "port to be free again before a start (TIME_WAIT of connections the server closed first; "
-                    + "SO_REUSEADDR in the server avoids it)", plan.ports().server(), portWaits.toMillis() / 1e3));
+                    + "port to be free again before a start (the last server's exit; a connection in TIME_WAIT, "
+                    + "which SO_REUSEADDR in the server would not wait for)", plan.ports().server(),
+                    portWaits.toMillis() / 1e3));
         }
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -233,14 +234,16 @@ public final class TcpProxy implements AutoCloseable {
             open.add(client);
             open.add(server);
             AtomicInteger directionsDone = new AtomicInteger();
+            AtomicBoolean targetEnded = new AtomicBoolean();
             Faults applied = accepted.getAndIncrement() < faultyConnections ? faults : Faults.none();
-            pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone);
-            pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone);
+            pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone, targetEnded);
+            pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone, targetEnded);
         }
     }
 
     private void pump(Socket from, Socket to, Faults faults, long cutAfter, String direction,
-                      AtomicInteger directionsDone) {
+                      AtomicInteger directionsDone, AtomicBoolean targetEnded) {
+        boolean up = direction.equals("up");
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             long forwarded = 0;
@@ -274,7 +277,10 @@ public final class TcpProxy implements AutoCloseable {
                         }
                     }
                 }
-                if (resetTargetClosingFirst && direction.equals("up") && directionsDone.get() == 1) {
+                if (!up) {
+                    targetEnded.set(true); // before the client can hear of it
+                }
+                if (up && resetTargetClosingFirst && targetEnded.get()) {
                     to.setSoLinger(true, 0); // the server closed first: reset, leaving no TIME_WAIT on its port
                 } else {
                     to.shutdownOutput(); // pass the end of stream on, half-close like the real peer
@@ -287,6 +293,15 @@ public final class TcpProxy implements AutoCloseable {
                 // This direction broke (say the server reset it, having refused and closed): the
                 // other direction still delivers what was already sent, as a network would, e.g. the
                 // refusal line the server wrote before it closed. The last direction closes both.
+                if (!up) {
+                    targetEnded.set(true);
+                }
+                if (up && resetTargetClosingFirst && targetEnded.get()) {
+                    lingerNot(to); // as above: no FIN after the server's own close
+                    closeQuietly(from);
+                    closeQuietly(to);
+                    return;
+                }
                 shutdownQuietly(from, to);
                 if (directionsDone.incrementAndGet() == 2) {
                     closeQuietly(from);
