@@ -109,7 +109,7 @@ public final class TcpProxy implements AutoCloseable {
         }
 
         /** The size of the next piece, with {@code forwarded} bytes sent and {@code left} in the buffer. */
-        int nextPiece(long forwarded, int left) {
+        public int nextPiece(long forwarded, int left) {
             if (forwarded < singleBytesFirst) {
                 return 1;
             }
