@@ -97,7 +97,7 @@ public final class CheckCommand implements Callable<Integer> {
     Path profilesFile;
 
     @Option(names = "--pair", description = "grade a server and a client together, by their effects: needs both "
-            + "--server-cmd and --client-cmd (ft, update)")
+            + "--server-cmd and --client-cmd (ft, update, ranged)")
     boolean pair;
 
     @Spec

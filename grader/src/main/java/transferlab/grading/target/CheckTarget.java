@@ -93,7 +93,7 @@ public final class CheckTarget {
         return fileNames;
     }
 
-    /** The same target, with fixed ports or a port range ({@code --server-port}, {@code --client-port}, {@code --port-range}). */
+    /** The same target on fixed ports or a range ({@code --server-port}, {@code --client-port}, {@code --port-range}). */
     public CheckTarget withPorts(Ports given) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
                 storedNames, given, fileNames);

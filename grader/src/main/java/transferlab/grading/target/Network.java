@@ -7,7 +7,7 @@ package transferlab.grading.target;
 public enum Network {
     /** Straight to the server, as the contracts are written. */
     DIRECT,
-    /** Through a proxy that behaves like a poor real network: MSS-sized segments, delays, jitter, stalls, late bursts. */
+    /** Through a proxy that behaves like a poor real network: MSS-sized segments, delays, jitter, stalls. */
     LOSSY,
     /** Through a proxy that splits the first 16 bytes each way into 1-byte segments, as no real network does. */
     HOSTILE;
