@@ -15,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import transferlab.cli.CommandRunner;
 import transferlab.contract.upload.StoredNames;
 import transferlab.grading.checks.FtPairFiles;
 import transferlab.grading.report.GradescopeReport;
@@ -24,8 +23,8 @@ import transferlab.grading.report.JUnitXmlReport;
 import transferlab.grading.report.TerminalReport;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
-import transferlab.grading.target.Network;
-import transferlab.grading.target.Ports;
+import transferlab.grading.program.Network;
+import transferlab.grading.program.Ports;
 
 /**
  * Grades any implementation of a Transfer Lab protocol, ours or a student's in any language,
@@ -218,7 +217,7 @@ public final class CheckCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
         writeReports(result, out);
-        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+        return result.passed() ? CheckCommandLine.OK : CheckCommandLine.FAILED;
     }
 
     private void writeReports(CheckResult result, PrintStream out) throws IOException {
@@ -266,7 +265,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (result.combined().isPresent()) {
             writeReports(result.combined().get(), out);
         }
-        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+        return result.passed() ? CheckCommandLine.OK : CheckCommandLine.FAILED;
     }
 
     private CheckPlan.TargetSpec targetSpec() {
@@ -374,7 +373,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Runs the command as {@code ./transfer check} does and returns its exit status (the Maven entry uses this). */
     public static int run(String... args) {
-        return CommandRunner.run(new CheckCommand(), args);
+        return CheckCommandLine.run(new CheckCommand(), args);
     }
 
     public static void main(String[] args) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.Ports;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.Ports;
 
 /**
  * {@code --port-range}, {@code --server-port}, {@code --client-port}: every port the grader hands
@@ -20,7 +20,7 @@ class PortOptionsTest {
 
         for (int i = 0; i < 20; i++) {
             assertThat(target.freePort()).as("{port}, {dataport}").isBetween(40100, 40199);
-            assertThat(target.referenceAddress().getPort()).as("our reference server's").isBetween(40100, 40199);
+            assertThat(target.referencePort()).as("our reference server's").isBetween(40100, 40199);
             assertThat(target.ports().forOurListener()).as("a proxy's").isBetween(40100, 40199);
         }
     }
@@ -30,7 +30,7 @@ class PortOptionsTest {
         CheckTarget target = CheckTarget.clientCommand("python3 client.py {name}", Path.of("logs"))
                 .withPorts(Ports.ANY.withClient(40321));
 
-        assertThat(target.referenceAddress().getPort()).isEqualTo(40321);
+        assertThat(target.referencePort()).isEqualTo(40321);
     }
 
     @Test

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.storage.Hashes;
+import transferlab.testkit.PrintableText;
+import transferlab.testkit.TestFiles;
 import transferlab.grading.CheckRunExtension;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 import transferlab.grading.SuiteRunner;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
 
 /**
  * What every grading of an ft client does, whoever the server is: fill the served directory, run
@@ -140,21 +141,15 @@ public abstract class FtClientScenarios {
                 + escaped(run.output(), 60).indent(4));
     }
 
-    /** The first {@code lines} lines of {@code output}, every control byte but the line ends escaped. */
+    /**
+     * The first {@code lines} lines of {@code output}, every control character but the line ends
+     * escaped ({@link PrintableText}), a NUL as {@code \\0}, as C programmers write it.
+     */
     static String escaped(String output, int lines) {
         List<String> all = output.lines().toList();
         StringBuilder text = new StringBuilder();
         for (String line : all.subList(0, Math.min(lines, all.size()))) {
-            StringBuilder escapedLine = new StringBuilder();
-            line.codePoints().forEach(c -> escapedLine.append(switch (c) {
-                case 0 -> "\\0";
-                case '\t' -> "\\t";
-                case '\r' -> "\\r";
-                case '\\' -> "\\\\";
-                default -> c < 0x20 || c == 0x7f ? String.format(Locale.ROOT, "\\x%02x", c)
-                        : new String(Character.toChars(c));
-            }));
-            text.append(text.length() == 0 ? "" : "\n").append(escapedLine);
+            text.append(text.length() == 0 ? "" : "\n").append(PrintableText.of(line).replace("\\u0000", "\\0"));
         }
         if (all.size() > lines) {
             text.append(String.format(Locale.ROOT, "%n(%d more lines)", all.size() - lines));
@@ -169,8 +164,8 @@ public abstract class FtClientScenarios {
         assertThat(fetched).as("%s in the client's working directory after -g %s (exit status %d)%s", name, name,
                 run.exitStatus(), run.said()).isRegularFile();
         Path original = served.resolve(name);
-        assertThat(Hashes.sha256Hex(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
-                Files.size(original), Files.size(fetched), run.said()).isEqualTo(Hashes.sha256Hex(original));
+        assertThat(TestFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
+                Files.size(original), Files.size(fetched), run.said()).isEqualTo(TestFiles.sha256(original));
     }
 
     static void assertFinished(ClientCommand.Run run, String request) {

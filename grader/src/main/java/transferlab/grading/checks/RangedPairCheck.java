@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
-import transferlab.storage.Hashes;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
+import transferlab.testkit.TestFiles;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 
@@ -132,9 +132,9 @@ public final class RangedPairCheck {
         Path output = Path.of(invocation.placeholders().get("ofile").get(0));
         assertThat(output).as("OFILE after downloading %s over %s connections (exit status %d)%s", name, threads,
                 run.exitStatus(), run.said()).isRegularFile();
-        assertThat(Hashes.sha256Hex(output)).as("sha256 of %s as downloaded over %s connections: %d bytes served, "
+        assertThat(TestFiles.sha256(output)).as("sha256 of %s as downloaded over %s connections: %d bytes served, "
                 + "%d written%s", name, threads, Files.size(served.resolve(name)), Files.size(output), run.said())
-                .isEqualTo(Hashes.sha256Hex(served.resolve(name)));
+                .isEqualTo(TestFiles.sha256(served.resolve(name)));
     }
 
     private void writeRandom(String name, int size) throws IOException {

@@ -1,4 +1,4 @@
-package transferlab.grading.target;
+package transferlab.grading.program;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.opentest4j.TestAbortedException;
-import transferlab.cli.HostPort;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
@@ -108,9 +107,8 @@ public final class CheckTarget {
      * Where our reference server listens for a graded client: {@code --client-port} when the client
      * reaches it directly, else a port of the range, else any.
      */
-    public InetSocketAddress referenceAddress() throws IOException {
-        int port = network == Network.DIRECT && ports.client() > 0 ? ports.client() : ports.forOurListener();
-        return new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
+    public int referencePort() throws IOException {
+        return network == Network.DIRECT && ports.client() > 0 ? ports.client() : ports.forOurListener();
     }
 
     /** A free port to hand out ({@code {dataport}}, ...): in {@code --port-range} when given. */
@@ -312,7 +310,7 @@ public final class CheckTarget {
         String value = parameters.apply(COMMAND_OR_ADDRESS).orElseThrow();
         Path logs = parameters.apply(LOG_DIRECTORY).map(Path::of).orElse(null);
         CheckTarget target = switch (kind) {
-            case RUNNING_SERVER -> runningServer(HostPort.parse(value));
+            case RUNNING_SERVER -> runningServer(TargetAddress.parse(value));
             case SERVER_COMMAND -> serverCommand(value, logs);
             case CLIENT_COMMAND -> clientCommand(value, logs);
             case PAIR -> pair(value, parameters.apply(PAIR_CLIENT_COMMAND).orElseThrow(), logs);
