@@ -110,10 +110,11 @@ public record Ports(int server, int client, int low, int high) {
             await("port " + port + " free").atMost(SuiteTimeouts.scaled(FREE_WITHIN)).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(100)).until(() -> bindable(port));
         } catch (ConditionTimeoutException stillTaken) {
-            throw new ServerDidNotStart("port " + port + " (--server-port) was still in use "
-                    + SuiteTimeouts.scaled(FREE_WITHIN).toSeconds() + " s after the last server of the run stopped: "
-                    + "a connection the server closed first keeps it in TIME_WAIT for a minute, which a server "
-                    + "that sets SO_REUSEADDR does not wait for; or another program listens there");
+            throw new ServerDidNotStart("port " + port + " (--server-port) was still in use after "
+                    + SuiteTimeouts.scaled(FREE_WITHIN).toSeconds() + " s: " + (ProcessGroup.isListening(port)
+                    ? "a program listens there (an earlier server still running, or another program?)"
+                    : "no program listens there, so connections on it are in TIME_WAIT (a connection the server "
+                    + "closed first keeps it for a minute; a server that sets SO_REUSEADDR does not wait)"));
         } finally {
             long waited = System.nanoTime() - started;
             if (waited > TimeUnit.MILLISECONDS.toNanos(50)) {
@@ -131,7 +132,7 @@ public record Ports(int server, int client, int low, int high) {
     private static boolean bindable(int port) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(false); // as a Python server without SO_REUSEADDR: TIME_WAIT blocks it
-            probe.bind(new InetSocketAddress((InetAddress) null, port), 1);
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             return true;
         } catch (IOException inUse) {
             return false;
