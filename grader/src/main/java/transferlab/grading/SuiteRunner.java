@@ -104,6 +104,7 @@ public final class SuiteRunner {
         List<String> unmapped = new ArrayList<>();
         Set<String> skippedWithExtensions = new TreeSet<>();
         Set<String> checked = new TreeSet<>();
+        Set<String> cited = ConcurrentHashMap.newKeySet();
         List<List<TestOutcome>> runs = new ArrayList<>();
         String stopped = "";
         try {
@@ -112,7 +113,7 @@ public final class SuiteRunner {
                 unmapped.clear();
                 LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                         .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
-                        .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked))
+                        .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked, cited))
                         .configurationParameters(target.configuration())
                         .configurationParameter(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()))
                         .configurationParameter(CheckRunExtension.TIME_LIMIT_ENDS, Long.toString(timeLimitEnds))
@@ -163,7 +164,7 @@ public final class SuiteRunner {
                     + String.join(", ", unmapped));
         }
         return new CheckResult(plan.protocol(), target.describe(), plan.extensions(), verdicts,
-                extensionsNotGraded(plan), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
+                extensionsNotGraded(plan, cited), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
                 runs.size(), flaky(plan, runs), stopped);
     }
 
@@ -192,13 +193,14 @@ public final class SuiteRunner {
         return requirement.startsWith(Protocol.PAIR_PREFIX) == (plan.target().kind() == CheckTarget.Kind.PAIR);
     }
 
-    private static int extensionsNotGraded(CheckPlan plan) {
+    /** Extension requirements some test of this check cites, left out of this run: what --extensions would add. */
+    private static int extensionsNotGraded(CheckPlan plan, Set<String> cited) {
         if (!plan.only().isEmpty()) {
             return 0;
         }
         return (int) plan.points().rules().stream()
                 .filter(rule -> plan.protocol().owns(rule.requirement()) && !plan.grades(rule.requirement()))
-                .filter(rule -> ofThisKindOfRun(plan, rule.requirement()))
+                .filter(rule -> ofThisKindOfRun(plan, rule.requirement()) && cited.contains(rule.requirement()))
                 .filter(rule -> rule.scope() == PointsTable.Scope.EXTENSION)
                 .count();
     }
@@ -228,12 +230,14 @@ public final class SuiteRunner {
 
     /** Keeps only tests that cite a requirement graded in this run; notes those citing none. */
     private static PostDiscoveryFilter requirementFilter(CheckPlan plan, List<String> unmapped,
-                                                         Set<String> coreOnlyWithExtensions, Set<String> coreChecked) {
+                                                         Set<String> coreOnlyWithExtensions, Set<String> coreChecked,
+                                                         Set<String> cited) {
         return descriptor -> {
             Optional<TestSource> source = descriptor.getSource();
             if (source.isEmpty() || !(source.get() instanceof MethodSource method)) {
                 return FilterResult.included("a container");
             }
+            cited.addAll(RequirementIds.of(source)); // what this check could grade, run or not
             if (plan.tests() != null && !plan.tests().matcher(method.getMethodName()).matches()) {
                 return FilterResult.excluded("not among --tests " + plan.tests());
             }
