@@ -28,7 +28,8 @@ import transferlab.testkit.PythonPrograms;
 @Execution(ExecutionMode.CONCURRENT) // the gradings mostly wait on Python programs: several at once
 class SubmissionsGradingTest {
     static final Set<String> ALL = Set.of();
-    static final Ports CS372_RANGE = Ports.range("40000-65000");
+    /** The CS372 clients' range, below the ports {@link #quietPort} takes. */
+    static final Ports CS372_RANGE = Ports.range("40000-60999");
 
     @Test
     void aPa3ServerThatReadsItsHeaderWithOneRecvKeepsEveryCorePointOverALossyNetwork() {
@@ -57,7 +58,7 @@ class SubmissionsGradingTest {
 
     @Test
     void aServerWhosePortIsFixedInItsCodeIsGradedInFullWithServerPort() throws IOException {
-        int port = LoopbackPorts.free(); // the program's fixed 12000, moved for the test (no fixed ports in tests)
+        int port = quietPort(); // the program's fixed 12000, moved for the test (no fixed ports in tests)
         CheckResult result = grade(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(
                 "cd {dir} && SOCKET_PROJECT_PORT=" + port + " " + python("socket_project2_server.py")), false, 1,
                 PointsTable.defaults(), ALL).withPorts(Ports.ANY.withServer(port)));
@@ -71,7 +72,7 @@ class SubmissionsGradingTest {
 
     @Test
     void aClientWhosePortIsFixedInItsCodeIsGradedInFullWithClientPort() throws IOException {
-        int port = LoopbackPorts.free();
+        int port = quietPort();
         CheckResult result = grade(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.clientCommand(
                 "SOCKET_PROJECT_PORT=" + port + " " + python("socket_project2_client.py") + " {name} {host}"), false,
                 1, PointsTable.defaults(), ALL).withPorts(Ports.ANY.withClient(port)));
@@ -135,6 +136,15 @@ class SubmissionsGradingTest {
         assertThat(bad.requirements(Verdict.FAIL)).as("the report:%n%s", report(bad))
                 .containsExactly("P-R1", "P-R3");
         assertThat(bad.requirements(Verdict.PASS)).containsExactly("P-R2");
+    }
+
+    /**
+     * A port above the kernel's ephemeral range (32768-60999 on Linux), which nothing but an explicit
+     * bind takes: a fixed port must stay free for a whole run, and the machine's other builds hand
+     * out ports below that range and connect from within it.
+     */
+    private static int quietPort() throws IOException {
+        return LoopbackPorts.freeIn(61000, 65535);
     }
 
     private static CheckPlan ftPair(String server, boolean extensions) {
