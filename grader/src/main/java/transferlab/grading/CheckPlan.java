@@ -8,6 +8,7 @@ import transferlab.contract.upload.StoredNames;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.Network;
 import transferlab.grading.program.Ports;
+import transferlab.grading.program.Sandbox;
 
 /**
  * One grading run: which protocol, against what, which requirements count.
@@ -26,6 +27,7 @@ import transferlab.grading.program.Ports;
  * @param network       what lies between the suite and the server: nothing, or a lossy proxy
  * @param storedNames   U: the names, besides the sent one, a server may store an upload under
  *                      ({@code --stored-name}, patterns with {@code {name}}); empty: seed 004's
+ * @param sandbox       the box the graded programs run in ({@code --sandbox}, auto by default)
  * @param ports         fixed ports and a port range ({@code --server-port}, {@code --client-port},
  *                      {@code --port-range})
  * @param fileNames     ft pairs: the names of the served files ({@code --file-names}), or one directory
@@ -33,8 +35,8 @@ import transferlab.grading.program.Ports;
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                         PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
-                        Duration timeLimit, Network network, List<String> storedNames, Ports ports,
-                        List<String> fileNames) {
+                        Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox,
+                        Ports ports, List<String> fileNames) {
     /** Enough for every protocol's full suite against a working server, with room for a slow one. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
 
@@ -51,15 +53,24 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
         only = Set.copyOf(only);
         storedNames.forEach(StoredNames::check);
         storedNames = List.copyOf(storedNames);
+        sandbox = sandbox == null ? Sandbox.Policy.DEFAULT : sandbox;
         fileNames = List.copyOf(fileNames);
     }
 
-    /** The same, with the kit's ports and file names. */
+    /** A plan boxed as {@code sandbox} says, with the kit's ports and file names. */
+    public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                     PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
+                     Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox) {
+        this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat, timeLimit, network,
+                storedNames, sandbox, Ports.ANY, List.of());
+    }
+
+    /** A plan whose programs run in the default box ({@code --sandbox auto}). */
     public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                      PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
                      Duration timeLimit, Network network, List<String> storedNames) {
         this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat, timeLimit, network,
-                storedNames, Ports.ANY, List.of());
+                storedNames, Sandbox.Policy.DEFAULT);
     }
 
     /** A plan run once, with the default time limit, straight to the server. */
@@ -78,49 +89,55 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
-                Pattern.compile(regex), repeat, timeLimit, network, storedNames, ports, fileNames);
+                Pattern.compile(regex), repeat, timeLimit, network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan with another timeout factor. */
     public CheckPlan withTimeoutFactor(double factor) {
         return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests, repeat, timeLimit,
-                network, storedNames, ports, fileNames);
+                network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan, run {@code times} times ({@code --repeat}). */
     public CheckPlan withRepeat(int times) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, times,
-                timeLimit, network, storedNames, ports, fileNames);
+                timeLimit, network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan with another whole-run time limit ({@code --time-limit}). */
     public CheckPlan withTimeLimit(Duration limit) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                limit, network, storedNames, ports, fileNames);
+                limit, network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan over another network ({@code --network}). */
     public CheckPlan withNetwork(Network kind) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, kind, storedNames, ports, fileNames);
+                timeLimit, kind, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan, accepting uploads stored under these patterns (and the sent name) instead of seed 004's. */
     public CheckPlan withStoredNames(List<String> patterns) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, patterns, ports, fileNames);
+                timeLimit, network, patterns, sandbox, ports, fileNames);
+    }
+
+    /** The same plan, its programs boxed as {@code policy} says ({@code --sandbox}). */
+    public CheckPlan withSandbox(Sandbox.Policy policy) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                timeLimit, network, storedNames, policy, ports, fileNames);
     }
 
     /** The same plan with fixed ports or a port range. */
     public CheckPlan withPorts(Ports given) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, storedNames, given, fileNames);
+                timeLimit, network, storedNames, sandbox, given, fileNames);
     }
 
     /** The same plan serving ft pair files under these names (or from this one directory). */
     public CheckPlan withFileNames(List<String> names) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, storedNames, ports, names);
+                timeLimit, network, storedNames, sandbox, ports, names);
     }
 
     /** The time limit in force: the one given, or the default scaled by the timeout factor. */

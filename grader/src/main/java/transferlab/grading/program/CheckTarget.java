@@ -45,6 +45,9 @@ public final class CheckTarget {
     static final String STORED_NAMES = "transferlab.check.storedNames";
     static final String PORTS = "transferlab.check.ports";
     static final String FILE_NAMES = "transferlab.check.fileNames";
+    static final String SANDBOX = "transferlab.check.sandbox";
+    static final String SANDBOX_HIDDEN = "transferlab.check.sandbox.hidden";
+    static final String SANDBOX_SHOWN = "transferlab.check.sandbox.shown";
 
     private final Kind kind;
     private final InetSocketAddress address;
@@ -55,20 +58,23 @@ public final class CheckTarget {
     /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
     private final String pairClientCommand;
     private final List<String> storedNames;
+    /** The box every program of this target runs in ({@code --sandbox}). */
+    private final Sandbox.Use sandbox;
+
     /** {@code --server-port}, {@code --client-port}, {@code --port-range}. */
     private final Ports ports;
     /** {@code --file-names}: ft pair file names, or one directory of sample files. */
     private final List<String> fileNames;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
-                        Network network, String pairClientCommand, List<String> storedNames) {
-        this(kind, address, command, logDirectory, concurrent, network, pairClientCommand, storedNames, Ports.ANY,
-                List.of());
+                        Network network, String pairClientCommand, List<String> storedNames, Sandbox.Use sandbox) {
+        this(kind, address, command, logDirectory, concurrent, network, pairClientCommand, storedNames, sandbox,
+                Ports.ANY, List.of());
     }
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
-                        Network network, String pairClientCommand, List<String> storedNames, Ports ports,
-                        List<String> fileNames) {
+                        Network network, String pairClientCommand, List<String> storedNames, Sandbox.Use sandbox,
+                        Ports ports, List<String> fileNames) {
         this.kind = kind;
         this.address = address;
         this.command = command;
@@ -77,6 +83,7 @@ public final class CheckTarget {
         this.network = network;
         this.pairClientCommand = pairClientCommand;
         this.storedNames = List.copyOf(storedNames);
+        this.sandbox = sandbox;
         this.ports = ports;
         this.fileNames = List.copyOf(fileNames);
     }
@@ -84,7 +91,7 @@ public final class CheckTarget {
     /** The same target, an ft pair serving files of these names, or of this one directory ({@code --file-names}). */
     public CheckTarget withFileNames(List<String> names) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
-                storedNames, ports, names);
+                storedNames, sandbox, ports, names);
     }
 
     /** {@code --file-names}: empty for the kit's names. */
@@ -95,7 +102,7 @@ public final class CheckTarget {
     /** The same target on fixed ports or a range ({@code --server-port}, {@code --client-port}, {@code --port-range}). */
     public CheckTarget withPorts(Ports given) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
-                storedNames, given, fileNames);
+                storedNames, sandbox, given, fileNames);
     }
 
     /** The ports this grading hands out. */
@@ -119,19 +126,30 @@ public final class CheckTarget {
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
         return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames,
-                ports, fileNames);
+                sandbox, ports, fileNames);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
         return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
-                storedNames, ports, fileNames);
+                storedNames, sandbox, ports, fileNames);
     }
 
     /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
     public CheckTarget storingUnder(List<String> patterns) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns,
-                ports, fileNames);
+                sandbox, ports, fileNames);
+    }
+
+    /** The same target, its programs run in {@code box} ({@code --sandbox}). */
+    public CheckTarget boxedBy(Sandbox.Use box) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
+                storedNames, box, ports, fileNames);
+    }
+
+    /** The box every server and client of this target runs in. */
+    public Sandbox.Use sandbox() {
+        return sandbox;
     }
 
     /** U: the names, besides the sent one, under which the graded server may store an upload. */
@@ -151,17 +169,20 @@ public final class CheckTarget {
 
     /** {@code --target HOST:PORT}. */
     public static CheckTarget runningServer(InetSocketAddress address) {
-        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null, List.of());
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null, List.of(),
+                Sandbox.Policy.DEFAULT.resolve());
     }
 
     /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
     public static CheckTarget serverCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of(),
+                Sandbox.Policy.DEFAULT.resolve());
     }
 
     /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
     public static CheckTarget clientCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of(),
+                Sandbox.Policy.DEFAULT.resolve());
     }
 
     /**
@@ -170,7 +191,7 @@ public final class CheckTarget {
      */
     public static CheckTarget pair(String serverCommand, String clientCommand, Path logDirectory) {
         return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, Network.DIRECT, clientCommand,
-                List.of());
+                List.of(), Sandbox.Policy.DEFAULT.resolve());
     }
 
     /** The client's command line: {@code --client-cmd}, alone or in a pair. */
@@ -249,7 +270,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> new RunningServer(address);
             case SERVER_COMMAND, PAIR -> {
                 try {
-                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, ports);
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, sandbox, ports);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -299,6 +320,9 @@ public final class CheckTarget {
         parameters.put(STORED_NAMES, String.join("\n", storedNames));
         parameters.put(PORTS, ports.encoded());
         parameters.put(FILE_NAMES, String.join("\n", fileNames));
+        parameters.put(SANDBOX, (sandbox.boxed() ? "boxed:" : "none:") + sandbox.description());
+        parameters.put(SANDBOX_HIDDEN, String.join("\n", sandbox.hidden().stream().map(Path::toString).toList()));
+        parameters.put(SANDBOX_SHOWN, String.join("\n", sandbox.shown().stream().map(Path::toString).toList()));
         return parameters;
     }
 
@@ -320,9 +344,20 @@ public final class CheckTarget {
         }
         List<String> storedNames = parameters.apply(STORED_NAMES).map(lines -> lines.lines()
                 .filter(line -> !line.isBlank()).toList()).orElse(List.of());
-        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
+        target = target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
                 .storingUnder(storedNames).withPorts(parameters.apply(PORTS).map(Ports::decoded).orElse(Ports.ANY))
                 .withFileNames(parameters.apply(FILE_NAMES).map(lines -> lines.lines()
                         .filter(line -> !line.isBlank()).toList()).orElse(List.of()));
+        String box = parameters.apply(SANDBOX).orElse(null);
+        if (box != null) {
+            target = target.boxedBy(new Sandbox.Use(box.startsWith("boxed:"), box.substring(box.indexOf(':') + 1),
+                    paths(parameters.apply(SANDBOX_HIDDEN)), paths(parameters.apply(SANDBOX_SHOWN))));
+        }
+        return target;
+    }
+
+    private static List<Path> paths(Optional<String> lines) {
+        return lines.map(text -> text.lines().filter(line -> !line.isBlank()).map(Path::of).toList())
+                .orElse(List.of());
     }
 }
