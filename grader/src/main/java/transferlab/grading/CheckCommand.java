@@ -16,6 +16,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import transferlab.contract.upload.StoredNames;
+import transferlab.grading.checks.FtPairFiles;
 import transferlab.grading.report.GradescopeReport;
 import transferlab.grading.report.HtmlReport;
 import transferlab.grading.report.JUnitXmlReport;
@@ -23,6 +24,7 @@ import transferlab.grading.report.TerminalReport;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
 import transferlab.grading.program.Network;
+import transferlab.grading.program.Ports;
 import transferlab.grading.program.Sandbox;
 
 /**
@@ -95,7 +97,7 @@ public final class CheckCommand implements Callable<Integer> {
     Path profilesFile;
 
     @Option(names = "--pair", description = "grade a server and a client together, by their effects: needs both "
-            + "--server-cmd and --client-cmd (ft, update)")
+            + "--server-cmd and --client-cmd (ft, update, ranged)")
     boolean pair;
 
     @Spec
@@ -161,9 +163,29 @@ public final class CheckCommand implements Callable<Integer> {
     int repeat;
 
     @Option(names = "--network", paramLabel = "KIND", defaultValue = "direct", converter = NetworkConverter.class,
-            description = "direct, or lossy: every connection through a proxy with delays, jitter, "
-                    + "1-byte segments and stalls")
+            description = "direct; lossy: every connection through a proxy that behaves like a poor real "
+                    + "network (MSS-sized segments, delays, jitter, stalls, late retransmissions); hostile: the "
+                    + "first 16 bytes each way in 1-byte segments, as no real network does")
     Network network;
+
+    @Option(names = "--server-port", paramLabel = "N",
+            description = "the server listens on N whatever it is told (its command has no {port}): tests run one "
+                    + "at a time, each start waits until N is free again")
+    int serverPort;
+
+    @Option(names = "--client-port", paramLabel = "N",
+            description = "the client connects to port N whatever it is told: our reference server listens there")
+    int clientPort;
+
+    @Option(names = "--port-range", paramLabel = "LO-HI", converter = PortRange.class,
+            description = "hand out only ports in LO-HI ({port}, {dataport}, our server's), for a program that "
+                    + "accepts only those, e.g. 40000-65000")
+    Ports portRange = Ports.ANY;
+
+    @Option(names = "--file-names", paramLabel = "NAMES|DIR", split = ",",
+            description = "ft --pair: serve files of these names instead of the kit's (text small, text large, "
+                    + "binary, 1 MiB, empty, in that order), or the sample files of this directory")
+    List<String> fileNames = List.of();
 
     @Option(names = "--time-limit", paramLabel = "SECONDS",
             description = "stop the whole run after this long; tests not run fail (default: 300 x the timeout factor)")
@@ -205,7 +227,8 @@ public final class CheckCommand implements Callable<Integer> {
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
                 tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network, storedNames,
-                box);
+                box)
+                .withPorts(ports()).withFileNames(fileNames());
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
@@ -284,6 +307,45 @@ public final class CheckCommand implements Callable<Integer> {
         return CheckPlan.TargetSpec.clientCommand(target.clientCommand);
     }
 
+    private List<String> fileNames() {
+        if (fileNames.isEmpty()) {
+            return fileNames;
+        }
+        if (!pair || !"ft".equals(subject)) {
+            throw new ParameterException(spec.commandLine(), "--file-names is for check ft --pair");
+        }
+        try {
+            FtPairFiles.of(fileNames);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return fileNames.size() == 1 && java.nio.file.Files.isDirectory(Path.of(fileNames.get(0)))
+                ? List.of(Path.of(fileNames.get(0)).toAbsolutePath().toString()) : fileNames;
+    }
+
+    private Ports ports() {
+        if (serverPort < 0 || serverPort > 65535 || clientPort < 0 || clientPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--server-port and --client-port take a port, 1-65535");
+        }
+        if (serverPort > 0 && target.serverCommand != null && target.serverCommand.contains("{port}")) {
+            throw new ParameterException(spec.commandLine(), "--server-port is for a server whose command has no "
+                    + "{port}: drop one or the other");
+        }
+        return portRange.withServer(serverPort).withClient(clientPort);
+    }
+
+    /** {@code --port-range LO-HI}; anything else is a usage error (exit 2). */
+    static final class PortRange implements picocli.CommandLine.ITypeConverter<Ports> {
+        @Override
+        public Ports convert(String value) {
+            try {
+                return Ports.range(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** A timeout factor must be a positive number; anything else is a usage error (exit 2). */
     static final class PositiveFactor implements picocli.CommandLine.ITypeConverter<Double> {
         @Override
@@ -320,7 +382,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --network direct|lossy}; anything else is a usage error (exit 2). */
+    /** {@code --network direct|lossy|hostile}; anything else is a usage error (exit 2). */
     static final class NetworkConverter implements picocli.CommandLine.ITypeConverter<Network> {
         @Override
         public Network convert(String value) {

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import transferlab.contract.upload.StoredNames;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.Network;
+import transferlab.grading.program.Ports;
 import transferlab.grading.program.Sandbox;
 
 /**
@@ -27,10 +28,15 @@ import transferlab.grading.program.Sandbox;
  * @param storedNames   U: the names, besides the sent one, a server may store an upload under
  *                      ({@code --stored-name}, patterns with {@code {name}}); empty: seed 004's
  * @param sandbox       the box the graded programs run in ({@code --sandbox}, auto by default)
+ * @param ports         fixed ports and a port range ({@code --server-port}, {@code --client-port},
+ *                      {@code --port-range})
+ * @param fileNames     ft pairs: the names of the served files ({@code --file-names}), or one directory
+ *                      of sample files; empty: the kit's
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                         PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
-                        Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox) {
+                        Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox,
+                        Ports ports, List<String> fileNames) {
     /** Enough for every protocol's full suite against a working server, with room for a slow one. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
 
@@ -48,6 +54,15 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
         storedNames.forEach(StoredNames::check);
         storedNames = List.copyOf(storedNames);
         sandbox = sandbox == null ? Sandbox.Policy.DEFAULT : sandbox;
+        fileNames = List.copyOf(fileNames);
+    }
+
+    /** A plan boxed as {@code sandbox} says, with the kit's ports and file names. */
+    public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                     PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
+                     Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox) {
+        this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat, timeLimit, network,
+                storedNames, sandbox, Ports.ANY, List.of());
     }
 
     /** A plan whose programs run in the default box ({@code --sandbox auto}). */
@@ -74,43 +89,55 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
-                Pattern.compile(regex), repeat, timeLimit, network, storedNames, sandbox);
+                Pattern.compile(regex), repeat, timeLimit, network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan with another timeout factor. */
     public CheckPlan withTimeoutFactor(double factor) {
         return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests, repeat, timeLimit,
-                network, storedNames, sandbox);
+                network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan, run {@code times} times ({@code --repeat}). */
     public CheckPlan withRepeat(int times) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, times,
-                timeLimit, network, storedNames, sandbox);
+                timeLimit, network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan with another whole-run time limit ({@code --time-limit}). */
     public CheckPlan withTimeLimit(Duration limit) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                limit, network, storedNames, sandbox);
+                limit, network, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan over another network ({@code --network}). */
     public CheckPlan withNetwork(Network kind) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, kind, storedNames, sandbox);
+                timeLimit, kind, storedNames, sandbox, ports, fileNames);
     }
 
     /** The same plan, accepting uploads stored under these patterns (and the sent name) instead of seed 004's. */
     public CheckPlan withStoredNames(List<String> patterns) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, patterns, sandbox);
+                timeLimit, network, patterns, sandbox, ports, fileNames);
     }
 
     /** The same plan, its programs boxed as {@code policy} says ({@code --sandbox}). */
     public CheckPlan withSandbox(Sandbox.Policy policy) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, storedNames, policy);
+                timeLimit, network, storedNames, policy, ports, fileNames);
+    }
+
+    /** The same plan with fixed ports or a port range. */
+    public CheckPlan withPorts(Ports given) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                timeLimit, network, storedNames, sandbox, given, fileNames);
+    }
+
+    /** The same plan serving ft pair files under these names (or from this one directory). */
+    public CheckPlan withFileNames(List<String> names) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                timeLimit, network, storedNames, sandbox, ports, names);
     }
 
     /** The time limit in force: the one given, or the default scaled by the timeout factor. */

@@ -29,6 +29,8 @@ final class OutcomeCollector implements TestExecutionListener {
     private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
     private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
     private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
+    /** What a test that passed wants said, e.g. that it accepted a padded listing ({@link SuiteRunner#PASS_NOTE}). */
+    private final Map<String, String> passNotes = new ConcurrentHashMap<>();
     private final Path logDirectory;
     private final String nameSuffix;
     /** What the outcomes of the whole run (every repetition) hold so far, in characters. */
@@ -62,6 +64,8 @@ final class OutcomeCollector implements TestExecutionListener {
                 Long start = startedAt.get(test.getUniqueId());
                 notes.computeIfAbsent(test.getUniqueId(), id -> Collections.synchronizedList(new ArrayList<>()))
                         .add(new TimelineEvent(Duration.ofNanos(start == null ? 0 : now - start), "test", value));
+            } else if (key.equals(SuiteRunner.PASS_NOTE)) {
+                passNotes.merge(test.getUniqueId(), value, (was, more) -> was + "\n" + more);
             } else if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
                 captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
                         .append("the test's ").append(key).append(":\n")
@@ -89,7 +93,8 @@ final class OutcomeCollector implements TestExecutionListener {
         switch (result.getStatus()) {
             case SUCCESSFUL -> {
                 if (test.isTest()) {
-                    record(test, Verdict.PASS, "");
+                    String note = passNotes.remove(test.getUniqueId());
+                    record(test, Verdict.PASS, note == null ? "" : note);
                 }
             }
             case ABORTED -> {
@@ -136,6 +141,7 @@ final class OutcomeCollector implements TestExecutionListener {
             events.addAll(ProcessLogs.linesBetween(logDirectory, start, now, SuiteRunner.TIMELINE_LINES));
             events.sort(Comparator.comparing(TimelineEvent::at));
             timeline = events.subList(Math.max(0, events.size() - SuiteRunner.TIMELINE_LINES), events.size());
+            message = HeaderMisreadHint.addedTo(message, timeline);
         }
         notes.remove(test.getUniqueId());
         TestOutcome outcome = new TestOutcome(nameOf(test) + nameSuffix, List.copyOf(requirementsOf(test)),

@@ -12,6 +12,7 @@ import transferlab.grading.checks.ExternalUploadCheck;
 import transferlab.grading.checks.FtClientCheck;
 import transferlab.grading.checks.FtPairCheck;
 import transferlab.grading.checks.RangedClientCheck;
+import transferlab.grading.checks.RangedPairCheck;
 import transferlab.grading.checks.UpdateClientCheck;
 import transferlab.grading.checks.UpdatePairCheck;
 import transferlab.grading.checks.UploadClientCheck;
@@ -26,7 +27,7 @@ public enum Protocol {
     UPLOAD("upload", "U", ExternalUploadCheck.class, UploadClientCheck.class, null),
     FT("ft", "F", ExternalListGetCheck.class, FtClientCheck.class, FtPairCheck.class),
     UPDATE("update", "D", ExternalUpdateCheck.class, UpdateClientCheck.class, UpdatePairCheck.class),
-    RANGED("ranged", "R", ExternalRangedCheck.class, RangedClientCheck.class, null);
+    RANGED("ranged", "R", ExternalRangedCheck.class, RangedClientCheck.class, RangedPairCheck.class);
 
     /** Pair requirements ({@code --pair}) are this prefix and the protocol's: P-F1, P-D2, ... */
     static final String PAIR_PREFIX = "P-";

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestSource;
@@ -32,6 +33,7 @@ import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.CommandServer;
 import transferlab.grading.program.RunMarker;
 import transferlab.grading.program.TargetAddress;
+import transferlab.grading.program.Ports;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test
@@ -66,6 +68,11 @@ import transferlab.grading.program.TargetAddress;
 public final class SuiteRunner {
     /** A test that hangs is failed after this long (scaled), so one stuck student server cannot stall grading. */
     static final Duration TEST_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The report entry key of a note a check publishes for a test that passes all the same (a listing
+     * accepted with trailing NULs): the report prints it under the PASS line.
+     */
+    public static final String PASS_NOTE = "transferlab.passNote";
     /** Lines of a failed test's timeline: its last notes and server lines. */
     static final int TIMELINE_LINES = 40;
 
@@ -85,10 +92,12 @@ public final class SuiteRunner {
         if (plan.iterative()) {
             target = target.iterative();
         }
-        target = target.over(plan.network()).storingUnder(plan.storedNames()).boxedBy(plan.sandbox().resolve());
+        target = target.over(plan.network()).storingUnder(plan.storedNames()).boxedBy(plan.sandbox().resolve())
+                .withPorts(plan.ports()).withFileNames(plan.fileNames());
         List<String> unmapped = new ArrayList<>();
         Set<String> skippedWithExtensions = new TreeSet<>();
         Set<String> checked = new TreeSet<>();
+        Set<String> cited = ConcurrentHashMap.newKeySet();
         List<List<TestOutcome>> runs = new ArrayList<>();
         String stopped = "";
         String leftRunning = "";
@@ -100,7 +109,7 @@ public final class SuiteRunner {
                 unmapped.clear();
                 LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                         .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
-                        .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked))
+                        .filters(requirementFilter(plan, unmapped, skippedWithExtensions, checked, cited))
                         .configurationParameters(target.configuration())
                         .configurationParameter(SuiteTimeouts.PROPERTY, Double.toString(plan.timeoutFactor()))
                         .configurationParameter(CheckRunExtension.TIME_LIMIT_ENDS, Long.toString(timeLimitEnds))
@@ -135,6 +144,13 @@ public final class SuiteRunner {
         if (!leftRunning.isEmpty()) {
             warnings.add(leftRunning);
         }
+        Duration portWaits = Ports.waitedFor(logDirectory);
+        if (!portWaits.isZero()) {
+            warnings.add(String.format(Locale.ROOT, "--server-port %d: %.1f s of this run went on waiting for the "
+                    + "port to be free again before a start (the last server's exit; a connection in TIME_WAIT, "
+                    + "which SO_REUSEADDR in the server would not wait for)", plan.ports().server(),
+                    portWaits.toMillis() / 1e3));
+        }
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
                     + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
@@ -152,7 +168,7 @@ public final class SuiteRunner {
                     + String.join(", ", unmapped));
         }
         return new CheckResult(plan.protocol(), target.describe(), plan.extensions(), verdicts,
-                extensionsNotGraded(plan), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
+                extensionsNotGraded(plan, cited), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
                 runs.size(), flaky(plan, runs), stopped, target.sandbox().description());
     }
 
@@ -181,12 +197,14 @@ public final class SuiteRunner {
         return requirement.startsWith(Protocol.PAIR_PREFIX) == (plan.target().kind() == CheckTarget.Kind.PAIR);
     }
 
-    private static int extensionsNotGraded(CheckPlan plan) {
+    /** Extension requirements some test of this check cites, left out of this run: what --extensions would add. */
+    private static int extensionsNotGraded(CheckPlan plan, Set<String> cited) {
         if (!plan.only().isEmpty()) {
             return 0;
         }
         return (int) plan.points().rules().stream()
                 .filter(rule -> plan.protocol().owns(rule.requirement()) && !plan.grades(rule.requirement()))
+                .filter(rule -> ofThisKindOfRun(plan, rule.requirement()) && cited.contains(rule.requirement()))
                 .filter(rule -> rule.scope() == PointsTable.Scope.EXTENSION)
                 .count();
     }
@@ -216,12 +234,14 @@ public final class SuiteRunner {
 
     /** Keeps only tests that cite a requirement graded in this run; notes those citing none. */
     private static PostDiscoveryFilter requirementFilter(CheckPlan plan, List<String> unmapped,
-                                                         Set<String> coreOnlyWithExtensions, Set<String> coreChecked) {
+                                                         Set<String> coreOnlyWithExtensions, Set<String> coreChecked,
+                                                         Set<String> cited) {
         return descriptor -> {
             Optional<TestSource> source = descriptor.getSource();
             if (source.isEmpty() || !(source.get() instanceof MethodSource method)) {
                 return FilterResult.included("a container");
             }
+            cited.addAll(RequirementIds.of(source)); // what this check could grade, run or not
             if (plan.tests() != null && !plan.tests().matcher(method.getMethodName()).matches()) {
                 return FilterResult.excluded("not among --tests " + plan.tests());
             }

@@ -20,25 +20,50 @@ import transferlab.grading.program.LossyNetwork;
 /**
  * The proxy of {@code --network lossy} is a poor network, not a broken one: a server that reads
  * part of a request, answers a refusal and closes (so the kernel resets the bytes still coming)
- * still has its refusal delivered, as over a real network; and the first bytes come one at a time.
+ * still has its refusal delivered, as over a real network; a small first write arrives whole, a
+ * large one in MSS-sized segments; over {@code --network hostile} the first bytes come one at a time.
  */
 class LossyNetworkTest {
     static final String REFUSAL = "error name-too-long: 300 bytes\n";
 
     @Test
-    void aRefusalWrittenBeforeTheServerClosesReachesTheClient() throws Exception {
+    void aRefusalWrittenBeforeTheServerClosesReachesTheClientAndASmallFirstWriteArrivesWhole() throws Exception {
+        assertThat(firstReadOfARefusingServer(LossyNetwork.FAULTS))
+                .as("bytes in the server's first read over --network lossy: the whole small write").isEqualTo(10);
+    }
+
+    @Test
+    void aHostileNetworkSendsTheFirstBytesOneByOne() throws Exception {
+        assertThat(firstReadOfARefusingServer(LossyNetwork.HOSTILE_FAULTS))
+                .as("bytes in the server's first read over --network hostile: one segment").isEqualTo(1);
+    }
+
+    @Test
+    void aLargeWriteComesInWholeSegmentsMostly() throws Exception {
+        TcpProxy.Faults faults = LossyNetwork.FAULTS;
+        int whole = 0;
+        for (int i = 0; i < 1000; i++) {
+            int piece = faults.nextPiece(100, 64 * 1024);
+            assertThat(piece).isBetween(1, 11 * 1448);
+            whole += piece % 1448 == 0 ? 1 : 0;
+        }
+        assertThat(whole).as("bursts of whole 1448-byte segments among 1000 (one in eight is cut short)")
+                .isBetween(800, 950);
+        assertThat(faults.nextPiece(100, 1448)).as("what fits one segment goes whole").isEqualTo(1448);
+    }
+
+    /** Through a proxy with {@code faults}: the refusal arrives whole; returns the server's first read. */
+    private static int firstReadOfARefusingServer(TcpProxy.Faults faults) throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Integer> firstRead = CompletableFuture.supplyAsync(() -> refuseAfterTenBytes(listener));
-            try (TcpProxy proxy = TcpProxy.start((InetSocketAddress) listener.getLocalSocketAddress(),
-                    LossyNetwork.FAULTS);
+            try (TcpProxy proxy = TcpProxy.start((InetSocketAddress) listener.getLocalSocketAddress(), faults);
                  Socket client = new Socket()) {
                 client.connect(proxy.address(), 5_000);
                 client.setSoTimeout(10_000);
                 client.getOutputStream().write(new byte[300]); // more than the server will read
 
                 assertThat(readUntilClosed(client.getInputStream())).isEqualTo(REFUSAL);
-                assertThat(firstRead.get(10, TimeUnit.SECONDS)).as("bytes in the server's first read: one segment")
-                        .isEqualTo(1);
+                return firstRead.get(10, TimeUnit.SECONDS);
             }
         }
     }

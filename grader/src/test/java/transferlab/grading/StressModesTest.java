@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.grading.program.Sandbox;
 import transferlab.testkit.PythonPrograms;
 import transferlab.grading.report.TerminalReport;
 import transferlab.grading.program.Network;
 
 /**
  * The stress modes students ask for (issue 10, item 6): {@code --repeat N} finds a requirement that
- * fails only sometimes, and {@code --network lossy} puts a poor network in front of every
- * connection, so that a server that reads a header with one recv() fails what it passes on loopback.
+ * fails only sometimes; {@code --network lossy} puts a poor network in front of every connection,
+ * which a server that reads a header with one recv() survives, as over a real one, and
+ * {@code --network hostile} splits the header into bytes, which it does not.
  */
 class StressModesTest {
     @TempDir
@@ -31,7 +33,10 @@ class StressModesTest {
         String flaky = "python3 " + FailFastTest.GRADER_PROGRAMS.resolve("fails_first_connection_ever.py") + " "
                 + work.resolve("connections") + " {port} {dir}";
         CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(flaky), false, 1,
-                SuiteRunnerTest.points(), Set.of("U1")).withTests("goAheadAfterAHeader").withRepeat(2);
+                SuiteRunnerTest.points(), Set.of("U1")).withTests("goAheadAfterAHeader").withRepeat(2)
+                // The server counts connections across the two runs in a file outside {dir}, which a box
+                // would not let it write; what is tested here is --repeat, not the sandbox (SandboxTest).
+                .withSandbox(new Sandbox.Policy(Sandbox.Mode.OFF, List.of()));
 
         CheckResult result = SuiteRunner.run(plan, List.of(SampleCheck.class));
 
@@ -49,7 +54,7 @@ class StressModesTest {
     }
 
     @Test
-    void aLossyNetworkSplitsTheHeaderThatLoopbackDeliversInOnePiece() throws IOException {
+    void aHostileNetworkSplitsTheHeaderThatLoopbackAndALossyNetworkDeliverInOnePiece() throws IOException {
         PythonPrograms.assumePython();
         String oneRecv = "python3 " + PythonPrograms.mutant("upload_one_recv_header.py") + " {port} {dir}";
         CheckPlan direct = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(oneRecv), false, 1,
@@ -57,13 +62,17 @@ class StressModesTest {
 
         CheckResult onLoopback = SuiteRunner.run(direct, List.of(SampleCheck.class));
         CheckResult overLossy = SuiteRunner.run(direct.withNetwork(Network.LOSSY), List.of(SampleCheck.class));
-        CheckResult goodOverLossy = SuiteRunner.run(new CheckPlan(Protocol.UPLOAD,
+        CheckResult overHostile = SuiteRunner.run(direct.withNetwork(Network.HOSTILE), List.of(SampleCheck.class));
+        CheckResult goodOverHostile = SuiteRunner.run(new CheckPlan(Protocol.UPLOAD,
                 CheckPlan.TargetSpec.serverCommand(SuiteRunnerTest.GOOD_SERVER), false, 1, SuiteRunnerTest.points(),
-                Set.of("U1")).withTests("goAheadAfterAHeader").withNetwork(Network.LOSSY), List.of(SampleCheck.class));
+                Set.of("U1")).withTests("goAheadAfterAHeader").withNetwork(Network.HOSTILE),
+                List.of(SampleCheck.class));
 
         assertThat(onLoopback.verdict("U1").orElseThrow().verdict()).isEqualTo(Verdict.PASS);
-        assertThat(overLossy.verdict("U1").orElseThrow().verdict()).isEqualTo(Verdict.FAIL);
-        assertThat(goodOverLossy.verdict("U1").orElseThrow().verdict()).as("a correct server survives it")
+        assertThat(overLossy.verdict("U1").orElseThrow().verdict())
+                .as("a real poor network delivers a small first write whole").isEqualTo(Verdict.PASS);
+        assertThat(overHostile.verdict("U1").orElseThrow().verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(goodOverHostile.verdict("U1").orElseThrow().verdict()).as("a correct server survives it")
                 .isEqualTo(Verdict.PASS);
     }
 }

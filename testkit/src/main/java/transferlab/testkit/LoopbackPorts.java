@@ -63,11 +63,41 @@ public final class LoopbackPorts {
      * bound yet.
      */
     public static synchronized int free() throws IOException {
+        int ephemeralLow = ephemeralRangeStart();
+        if (ephemeralLow > FIXED_PORTS_FROM + 1000) {
+            int port = drawFrom(FIXED_PORTS_FROM, ephemeralLow - 1);
+            if (port > 0) {
+                return port;
+            }
+        }
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /**
+     * A loopback port free right now between {@code low} and {@code high} (inclusive), for a program
+     * that accepts only some ports (a grader's {@code --port-range}), with the same care as
+     * {@link #free()}. A range inside the ephemeral range may lose a port to some connection's source
+     * port in the moment before the program binds it: rare, and the program's own demand.
+     */
+    public static synchronized int freeIn(int low, int high) throws IOException {
+        if (low < 1 || high > 65535 || low > high) {
+            throw new IllegalArgumentException("not a port range: " + low + "-" + high);
+        }
+        int port = drawFrom(low, high);
+        if (port <= 0) {
+            throw new IOException("no free loopback port in " + low + "-" + high);
+        }
+        return port;
+    }
+
+    /** A free port drawn at random from low..high that nobody claimed a moment ago; 0 after 100 draws. */
+    private static int drawFrom(int low, int high) {
         long now = System.nanoTime();
         HANDED_OUT.values().removeIf(claim -> now - claim.since() > HELD_FOR.toNanos() && claim.release());
-        int ephemeralLow = ephemeralRangeStart();
-        for (int attempt = 0; attempt < 100 && ephemeralLow > FIXED_PORTS_FROM + 1000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(FIXED_PORTS_FROM, ephemeralLow);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(low, high + 1);
             if (HANDED_OUT.containsKey(port)) {
                 continue; // ours, a moment ago: its program may be about to bind it
             }
@@ -84,9 +114,7 @@ public final class LoopbackPorts {
                 new Claim(now, lock).release(); // someone has it: draw another
             }
         }
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
+        return 0;
     }
 
     /** This JVM's lock on the port's byte of {@link #CLAIMS}; null if another JVM holds it or there are no claims. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,55 +45,80 @@ public final class TcpProxy implements AutoCloseable {
      * @param stall         how long a stall lasts
      * @param singleBytesFirst forward the first this many bytes of each direction one byte per write
      * @param randomPieces  pieces are of a random size between 1 and pieceBytes, not all of pieceBytes
+     * @param segmentBytes  MSS-like pieces (0: off): what came in one read and fits one segment goes
+     *                      whole; more goes as bursts of up to pieceBytes in whole segments, now and
+     *                      then cut short, as a real sender's segments and a receiver's reads fall
+     * @param lossChance    the chance that a piece is lost and sent again: it arrives late, not missing
+     * @param lossDelay     the longest such late arrival (a retransmission)
      */
     public record Faults(int pieceBytes, Duration pieceDelay, long cutUpstreamAfter, long cutDownstreamAfter,
                          Duration jitter, long stallEvery, Duration stall, long singleBytesFirst,
-                         boolean randomPieces) {
+                         boolean randomPieces, int segmentBytes, double lossChance, Duration lossDelay) {
         public static Faults none() {
-            return new Faults(0, Duration.ZERO, -1, -1, Duration.ZERO, 0, Duration.ZERO, 0, false);
+            return new Faults(0, Duration.ZERO, -1, -1, Duration.ZERO, 0, Duration.ZERO, 0, false, 0, 0,
+                    Duration.ZERO);
+        }
+
+        /**
+         * Segments as a real poor network makes them: a small write (up to {@code mss} bytes) arrives
+         * whole, a large one in bursts of whole segments up to {@code burstBytes}, some cut short;
+         * {@code delay} before each burst.
+         */
+        public Faults segmentsOf(int mss, int burstBytes, Duration delay) {
+            return new Faults(burstBytes, delay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
+                    singleBytesFirst, false, mss, lossChance, lossDelay);
+        }
+
+        /** Now and then ({@code chance} per piece) a piece is lost and TCP sends it again: up to {@code upTo} late. */
+        public Faults losing(double chance, Duration upTo) {
+            return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
+                    singleBytesFirst, randomPieces, segmentBytes, chance, upTo);
         }
 
         public Faults splitInto(int bytes, Duration delay) {
             return new Faults(bytes, delay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
-                    singleBytesFirst, randomPieces);
+                    singleBytesFirst, randomPieces, segmentBytes, lossChance, lossDelay);
         }
 
         public Faults cutUpstreamAfter(long bytes) {
             return new Faults(pieceBytes, pieceDelay, bytes, cutDownstreamAfter, jitter, stallEvery, stall,
-                    singleBytesFirst, randomPieces);
+                    singleBytesFirst, randomPieces, segmentBytes, lossChance, lossDelay);
         }
 
         public Faults cutDownstreamAfter(long bytes) {
             return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, bytes, jitter, stallEvery, stall,
-                    singleBytesFirst, randomPieces);
+                    singleBytesFirst, randomPieces, segmentBytes, lossChance, lossDelay);
         }
 
         public Faults withJitter(Duration upTo) {
             return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, upTo, stallEvery, stall,
-                    singleBytesFirst, randomPieces);
+                    singleBytesFirst, randomPieces, segmentBytes, lossChance, lossDelay);
         }
 
         public Faults stallEvery(long bytes, Duration pause) {
             return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, jitter, bytes, pause,
-                    singleBytesFirst, randomPieces);
+                    singleBytesFirst, randomPieces, segmentBytes, lossChance, lossDelay);
         }
 
         /** The first {@code bytes} of each direction go one byte per write, as over the worst network. */
         public Faults singleBytesFirst(long bytes) {
             return new Faults(pieceBytes, pieceDelay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
-                    bytes, randomPieces);
+                    bytes, randomPieces, segmentBytes, lossChance, lossDelay);
         }
 
         /** Pieces of a random size from 1 to {@code maxBytes}, as segments of a real network vary. */
         public Faults randomPiecesUpTo(int maxBytes, Duration delay) {
             return new Faults(maxBytes, delay, cutUpstreamAfter, cutDownstreamAfter, jitter, stallEvery, stall,
-                    singleBytesFirst, true);
+                    singleBytesFirst, true, 0, lossChance, lossDelay);
         }
 
         /** The size of the next piece, with {@code forwarded} bytes sent and {@code left} in the buffer. */
-        int nextPiece(long forwarded, int left) {
+        public int nextPiece(long forwarded, int left) {
             if (forwarded < singleBytesFirst) {
                 return 1;
+            }
+            if (segmentBytes > 0) {
+                return segment(left);
             }
             if (pieceBytes <= 0) {
                 return left;
@@ -101,9 +127,23 @@ public final class TcpProxy implements AutoCloseable {
             return randomPieces ? 1 + ThreadLocalRandom.current().nextInt(most) : most;
         }
 
-        /** The pause before a piece: the delay, plus up to the jitter. */
+        private int segment(int left) {
+            if (left <= segmentBytes) {
+                return left; // a small write is one segment: it arrives whole
+            }
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int piece = Math.min(left, segmentBytes * (1 + random.nextInt(Math.max(1, pieceBytes / segmentBytes))));
+            // One burst in eight ends early, where a read of the receiver or a write of the sender fell.
+            return random.nextInt(8) == 0 ? 1 + random.nextInt(piece) : piece;
+        }
+
+        /** The pause before a piece: the delay, plus up to the jitter, plus a retransmission now and then. */
         long delayNanos() {
-            long extra = jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toNanos() + 1);
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            long extra = jitter.isZero() ? 0 : random.nextLong(jitter.toNanos() + 1);
+            if (lossChance > 0 && random.nextDouble() < lossChance) {
+                extra += random.nextLong(lossDelay.toNanos() / 2, lossDelay.toNanos() + 1);
+            }
             return pieceDelay.toNanos() + extra;
         }
     }
@@ -149,6 +189,8 @@ public final class TcpProxy implements AutoCloseable {
             }
         }
     }
+    /** Close a connection the target closed first with a reset, so that it leaves no TIME_WAIT on the target's port. */
+    private volatile boolean resetTargetClosingFirst;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target, Faults faults, int faultyConnections) {
         this.listener = listener;
@@ -168,7 +210,13 @@ public final class TcpProxy implements AutoCloseable {
      * (the ranged client asking for a block again) then gets through.
      */
     public static TcpProxy start(InetSocketAddress target, Faults faults, int faultyConnections) throws IOException {
-        ServerSocket listener = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
+        return startOn(0, target, faults, faultyConnections);
+    }
+
+    /** The same, listening on {@code port} (0: any free one), e.g. one of a grader's {@code --port-range}. */
+    public static TcpProxy startOn(int port, InetSocketAddress target, Faults faults, int faultyConnections)
+            throws IOException {
+        ServerSocket listener = new ServerSocket(port, 256, InetAddress.getLoopbackAddress());
         TcpProxy proxy = new TcpProxy(listener, target, faults, faultyConnections);
         Thread acceptor = new Thread(proxy::acceptLoop, proxy.name + "-accept");
         acceptor.setDaemon(true);
@@ -178,7 +226,12 @@ public final class TcpProxy implements AutoCloseable {
 
     /** A proxy without faults that keeps what crosses it: to judge the programs on both sides by the wire. */
     public static TcpProxy recording(InetSocketAddress target) throws IOException {
-        ServerSocket listener = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
+        return recording(0, target);
+    }
+
+    /** The same, listening on {@code port} (0: any free one): where a fixed-port client connects. */
+    public static TcpProxy recording(int port, InetSocketAddress target) throws IOException {
+        ServerSocket listener = new ServerSocket(port, 256, InetAddress.getLoopbackAddress());
         TcpProxy proxy = new TcpProxy(listener, target, Faults.none(), Integer.MAX_VALUE);
         proxy.recording = true;
         Thread acceptor = new Thread(proxy::acceptLoop, proxy.name + "-accept");
@@ -226,6 +279,18 @@ public final class TcpProxy implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * A connection whose target (the server) closed first is closed towards it with a reset once
+     * the client closes too, instead of the usual FIN: the server's side then leaves no TIME_WAIT
+     * behind, which would keep a server without SO_REUSEADDR from binding its fixed port again for
+     * a minute. Everything the client sent was handed on before; the server, having closed, reads
+     * no more. Call it before the proxy's address is given to anyone.
+     */
+    public TcpProxy resettingTargetClosingFirst() {
+        resetTargetClosingFirst = true;
+        return this;
+    }
+
     public InetSocketAddress address() {
         return new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
     }
@@ -260,18 +325,20 @@ public final class TcpProxy implements AutoCloseable {
             open.add(client);
             open.add(server);
             AtomicInteger directionsDone = new AtomicInteger();
+            AtomicBoolean targetEnded = new AtomicBoolean();
             Faults applied = accepted.getAndIncrement() < faultyConnections ? faults : Faults.none();
             Crossed record = recording ? new Crossed() : null;
             if (record != null) {
                 crossed.add(record);
             }
-            pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone, record);
-            pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone, record);
+            pump(client, server, applied, applied.cutUpstreamAfter(), "up", directionsDone, targetEnded, record);
+            pump(server, client, applied, applied.cutDownstreamAfter(), "down", directionsDone, targetEnded, record);
         }
     }
 
     private void pump(Socket from, Socket to, Faults faults, long cutAfter, String direction,
-                      AtomicInteger directionsDone, Crossed record) {
+                      AtomicInteger directionsDone, AtomicBoolean targetEnded, Crossed record) {
+        boolean up = direction.equals("up");
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             long forwarded = 0;
@@ -309,7 +376,14 @@ public final class TcpProxy implements AutoCloseable {
                         }
                     }
                 }
-                to.shutdownOutput(); // pass the end of stream on, half-close like the real peer
+                if (!up) {
+                    targetEnded.set(true); // before the client can hear of it
+                }
+                if (up && resetTargetClosingFirst && targetEnded.get()) {
+                    to.setSoLinger(true, 0); // the server closed first: reset, leaving no TIME_WAIT on its port
+                } else {
+                    to.shutdownOutput(); // pass the end of stream on, half-close like the real peer
+                }
                 if (directionsDone.incrementAndGet() == 2) {
                     closeQuietly(from);
                     closeQuietly(to);
@@ -318,6 +392,15 @@ public final class TcpProxy implements AutoCloseable {
                 // This direction broke (say the server reset it, having refused and closed): the
                 // other direction still delivers what was already sent, as a network would, e.g. the
                 // refusal line the server wrote before it closed. The last direction closes both.
+                if (!up) {
+                    targetEnded.set(true);
+                }
+                if (up && resetTargetClosingFirst && targetEnded.get()) {
+                    lingerNot(to); // as above: no FIN after the server's own close
+                    closeQuietly(from);
+                    closeQuietly(to);
+                    return;
+                }
                 shutdownQuietly(from, to);
                 if (directionsDone.incrementAndGet() == 2) {
                     closeQuietly(from);
@@ -357,7 +440,18 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(listener);
+        if (resetTargetClosingFirst) {
+            open.forEach(TcpProxy::lingerNot); // the server may be gone: no FIN that would leave a TIME_WAIT
+        }
         open.forEach(TcpProxy::closeQuietly);
+    }
+
+    private static void lingerNot(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private static void closeQuietly(ServerSocket socket) {

@@ -20,14 +20,19 @@ public final class TrustedFtServer extends TrustedServer {
 
     private final Path served;
 
-    private TrustedFtServer(Path served) throws IOException {
-        super(served, "trusted-ft");
+    private TrustedFtServer(Path served, int port) throws IOException {
+        super(served, "trusted-ft", port);
         this.served = served;
     }
 
     /** Serves the regular files directly in {@code served} on a free loopback port. */
     public static TrustedFtServer serving(Path served) throws IOException {
-        return new TrustedFtServer(served);
+        return serving(served, 0);
+    }
+
+    /** The same, listening on {@code port} (0: any free one). */
+    public static TrustedFtServer serving(Path served, int port) throws IOException {
+        return new TrustedFtServer(served, port);
     }
 
     @Override

@@ -46,14 +46,19 @@ public final class TrustedRangedServer extends TrustedServer {
     private record Hashed(long size, FileTime modified, String md5) {
     }
 
-    private TrustedRangedServer(Path root) throws IOException {
-        super(root, "trusted-ranged");
+    private TrustedRangedServer(Path root, int port) throws IOException {
+        super(root, "trusted-ranged", port);
         this.root = root.toRealPath();
     }
 
     /** Serves the files under {@code root} on a free loopback port. */
     public static TrustedRangedServer serving(Path root) throws IOException {
-        return new TrustedRangedServer(root);
+        return serving(root, 0);
+    }
+
+    /** The same, listening on {@code port} (0: any free one). */
+    public static TrustedRangedServer serving(Path root, int port) throws IOException {
+        return new TrustedRangedServer(root, port);
     }
 
     /** Offers name the port {@code advertiser} gives for each data listener. */

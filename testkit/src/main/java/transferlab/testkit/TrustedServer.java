@@ -29,8 +29,13 @@ public abstract class TrustedServer implements ServerUnderTest {
     private volatile boolean closed;
 
     protected TrustedServer(Path directory, String name) throws IOException {
+        this(directory, name, 0);
+    }
+
+    /** The same, listening on {@code port} (0: any free one), e.g. where a client with a fixed port connects. */
+    protected TrustedServer(Path directory, String name, int port) throws IOException {
         this.directory = directory;
-        this.listener = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket(port, 256, InetAddress.getLoopbackAddress());
         Thread accepting = new Thread(this::acceptForever, name + "-accept");
         accepting.setDaemon(true);
         accepting.start();

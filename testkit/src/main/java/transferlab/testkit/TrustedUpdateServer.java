@@ -31,14 +31,19 @@ public final class TrustedUpdateServer extends TrustedServer {
     private record Hashed(long size, FileTime modified, String hash) {
     }
 
-    private TrustedUpdateServer(Path outbox) throws IOException {
-        super(outbox, "trusted-update");
+    private TrustedUpdateServer(Path outbox, int port) throws IOException {
+        super(outbox, "trusted-update", port);
         this.outbox = outbox;
     }
 
     /** Offers the queues under {@code outbox}, on a free loopback port. */
     public static TrustedUpdateServer serving(Path outbox) throws IOException {
-        return new TrustedUpdateServer(outbox);
+        return serving(outbox, 0);
+    }
+
+    /** The same, listening on {@code port} (0: any free one). */
+    public static TrustedUpdateServer serving(Path outbox, int port) throws IOException {
+        return new TrustedUpdateServer(outbox, port);
     }
 
     @Override

@@ -31,14 +31,19 @@ public final class TrustedUploadServer extends TrustedServer {
 
     private final Path received;
 
-    private TrustedUploadServer(Path received) throws IOException {
-        super(received, "trusted-upload");
+    private TrustedUploadServer(Path received, int port) throws IOException {
+        super(received, "trusted-upload", port);
         this.received = received;
     }
 
     /** Stores uploads in {@code received}, on a free loopback port. */
     public static TrustedUploadServer into(Path received) throws IOException {
-        return new TrustedUploadServer(received);
+        return into(received, 0);
+    }
+
+    /** The same, listening on {@code port} (0: any free one). */
+    public static TrustedUploadServer into(Path received, int port) throws IOException {
+        return new TrustedUploadServer(received, port);
     }
 
     @Override

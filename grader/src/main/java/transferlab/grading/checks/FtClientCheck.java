@@ -59,7 +59,7 @@ public final class FtClientCheck extends FtClientScenarios {
         Files.createDirectory(served.resolve("a-directory"));
         server = target.throughNetwork(TrustedFtServer.serving(served));
         wireTarget = server.address();
-        wire = TcpProxy.recording(wireTarget);
+        wire = TcpProxy.recording(target.referencePort(), wireTarget); // the client's port: --client-port
     }
 
     @AfterEach
@@ -123,7 +123,8 @@ public final class FtClientCheck extends FtClientScenarios {
     }
 
     private void assertFetchedThrough(TcpProxy.Faults faults, String name) throws Exception {
-        proxy = TcpProxy.start(server.address(), faults);
+        proxy = TcpProxy.startOn(target.ports().forOurListener(), server.address(), faults,
+                Integer.MAX_VALUE);
         Path directory = clientDirectory();
 
         assertFetched(run(proxy.address(), get(name), directory), name, directory);
@@ -137,7 +138,8 @@ public final class FtClientCheck extends FtClientScenarios {
     @Test
     @Requirement("F24")
     void aConnectionToTheDataPortFromAnotherAddressIsNotTakenForTheData() throws Exception {
-        proxy = TcpProxy.start(server.address(), TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER));
+        proxy = TcpProxy.startOn(target.ports().forOurListener(), server.address(),
+                TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER), Integer.MAX_VALUE);
         Path directory = clientDirectory();
         ClientCommand.Invocation invocation = invocation(proxy.address(), get("textfile-small"), directory);
         int dataPort = Integer.parseInt(invocation.placeholders().get("dataport").get(0));

@@ -22,22 +22,25 @@ import transferlab.grading.program.ClientCommand;
  * </pre>
  * The server is started over a directory the suite fills ({@code {dir}}), the client runs in a
  * fresh directory of its own, and both are judged by effects: the names the listing prints, the
- * files {@code -g} leaves. Requirements P-F1 to P-F5 of resources/protocols/ft.md.
+ * files {@code -g} leaves. Requirements P-F1 to P-F6 of resources/protocols/ft.md: text files for
+ * the core, as seed 003 asks; binary, empty and 1 MiB (P-F6) an extension. The names are the seed
+ * transcript's and the kit's, or those of {@code --file-names} ({@link FtPairFiles}).
  */
 public final class FtPairCheck extends FtClientScenarios {
     ServerUnderTest server;
+    /** The kit's files, or the names and samples of {@code --file-names}. */
+    final FtPairFiles files;
 
     public FtPairCheck(CheckTarget target) {
         super(target);
+        files = FtPairFiles.of(target.fileNames());
     }
 
     @BeforeEach
     void startTheStudentsServer() throws IOException {
-        serve("textfile-small", 200, true);
-        serve("textfile-large", 300_000, true);
-        serve("binary.bin", 70_000, false);
-        serve("binary-1MiB.bin", 1 << 20, false);
-        serve("empty.txt", 0, false);
+        for (FtPairFiles.File file : files.all()) {
+            serve(file);
+        }
         server = target.startServer(served);
         // The client reaches the server through the grader's proxy ({port} is the proxy's): judged by the wire.
         wireTarget = server.address();
@@ -59,17 +62,13 @@ public final class FtPairCheck extends FtClientScenarios {
     void theListingNamesTheFilesOfTheServersDirectory() throws Exception {
         ClientCommand.Run run = run(server.address(), list(), clientDirectory());
 
-        assertListed(run, List.of("binary-1MiB.bin", "binary.bin", "empty.txt", "textfile-large", "textfile-small"));
+        assertListed(run, files.names().stream().sorted().toList());
     }
 
     @Test
     @Requirement("P-F2")
-    void getLeavesAByteIdenticalFileTextBinaryEmptyAndOneMebibyte() throws Exception {
-        for (String name : List.of("textfile-small", "textfile-large", "binary.bin", "empty.txt", "binary-1MiB.bin")) {
-            Path directory = clientDirectory();
-
-            assertFetched(run(server.address(), get(name), directory), name, directory);
-        }
+    void getLeavesAByteIdenticalTextFile() throws Exception {
+        assertEachFetched(files.text());
     }
 
     @Test
@@ -83,17 +82,34 @@ public final class FtPairCheck extends FtClientScenarios {
     void twoClientsAtOnceBothGetTheirFiles() throws Exception {
         Path first = clientDirectory();
         Path second = clientDirectory();
+        String large = files.text().get(files.text().size() - 1).name();
+        String small = files.text().get(0).name();
 
-        List<ClientCommand.Run> runs = runAtOnce(server.address(),
-                List.of(get("textfile-large"), get("binary-1MiB.bin")), List.of(first, second));
+        List<ClientCommand.Run> runs = runAtOnce(server.address(), List.of(get(large), get(small)),
+                List.of(first, second));
 
-        assertFetched(runs.get(0), "textfile-large", first);
-        assertFetched(runs.get(1), "binary-1MiB.bin", second);
+        assertFetched(runs.get(0), large, first);
+        assertFetched(runs.get(1), small, second);
     }
 
     @Test
     @Requirement("P-F5")
     void aLocalFileOfTheSameNameIsLeftAlone() throws Exception {
-        assertLocalFileKept(server.address());
+        assertLocalFileKept(server.address(), files.text().get(0).name());
+    }
+
+    @Test
+    @Requirement("P-F6")
+    void getLeavesAByteIdenticalBinaryEmptyAndOneMebibyteFile() throws Exception {
+        assertEachFetched(files.extension());
+    }
+
+    /** Each file, one {@code -g} after another, each into a fresh directory. */
+    private void assertEachFetched(List<FtPairFiles.File> fetched) throws Exception {
+        for (FtPairFiles.File file : fetched) {
+            Path directory = clientDirectory();
+
+            assertFetched(run(server.address(), get(file.name()), directory), file.name(), directory);
+        }
     }
 }

@@ -68,12 +68,12 @@ public final class RangedClientCheck {
     }
 
     private ServerUnderTest start(boolean cutFirstDataConnection) throws IOException {
-        TrustedRangedServer parallel = TrustedRangedServer.serving(root);
+        TrustedRangedServer parallel = TrustedRangedServer.serving(root, target.referencePort());
         if (cutFirstDataConnection) {
             // The first data connection is closed as soon as its block number arrives, before the
             // server sees it: the block was never sent, so the listener waits for it to be asked again.
             parallel.advertisingDataPortsWith(listener -> {
-                proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", listener),
+                proxy = TcpProxy.startOn(target.ports().forOurListener(), new InetSocketAddress("127.0.0.1", listener),
                         TcpProxy.Faults.none().cutUpstreamAfter(0), 1);
                 TcpProxy wire = TcpProxy.recording(proxy.address());
                 dataWires.add(wire);

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.opentest4j.TestAbortedException;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
+import transferlab.testkit.TcpProxy;
 import transferlab.contract.upload.StoredNames;
 import transferlab.grading.checks.ExternalUploadCheck;
 
@@ -42,6 +43,8 @@ public final class CheckTarget {
     static final String NETWORK = "transferlab.check.network";
     static final String PAIR_CLIENT_COMMAND = "transferlab.check.pairClientCommand";
     static final String STORED_NAMES = "transferlab.check.storedNames";
+    static final String PORTS = "transferlab.check.ports";
+    static final String FILE_NAMES = "transferlab.check.fileNames";
     static final String SANDBOX = "transferlab.check.sandbox";
     static final String SANDBOX_HIDDEN = "transferlab.check.sandbox.hidden";
     static final String SANDBOX_SHOWN = "transferlab.check.sandbox.shown";
@@ -58,8 +61,20 @@ public final class CheckTarget {
     /** The box every program of this target runs in ({@code --sandbox}). */
     private final Sandbox.Use sandbox;
 
+    /** {@code --server-port}, {@code --client-port}, {@code --port-range}. */
+    private final Ports ports;
+    /** {@code --file-names}: ft pair file names, or one directory of sample files. */
+    private final List<String> fileNames;
+
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
                         Network network, String pairClientCommand, List<String> storedNames, Sandbox.Use sandbox) {
+        this(kind, address, command, logDirectory, concurrent, network, pairClientCommand, storedNames, sandbox,
+                Ports.ANY, List.of());
+    }
+
+    private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
+                        Network network, String pairClientCommand, List<String> storedNames, Sandbox.Use sandbox,
+                        Ports ports, List<String> fileNames) {
         this.kind = kind;
         this.address = address;
         this.command = command;
@@ -69,30 +84,67 @@ public final class CheckTarget {
         this.pairClientCommand = pairClientCommand;
         this.storedNames = List.copyOf(storedNames);
         this.sandbox = sandbox;
+        this.ports = ports;
+        this.fileNames = List.copyOf(fileNames);
+    }
+
+    /** The same target, an ft pair serving files of these names, or of this one directory ({@code --file-names}). */
+    public CheckTarget withFileNames(List<String> names) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
+                storedNames, sandbox, ports, names);
+    }
+
+    /** {@code --file-names}: empty for the kit's names. */
+    public List<String> fileNames() {
+        return fileNames;
+    }
+
+    /** The same target on fixed ports or a range ({@code --server-port}, {@code --client-port}, {@code --port-range}). */
+    public CheckTarget withPorts(Ports given) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
+                storedNames, sandbox, given, fileNames);
+    }
+
+    /** The ports this grading hands out. */
+    public Ports ports() {
+        return ports;
+    }
+
+    /**
+     * Where our reference server listens for a graded client: {@code --client-port} when the client
+     * reaches it directly, else a port of the range, else any.
+     */
+    public int referencePort() throws IOException {
+        return network == Network.DIRECT && ports.client() > 0 ? ports.client() : ports.forOurListener();
+    }
+
+    /** A free port to hand out ({@code {dataport}}, ...): in {@code --port-range} when given. */
+    public int freePort() throws IOException {
+        return ports.free();
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
         return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames,
-                sandbox);
+                sandbox, ports, fileNames);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
         return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
-                storedNames, sandbox);
+                storedNames, sandbox, ports, fileNames);
     }
 
     /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
     public CheckTarget storingUnder(List<String> patterns) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns,
-                sandbox);
+                sandbox, ports, fileNames);
     }
 
     /** The same target, its programs run in {@code box} ({@code --sandbox}). */
     public CheckTarget boxedBy(Sandbox.Use box) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
-                storedNames, box);
+                storedNames, box, ports, fileNames);
     }
 
     /** The box every server and client of this target runs in. */
@@ -192,7 +244,25 @@ public final class CheckTarget {
      * lossy proxy closed with it. A client check puts our own server behind it the same way.
      */
     public ServerUnderTest throughNetwork(ServerUnderTest server) {
-        return network == Network.LOSSY ? LossyNetwork.inFrontOf(server) : server;
+        // A server on a fixed port is reached through a proxy that leaves no TIME_WAIT on its port.
+        boolean fixedServerPort = ports.server() > 0 && kind != Kind.CLIENT_COMMAND;
+        if (network == Network.DIRECT && !fixedServerPort) {
+            return server;
+        }
+        int port;
+        try {
+            // A fixed-port client reaches the proxy, not our server behind it.
+            port = kind == Kind.CLIENT_COMMAND && ports.client() > 0 ? ports.client() : ports.forOurListener();
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException(e);
+        }
+        TcpProxy.Faults faults = switch (network) {
+            case DIRECT -> TcpProxy.Faults.none();
+            case LOSSY -> LossyNetwork.FAULTS;
+            case HOSTILE -> LossyNetwork.HOSTILE_FAULTS;
+        };
+        return LossyNetwork.inFrontOf(server, faults, port, fixedServerPort);
     }
 
     private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {
@@ -200,7 +270,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> new RunningServer(address);
             case SERVER_COMMAND, PAIR -> {
                 try {
-                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, sandbox);
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, sandbox, ports);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -248,6 +318,8 @@ public final class CheckTarget {
             parameters.put(PAIR_CLIENT_COMMAND, pairClientCommand);
         }
         parameters.put(STORED_NAMES, String.join("\n", storedNames));
+        parameters.put(PORTS, ports.encoded());
+        parameters.put(FILE_NAMES, String.join("\n", fileNames));
         parameters.put(SANDBOX, (sandbox.boxed() ? "boxed:" : "none:") + sandbox.description());
         parameters.put(SANDBOX_HIDDEN, String.join("\n", sandbox.hidden().stream().map(Path::toString).toList()));
         parameters.put(SANDBOX_SHOWN, String.join("\n", sandbox.shown().stream().map(Path::toString).toList()));
@@ -273,7 +345,9 @@ public final class CheckTarget {
         List<String> storedNames = parameters.apply(STORED_NAMES).map(lines -> lines.lines()
                 .filter(line -> !line.isBlank()).toList()).orElse(List.of());
         target = target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
-                .storingUnder(storedNames);
+                .storingUnder(storedNames).withPorts(parameters.apply(PORTS).map(Ports::decoded).orElse(Ports.ANY))
+                .withFileNames(parameters.apply(FILE_NAMES).map(lines -> lines.lines()
+                        .filter(line -> !line.isBlank()).toList()).orElse(List.of()));
         String box = parameters.apply(SANDBOX).orElse(null);
         if (box != null) {
             target = target.boxedBy(new Sandbox.Use(box.startsWith("boxed:"), box.substring(box.indexOf(':') + 1),

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
-import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.SuiteScope;
 
@@ -78,21 +77,35 @@ public final class CommandServer implements ServerUnderTest {
 
     public static ServerUnderTest start(String template, Path directory, Path logDirectory,
                                  Map<String, String> limitPlaceholders) throws IOException {
-        return start(template, directory, logDirectory, limitPlaceholders, Sandbox.Policy.DEFAULT.resolve());
+        return start(template, directory, logDirectory, limitPlaceholders, Sandbox.Policy.DEFAULT.resolve(),
+                Ports.ANY);
+    }
+
+    /** The same, in {@code sandbox}'s box, on a port the grader chooses. */
+    public static ServerUnderTest start(String template, Path directory, Path logDirectory,
+                                 Map<String, String> limitPlaceholders, Sandbox.Use sandbox) throws IOException {
+        return start(template, directory, logDirectory, limitPlaceholders, sandbox, Ports.ANY);
     }
 
     /**
      * The same, in {@code sandbox}'s box. When another program already listens on the port chosen
      * (a squatter: a daemon a graded program left, anybody's server) the server is not graded
      * against it: the run's warnings say so ({@link #portsHeld}) and it starts again on another port,
-     * {@link #PORT_ATTEMPTS} times at most.
+     * {@link #PORT_ATTEMPTS} times at most. On {@code ports}: {@code --server-port N} (the command has
+     * no {@code {port}}: the server listens on N, once N is free again, {@link Ports#awaitFree}; held
+     * by another program, it is not graded), or a port of {@code --port-range}.
      */
     public static ServerUnderTest start(String template, Path directory, Path logDirectory,
-                                 Map<String, String> limitPlaceholders, Sandbox.Use sandbox) throws IOException {
+                                 Map<String, String> limitPlaceholders, Sandbox.Use sandbox, Ports ports)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(template, directory, logDirectory, limitPlaceholders, sandbox);
+                return startOnce(template, directory, logDirectory, limitPlaceholders, sandbox, ports);
             } catch (PortHeld held) {
+                if (ports.server() > 0) {
+                    throw new ServerDidNotStart(held.getMessage() + " (--server-port): the server cannot be graded "
+                            + "there");
+                }
                 PORTS_HELD.computeIfAbsent(logDirectory, run -> new CopyOnWriteArrayList<>())
                         .add(held.getMessage() + "; the server was started again on another port");
                 if (attempt == PORT_ATTEMPTS) {
@@ -117,9 +130,12 @@ public final class CommandServer implements ServerUnderTest {
     }
 
     private static ServerUnderTest startOnce(String template, Path directory, Path logDirectory,
-                                             Map<String, String> limitPlaceholders, Sandbox.Use sandbox)
-            throws IOException {
-        int port = LoopbackPorts.free();
+                                             Map<String, String> limitPlaceholders, Sandbox.Use sandbox,
+                                             Ports ports) throws IOException {
+        int port = ports.server() > 0 ? ports.server() : ports.free();
+        if (ports.server() > 0) {
+            Ports.awaitFree(port, logDirectory);
+        }
         Map<String, String> values = new TreeMap<>(limitPlaceholders);
         values.put("port", Integer.toString(port));
         values.put("dir", directory.toString());

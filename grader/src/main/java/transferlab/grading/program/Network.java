@@ -7,8 +7,10 @@ package transferlab.grading.program;
 public enum Network {
     /** Straight to the server, as the contracts are written. */
     DIRECT,
-    /** Through a proxy with delays, jitter, 1-byte segments and short stalls on every connection. */
-    LOSSY;
+    /** Through a proxy that behaves like a poor real network: MSS-sized segments, delays, jitter, stalls. */
+    LOSSY,
+    /** Through a proxy that splits the first 16 bytes each way into 1-byte segments, as no real network does. */
+    HOSTILE;
 
     /** picocli: {@code --network lossy}. */
     public static Network parse(String name) {
@@ -17,6 +19,6 @@ public enum Network {
                 return network;
             }
         }
-        throw new IllegalArgumentException("unknown network '" + name + "' (direct or lossy)");
+        throw new IllegalArgumentException("unknown network '" + name + "' (direct, lossy or hostile)");
     }
 }

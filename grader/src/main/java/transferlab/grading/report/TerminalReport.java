@@ -64,8 +64,9 @@ public final class TerminalReport {
                     String first = why.isBlank() ? "not applicable" : why.lines().findFirst().orElse("");
                     out.print(("- not checked: " + first).indent(8));
                 }
-                case PASS -> {
-                }
+                case PASS -> verdict.tests().stream()
+                        .filter(test -> test.verdict() == Verdict.PASS && !test.message().isBlank())
+                        .forEach(test -> out.print(("note: " + test.message()).indent(8)));
             }
         }
         // Both may quote a graded program: every line after the first is indented under it.
