@@ -236,9 +236,16 @@ public final class StageCheck {
      * without the launcher's rebuild check (a grading inside {@code mvn verify} must not start Maven).
      */
     public static Function<String, String> kitCommands() {
+        return javaCommands(System.getProperty("java.class.path"));
+    }
+
+    /**
+     * The same, on another class path: a Java hand-in (a student tree) compiled by the grader, its
+     * main classes taken from this kit's launcher table (never from the hand-in's).
+     */
+    public static Function<String, String> javaCommands(String classPath) {
         Map<String, String> mainClasses = launcherTable(kitRoot().resolve("transfer"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("java.class.path");
         return line -> {
             String name = line.strip().split("\\s+", 2)[0];
             String mainClass = mainClasses.get(name);
