@@ -23,7 +23,7 @@ import transferlab.grading.report.JUnitXmlReport;
 import transferlab.grading.report.TerminalReport;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.Network;
 
 /**
  * Grades any implementation of a Transfer Lab protocol, ours or a student's in any language,

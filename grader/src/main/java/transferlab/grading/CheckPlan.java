@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import transferlab.contract.upload.StoredNames;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.Network;
 
 /**
  * One grading run: which protocol, against what, which requirements count.

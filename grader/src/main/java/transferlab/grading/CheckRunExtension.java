@@ -13,9 +13,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import transferlab.testkit.SuiteTimeouts;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.CommandServer;
-import transferlab.grading.target.ServerDidNotStart;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.CommandServer;
+import transferlab.grading.program.ServerDidNotStart;
 
 /**
  * The grading run's side of every check class ({@code @ExtendWith(CheckRunExtension.class)}): it

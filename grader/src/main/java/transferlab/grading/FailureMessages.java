@@ -1,7 +1,7 @@
 package transferlab.grading;
 
 import java.util.List;
-import transferlab.grading.target.ServerDidNotStart;
+import transferlab.grading.program.ServerDidNotStart;
 
 /**
  * Turns what a failed test threw into the few lines a verdict shows. AssertJ and Awaitility

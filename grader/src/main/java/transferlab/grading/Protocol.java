@@ -15,7 +15,7 @@ import transferlab.grading.checks.RangedClientCheck;
 import transferlab.grading.checks.UpdateClientCheck;
 import transferlab.grading.checks.UpdatePairCheck;
 import transferlab.grading.checks.UploadClientCheck;
-import transferlab.grading.target.CheckTarget;
+import transferlab.grading.program.CheckTarget;
 
 /**
  * The protocols {@code ./transfer check} grades, with the letter their requirement IDs start with

@@ -37,9 +37,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import transferlab.cli.HostPort;
 import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.CommandServer;
-import transferlab.grading.target.ProcessLogs;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.CommandServer;
+import transferlab.grading.program.ProcessLogs;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test

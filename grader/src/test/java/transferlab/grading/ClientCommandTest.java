@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.grading.target.ClientCommand;
-import transferlab.grading.target.CommandLineTemplate;
+import transferlab.grading.program.ClientCommand;
+import transferlab.grading.program.CommandLineTemplate;
 
 /**
  * A client runs in a fresh directory of its own; a program it names relatively is still found. And

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import transferlab.grading.target.CommandLineTemplate;
+import transferlab.grading.program.CommandLineTemplate;
 
 class CommandLineTemplateTest {
     @Test

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.PythonPrograms;
-import transferlab.grading.target.CommandServer;
+import transferlab.grading.program.CommandServer;
 
 /**
  * Two grading runs in one JVM at once (the grader's own tests run several side by side, see

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import transferlab.testkit.TcpProxy;
-import transferlab.grading.target.LossyNetwork;
+import transferlab.grading.program.LossyNetwork;
 
 /**
  * The proxy of {@code --network lossy} is a poor network, not a broken one: a server that reads

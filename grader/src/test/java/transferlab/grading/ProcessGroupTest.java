@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import transferlab.grading.target.ProcessGroup;
+import transferlab.grading.program.ProcessGroup;
 
 /**
  * What the grader reads from the kernel's socket tables about a server (Linux): whether a port

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.testkit.PythonPrograms;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.Network;
 
 /**
  * The Python starters of the student tree (resources/student/python/stageN/), graded by the same

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
-import transferlab.grading.target.CheckTarget;
+import transferlab.grading.program.CheckTarget;
 
 /**
  * A tiny contract for the runner's own tests (SuiteRunnerTest): one test per kind of outcome,

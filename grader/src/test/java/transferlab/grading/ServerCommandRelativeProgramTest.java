@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.PythonPrograms;
 import transferlab.testkit.ServerUnderTest;
-import transferlab.grading.target.CommandLineTemplate;
-import transferlab.grading.target.CommandServer;
+import transferlab.grading.program.CommandLineTemplate;
+import transferlab.grading.program.CommandServer;
 
 /**
  * Issue 8: the literal {@code --server-cmd "cd {dir} && python3 server.py {port}"} works. After

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import transferlab.grading.checks.ExternalUploadCheck;
-import transferlab.grading.target.CommandLineTemplate;
+import transferlab.grading.program.CommandLineTemplate;
 import transferlab.testkit.PythonPrograms;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.Network;
 
 /**
  * {@code ./transfer check stage1}: the stage's lesson, graded from the profiles file. The

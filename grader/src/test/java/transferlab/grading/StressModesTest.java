@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.PythonPrograms;
 import transferlab.grading.report.TerminalReport;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.Network;
 
 /**
  * The stress modes students ask for (issue 10, item 6): {@code --repeat N} finds a requirement that

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.listget.ListGetContract;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
+import transferlab.grading.program.CheckTarget;
 
 /**
  * The protocol F contract, run by {@code ./transfer check ft} against a server started from

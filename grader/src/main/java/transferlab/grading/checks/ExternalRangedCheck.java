@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.ranged.RangedContract;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
+import transferlab.grading.program.CheckTarget;
 
 /**
  * The protocol R contract, run by {@code ./transfer check ranged} against a server started from

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.contract.update.UpdateContract;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
+import transferlab.grading.program.CheckTarget;
 
 /**
  * The protocol D contract, run by {@code ./transfer check update} against a server started from

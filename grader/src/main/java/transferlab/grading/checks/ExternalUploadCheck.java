@@ -10,8 +10,8 @@ import transferlab.contract.upload.UploadContract;
 import transferlab.contract.upload.UploadServerFactory;
 import transferlab.upload.UploadLimits;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.CommandLineTemplate;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.CommandLineTemplate;
 
 /**
  * The protocol U contract, run by {@code ./transfer check upload} against the target the runner

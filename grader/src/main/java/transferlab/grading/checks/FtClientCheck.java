@@ -29,8 +29,8 @@ import transferlab.listget.ListGetHandler;
 import transferlab.listget.ListGetLimits;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol F client ({@code ./transfer check ft --client-cmd "python3 ftclient.py {host}

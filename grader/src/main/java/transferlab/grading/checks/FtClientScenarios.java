@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.LoopbackPorts;
 import transferlab.storage.Hashes;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * What every grading of an ft client does, whoever the server is: fill the served directory, run

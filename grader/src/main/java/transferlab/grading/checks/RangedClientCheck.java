@@ -30,8 +30,8 @@ import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
 import transferlab.storage.ServedDirectory;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol R client ({@code ./transfer check ranged --client-cmd "python3 client.py

@@ -25,8 +25,8 @@ import transferlab.testkit.RawUpdateConnection;
 import transferlab.server.ServerLog;
 import transferlab.update.UpdateLimits;
 import transferlab.update.UpdateServer;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol D client ({@code ./transfer check update --client-cmd "python3 client.py {host}

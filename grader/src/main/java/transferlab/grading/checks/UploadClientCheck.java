@@ -27,8 +27,8 @@ import transferlab.storage.Hashes;
 import transferlab.upload.UploadHandler;
 import transferlab.upload.UploadLimits;
 import transferlab.grading.CheckRunExtension;
-import transferlab.grading.target.CheckTarget;
-import transferlab.grading.target.ClientCommand;
+import transferlab.grading.program.CheckTarget;
+import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol U client ({@code ./transfer check upload --client-cmd "python3 client.py {host}

@@ -22,7 +22,7 @@ import transferlab.grading.RequirementVerdict;
 import transferlab.grading.SuiteRunner;
 import transferlab.grading.Verdict;
 import transferlab.grading.report.TerminalReport;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.Network;
 
 /**
  * {@code ./transfer check stage1|stage2|stage3}: grades a stage's lesson, part by part, as

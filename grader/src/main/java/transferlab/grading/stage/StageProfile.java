@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import transferlab.grading.Protocol;
-import transferlab.grading.target.CheckTarget;
+import transferlab.grading.program.CheckTarget;
 
 /**
  * What {@code ./transfer check stage1|stage2|stage3} grades: the lines of

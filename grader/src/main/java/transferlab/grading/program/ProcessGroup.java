@@ -1,4 +1,4 @@
-package transferlab.grading.target;
+package transferlab.grading.program;
 
 import java.io.BufferedReader;
 import java.io.IOException;

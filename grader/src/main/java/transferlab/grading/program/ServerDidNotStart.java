@@ -1,4 +1,4 @@
-package transferlab.grading.target;
+package transferlab.grading.program;
 
 /**
  * A server command that did not listen on the port it was given: it exited first, listened on

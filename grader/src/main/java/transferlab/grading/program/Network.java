@@ -1,4 +1,4 @@
-package transferlab.grading.target;
+package transferlab.grading.program;
 
 /**
  * What lies between the suite and the graded program ({@code --network}): nothing, or a proxy that

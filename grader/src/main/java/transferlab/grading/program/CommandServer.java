@@ -1,4 +1,4 @@
-package transferlab.grading.target;
+package transferlab.grading.program;
 
 import static org.awaitility.Awaitility.await;
 

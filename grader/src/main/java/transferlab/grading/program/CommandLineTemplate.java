@@ -1,4 +1,4 @@
-package transferlab.grading.target;
+package transferlab.grading.program;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
