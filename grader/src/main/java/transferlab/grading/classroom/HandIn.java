@@ -22,7 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
-import transferlab.grading.target.CommandLineTemplate;
+import transferlab.grading.program.CommandLineTemplate;
 
 /**
  * One student's hand-in, as check-class and the Gradescope autograder see it, and how it is built
@@ -167,14 +167,34 @@ public final class HandIn {
         if (process.exitValue() != 0) {
             return javacErrors(Files.readString(log, StandardCharsets.UTF_8), tree);
         }
-        runPath.add(libraries);
-        Function<String, String> java = StageCheck.javaCommands(String.join(File.pathSeparator, runPath));
+        runPath.addAll(List.of(libraries.split(File.pathSeparator)));
+        Function<String, String> java = StageCheck.javaCommands(classPathJar(work, runPath).toString());
         for (StageProfile.Part part : profile.parts()) {
             if (!part.command().isBlank()) {
                 commands.put(part.name(), java.apply(part.command()));
             }
         }
         return "";
+    }
+
+    /**
+     * A jar that holds only a manifest naming the class path: the command lines stay short enough
+     * to read in a report (as Surefire's booter jar does).
+     */
+    private static Path classPathJar(Path work, List<String> entries) throws IOException {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, String.join(" ",
+                entries.stream().filter(entry -> !entry.isEmpty()).map(entry -> {
+                    Path path = Path.of(entry);
+                    return path.toUri().toString();
+                }).toList()));
+        Path jar = work.resolve("classpath.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar),
+                manifest)) {
+            out.flush();
+        }
+        return jar;
     }
 
     /** javac's own lines, the hand-in's paths made relative to it, at most a screenful. */
@@ -192,13 +212,41 @@ public final class HandIn {
     static String libraries() {
         Path kit = StageCheck.kitRoot();
         List<String> jars = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path path = Path.of(entry).toAbsolutePath();
-            if (entry.endsWith(".jar") && !path.startsWith(kit)) {
+        for (Path path : classPath()) {
+            if (path.toString().endsWith(".jar") && !path.startsWith(kit)) {
                 jars.add(path.toString());
             }
         }
         return String.join(File.pathSeparator, jars);
+    }
+
+    /**
+     * The grader's class path, a manifest-only jar (Surefire's booter) expanded into the entries its
+     * Class-Path names.
+     */
+    static List<Path> classPath() {
+        List<Path> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path path = Path.of(entry).toAbsolutePath();
+            String manifestPath = null;
+            if (entry.endsWith(".jar") && Files.isRegularFile(path)) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+                    java.util.jar.Manifest manifest = jar.getManifest();
+                    manifestPath = manifest == null ? null
+                            : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+                } catch (IOException e) {
+                    manifestPath = null; // not a readable jar: kept as it is
+                }
+            }
+            entries.add(path);
+            if (manifestPath == null || manifestPath.isBlank()) {
+                continue;
+            }
+            for (String url : manifestPath.strip().split("\\s+")) {
+                entries.add(Path.of(path.getParent().toUri().resolve(url)));
+            }
+        }
+        return entries;
     }
 
     /** Python's own SyntaxError lines for any starter that does not compile; the commands otherwise. */

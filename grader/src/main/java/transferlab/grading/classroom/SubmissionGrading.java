@@ -27,7 +27,7 @@ import transferlab.grading.report.HtmlReport;
 import transferlab.grading.report.JUnitXmlReport;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
-import transferlab.grading.target.Network;
+import transferlab.grading.program.Network;
 
 /**
  * Grades one student's hand-in for one stage and writes its folder: {@code results.json}

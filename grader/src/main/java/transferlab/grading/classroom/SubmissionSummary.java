@@ -34,6 +34,16 @@ public record SubmissionSummary(String student, String kind, String status, Stri
         maxPoints = new LinkedHashMap<>(maxPoints);
     }
 
+    /**
+     * The reason in one line: the first line that names an error (javac's "X.java:12: error: ...",
+     * Python's "SyntaxError: ..."), else the line after the heading, else the heading; empty if none.
+     */
+    public String headline() {
+        java.util.List<String> lines = reason.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        return lines.stream().skip(1).filter(line -> line.contains("error:") || line.matches(".*\\w+Error\\b.*"))
+                .findFirst().orElse(lines.size() > 1 ? lines.get(1) : lines.isEmpty() ? "" : lines.get(0));
+    }
+
     void write(Path studentDir) throws IOException {
         JSON.writeValue(studentDir.resolve(FILE).toFile(), this);
     }
