@@ -193,7 +193,7 @@ public final class StudentTree {
         StringBuilder out = new StringBuilder();
         boolean continued = false; // the row's description is on the next line
         for (String line : launcher.lines().toList()) {
-            boolean release = line.startsWith("command_row release ");
+            boolean release = line.startsWith("command_row release ") || line.startsWith("command_row release-");
             if (!release && !continued) {
                 out.append(line).append('\n');
             }

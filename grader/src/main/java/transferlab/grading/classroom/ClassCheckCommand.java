@@ -97,6 +97,10 @@ public final class ClassCheckCommand implements Callable<Integer> {
             description = "per part of the stage (default: 300 x the timeout factor)")
     Long timeLimitSeconds;
 
+    @Option(names = "--tests", paramLabel = "REGEX", hidden = true,
+            description = "only the contract tests whose method name matches (the kit's own tests)")
+    String tests;
+
     @Option(names = "--visibility", paramLabel = "WHEN", defaultValue = "visible",
             description = "results.json's visibility: visible, hidden, after_due_date, after_published")
     String visibility;
@@ -112,7 +116,8 @@ public final class ClassCheckCommand implements Callable<Integer> {
         PrintStream terminal = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (single) {
             SubmissionGrading.Settings settings = new SubmissionGrading.Settings(profile, points, templates,
-                    timeoutFactor, timeLimitSeconds == null ? null : Duration.ofSeconds(timeLimitSeconds), visibility);
+                    timeoutFactor, timeLimitSeconds == null ? null : Duration.ofSeconds(timeLimitSeconds), visibility,
+                    tests == null ? null : java.util.regex.Pattern.compile(tests));
             SubmissionSummary summary = SubmissionGrading.grade(submissions.getFileName().toString(), submissions, out,
                     settings);
             terminal.println(line(summary));
@@ -191,6 +196,9 @@ public final class ClassCheckCommand implements Callable<Integer> {
         }
         if (timeLimitSeconds != null) {
             command.addAll(List.of("--time-limit", timeLimitSeconds.toString()));
+        }
+        if (tests != null) {
+            command.addAll(List.of("--tests", tests));
         }
         long started = System.nanoTime();
         Process process = new ProcessBuilder(namespace.wrap(command)).redirectErrorStream(true)

@@ -213,7 +213,12 @@ public final class HandIn {
         Path kit = StageCheck.kitRoot();
         List<String> jars = new ArrayList<>();
         for (Path path : classPath()) {
-            if (path.toString().endsWith(".jar") && !path.startsWith(kit)) {
+            String name = path.getFileName().toString();
+            // A kit module's jar (single-client-1.0-SNAPSHOT.jar), wherever it lies, is not a library:
+            // the reference must never fill in for a class the hand-in lacks.
+            boolean module = name.matches("[a-z-]+-\\d.*\\.jar")
+                    && Files.isRegularFile(kit.resolve(name.replaceFirst("-\\d.*$", "")).resolve("pom.xml"));
+            if (name.endsWith(".jar") && !path.startsWith(kit) && !module) {
                 jars.add(path.toString());
             }
         }
