@@ -136,10 +136,8 @@ public final class SubmissionGrading {
                 nothing.put(part.name(), "exit 1");
             }
         }
-        StageCheck.Result stage = StageCheck.run(settings.profile(), new StageCheck.Options(null, null, nothing,
-                false, settings.timeoutFactor(), settings.points(), 1, Duration.ofMillis(1), Network.DIRECT,
-                settings.tests()));
-        CheckResult empty = stage.combined().orElseThrow();
+        CheckResult empty = runningNothing(settings.profile(), settings.points(), nothing, settings.tests())
+                .combined().orElseThrow();
         List<RequirementVerdict> failed = new ArrayList<>();
         for (RequirementVerdict verdict : empty.verdicts()) {
             TestOutcome outcome = new TestOutcome("the build", List.of(verdict.requirement()), Verdict.FAIL, why, "",
@@ -149,6 +147,29 @@ public final class SubmissionGrading {
         }
         return new CheckResult(empty.protocol(), settings.profile().stage() + ": " + build.kind().description(),
                 true, failed, 0, List.of(), List.of(), Duration.ZERO, 1, Map.of(), "");
+    }
+
+    /**
+     * A stage check that starts nothing: its time limit is over before the first test, so every
+     * test counts as failed and every part has its maximum, as a graded hand-in's.
+     */
+    static StageCheck.Result runningNothing(StageProfile profile, PointsTable points, Map<String, String> commands,
+                                            java.util.regex.Pattern tests) {
+        return StageCheck.run(profile, new StageCheck.Options(null, null, commands, false, 1, points, 1,
+                Duration.ofMillis(1), Network.DIRECT, tests));
+    }
+
+    /** Each part's maximum in a stage check of the kit's own commands, without running anything. */
+    public static Map<String, Double> maxima(StageProfile profile, PointsTable points) {
+        Map<String, String> nothing = new LinkedHashMap<>();
+        profile.parts().forEach(part -> nothing.put(part.name(), "exit 1"));
+        Map<String, Double> maxima = new LinkedHashMap<>();
+        for (StageCheck.PartResult part : runningNothing(profile, points, nothing, null).parts()) {
+            if (part.graded()) {
+                maxima.put(part.part().name(), part.result().maxScore());
+            }
+        }
+        return maxima;
     }
 
     /** The failure of the test the stop names: it says why the server did not start. */

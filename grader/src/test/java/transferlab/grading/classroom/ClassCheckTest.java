@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.cli.CommandRunner;
 import transferlab.grading.HeadlessChromium;
+import transferlab.grading.PythonStartersTest;
 import transferlab.testkit.PythonPrograms;
 
 /**
@@ -27,7 +28,7 @@ import transferlab.testkit.PythonPrograms;
  * its row of grades.csv with the right status and reason, and the class page renders in headless
  * Chromium with each failed requirement linking to the students who failed it. A second run
  * skips everyone. To stay quick the gradings run one or two contract tests per requirement
- * (PythonStartersTest's selection).
+ * ({@link PythonStartersTest#STAGE1_TESTS}), every requirement of stage 1 still graded.
  */
 class ClassCheckTest {
     @TempDir
@@ -132,10 +133,7 @@ class ClassCheckTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             assertThat(CommandRunner.run(new ClassCheckCommand(), submissions.toString(), "--stage", "stage1",
-                    "--jobs", "4", "--out", grades.toString(), "--tests", "seedHeaderInOneWriteGetsExactlyGoAhead"
-                            + "|headerSplit.*|nameOf255.*|contentSplitIntoSmallPieces.*"
-                            + "|clientThatSendsHalfTheContent.*|everyKindOfBadClient.*"
-                            + "|seedClientsThatCloseAfterTheContent.*")).isZero();
+                    "--jobs", "4", "--out", grades.toString(), "--tests", PythonStartersTest.STAGE1_TESTS.pattern())).isZero();
         } finally {
             System.setOut(before);
         }
