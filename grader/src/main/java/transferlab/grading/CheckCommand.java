@@ -15,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import transferlab.cli.CommandRunner;
 import transferlab.contract.upload.StoredNames;
 import transferlab.grading.report.GradescopeReport;
 import transferlab.grading.report.HtmlReport;
@@ -199,7 +198,7 @@ public final class CheckCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
         writeReports(result, out);
-        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+        return result.passed() ? CheckCommandLine.OK : CheckCommandLine.FAILED;
     }
 
     private void writeReports(CheckResult result, PrintStream out) throws IOException {
@@ -255,7 +254,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (result.combined().isPresent()) {
             writeReports(result.combined().get(), out);
         }
-        return result.passed() ? CommandRunner.OK : CommandRunner.FAILED;
+        return result.passed() ? CheckCommandLine.OK : CheckCommandLine.FAILED;
     }
 
     private CheckPlan.TargetSpec targetSpec() {
@@ -324,7 +323,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** Runs the command as {@code ./transfer check} does and returns its exit status (the Maven entry uses this). */
     public static int run(String... args) {
-        return CommandRunner.run(new CheckCommand(), args);
+        return CheckCommandLine.run(new CheckCommand(), args);
     }
 
     public static void main(String[] args) {

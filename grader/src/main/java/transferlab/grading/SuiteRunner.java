@@ -34,12 +34,12 @@ import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
-import transferlab.cli.HostPort;
 import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.CommandServer;
 import transferlab.grading.program.ProcessLogs;
+import transferlab.grading.program.TargetAddress;
 
 /**
  * Runs a protocol's contract against a target with the JUnit Platform Launcher and turns the test
@@ -204,7 +204,7 @@ public final class SuiteRunner {
 
     private static CheckTarget target(CheckPlan.TargetSpec spec, Path logDirectory) {
         return switch (spec.kind()) {
-            case RUNNING_SERVER -> CheckTarget.runningServer(HostPort.parse(spec.commandOrAddress()));
+            case RUNNING_SERVER -> CheckTarget.runningServer(TargetAddress.parse(spec.commandOrAddress()));
             case SERVER_COMMAND -> CheckTarget.serverCommand(spec.commandOrAddress(), logDirectory);
             case CLIENT_COMMAND -> CheckTarget.clientCommand(spec.commandOrAddress(), logDirectory);
             case PAIR -> CheckTarget.pair(spec.commandOrAddress(), spec.pairClientCommand(), logDirectory);

@@ -159,8 +159,8 @@ class StageCheckTest {
     void theHandoutsCommandLineReceivesTheLimitsSoU12AndU13CanBeGraded() {
         String handout = "python3 python/stage1/server.py 127.0.0.1 {port} --dir {dir} --max-size {max-size} "
                 + "--idle-timeout {idle-timeout} --deadline {deadline} --header-settle {header-settle}";
-        transferlab.upload.UploadLimits limits = transferlab.upload.UploadLimits.defaults()
-                .withMaxContentBytes(1000).withIdleTimeout(java.time.Duration.ofMillis(400))
+        transferlab.contract.upload.UploadTestLimits limits = transferlab.contract.upload.UploadTestLimits
+                .of(1000, java.time.Duration.ofMillis(400))
                 .withTransferDeadline(java.time.Duration.ofMillis(2500));
         Map<String, String> values = new java.util.HashMap<>(ExternalUploadCheck.placeholders(handout, limits));
         values.put("port", "40117");

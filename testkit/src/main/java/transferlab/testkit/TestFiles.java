@@ -40,12 +40,26 @@ public final class TestFiles {
 
     /** The SHA-256 of {@code bytes} in lower-case hex, as protocol U's "ok" line carries it. */
     public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
+        return HexFormat.of().formatHex(digest("SHA-256").digest(bytes));
     }
 
     /** The SHA-256 of a file's content in lower-case hex. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest digest = digest();
+        return hex(file, "SHA-256");
+    }
+
+    /** The MD5 of {@code bytes} in lower-case hex, as protocol R's "hash" carries it. */
+    public static String md5(byte[] bytes) {
+        return HexFormat.of().formatHex(digest("MD5").digest(bytes));
+    }
+
+    /** The MD5 of a file's content in lower-case hex. */
+    public static String md5(Path file) throws IOException {
+        return hex(file, "MD5");
+    }
+
+    private static String hex(Path file, String algorithm) throws IOException {
+        MessageDigest digest = digest(algorithm);
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -62,11 +76,11 @@ public final class TestFiles {
         }
     }
 
-    private static MessageDigest digest() {
+    private static MessageDigest digest(String algorithm) {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
+            throw new IllegalStateException("every Java has SHA-256 and MD5", e);
         }
     }
 }

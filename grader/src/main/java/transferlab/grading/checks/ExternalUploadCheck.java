@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.contract.upload.StoredNames;
 import transferlab.contract.upload.UploadContract;
 import transferlab.contract.upload.UploadServerFactory;
-import transferlab.upload.UploadLimits;
+import transferlab.contract.upload.UploadTestLimits;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.CommandLineTemplate;
@@ -45,11 +45,11 @@ public final class ExternalUploadCheck extends UploadContract {
      * its own, so {@code {header-settle}} counts as a limit the test asked for only when the test
      * changed the window: a command without it is not "running with limits of its own" otherwise.
      */
-    public static Map<String, String> placeholders(String command, UploadLimits limits) {
+    public static Map<String, String> placeholders(String command, UploadTestLimits limits) {
         Map<String, String> placeholders = new TreeMap<>(Map.of("max-size", Long.toString(limits.maxContentBytes()),
                 "idle-timeout", seconds(limits.idleTimeout()),
                 "deadline", seconds(limits.transferDeadline())));
-        if (!limits.headerSettle().equals(UploadLimits.DEFAULT_HEADER_SETTLE)
+        if (!limits.headerSettle().equals(UploadTestLimits.SPEC_HEADER_SETTLE)
                 || command != null && CommandLineTemplate.uses(command, "header-settle")) {
             placeholders.put("header-settle", seconds(limits.headerSettle()));
         }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,23 +18,19 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import transferlab.testkit.InProcessServer;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ScriptedFtServer;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
-import transferlab.listget.ListGetHandler;
-import transferlab.listget.ListGetLimits;
-import transferlab.server.IterativeServer;
-import transferlab.server.ServerLog;
+import transferlab.testkit.TrustedFtServer;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol F client ({@code ./transfer check ft --client-cmd "python3 ftclient.py {host}
- * {port} {request} {dataport}"}) against our reference server (stage 1's iterative server with the
- * list/get handler), on the client requirements F20-F25 of resources/protocols/ft.md (F23 against a
+ * {port} {request} {dataport}"}) against the grader's own server ({@link TrustedFtServer}: in a student
+ * tree stage 1's server is an exercise), on the client requirements F20-F25 of resources/protocols/ft.md (F23 against a
  * {@link ScriptedFtServer} that cuts the data connection mid-file):
  * what it prints, the files it leaves, its exit status, alone and eight at once, with the control
  * connection slowed down or split into 1-byte pieces by {@link TcpProxy}, and with a stranger
@@ -62,10 +57,7 @@ public final class FtClientCheck extends FtClientScenarios {
         serve("binary-1MiB.bin", 1 << 20, false);
         serve("empty.txt", 0, false);
         Files.createDirectory(served.resolve("a-directory"));
-        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        server = target.throughNetwork(InProcessServer.serve("reference-ft", served, reference.address(),
-                reference::serve, reference));
+        server = target.throughNetwork(TrustedFtServer.serving(served));
     }
 
     @AfterEach

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.TestFiles;
 import transferlab.testkit.LoopbackPorts;
-import transferlab.storage.Hashes;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
@@ -110,8 +110,8 @@ public abstract class FtClientScenarios {
         assertThat(fetched).as("%s in the client's working directory after -g %s (exit status %d)%s", name, name,
                 run.exitStatus(), run.said()).isRegularFile();
         Path original = served.resolve(name);
-        assertThat(Hashes.sha256Hex(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
-                Files.size(original), Files.size(fetched), run.said()).isEqualTo(Hashes.sha256Hex(original));
+        assertThat(TestFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
+                Files.size(original), Files.size(fetched), run.said()).isEqualTo(TestFiles.sha256(original));
     }
 
     static void assertFinished(ClientCommand.Run run, String request) {

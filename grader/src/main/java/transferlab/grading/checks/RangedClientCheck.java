@@ -3,7 +3,6 @@ package transferlab.grading.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,23 +19,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.testkit.InProcessServer;
+import transferlab.testkit.TestFiles;
+import transferlab.testkit.TrustedRangedServer;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.TcpProxy;
-import transferlab.ranged.ParallelServer;
-import transferlab.ranged.RangedLimits;
-import transferlab.server.ServerLog;
-import transferlab.storage.Hashes;
-import transferlab.storage.ServedDirectory;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol R client ({@code ./transfer check ranged --client-cmd "python3 client.py
- * {address} {threads} {file} {ofile}"}, seed 000's command line) against our reference server
- * (stage 3's ParallelServer): eight downloads at once, 1 to 10 threads, 0 bytes to 2 MiB, each
+ * {address} {threads} {file} {ofile}"}, seed 000's command line) against the grader's own
+ * server ({@link TrustedRangedServer}: in a student tree stage 3's server is an exercise): eight downloads at once, 1 to 10 threads, 0 bytes to 2 MiB, each
  * checked by SHA-256 (R6); a server that sends bytes whose MD5 is not the announced one (R6: the
  * client says so with its exit status; R15: it leaves neither OFILE nor a temporary file); and a
  * data connection that {@link TcpProxy} cuts before its block's first byte (R14: asked for again).
@@ -67,19 +62,17 @@ public final class RangedClientCheck {
     }
 
     private ServerUnderTest start(boolean cutFirstDataConnection) throws IOException {
-        ParallelServer parallel = ParallelServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new ServedDirectory(root), RangedLimits.defaults(), ServerLog.silent());
+        TrustedRangedServer parallel = TrustedRangedServer.serving(root);
         if (cutFirstDataConnection) {
             // The first data connection is closed as soon as its block number arrives, before the
             // server sees it: the block was never sent, so the listener waits for it to be asked again.
             parallel.advertisingDataPortsWith(listener -> {
-                proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", listener.getPort()),
+                proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", listener),
                         TcpProxy.Faults.none().cutUpstreamAfter(0), 1);
                 return proxy.address().getPort();
             });
         }
-        server = target.throughNetwork(InProcessServer.serve("reference-ranged", root, parallel.address(),
-                parallel::serve, parallel));
+        server = target.throughNetwork(parallel);
         return server;
     }
 
@@ -190,9 +183,9 @@ public final class RangedClientCheck {
         Path output = Path.of(invocation.placeholders().get("ofile").get(0));
         assertThat(output).as("OFILE after downloading %s (%d bytes) over %d connections (exit status %d)%s%s", name,
                 download[0], download[1], run.exitStatus(), fault, run.said()).isRegularFile();
-        assertThat(Hashes.sha256Hex(output)).as("sha256 of %s as downloaded over %d connections: %d bytes served, %d "
+        assertThat(TestFiles.sha256(output)).as("sha256 of %s as downloaded over %d connections: %d bytes served, %d "
                 + "written%s%s", name, download[1], download[0], Files.size(output), fault, run.said())
-                .isEqualTo(Hashes.sha256Hex(root.resolve(name)));
+                .isEqualTo(TestFiles.sha256(root.resolve(name)));
     }
 
     private Path writeRandom(String name, int size) throws IOException {

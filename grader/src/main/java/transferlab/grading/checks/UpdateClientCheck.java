@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,21 +14,19 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import transferlab.testkit.InProcessServer;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
+import transferlab.testkit.TrustedUpdateServer;
 import transferlab.testkit.RawUpdateConnection;
-import transferlab.server.ServerLog;
-import transferlab.update.UpdateLimits;
-import transferlab.update.UpdateServer;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol D client ({@code ./transfer check update --client-cmd "python3 client.py {host}
- * {port} {id} {dir}"}) against our reference server (stage 2's event-loop update server), on the
+ * {port} {id} {dir}"}) against the grader's own server ({@link TrustedUpdateServer}: in a student tree stage 2's
+ * server is an exercise), on the
  * client requirements of resources/protocols/update.md: it stores what is queued for its id, intact
  * (D4), reads frames that arrive in 1-byte pieces ({@link TcpProxy}, D1), stores nothing when the
  * bytes do not have the offered hash (D7), acknowledges so that the queue empties (D8), and skips a
@@ -52,10 +48,7 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
 
     @BeforeEach
     void startOurServer() throws IOException {
-        UpdateServer reference = UpdateServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), outbox(),
-                UpdateLimits.defaults(), ServerLog.silent());
-        server = target.throughNetwork(InProcessServer.serve("reference-update", outbox(), reference.address(),
-                reference::serve, reference));
+        server = target.throughNetwork(TrustedUpdateServer.serving(outbox()));
     }
 
     @AfterEach

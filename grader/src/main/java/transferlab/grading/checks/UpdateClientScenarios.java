@@ -13,10 +13,10 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.storage.Hashes;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
+import transferlab.testkit.TestFiles;
 
 /**
  * What every grading of an update client does, whoever the server is: queue files in the outbox
@@ -50,7 +50,7 @@ public abstract class UpdateClientScenarios {
             bytes[i] = text ? (byte) (i % 61 == 60 ? '\n' : 'a' + random.nextInt(26)) : (byte) random.nextInt(256);
         }
         Path file = Files.write(directory.resolve(name), bytes);
-        queued.put(id + "/" + name, Hashes.sha256Hex(file));
+        queued.put(id + "/" + name, TestFiles.sha256(file));
         return file;
     }
 
@@ -130,7 +130,7 @@ public abstract class UpdateClientScenarios {
                     .containsExactlyInAnyOrderElementsOf(names);
         }
         for (String name : names) {
-            assertThat(Hashes.sha256Hex(directory.resolve(name))).as("sha256 of %s as client %s stored it%s", name,
+            assertThat(TestFiles.sha256(directory.resolve(name))).as("sha256 of %s as client %s stored it%s", name,
                     id, run.said()).isEqualTo(queued.get(id + "/" + name));
         }
     }

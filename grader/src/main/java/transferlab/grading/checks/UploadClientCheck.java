@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,22 +15,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.testkit.InProcessServer;
+import transferlab.testkit.TestFiles;
+import transferlab.testkit.TrustedUploadServer;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.SuiteTimeouts;
-import transferlab.server.IterativeServer;
-import transferlab.server.ServerLog;
-import transferlab.storage.Hashes;
-import transferlab.upload.UploadHandler;
-import transferlab.upload.UploadLimits;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.ClientCommand;
 
 /**
  * Grades a protocol U client ({@code ./transfer check upload --client-cmd "python3 client.py {host}
- * {port} {file}"}): the client uploads files to our reference server, alone and many at once, and
+ * {port} {file}"}): the client uploads files to the grader's own server
+ * ({@link TrustedUploadServer}: in a student tree stage 1's server is an exercise), alone and many at once, and
  * every stored file is checked by its SHA-256. Our server follows the seed: "go ahead" after the
  * header; the "ok" line at the end is ours and a seed client may ignore it.
  */
@@ -59,10 +54,7 @@ public final class UploadClientCheck {
     void startOurServer() throws IOException {
         received = Files.createDirectory(work.resolve("received"));
         outgoing = Files.createDirectory(work.resolve("outgoing"));
-        IterativeServer reference = IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                UploadHandler.into(received, UploadLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        server = target.throughNetwork(InProcessServer.serve("reference-upload", received, reference.address(),
-                reference::serve, reference));
+        server = target.throughNetwork(TrustedUploadServer.into(received));
     }
 
     @AfterEach
@@ -117,8 +109,8 @@ public final class UploadClientCheck {
             await().atMost(SuiteTimeouts.scaled(STORED_WITHIN)).untilAsserted(() -> {
                 assertThat(stored).as("%s on the server (client exit status %d%s)", name, run.exitStatus(), said)
                         .exists();
-                assertThat(Hashes.sha256Hex(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
-                        Files.size(sent), Files.size(stored), said).isEqualTo(Hashes.sha256Hex(sent));
+                assertThat(TestFiles.sha256(stored)).as("sha256 of %s as stored, %d bytes sent, %d stored%s", name,
+                        Files.size(sent), Files.size(stored), said).isEqualTo(TestFiles.sha256(sent));
             });
         }
     }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.opentest4j.TestAbortedException;
-import transferlab.cli.HostPort;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.contract.upload.StoredNames;
@@ -238,7 +237,7 @@ public final class CheckTarget {
         String value = parameters.apply(COMMAND_OR_ADDRESS).orElseThrow();
         Path logs = parameters.apply(LOG_DIRECTORY).map(Path::of).orElse(null);
         CheckTarget target = switch (kind) {
-            case RUNNING_SERVER -> runningServer(HostPort.parse(value));
+            case RUNNING_SERVER -> runningServer(TargetAddress.parse(value));
             case SERVER_COMMAND -> serverCommand(value, logs);
             case CLIENT_COMMAND -> clientCommand(value, logs);
             case PAIR -> pair(value, parameters.apply(PAIR_CLIENT_COMMAND).orElseThrow(), logs);

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static transferlab.testkit.SuiteTimeouts.scaled;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -40,7 +38,6 @@ import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.TcpProxy;
-import transferlab.listget.FtClient;
 import transferlab.testkit.RawListGetClient;
 import transferlab.testkit.RawListGetClient.Exchange;
 import transferlab.testkit.TestFiles;
@@ -127,7 +124,7 @@ public abstract class ListGetContract {
         }
     }
 
-    // ---- core: what seed 003 and DESIGN.md's wire format demand ----
+    // ---- core: what seed 003 and the wire format of resources/protocols/ft.md demand ----
 
     @Test
     @Requirement({"F1", "F2", "F3", "F5"})
@@ -250,23 +247,18 @@ public abstract class ListGetContract {
         }
     }
 
+    /** The seed client's session: a LIST, then a GET of a name it listed, each on a fresh connection. */
     @Test
     @Requirement({"F5", "F6"})
-    void ourFtClientListsAndGets(@TempDir Path downloads) throws Exception {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        FtClient client = new FtClient(scaled(WAIT), new PrintStream(printed, true, StandardCharsets.UTF_8));
-        String host = server.address().getHostString();
-        int port = server.address().getPort();
-
-        List<String> names = client.list(host, port, 0);
-        Path stored = client.get(host, port, "random.bin", 0, downloads);
-
+    void aListThenAGetOfAListedNameIsServed() throws Exception {
+        Exchange list = exchange("LIST {port}\n");
+        List<String> names = new String(list.data(), StandardCharsets.UTF_8).lines().toList();
         assertThat(names).containsExactlyElementsOf(files.keySet());
-        assertThat(TestFiles.sha256(stored)).isEqualTo(TestFiles.sha256(files.get("random.bin")));
-        assertThat(printed.toString(StandardCharsets.UTF_8))
-                .contains("Connected to " + host + " on port " + port + "...")
-                .contains("Data transfer initiated on ('")
-                .endsWith("Transfer complete." + System.lineSeparator());
+
+        Exchange get = exchange("GET " + names.get(names.indexOf("random.bin")) + " {port}\n");
+
+        assertThat(get.reply()).isEqualTo("OK " + files.get("random.bin").length);
+        assertThat(TestFiles.sha256(get.data())).isEqualTo(TestFiles.sha256(files.get("random.bin")));
     }
 
     // ---- extensions: what Transfer Lab adds to seed 003 ----

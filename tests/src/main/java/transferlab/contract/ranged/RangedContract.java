@@ -8,10 +8,7 @@ import static transferlab.testkit.SuiteTimeouts.scaled;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +36,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
-import transferlab.ranged.DownloadFailedException;
-import transferlab.ranged.DownloadOffer;
-import transferlab.ranged.DownloadResult;
-import transferlab.ranged.ParallelClient;
-import transferlab.storage.Hashes;
+import transferlab.testkit.RawRangedClient;
+import transferlab.testkit.RawRangedClient.Download;
+import transferlab.testkit.RawRangedClient.Offer;
+import transferlab.testkit.RawRangedClient.Reply;
 import transferlab.testkit.TestFiles;
 
 /**
  * The contract of protocol R (resources/protocols/ranged.md) that every ranged download server must
  * keep, ours or a student's. A subclass says how to start a server over a directory; each test gets
  * a fresh server over a fresh directory, puts files there, and talks to it over real loopback
- * sockets: with our {@link ParallelClient}, and byte by byte with raw sockets.
+ * sockets: whole downloads with the {@link RawRangedClient} instrument (never stage 3's client, which
+ * in a student tree is an exercise), and block by block with raw sockets.
  *
  * <p>"No data listener left open" (R11, R13): a server's data listeners are on ports the suite cannot
  * guess, so a subclass that can see inside its server overrides {@link #openDataListeners} (ours
@@ -64,12 +61,10 @@ import transferlab.testkit.TestFiles;
  * {@code threads} (R20), the other path forms (R21) and confinement (R8) are extensions.
  */
 public abstract class RangedContract {
-    /** Every contract runs at least 16 clients at once (DESIGN.md, Tests). */
+    /** Every contract runs at least 16 clients at once (tests/README.md). */
     protected static final int CLIENTS_AT_ONCE = 16;
 
     private static final JsonMapper JSON = new JsonMapper();
-    /** One client for all tests: it is thread-safe, and its HTTP client is costly to create. */
-    private static final ParallelClient CLIENT = new ParallelClient();
     /** The longest wait for a step of a failing server, at timeout factor 1 (scaled where it is used). */
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final int[] THREAD_COUNTS = {1, 2, 7, 64, 255};
@@ -95,7 +90,11 @@ public abstract class RangedContract {
     @BeforeEach
     void openTimeline(TestReporter reporter) {
         timeline = new Timeline(reporter);
+        client = new RawRangedClient(scaled(PATIENCE), note -> timeline.note("%s", note));
     }
+
+    /** Whole downloads and raw requests, telling the timeline what it does. */
+    protected RawRangedClient client;
 
     @BeforeEach
     void startTheServer() throws Exception {
@@ -132,10 +131,10 @@ public abstract class RangedContract {
         Files.write(root.resolve("file.bin"), content);
         Path output = downloads.resolve("copy.bin");
 
-        DownloadResult result = CLIENT.download(server.address(), "file.bin", threads, output);
+        Download result = client.download(server.address(), "file.bin", threads, output);
 
         assertThat(result.size()).isEqualTo(size);
-        assertThat(result.offer().hash()).isEqualTo(Hashes.hex(Hashes.md5().digest(content)));
+        assertThat(result.offer().hash()).isEqualTo(TestFiles.md5(content));
         assertThat(Files.mismatch(root.resolve("file.bin"), output)).isEqualTo(-1L);
         assertThat(downloads).isDirectoryContaining(p -> p.equals(output));
         try (Stream<Path> left = Files.list(downloads)) {
@@ -149,9 +148,9 @@ public abstract class RangedContract {
     void theReplyHasTheSeedsFields() throws Exception {
         Files.write(root.resolve("ten.bin"), TestFiles.randomBytes(10, 10));
         Reply reply = post("ten.bin", "{\"threads\": 4}");
-        assertThat(reply.status).as(reply.text()).isEqualTo(200);
-        JsonNode offer = JSON.readTree(reply.body);
-        assertThat(offer.path("hash").textValue()).as(reply.text()).isEqualTo(Hashes.md5Hex(root.resolve("ten.bin")));
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        JsonNode offer = JSON.readTree(reply.body());
+        assertThat(offer.path("hash").textValue()).as(reply.text()).isEqualTo(TestFiles.md5(root.resolve("ten.bin")));
         assertThat(offer.path("port").isIntegralNumber()).as(reply.text()).isTrue();
         assertThat(offer.get("port").asInt()).isBetween(1, 65535);
         fetchEveryBlockRaw(offer, 4, TestFiles.randomBytes(10, 10)); // leave no listener behind
@@ -162,13 +161,13 @@ public abstract class RangedContract {
     void theReplyCarriesTheExtras() throws Exception {
         Files.write(root.resolve("ten.bin"), TestFiles.randomBytes(10, 10));
         Reply reply = post("ten.bin", "{\"threads\": 4}");
-        assertThat(reply.status).as(reply.text()).isEqualTo(200);
-        JsonNode offer = JSON.readTree(reply.body);
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        JsonNode offer = JSON.readTree(reply.body());
         assertThat(offer.path("size").isIntegralNumber()).as(reply.text()).isTrue();
         assertThat(offer.get("size").asLong()).isEqualTo(10);
         assertThat(offer.get("block-size").asLong()).isEqualTo(3); // 10 div 4 + 1
         assertThat(offer.get("threads").asInt()).isEqualTo(4);
-        DownloadOffer.parse(reply.body, 4); // the types are strict: numbers, not strings
+        Offer.parse(reply.body(), 4); // the types are strict: numbers, not strings
         fetchEveryBlockRaw(offer, 4, TestFiles.randomBytes(10, 10));
     }
 
@@ -184,7 +183,7 @@ public abstract class RangedContract {
             default -> root.toRealPath().resolve("named.bin").toString();
         };
         Path output = downloads.resolve("named.bin");
-        CLIENT.download(server.address(), path, 3, output);
+        client.download(server.address(), path, 3, output);
         assertThat(Files.readAllBytes(output)).isEqualTo(content);
         assertListenersClose();
     }
@@ -310,7 +309,7 @@ public abstract class RangedContract {
         Files.write(root.resolve("real.bin"), content);
         Files.createSymbolicLink(root.resolve("alias.bin"), root.resolve("real.bin"));
         Path output = downloads.resolve("alias.bin");
-        CLIENT.download(server.address(), "alias.bin", 3, output);
+        client.download(server.address(), "alias.bin", 3, output);
         assertThat(Files.readAllBytes(output)).isEqualTo(content);
         assertListenersClose();
     }
@@ -327,10 +326,10 @@ public abstract class RangedContract {
 
     @Test
     @Requirement({"R6", "R9"})
-    void ourClientReportsTheStatusAndLeavesNothing() {
+    void aDownloadOfAMissingFileGetsTheStatusAndLeavesNothing() {
         Path output = downloads.resolve("never.bin");
-        assertThatThrownBy(() -> CLIENT.download(server.address(), "missing.bin", 4, output))
-                .isInstanceOf(DownloadFailedException.class)
+        assertThatThrownBy(() -> client.download(server.address(), "missing.bin", 4, output))
+                .isInstanceOf(RawRangedClient.Failed.class)
                 .hasMessageContaining("404");
         assertThat(downloads).isEmptyDirectory();
     }
@@ -345,7 +344,7 @@ public abstract class RangedContract {
             contents.add(TestFiles.randomBytes((1 << 20) + i * 1001, 100 + i));
             Files.write(root.resolve("f" + i + ".bin"), contents.get(i));
         }
-        runAtOnce(CLIENTS_AT_ONCE, i -> CLIENT.download(server.address(), "f" + i + ".bin", 7,
+        runAtOnce(CLIENTS_AT_ONCE, i -> client.download(server.address(), "f" + i + ".bin", 7,
                 downloads.resolve("c" + i + ".bin")));
         for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
             assertThat(Files.mismatch(root.resolve("f" + i + ".bin"), downloads.resolve("c" + i + ".bin")))
@@ -358,7 +357,7 @@ public abstract class RangedContract {
     @Requirement({"R17"})
     void sixteenClientsDownloadTheSameFileAtOnce() throws Exception {
         Files.write(root.resolve("same.bin"), TestFiles.randomBytes((2 << 20) + 17, 5));
-        runAtOnce(CLIENTS_AT_ONCE, i -> CLIENT.download(server.address(), "same.bin", 1 + i * 3,
+        runAtOnce(CLIENTS_AT_ONCE, i -> client.download(server.address(), "same.bin", 1 + i * 3,
                 downloads.resolve("c" + i + ".bin")));
         for (int i = 0; i < CLIENTS_AT_ONCE; i++) {
             assertThat(Files.mismatch(root.resolve("same.bin"), downloads.resolve("c" + i + ".bin")))
@@ -369,27 +368,21 @@ public abstract class RangedContract {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    protected record Reply(int status, String head, byte[] body) {
-        String text() {
-            return status + " " + new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
     @FunctionalInterface
     protected interface Client {
-        DownloadResult run(int index) throws Exception;
+        Download run(int index) throws Exception;
     }
 
     protected static void runAtOnce(int clients, Client client) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients, runnable -> new Thread(runnable,
                 "contract-client"));
         try {
-            List<Future<DownloadResult>> results = new ArrayList<>();
+            List<Future<Download>> results = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 int index = i;
-                results.add(pool.submit((Callable<DownloadResult>) () -> client.run(index)));
+                results.add(pool.submit((Callable<Download>) () -> client.run(index)));
             }
-            for (Future<DownloadResult> result : results) {
+            for (Future<Download> result : results) {
                 assertThat(result.get().md5()).hasSize(32);
             }
         } finally {
@@ -398,9 +391,9 @@ public abstract class RangedContract {
     }
 
     protected void assertRefused(Reply reply, int status) throws IOException {
-        assertThat(reply.status).as(reply.text()).isEqualTo(status);
-        if (reply.body.length > 0) {
-            String text = new String(reply.body, StandardCharsets.UTF_8);
+        assertThat(reply.status()).as(reply.text()).isEqualTo(status);
+        if (reply.body().length > 0) {
+            String text = new String(reply.body(), StandardCharsets.UTF_8);
             assertThat(text).as("an error answer names no data port").doesNotContain("\"port\"");
         }
         OptionalInt open = openDataListeners(server);
@@ -422,9 +415,9 @@ public abstract class RangedContract {
 
     protected JsonNode offer(String path, int threads) throws Exception {
         Reply reply = post(path, "{\"threads\": " + threads + "}");
-        assertThat(reply.status).as(reply.text()).isEqualTo(200);
-        JsonNode offer = JSON.readTree(reply.body);
-        DownloadOffer.parse(reply.body, threads); // fields present and consistent
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        JsonNode offer = JSON.readTree(reply.body());
+        Offer.parse(reply.body(), threads); // fields present and consistent
         return offer;
     }
 
@@ -432,68 +425,14 @@ public abstract class RangedContract {
         return rawRequest("POST", rawPath, body);
     }
 
-    /**
-     * A request written byte by byte, so that no client library tidies the path (HttpClient would
-     * add a slash, normalize {@code ..} away, and cannot send {@code name} without a slash); the
-     * reply is read to the server's close (we send Connection: close; the seed answers HTTP/1.0).
-     */
+    /** A request written byte by byte, read to the server's close ({@link RawRangedClient#request}). */
     protected Reply rawRequest(String method, String rawPath, String body) throws IOException {
-        byte[] content = body.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
-            socket.setSoTimeout((int) scaled(PATIENCE).toMillis());
-            OutputStream out = socket.getOutputStream();
-            out.write((method + " " + rawPath + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            out.write(content);
-            out.flush();
-            timeline.note("sent %s %s with a %d-byte body from port %d", method, rawPath, content.length,
-                    socket.getLocalPort());
-            byte[] response = socket.getInputStream().readAllBytes();
-            String all = new String(response, StandardCharsets.ISO_8859_1);
-            int headEnd = all.indexOf("\r\n\r\n");
-            String head = headEnd < 0 ? all : all.substring(0, headEnd + 2);
-            byte[] responseBody = headEnd < 0 ? new byte[0]
-                    : Arrays.copyOfRange(response, headEnd + 4, response.length);
-            if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) {
-                responseBody = dechunked(responseBody);
-            }
-            timeline.note("read the reply to its end: %s, %d-byte body", head.split("\r\n", 2)[0],
-                    responseBody.length);
-            String[] statusLine = head.split("\r\n", 2)[0].split(" ");
-            assertThat(statusLine.length).as("status line of: %s", all).isGreaterThanOrEqualTo(2);
-            return new Reply(Integer.parseInt(statusLine[1]), head, responseBody);
-        }
-    }
-
-    private static byte[] dechunked(byte[] chunked) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        String text = new String(chunked, StandardCharsets.ISO_8859_1);
-        int at = 0;
-        while (at < text.length()) {
-            int lineEnd = text.indexOf("\r\n", at);
-            int length = Integer.parseInt(text.substring(at, lineEnd).split(";")[0].strip(), 16);
-            if (length == 0) {
-                break;
-            }
-            out.write(chunked, lineEnd + 2, length);
-            at = lineEnd + 2 + length + 2;
-        }
-        return out.toByteArray();
+        return client.request(server.address(), method, rawPath, body);
     }
 
     /** Connects to the data port, sends the one byte {@code block}, and reads until the server closes. */
     protected byte[] fetchBlockRaw(int port, int block) throws IOException {
-        try (Socket socket = new Socket(server.address().getAddress(), port)) {
-            socket.setSoTimeout((int) scaled(PATIENCE).toMillis());
-            socket.getOutputStream().write(block);
-            socket.getOutputStream().flush();
-            timeline.note("connected to data port %d, sent the block id %d", port, block);
-            InputStream in = socket.getInputStream();
-            byte[] bytes = in.readAllBytes();
-            timeline.note("read %d bytes of block %d, then its end", bytes.length, block);
-            return bytes;
-        }
+        return client.fetchBlock(new InetSocketAddress(server.address().getAddress(), port), block);
     }
 
     /** Fetches every block of an offer for {@code threads} and checks it against the file's bytes. */

@@ -37,15 +37,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import transferlab.contract.SuiteScope;
 import transferlab.contract.Timeline;
-import transferlab.storage.Hashes;
-import transferlab.storage.PlainFileName;
+import transferlab.testkit.PrintableText;
 import transferlab.testkit.RawUploadClient;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.testkit.TcpProxy;
 import transferlab.testkit.TestFiles;
-import transferlab.upload.UploadLimits;
 
 /**
  * The contract of protocol U (resources/protocols/upload.md): every upload server, ours or a
@@ -106,12 +104,12 @@ public abstract class UploadContract {
     }
 
     /** The limits most tests use (the default settle window); a test that needs others changes one. */
-    protected static UploadLimits limits() {
-        return UploadLimits.defaults().withMaxContentBytes(MAX_SIZE).withIdleTimeout(scaled(IDLE_TIMEOUT));
+    protected static UploadTestLimits limits() {
+        return UploadTestLimits.of(MAX_SIZE, scaled(IDLE_TIMEOUT));
     }
 
     /** The limits of the tests that wait for the idle timeout. */
-    protected static UploadLimits limitsWithShortIdleTimeout() {
+    protected static UploadTestLimits limitsWithShortIdleTimeout() {
         return limits().withIdleTimeout(scaled(SHORT_IDLE_TIMEOUT));
     }
 
@@ -120,7 +118,7 @@ public abstract class UploadContract {
         timeline = new Timeline(reporter);
     }
 
-    protected void start(UploadLimits limits) throws IOException {
+    protected void start(UploadTestLimits limits) throws IOException {
         directory = parent.resolve("received");
         Files.createDirectories(directory);
         server = factory.starter().start(directory, limits);
@@ -370,7 +368,7 @@ public abstract class UploadContract {
 
         @Override
         public String toString() {
-            return PlainFileName.printable(label); // control characters as \\uXXXX in reports
+            return PrintableText.of(label); // control characters as \\uXXXX in reports
         }
     }
 
@@ -1233,7 +1231,7 @@ public abstract class UploadContract {
         List<String> entries = new ArrayList<>();
         for (String name : listing(directory)) {
             Path path = directory.resolve(name);
-            entries.add("'" + PlainFileName.printable(name) + "'"
+            entries.add("'" + PrintableText.of(name) + "'"
                     + (Files.isRegularFile(path) ? " (" + Files.size(path) + " bytes)" : ""));
         }
         return entries.isEmpty() ? "nothing" : String.join(", ", entries);
@@ -1278,7 +1276,7 @@ public abstract class UploadContract {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 entries.put(root.relativize(path).toString(),
-                        Files.isRegularFile(path) ? Hashes.sha256Hex(path) : "directory");
+                        Files.isRegularFile(path) ? TestFiles.sha256(path) : "directory");
             }
         }
         return entries;
@@ -1292,7 +1290,7 @@ public abstract class UploadContract {
 
     /** A reply for a message: in quotes, control characters as \\uXXXX. */
     private static String quoted(String reply) {
-        return "\"" + PlainFileName.printable(reply) + "\"";
+        return "\"" + PrintableText.of(reply) + "\"";
     }
 
     private static String seconds(Duration duration) {

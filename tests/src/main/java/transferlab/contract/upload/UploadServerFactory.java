@@ -3,7 +3,6 @@ package transferlab.contract.upload;
 import java.io.IOException;
 import java.nio.file.Path;
 import transferlab.testkit.ServerUnderTest;
-import transferlab.upload.UploadLimits;
 
 /**
  * One upload server the {@link UploadContract} runs against: a display name, whether it serves
@@ -22,7 +21,7 @@ public record UploadServerFactory(String name, boolean concurrent, Starter start
     /** Starts one server; it is closed by the test that started it. */
     @FunctionalInterface
     public interface Starter {
-        ServerUnderTest start(Path directory, UploadLimits limits) throws IOException;
+        ServerUnderTest start(Path directory, UploadTestLimits limits) throws IOException;
     }
 
     @Override

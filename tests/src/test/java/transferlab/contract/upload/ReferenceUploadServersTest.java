@@ -10,6 +10,7 @@ import transferlab.eventloop.EventLoopUploadServer;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.upload.UploadHandler;
+import transferlab.upload.UploadLimits;
 import transferlab.upload.UploadServers;
 
 /**
@@ -28,16 +29,23 @@ class ReferenceUploadServersTest extends UploadContract {
         return Stream.of(
                 new UploadServerFactory("iterative", false, (dir, limits) -> OurServers.inProcess(
                         IterativeServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                                UploadHandler.into(dir, limits, ServerLog.silent()), ServerLog.silent()),
+                                UploadHandler.into(dir, ours(limits), ServerLog.silent()), ServerLog.silent()),
                         dir, "iterative")),
                 new UploadServerFactory("thread-per-client", true, (dir, limits) -> OurServers.inProcess(
                         UploadServers.threadPerClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                                dir, limits, ServerLog.silent()), dir, "thread-per-client")),
+                                dir, ours(limits), ServerLog.silent()), dir, "thread-per-client")),
                 new UploadServerFactory("pool", true, (dir, limits) -> OurServers.inProcess(
                         UploadServers.pool(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                                dir, limits, ServerLog.silent()), dir, "pool")),
+                                dir, ours(limits), ServerLog.silent()), dir, "pool")),
                 new UploadServerFactory("event-loop", true, (dir, limits) -> OurServers.inProcess(
                         EventLoopUploadServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                                dir, limits, ServerLog.silent()), dir, "event-loop")));
+                                dir, ours(limits), ServerLog.silent()), dir, "event-loop")));
+    }
+
+    /** The contract's limits as our servers' own. */
+    static UploadLimits ours(UploadTestLimits limits) {
+        return UploadLimits.defaults().withMaxContentBytes(limits.maxContentBytes())
+                .withHeaderSettle(limits.headerSettle()).withIdleTimeout(limits.idleTimeout())
+                .withTransferDeadline(limits.transferDeadline());
     }
 }
