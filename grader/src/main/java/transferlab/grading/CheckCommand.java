@@ -159,6 +159,10 @@ public final class CheckCommand implements Callable<Integer> {
             description = "also write a page with each failed requirement's exchange as a timeline")
     Path html;
 
+    @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "1",
+            description = "run N contract tests at once, each with its own server (default: ${DEFAULT-VALUE})")
+    int testsAtOnce;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "run the chosen tests N times; report requirements that failed only sometimes (flaky)")
     int repeat;
@@ -175,6 +179,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
+        if (testsAtOnce < 1) {
+            throw new ParameterException(spec.commandLine(), "--tests-at-once must be 1 or more");
+        }
+        SuiteRunner.testsAtOnce(testsAtOnce);
         if (StageProfile.isStageName(subject)) {
             return checkStage(points);
         }

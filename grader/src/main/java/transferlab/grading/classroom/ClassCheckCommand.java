@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import transferlab.cli.CommandRunner;
+import transferlab.grading.CheckCommandLine;
 import transferlab.grading.PointsTable;
 import transferlab.grading.stage.StageProfile;
 
@@ -54,7 +54,7 @@ import transferlab.grading.stage.StageProfile;
             "  ./transfer check-class submissions --stage stage1 --jobs 4 --out grades",
             "  ./transfer check-class submissions --stage stage1 --out grades \\",
             "      --cmd upload-server=\"{submission}/server {port} {dir}\"",
-            "  ./transfer check-class /autograder/submission --single --stage stage1 --out results"})
+            "  ./transfer check-class HAND-IN --single --stage stage1 --out results"})
 public final class ClassCheckCommand implements Callable<Integer> {
     /** How long one submission may take beyond its parts' time limits: the build and the JVM. */
     static final Duration MARGIN = Duration.ofMinutes(4);
@@ -101,6 +101,11 @@ public final class ClassCheckCommand implements Callable<Integer> {
             description = "only the contract tests whose method name matches (the kit's own tests)")
     String tests;
 
+    @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "4",
+            description = "contract tests of one submission run at once, each with its own server "
+                    + "(default: ${DEFAULT-VALUE}; 1: one after another)")
+    int testsAtOnce;
+
     @Option(names = "--visibility", paramLabel = "WHEN", defaultValue = "visible",
             description = "results.json's visibility: visible, hidden, after_due_date, after_published")
     String visibility;
@@ -115,13 +120,14 @@ public final class ClassCheckCommand implements Callable<Integer> {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
         PrintStream terminal = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (single) {
+            transferlab.grading.SuiteRunner.testsAtOnce(testsAtOnce);
             SubmissionGrading.Settings settings = new SubmissionGrading.Settings(profile, points, templates,
                     timeoutFactor, timeLimitSeconds == null ? null : Duration.ofSeconds(timeLimitSeconds), visibility,
                     tests == null ? null : java.util.regex.Pattern.compile(tests));
             SubmissionSummary summary = SubmissionGrading.grade(submissions.getFileName().toString(), submissions, out,
                     settings);
             terminal.println(line(summary));
-            return CommandRunner.OK;
+            return CheckCommandLine.OK;
         }
         return gradeClass(terminal);
     }
@@ -171,7 +177,7 @@ public final class ClassCheckCommand implements Callable<Integer> {
         terminal.printf(Locale.ROOT, "%s, %s: %d students, median %s (%.1f s)%n", out.resolve(ClassReport.CSV),
                 out.resolve(ClassReport.PAGE), summaries.size(), ClassReport.median(summaries),
                 (System.nanoTime() - started) / 1e9);
-        return CommandRunner.OK;
+        return CheckCommandLine.OK;
     }
 
     /** One student graded by a JVM of its own (in its own network namespace when available). */
@@ -186,7 +192,8 @@ public final class ClassCheckCommand implements Callable<Integer> {
                 String.join(File.pathSeparator, HandIn.classPath().stream().map(Path::toString).toList()),
                 ClassCheckCommand.class.getName(), student.toAbsolutePath().toString(), "--single",
                 "--stage", stage, "--out", studentOut.toAbsolutePath().toString(),
-                "--timeout-factor", Double.toString(timeoutFactor), "--visibility", visibility));
+                "--timeout-factor", Double.toString(timeoutFactor), "--visibility", visibility,
+                "--tests-at-once", Integer.toString(testsAtOnce)));
         templates.forEach((part, template) -> command.addAll(List.of("--cmd", part + "=" + template)));
         if (pointsFile != null) {
             command.addAll(List.of("--points", pointsFile.toAbsolutePath().toString()));
@@ -242,6 +249,6 @@ public final class ClassCheckCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(CommandRunner.run(new ClassCheckCommand(), args));
+        System.exit(CheckCommandLine.run(new ClassCheckCommand(), args));
     }
 }

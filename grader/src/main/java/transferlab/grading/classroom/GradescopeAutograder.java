@@ -17,7 +17,7 @@ import java.util.zip.ZipOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import transferlab.cli.CommandRunner;
+import transferlab.grading.CheckCommandLine;
 import transferlab.grading.PointsTable;
 import transferlab.grading.program.CommandLineTemplate;
 import transferlab.grading.stage.StageCheck;
@@ -107,7 +107,7 @@ public final class GradescopeAutograder implements Callable<Integer> {
         System.out.println("wrote " + zip + " (setup.sh, run_autograder, kit: " + (files.size() - 2) + " files) for "
                 + stage + ":\n  it runs \"check-class SUBMISSION --single --stage " + stage + " --out GRADES "
                 + String.join(" ", shownOptions()) + "\"");
-        return CommandRunner.OK;
+        return CheckCommandLine.OK;
     }
 
     /** Every file of the autograder, path in the zip to content. */
@@ -181,6 +181,6 @@ public final class GradescopeAutograder implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(CommandRunner.run(new GradescopeAutograder(), args));
+        System.exit(CheckCommandLine.run(new GradescopeAutograder(), args));
     }
 }

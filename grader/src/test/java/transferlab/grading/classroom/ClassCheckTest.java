@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.cli.CommandRunner;
+import transferlab.grading.CheckCommandLine;
 import transferlab.grading.HeadlessChromium;
 import transferlab.grading.PythonStartersTest;
 import transferlab.testkit.PythonPrograms;
@@ -132,7 +132,7 @@ class ClassCheckTest {
         PrintStream before = System.out;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertThat(CommandRunner.run(new ClassCheckCommand(), submissions.toString(), "--stage", "stage1",
+            assertThat(CheckCommandLine.run(new ClassCheckCommand(), submissions.toString(), "--stage", "stage1",
                     "--jobs", "4", "--out", grades.toString(), "--tests", PythonStartersTest.STAGE1_TESTS.pattern())).isZero();
         } finally {
             System.setOut(before);

@@ -22,7 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import transferlab.cli.CommandRunner;
+import transferlab.grading.CheckCommandLine;
 import transferlab.grading.PythonStartersTest;
 import transferlab.testkit.PythonPrograms;
 
@@ -49,7 +49,7 @@ class GradescopeAutograderTest {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = work.resolve("gradescope");
         // Quick: one or two contract tests per requirement of stage 1, every requirement still graded.
-        assertThat(CommandRunner.run(new GradescopeAutograder(), out.toString(), "--stage", "stage1", "--tests",
+        assertThat(CheckCommandLine.run(new GradescopeAutograder(), out.toString(), "--stage", "stage1", "--tests",
                 PythonStartersTest.STAGE1_TESTS.pattern())).isZero();
 
         Path source = work.resolve("source");
