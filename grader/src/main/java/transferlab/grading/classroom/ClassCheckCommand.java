@@ -56,8 +56,8 @@ import transferlab.grading.stage.StageProfile;
             "      --cmd upload-server=\"{submission}/server {port} {dir}\"",
             "  ./transfer check-class HAND-IN --single --stage stage1 --out results"})
 public final class ClassCheckCommand implements Callable<Integer> {
-    /** How long one submission may take beyond its parts' time limits: the build and the JVM. */
-    static final Duration MARGIN = Duration.ofMinutes(4);
+    /** How long one submission may take beyond its parts' time limits: the build, the JVMs. */
+    static final Duration MARGIN = Duration.ofMinutes(12);
 
     @Parameters(index = "0", paramLabel = "SUBMISSIONS",
             description = "a folder with one subfolder per student (with --single: one hand-in)")

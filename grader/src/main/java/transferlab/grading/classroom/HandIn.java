@@ -46,7 +46,8 @@ public final class HandIn {
     static final List<String> STAGE_MODULES = List.of("single-client", "multi-client", "parallel-transfer");
     static final String PYTHON_TABLE = "/grading/handins.csv";
     private static final Set<String> NOT_COPIED = Set.of(".git", "target", "__pycache__", "node_modules");
-    private static final Duration BUILD_LIMIT = Duration.ofSeconds(180);
+    /** Generous: on a machine grading several submissions at once javac has taken minutes. */
+    private static final Duration BUILD_LIMIT = Duration.ofSeconds(600);
     private static final int SHOWN_ERROR_LINES = 40;
 
     /** What kind of hand-in a folder is. */
