@@ -33,8 +33,8 @@ TIMEOUT_SECONDS = 30    # --timeout: give up on a connection silent this long
 
 def block_range(index, size, threads):
     """Bytes [start, end) of block `index` of a file of `size` bytes sent over `threads` connections."""
-    raise NotImplementedError("TODO(stage3.1): the block size B = S div N + 1; block i is [min(S, i·B), "
-                              "min(S, (i+1)·B)) — R5")
+    raise NotImplementedError("TODO(stage3.1): the block's bytes [start, end) by the spec's block size: whole "
+                              "blocks before it, never past the file's end — R5")
 
 
 def receive_block(sock, out_fd, start, end):

@@ -29,12 +29,14 @@ ROOT = "."
 
 def block_size(size, threads):
     """The size B of every block but the last, for a file of `size` bytes over `threads` connections."""
-    raise NotImplementedError("TODO(stage3.1): the block size B = S div N + 1 — R5")
+    raise NotImplementedError("TODO(stage3.1): the block size: one more than the size's even share per "
+                              "connection — R5")
 
 
 def block_range(index, size, threads):
     """Bytes [start, end) of block `index`."""
-    raise NotImplementedError("TODO(stage3.1): block i is [min(S, i·B), min(S, (i+1)·B)) — R5")
+    raise NotImplementedError("TODO(stage3.1): the block's bytes [start, end): whole blocks before it, never "
+                              "past the file's end — R5")
 
 
 def send_block(conn, path, index, size, threads):

@@ -23,6 +23,7 @@ import transferlab.grading.report.TerminalReport;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
 import transferlab.grading.program.Network;
+import transferlab.grading.program.Sandbox;
 
 /**
  * Grades any implementation of a Transfer Lab protocol, ours or a student's in any language,
@@ -176,6 +177,12 @@ public final class CheckCommand implements Callable<Integer> {
             description = "stop the whole run after this long; tests not run fail (default: 300 x the timeout factor)")
     Long timeLimitSeconds;
 
+    @Option(names = "--sandbox", paramLabel = "MODE", defaultValue = "auto", converter = SandboxMode.class,
+            description = "auto: run every graded program in a bubblewrap box where bwrap works (else warn and run "
+                    + "it unboxed); required: refuse to grade without the box (exit 2); off: never box "
+                    + "(default: ${DEFAULT-VALUE}; resources/grading.md)")
+    Sandbox.Mode sandbox;
+
     @Override
     public Integer call() throws IOException {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
@@ -183,8 +190,16 @@ public final class CheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--tests-at-once must be 1 or more");
         }
         SuiteRunner.testsAtOnce(testsAtOnce);
+        Sandbox.Policy box = sandboxPolicy();
+        try {
+            box.resolve();
+        } catch (Sandbox.Unavailable e) {
+            System.err.println("check: " + e.getMessage());
+            return CheckCommandLine.USAGE;
+        }
+        box.warning().ifPresent(System.err::println);
         if (StageProfile.isStageName(subject)) {
-            return checkStage(points);
+            return checkStage(points, box);
         }
         Protocol protocol;
         try {
@@ -201,7 +216,8 @@ public final class CheckCommand implements Callable<Integer> {
         only.forEach(id -> onlyIds.add(id.strip()));
         CheckPlan plan = new CheckPlan(protocol, targetSpec(), extensions, timeoutFactor, points, onlyIds, iterative,
                 tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
-                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network, storedNames);
+                timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network, storedNames,
+                box);
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
@@ -225,7 +241,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** {@code check stageN}: every part of the stage's profile, then the stage's score and verdict. */
-    private int checkStage(PointsTable points) throws IOException {
+    private int checkStage(PointsTable points, Sandbox.Policy box) throws IOException {
         if (target.runningServer != null || pair || extensions || iterative || !only.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "a stage grades what its profile lists, against "
                     + "programs it starts: --target, --pair, --extensions, --iterative and --only are for "
@@ -256,7 +272,7 @@ public final class CheckCommand implements Callable<Integer> {
                 listget || part != null, timeoutFactor, points, repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
                 tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames);
-        StageCheck.Result result = StageCheck.run(profile, options);
+        StageCheck.Result result = StageCheck.run(profile, options, box);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         StageCheck.print(result, out);
         if (result.combined().isPresent()) {
@@ -301,6 +317,26 @@ public final class CheckCommand implements Callable<Integer> {
                 // the message below says what is wanted
             }
             throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a positive number (e.g. 3)");
+        }
+    }
+
+    /** The box asked for, hiding the directories the reports go to from the graded programs. */
+    private Sandbox.Policy sandboxPolicy() {
+        List<Path> reportDirectories = java.util.stream.Stream.of(junitXml, gradescope, html)
+                .filter(java.util.Objects::nonNull)
+                .map(report -> report.toAbsolutePath().normalize().getParent()).distinct().toList();
+        return new Sandbox.Policy(sandbox, reportDirectories);
+    }
+
+    /** {@code --sandbox auto|required|off}; anything else is a usage error (exit 2). */
+    static final class SandboxMode implements picocli.CommandLine.ITypeConverter<Sandbox.Mode> {
+        @Override
+        public Sandbox.Mode convert(String value) {
+            try {
+                return Sandbox.Mode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import transferlab.contract.upload.StoredNames;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.Network;
+import transferlab.grading.program.Sandbox;
 
 /**
  * One grading run: which protocol, against what, which requirements count.
@@ -25,10 +26,11 @@ import transferlab.grading.program.Network;
  * @param network       what lies between the suite and the server: nothing, or a lossy proxy
  * @param storedNames   U: the names, besides the sent one, a server may store an upload under
  *                      ({@code --stored-name}, patterns with {@code {name}}); empty: seed 004's
+ * @param sandbox       the box the graded programs run in ({@code --sandbox}, auto by default)
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                         PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
-                        Duration timeLimit, Network network, List<String> storedNames) {
+                        Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox) {
     /** Enough for every protocol's full suite against a working server, with room for a slow one. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
 
@@ -45,6 +47,15 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
         only = Set.copyOf(only);
         storedNames.forEach(StoredNames::check);
         storedNames = List.copyOf(storedNames);
+        sandbox = sandbox == null ? Sandbox.Policy.DEFAULT : sandbox;
+    }
+
+    /** A plan whose programs run in the default box ({@code --sandbox auto}). */
+    public CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
+                     PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
+                     Duration timeLimit, Network network, List<String> storedNames) {
+        this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat, timeLimit, network,
+                storedNames, Sandbox.Policy.DEFAULT);
     }
 
     /** A plan run once, with the default time limit, straight to the server. */
@@ -63,37 +74,43 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
-                Pattern.compile(regex), repeat, timeLimit, network, storedNames);
+                Pattern.compile(regex), repeat, timeLimit, network, storedNames, sandbox);
     }
 
     /** The same plan with another timeout factor. */
     public CheckPlan withTimeoutFactor(double factor) {
         return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests, repeat, timeLimit,
-                network, storedNames);
+                network, storedNames, sandbox);
     }
 
     /** The same plan, run {@code times} times ({@code --repeat}). */
     public CheckPlan withRepeat(int times) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, times,
-                timeLimit, network, storedNames);
+                timeLimit, network, storedNames, sandbox);
     }
 
     /** The same plan with another whole-run time limit ({@code --time-limit}). */
     public CheckPlan withTimeLimit(Duration limit) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                limit, network, storedNames);
+                limit, network, storedNames, sandbox);
     }
 
     /** The same plan over another network ({@code --network}). */
     public CheckPlan withNetwork(Network kind) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, kind, storedNames);
+                timeLimit, kind, storedNames, sandbox);
     }
 
     /** The same plan, accepting uploads stored under these patterns (and the sent name) instead of seed 004's. */
     public CheckPlan withStoredNames(List<String> patterns) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, patterns);
+                timeLimit, network, patterns, sandbox);
+    }
+
+    /** The same plan, its programs boxed as {@code policy} says ({@code --sandbox}). */
+    public CheckPlan withSandbox(Sandbox.Policy policy) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                timeLimit, network, storedNames, policy);
     }
 
     /** The time limit in force: the one given, or the default scaled by the timeout factor. */

@@ -12,15 +12,27 @@ import java.util.Optional;
  * flaky requirement failed in. Built once, by {@link SuiteRunner}, when every run is over.
  *
  * @param stopped why the run stopped early (the server did not start, the time limit), or empty
+ * @param sandbox what the graded programs ran in, for every report's header: "bubblewrap (--sandbox
+ *                auto)", "off (--sandbox off)", "none: ..." ({@link transferlab.grading.program.Sandbox})
  */
 public record CheckResult(Protocol protocol, String target, boolean extensions, List<RequirementVerdict> verdicts,
                           int extensionsNotGraded, List<String> unmappedTests, List<String> warnings,
-                          Duration duration, int runs, Map<String, Integer> flakyFailedRuns, String stopped) {
+                          Duration duration, int runs, Map<String, Integer> flakyFailedRuns, String stopped,
+                          String sandbox) {
     public CheckResult {
         verdicts = List.copyOf(verdicts);
         unmappedTests = List.copyOf(unmappedTests);
         warnings = List.copyOf(warnings);
         flakyFailedRuns = Map.copyOf(flakyFailedRuns);
+        sandbox = sandbox == null ? "" : sandbox;
+    }
+
+    /** A result that does not say what its programs ran in (a report's own tests). */
+    public CheckResult(Protocol protocol, String target, boolean extensions, List<RequirementVerdict> verdicts,
+                       int extensionsNotGraded, List<String> unmappedTests, List<String> warnings,
+                       Duration duration, int runs, Map<String, Integer> flakyFailedRuns, String stopped) {
+        this(protocol, target, extensions, verdicts, extensionsNotGraded, unmappedTests, warnings, duration, runs,
+                flakyFailedRuns, stopped, "");
     }
 
     /** True when no graded requirement failed (and the run found anything to grade). */

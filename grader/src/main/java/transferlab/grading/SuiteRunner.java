@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,27 +17,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.platform.engine.FilterResult;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
-import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.PostDiscoveryFilter;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
-import transferlab.contract.Timeline;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.CommandServer;
-import transferlab.grading.program.ProcessLogs;
 import transferlab.grading.program.TargetAddress;
 
 /**
@@ -109,7 +100,7 @@ public final class SuiteRunner {
         if (plan.iterative()) {
             target = target.iterative();
         }
-        target = target.over(plan.network()).storingUnder(plan.storedNames());
+        target = target.over(plan.network()).storingUnder(plan.storedNames()).boxedBy(plan.sandbox().resolve());
         List<String> unmapped = new ArrayList<>();
         Set<String> skippedWithExtensions = new TreeSet<>();
         Set<String> checked = new TreeSet<>();
@@ -117,7 +108,8 @@ public final class SuiteRunner {
         String stopped = "";
         try {
             for (int run = 1; run <= plan.repeat() && stopped.isEmpty(); run++) {
-                Collector collector = new Collector(logDirectory, plan.repeat() > 1 ? " [run " + run + "]" : "");
+                OutcomeCollector collector = new OutcomeCollector(logDirectory,
+                        plan.repeat() > 1 ? " [run " + run + "]" : "");
                 unmapped.clear();
                 LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                         .selectors(checkClasses.stream().map(type -> selectClass(type)).toList())
@@ -156,7 +148,7 @@ public final class SuiteRunner {
             CommandServer.closeAll(logDirectory);
             deleteQuietly(logDirectory);
         }
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(CommandServer.portsHeld(logDirectory));
         if (plan.target().kind() == CheckTarget.Kind.RUNNING_SERVER) {
             warnings.add("--target: the suite cannot see the server's directory; a contract test that checks stored "
                     + "files without SuiteScope.assumeDirectoryVisible fails instead of being N/A "
@@ -175,7 +167,7 @@ public final class SuiteRunner {
         }
         return new CheckResult(plan.protocol(), target.describe(), plan.extensions(), verdicts,
                 extensionsNotGraded(plan), unmapped, warnings, Duration.ofNanos(System.nanoTime() - started),
-                runs.size(), flaky(plan, runs), stopped);
+                runs.size(), flaky(plan, runs), stopped, target.sandbox().description());
     }
 
     /** Requirement ID to the number of runs it failed in, for those that also passed in some run. */
@@ -320,159 +312,6 @@ public final class SuiteRunner {
         return tests.stream().anyMatch(test -> test.verdict() == Verdict.PASS) ? Verdict.PASS : Verdict.NOT_APPLICABLE;
     }
 
-    /** Records each test's outcome, the requirement IDs of the method it came from and, on failure, its timeline. */
-    private static final class Collector implements TestExecutionListener {
-        // In run order.
-        private final Map<String, TestOutcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
-        private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
-        private final Map<String, StringBuilder> captured = new ConcurrentHashMap<>();
-        private final Map<String, List<TimelineEvent>> notes = new ConcurrentHashMap<>();
-        private final Path logDirectory;
-        private final String nameSuffix;
-        private volatile TestPlan plan;
-        private volatile String stopped = "";
-
-        Collector(Path logDirectory, String nameSuffix) {
-            this.logDirectory = logDirectory;
-            this.nameSuffix = nameSuffix;
-        }
-
-        @Override
-        public void testPlanExecutionStarted(TestPlan testPlan) {
-            plan = testPlan;
-        }
-
-        @Override
-        public void executionStarted(TestIdentifier test) {
-            if (test.isTest()) {
-                startedAt.put(test.getUniqueId(), System.nanoTime());
-            }
-        }
-
-        @Override
-        public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
-            long now = System.nanoTime(); // a note is published by the test as it happens: stamp it now
-            entry.getKeyValuePairs().forEach((key, value) -> {
-                if (key.equals(Timeline.KEY)) {
-                    Long start = startedAt.get(test.getUniqueId());
-                    notes.computeIfAbsent(test.getUniqueId(), id -> Collections.synchronizedList(new ArrayList<>()))
-                            .add(new TimelineEvent(Duration.ofNanos(start == null ? 0 : now - start), "test", value));
-                } else if ((key.equals("stdout") || key.equals("stderr")) && !value.isBlank()) {
-                    captured.computeIfAbsent(test.getUniqueId(), id -> new StringBuilder())
-                            .append("the test's ").append(key).append(":\n").append(lastLines(value).indent(4));
-                }
-            });
-        }
-
-        @Override
-        public void executionSkipped(TestIdentifier test, String reason) {
-            // Skipped after a stop: failed, not N/A; the points of what was not shown are not earned.
-            boolean notRun = reason != null && reason.startsWith(CheckRunExtension.NOT_RUN);
-            if (notRun && stopped.isEmpty()) {
-                stopped = reason.substring(CheckRunExtension.NOT_RUN.length());
-            }
-            for (TestIdentifier each : testsAt(test)) {
-                record(each, notRun ? Verdict.FAIL : Verdict.NOT_APPLICABLE, (notRun ? "" : "skipped: ") + reason);
-            }
-        }
-
-        @Override
-        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-            Optional<Throwable> thrown = result.getThrowable();
-            String message = thrown.map(FailureMessages::of).orElse("");
-            switch (result.getStatus()) {
-                case SUCCESSFUL -> {
-                    if (test.isTest()) {
-                        record(test, Verdict.PASS, "");
-                    }
-                }
-                case ABORTED -> {
-                    for (TestIdentifier each : testsAt(test)) {
-                        record(each, Verdict.NOT_APPLICABLE, message);
-                    }
-                }
-                case FAILED -> {
-                    for (TestIdentifier each : testsAt(test)) {
-                        String why = each.equals(test) ? message
-                                : "set-up of " + test.getDisplayName() + " failed: " + message;
-                        record(each, Verdict.FAIL, why);
-                    }
-                }
-            }
-        }
-
-        /** The test itself, or, for a container, its tests that have no outcome yet. */
-        private List<TestIdentifier> testsAt(TestIdentifier identifier) {
-            if (identifier.isTest()) {
-                return List.of(identifier);
-            }
-            if (plan == null) {
-                return List.of();
-            }
-            return plan.getDescendants(identifier).stream()
-                    .filter(TestIdentifier::isTest)
-                    .filter(each -> !outcomes.containsKey(each.getUniqueId()))
-                    .toList();
-        }
-
-        private void record(TestIdentifier test, Verdict verdict, String message) {
-            long now = System.nanoTime();
-            Long start = startedAt.get(test.getUniqueId());
-            Duration duration = start == null ? Duration.ZERO : Duration.ofNanos(now - start);
-            StringBuilder printed = captured.remove(test.getUniqueId());
-            List<TimelineEvent> timeline = List.of();
-            if (verdict == Verdict.FAIL && start != null) {
-                List<TimelineEvent> ours = notes.getOrDefault(test.getUniqueId(), List.of());
-                List<TimelineEvent> events;
-                synchronized (ours) { // a client thread of the test may still be noting
-                    events = new ArrayList<>(ours);
-                }
-                events.addAll(ProcessLogs.linesBetween(logDirectory, start, now, TIMELINE_LINES));
-                events.sort(Comparator.comparing(TimelineEvent::at));
-                timeline = events.subList(Math.max(0, events.size() - TIMELINE_LINES), events.size());
-            }
-            notes.remove(test.getUniqueId());
-            outcomes.putIfAbsent(test.getUniqueId(), new TestOutcome(nameOf(test) + nameSuffix,
-                    List.copyOf(requirementsOf(test)), verdict, message, printed == null ? "" : printed.toString(),
-                    duration, timeline));
-        }
-
-        private Set<String> requirementsOf(TestIdentifier test) {
-            // Dynamic tests and parameterized invocations: the IDs are on the method they came from.
-            for (Optional<TestIdentifier> at = Optional.of(test); at.isPresent(); at = plan.getParent(at.get())) {
-                Set<String> ids = RequirementIds.of(at.get().getSource());
-                if (!ids.isEmpty()) {
-                    return ids;
-                }
-            }
-            return Set.of();
-        }
-
-        private String nameOf(TestIdentifier test) {
-            String name = test.getDisplayName();
-            Optional<TestIdentifier> parent = plan.getParent(test);
-            if (parent.isPresent() && parent.get().getSource().filter(MethodSource.class::isInstance).isPresent()) {
-                name = parent.get().getDisplayName() + " " + name; // a parameterized test's invocation
-            }
-            return name;
-        }
-
-        List<TestOutcome> outcomes() {
-            synchronized (outcomes) {
-                return List.copyOf(outcomes.values());
-            }
-        }
-
-        /** Why the run stopped early, or empty. */
-        String stopped() {
-            return stopped;
-        }
-    }
-
-    private static String lastLines(String text) {
-        List<String> lines = text.lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - ProcessLogs.TAIL_LINES), lines.size()));
-    }
 
     private static Path createLogDirectory() {
         try {

@@ -2,19 +2,16 @@ package transferlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
+import transferlab.grading.stage.CommandTable;
 
 /**
  * Every command of the launcher's table (issue 13, item 7): its --help fits 80 columns, and no
@@ -23,17 +20,14 @@ import picocli.CommandLine;
 class HelpFitsEightyColumnsTest {
     private static final int COLUMNS = 80;
     private static final Path LAUNCHER = Path.of("..", "transfer").toAbsolutePath().normalize();
-    private static final Pattern ROW = Pattern.compile("^command_row (\\S+) (\\S+) (\\S+)", Pattern.MULTILINE);
 
-    static Stream<String> launcherCommands() throws IOException {
-        String launcher = Files.readString(LAUNCHER);
-        Matcher row = ROW.matcher(launcher);
+    static Stream<String> launcherCommands() {
         Stream.Builder<String> classes = Stream.builder();
-        while (row.find()) {
+        for (CommandTable.Row row : CommandTable.of(LAUNCHER.getParent()).values()) {
             // A module this suite does not depend on checks its own command (release: its
             // StudentReleaseCommandTest), as the student tree, which has no such module, must build.
-            if (onClassPath(row.group(3))) {
-                classes.add(row.group(3));
+            if (onClassPath(row.mainClass())) {
+                classes.add(row.mainClass());
             }
         }
         return classes.build();

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.grading.program.Sandbox;
 import transferlab.testkit.PythonPrograms;
 
 /**
@@ -96,7 +97,10 @@ class FailFastTest {
         Path pidFile = work.resolve("orphan.pid");
         CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand("python3 "
                 + GRADER_PROGRAMS.resolve("leaves_an_orphan.py") + " " + pidFile + " {port} {dir}"),
-                false, 1, SuiteRunnerTest.points(), Set.of("U2")); // one test: one server, one orphan
+                false, 1, SuiteRunnerTest.points(), Set.of("U2")) // one test: one server, one orphan
+                // Unboxed: the process group's kill. In the box the orphan could not write the pid file
+                // outside {dir}, and its box's PID namespace ends it (SandboxTest).
+                .withSandbox(new Sandbox.Policy(Sandbox.Mode.OFF, List.of()));
 
         CheckResult result = SuiteRunner.run(plan, List.of(SampleCheck.class));
 

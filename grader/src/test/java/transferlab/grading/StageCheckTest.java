@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import transferlab.grading.checks.ExternalUploadCheck;
 import transferlab.grading.program.CommandLineTemplate;
 import transferlab.testkit.PythonPrograms;
+import transferlab.grading.stage.CommandTable;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
 import transferlab.grading.program.Network;
@@ -112,7 +113,8 @@ class StageCheckTest {
 
     @Test
     void theKitsOwnCommandsAreTheLaunchersMainClasses() {
-        Map<String, String> table = StageCheck.launcherTable(StageCheck.kitRoot().resolve("transfer"));
+        Map<String, String> table = new java.util.LinkedHashMap<>();
+        CommandTable.of(StageCheck.kitRoot()).forEach((name, row) -> table.put(name, row.mainClass()));
 
         assertThat(table).containsEntry("upload-server", "transferlab.upload.MultiClientUploadServerCommand");
         for (String stage : StageProfile.stageNames(null)) {
@@ -136,22 +138,22 @@ class StageCheckTest {
     }
 
     @Test
-    void theLauncherTableIsReadInBothItsShapes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
-        java.nio.file.Path launcher = java.nio.file.Files.writeString(dir.resolve("transfer"), """
-                upload|single-client|transferlab.upload.UploadCommand|send one file (U); --mode a|b
-                command_row upload-server multi-client transferlab.upload.MultiClientUploadServerCommand \\
-                command_row upload-server single-client transferlab.upload.UploadServerCommand \\
-                command_row ftserver single-client transferlab.listget.FtServerCommand \\
-                  "serve a directory (F)"
-                demo_parts="
+    void theCommandTableSkipsCommentsAndModulesNotInTheCheckout(@org.junit.jupiter.api.io.TempDir
+                                                                 java.nio.file.Path kit) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(kit.resolve("resources"));
+        java.nio.file.Files.writeString(kit.resolve(CommandTable.FILE), """
+                # name, module, main class, what
+                upload-server\tmulti-client\ttransferlab.upload.MultiClientUploadServerCommand\treceive (U)
+                upload-server\tsingle-client\ttransferlab.upload.UploadServerCommand\treceive (U)
+                ftserver\tsingle-client\ttransferlab.listget.FtServerCommand\tserve a directory (F); a|b
                 """);
-        java.nio.file.Files.createDirectories(dir.resolve("single-client/src/main"));
+        java.nio.file.Files.createDirectories(kit.resolve("single-client/src/main"));
 
-        assertThat(StageCheck.launcherTable(launcher)).as("rows of a module not in the checkout are skipped")
-                .containsExactly(Map.entry("upload", "transferlab.upload.UploadCommand"),
-                        Map.entry("upload-server", "transferlab.upload.UploadServerCommand"),
-                        Map.entry("ftserver", "transferlab.listget.FtServerCommand"));
+        assertThat(CommandTable.of(kit)).as("rows of a module not in the checkout are skipped")
+                .containsExactly(Map.entry("upload-server", new CommandTable.Row("upload-server", "single-client",
+                                "transferlab.upload.UploadServerCommand")),
+                        Map.entry("ftserver", new CommandTable.Row("ftserver", "single-client",
+                                "transferlab.listget.FtServerCommand")));
     }
 
     /** The hand-in spec's promise: the limits a test chooses reach a server command line as placeholders. */

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>This is stage 1's {@link IterativeServer} with one change, the lesson of seed 004: the
  * handler ("service_client_connection") runs on its own thread, so the accept loop is back at
- * {@code accept()} at once and a slow client no longer holds the next one. Compare the two files:
+ * {@code accept()} at once and a slow client no longer holds the next one. Compare the two files
+ * (in the students' kit: once TODO(stage2.1) is written, both loops are theirs):
  * <pre>
  *   diff single-client/src/main/java/transferlab/server/IterativeServer.java \
  *        multi-client/src/main/java/transferlab/server/ThreadPerClientServer.java

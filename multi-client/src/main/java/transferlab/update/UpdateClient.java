@@ -31,8 +31,9 @@ import transferlab.storage.ServedDirectory;
  *   <li>the frame is an offer: name, size, {@code sha256:<hex>}. If a file with that hash is already
  *       held, read past its bytes, send the ack (so it leaves the queue) and go back to 2;</li>
  *   <li>receive the bytes into a temporary file beside the target, hashing them on the way;</li>
- *   <li>if the hash is not the offered one: delete the temporary file, send no ack, fail (the file
- *       stays queued, and the server offers it again on the next poll);</li>
+ *   <li>if the hash is not the offered one: delete the temporary file, send no ack, fail with an
+ *       {@link UpdateFailedException} whose message names the file (it stays queued, and the server
+ *       offers it again on the next poll);</li>
  *   <li>move the file into place (replacing an older version of the same name), remember its hash,
  *       send {@code {"client-id": ID, "request-type": "ack", "file-hash": "sha256:<hex>"}}, go to 2.</li>
  * </ol>

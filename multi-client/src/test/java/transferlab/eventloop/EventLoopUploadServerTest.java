@@ -101,7 +101,8 @@ class EventLoopUploadServerTest {
              RawUploadClient client = RawUploadClient.connect(server.address())) {
             client.send(new byte[] {0, 0, 0});
             client.finishSending();
-            assertThat(client.readToEnd()).isEqualTo("error bad-header: the connection closed after 3 header bytes\n");
+            // The spec's form (upload.md, U7 and "8 header bytes, then end of stream"); the detail is free.
+            assertThat(client.readToEnd()).startsWith("error bad-header: ").endsWith("\n").hasLineCount(1);
             await().atMost(Duration.ofSeconds(5)).until(() -> server.held() == 0);
         }
     }

@@ -31,7 +31,7 @@ public record BlockLayout(long size, int threads) {
     /** B = size div threads + 1. */
     public long blockSize() {
         // BEGIN SOLUTION
-        // TODO(stage3.1): the block size B = S div N + 1 — R5
+        // TODO(stage3.1): the block size: one more than the size's even share per connection — R5
         return size / threads + 1;
         // END SOLUTION
     }
@@ -39,7 +39,7 @@ public record BlockLayout(long size, int threads) {
     /** The first byte of block {@code block}; {@code size} for an empty block past the end. */
     public long start(int block) {
         // BEGIN SOLUTION
-        // TODO(stage3.1): block i starts at min(S, i·B) — R5
+        // TODO(stage3.1): the block's first byte: whole blocks before it, never past the end — R5
         return Math.min(size, block * blockSize());
         // END SOLUTION
     }
@@ -47,7 +47,7 @@ public record BlockLayout(long size, int threads) {
     /** One past the last byte of block {@code block}. */
     public long end(int block) {
         // BEGIN SOLUTION
-        // TODO(stage3.1): block i ends before min(S, (i+1)·B) — R5
+        // TODO(stage3.1): one past the block's last byte, never past the end — R5
         return Math.min(size, (block + 1) * blockSize());
         // END SOLUTION
     }

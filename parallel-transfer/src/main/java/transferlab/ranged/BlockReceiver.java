@@ -80,6 +80,12 @@ final class BlockReceiver implements Runnable {
         }
     }
 
+    /**
+     * Receives the block, asking again after a failed attempt, at most 1 + retries attempts (R14).
+     * When every attempt failed, the download fails with a {@link DownloadFailedException} whose
+     * message names the block, the attempts and the last reason, in this form (the tests read it):
+     * {@code block 2 failed 4 times; last: cannot connect to the data port 41377 (...)}.
+     */
     private void receiveWithRetries() {
         // BEGIN SOLUTION
         // TODO(stage3.4): the retry rule: a failed attempt asks for the block again, 1 + retries times at most — R14

@@ -72,6 +72,7 @@ public final class ParallelClient {
     private final int retriesPerBlock;
     private final long maxSize;
     private final int blocksPerConnection;
+    private final boolean bars;
     private final Set<Path> temporaryFiles = ConcurrentHashMap.newKeySet();
 
     public ParallelClient() {
@@ -93,6 +94,12 @@ public final class ParallelClient {
      *                            and keeps N connections busy taking them in order, see {@link #download}
      */
     public ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize, int blocksPerConnection) {
+        this(idleTimeout, retriesPerBlock, maxSize, blocksPerConnection, true);
+    }
+
+    private ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize, int blocksPerConnection,
+                           boolean bars) {
+        this.bars = bars;
         if (blocksPerConnection < 1) {
             throw new IllegalArgumentException("blocksPerConnection must be >= 1, was " + blocksPerConnection);
         }
@@ -106,6 +113,11 @@ public final class ParallelClient {
         this.idleTimeout = idleTimeout;
         this.retriesPerBlock = retriesPerBlock;
         this.maxSize = maxSize;
+    }
+
+    /** The same client, never drawing progress bars (on a terminal it draws them, see {@link DownloadProgress}). */
+    public ParallelClient withoutBars() {
+        return new ParallelClient(idleTimeout, retriesPerBlock, maxSize, blocksPerConnection, false);
     }
 
     /**
@@ -224,7 +236,7 @@ public final class ParallelClient {
         }
         int bufferBytes = bufferBytes(layout.threads(), layout.blockSize());
         try (StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
-             DownloadProgress progress = DownloadProgress.onTerminal(label, layout)) {
+             DownloadProgress progress = DownloadProgress.onTerminal(label, layout, connections, bars)) {
             ReceivedBytes received = new ReceivedBytes(layout);
             BlockReceiver[] receivers = new BlockReceiver[layout.threads()];
             for (int block = 0; block < layout.threads(); block++) {
@@ -258,7 +270,7 @@ public final class ParallelClient {
         List<FileChannel> spools = new ArrayList<>();
         List<Path> spoolPaths = new ArrayList<>();
         try (StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
-             DownloadProgress progress = DownloadProgress.onTerminal(label, threadCount)) {
+             DownloadProgress progress = DownloadProgress.onTerminal(label, threadCount, connections, bars)) {
             for (int block = 0; block < threadCount; block++) {
                 Path spool = incoming.temporaryPath().resolveSibling("." + UUID.randomUUID() + ".part");
                 temporaryFiles.add(spool);

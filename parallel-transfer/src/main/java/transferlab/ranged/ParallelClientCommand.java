@@ -24,7 +24,7 @@ import transferlab.cli.Seconds;
  *   downloaded big.bin (268435456 bytes) over 4 connections in 0.61 s, 440 MB/s
  *   md5 9e107d9d372bb6826bd81d3542a419d6  (matches the server's)
  * </pre>
- * On a terminal it shows a bar per connection and a total. Exit status: 0 the file is intact in
+ * On a terminal it shows a bar per block (up to 16) and a total, erased when the download ends. Exit status: 0 the file is intact in
  * OFILE; 1 it is not (MD5 mismatch, server gone, an HTTP error, larger than --max-size), and
  * neither OFILE nor a temporary file is left (nor after SIGTERM or Ctrl-C); 2 usage error.
  * FILE goes to the server as given ({@code big.bin}, {@code /big.bin} or an absolute path), as the

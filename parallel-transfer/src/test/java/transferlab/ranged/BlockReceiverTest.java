@@ -37,7 +37,7 @@ class BlockReceiverTest {
              FileChannel file = FileChannel.open(temp.resolve("out.part"), StandardOpenOption.CREATE_NEW,
                      StandardOpenOption.READ, StandardOpenOption.WRITE);
              StallWatchdog watchdog = new StallWatchdog("block-receiver-test-watchdog");
-             DownloadProgress progress = DownloadProgress.onTerminal("test", layout)) {
+             DownloadProgress progress = DownloadProgress.hidden(layout)) {
             CompletableFuture<Integer> asked = CompletableFuture.supplyAsync(() -> {
                 try (Socket connection = dataPort.accept()) {
                     int number = connection.getInputStream().read();

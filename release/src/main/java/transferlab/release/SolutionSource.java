@@ -126,9 +126,42 @@ public final class SolutionSource {
 
     /**
      * The file with the regions whose id is in {@code restored} as the reference has them (without
-     * markers), and every other region as the student gets it: its TODO line and its stub.
+     * markers), and every other region as the student gets it: its TODO line and its stub. A Java
+     * file keeps only the imports its text still names: a stub carries no import of the solution it
+     * replaced (an import of {@code MessageDigest} above a stub says how to write it).
      */
     public String render(Set<String> restored) {
+        String rendered = renderRegions(restored);
+        return path.endsWith(".java") ? withoutUnusedImports(rendered) : rendered;
+    }
+
+    private static final Pattern IMPORT = Pattern.compile("import\\s+(?:static\\s+)?[\\w.]*?(\\w+)\\s*;\\s*");
+
+    /**
+     * The Java source without the single-type imports whose simple name (or, for a static import,
+     * member name) no longer occurs anywhere else in it, comments included (so an import a Javadoc
+     * link needs stays). Wildcard imports stay.
+     */
+    static String withoutUnusedImports(String java) {
+        List<String> lines = java.lines().toList();
+        StringBuilder rest = new StringBuilder();
+        for (String line : lines) {
+            if (!IMPORT.matcher(line.strip()).matches()) {
+                rest.append(line).append('\n');
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : lines) {
+            Matcher imported = IMPORT.matcher(line.strip());
+            if (imported.matches() && !Pattern.compile("\\b" + imported.group(1) + "\\b").matcher(rest).find()) {
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    private String renderRegions(Set<String> restored) {
         StringBuilder out = new StringBuilder();
         for (Object part : parts) {
             if (part instanceof Region region) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  *
  * <pre>
  *   $ ./transfer release student /tmp/kit
- *   wrote the student tree to /tmp/kit: 212 files, 15 TODOs (git repository, one commit)
+ *   wrote the student tree to /tmp/kit: 321 files, 14 TODOs (git repository, one commit)
  *   $ cd /tmp/kit &amp;&amp; mvn -q verify     # fails exactly on the TODOs' tests: see its README
  * </pre>
  */
@@ -30,20 +30,27 @@ public final class StudentReleaseCommand implements Callable<Integer> {
     }
 
     @Command(name = "student", mixinStandardHelpOptions = true,
-            description = {"Write the student tree into OUT (a new or empty directory): every solution region",
-                "replaced by its TODO, left-out files gone, README and .ci/run for students; then git init",
-                "and one commit."},
+            // One string: picocli wraps it, and the parent's command list shows its first line only.
+            description = "Write the student tree into OUT (a new or empty directory): every solution region "
+                    + "replaced by its TODO, left-out files gone, README and .ci/run for students; then git init "
+                    + "and one commit.",
             footer = {"", "Example:", "  ./transfer release student ../kit && cd ../kit && mvn -q verify"})
     static final class Student implements Callable<Integer> {
         @Parameters(paramLabel = "OUT", description = "where to write the tree (must not exist, or be empty)")
         Path out;
 
+        @picocli.CommandLine.Option(names = "--without-listget", description = "for a course that leaves list/get "
+                + "(protocol F) out: its TODOs (stage1.5, stage1.6) ship done, and check stage1 grades the upload "
+                + "server only. By default list/get is part of stage 1: check stage1 grades it too.")
+        boolean withoutListGet;
+
         @Override
         public Integer call() throws Exception {
-            StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+            StudentTree tree = new StudentTree(StudentTree.kitOfThisClass(), !withoutListGet);
             Map<String, byte[]> files = tree.write(out);
             System.out.println("wrote the student tree to " + out + ": " + files.size() + " files, "
-                    + tree.todos().all().size() + " TODOs (git repository, one commit)");
+                    + tree.shippedTodos().size() + " TODOs" + (withoutListGet ? " (list/get done)" : "")
+                    + " (git repository, one commit)");
             return 0;
         }
     }

@@ -35,13 +35,37 @@ public final class StudentTree {
     private static final Set<String> SKIPPED_NAMES = Set.of("target", ".git", ".idea", ".vscode", "__pycache__",
             "received");
 
+    /** In the student README, replaced by one command per TODO that runs exactly its tests. */
+    static final String TODO_COMMANDS = "{{todo-commands}}";
+    /** In the student README, replaced by what this course's stage 1 hand-in holds. */
+    static final String LIST_GET_NOTE = "{{listget}}";
+    /** The TODOs of list/get (protocol F): a course teaches them in stage 1 or not at all. */
+    public static final Set<String> LIST_GET_TODOS = Set.of("stage1.5", "stage1.6");
+    /** The stage profiles of the grader (what {@code check stageN} grades), in any module. */
+    static final String STAGE_PROFILES = "grading/stages.csv";
+
     private final Path kit;
+    private final boolean listGet;
     private final List<PathMatcher> leftOut = new ArrayList<>();
     private final List<String> leftOutPatterns = new ArrayList<>();
     private final TodoCatalogue todos;
 
+    /** The student tree of a course that teaches list/get in stage 1 (the default). */
     public StudentTree(Path kit) {
+        this(kit, true);
+    }
+
+    /**
+     * The student tree; {@code listGet} says whether the course teaches list/get in stage 1. With
+     * it, list/get is part of stage 1's hand-in: its TODOs are the student's, and the tree's
+     * {@code check stage1} grades the list/get server and client without {@code --listget}. Without
+     * it, the list/get regions ship done (the reference code: no exercise there) and {@code check
+     * stage1} grades list/get only when asked, as the kit's does. Either way {@code check stage1}
+     * says "Ready to hand in" only when every TODO of stage 1's hand-in is done.
+     */
+    public StudentTree(Path kit, boolean listGet) {
         this.kit = kit;
+        this.listGet = listGet;
         for (String pattern : resourceLines("left-out.txt")) {
             leftOutPatterns.add(pattern);
             leftOut.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
@@ -71,6 +95,21 @@ public final class StudentTree {
 
     public TodoCatalogue todos() {
         return todos;
+    }
+
+    /** True if the course teaches list/get in stage 1 (see the constructor). */
+    public boolean listGet() {
+        return listGet;
+    }
+
+    /** True if the TODO {@code id} ships as a TODO (a stub), false if this course gets it done. */
+    public boolean isTodo(String id) {
+        return listGet || !LIST_GET_TODOS.contains(id);
+    }
+
+    /** The TODOs this tree ships, in todos.txt's order. */
+    public List<TodoCatalogue.Todo> shippedTodos() {
+        return todos.all().stream().filter(todo -> isTodo(todo.id())).toList();
     }
 
     /** The patterns of files left out (globs relative to the kit's root). */
@@ -128,6 +167,13 @@ public final class StudentTree {
     public Map<String, byte[]> files(Set<String> restored) {
         Map<String, SolutionSource> sources = sources();
         todos.checkAgainst(sources.values());
+        if (!todos.ids().containsAll(LIST_GET_TODOS)) {
+            throw new IllegalStateException("todos.txt has no " + LIST_GET_TODOS + " (StudentTree.LIST_GET_TODOS)");
+        }
+        if (!listGet) {
+            restored = new java.util.HashSet<>(restored);
+            restored.addAll(LIST_GET_TODOS);
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String file : kitFiles()) {
             if (isLeftOut(file)) {
@@ -143,10 +189,20 @@ public final class StudentTree {
                 files.put(inTree, source != null ? utf8(source.render(restored)) : read(kit.resolve(file)));
             }
         }
-        files.computeIfPresent("pom.xml", (name, bytes) -> utf8(withoutReleaseModule(text(bytes))));
-        files.computeIfPresent("transfer", (name, bytes) -> utf8(withoutReleaseCommand(text(bytes))));
-        files.computeIfPresent("README.md", (name, bytes) -> utf8(text(bytes).replace(TODO_TABLE,
-                todos.markdownTable(files))));
+        files.computeIfPresent("pom.xml", (name, bytes) -> utf8(quietTests(withoutReleaseModule(text(bytes)))));
+        files.computeIfPresent("resources/commands.tsv", (name, bytes) -> utf8(withoutReleaseCommand(text(bytes))));
+        List<TodoCatalogue.Todo> shipped = shippedTodos();
+        files.computeIfPresent("README.md", (name, bytes) -> utf8(text(bytes)
+                .replace(TODO_TABLE, todos.markdownTable(files, shipped))
+                .replace(TODO_COMMANDS, TodoCatalogue.commands(shipped))
+                .replace(LIST_GET_NOTE, listGet ? LIST_GET_IN_STAGE_ONE : LIST_GET_NOT_TAUGHT)));
+        if (listGet) {
+            List<String> profiles = files.keySet().stream().filter(f -> f.endsWith("/" + STAGE_PROFILES)).toList();
+            if (profiles.size() != 1) {
+                throw new IllegalStateException("expected one " + STAGE_PROFILES + " in the kit, found " + profiles);
+            }
+            files.computeIfPresent(profiles.get(0), (name, bytes) -> utf8(listGetGradedInStageOne(text(bytes))));
+        }
         return files;
     }
 
@@ -188,17 +244,92 @@ public final class StudentTree {
         return out.toString();
     }
 
-    /** The launcher without the release row (its module is not there; the launcher hides it anyway). */
-    static String withoutReleaseCommand(String launcher) {
+    static final String LIST_GET_IN_STAGE_ONE = "This course teaches list/get (protocol F) in stage 1: "
+            + "stage1.5 and stage1.6 are part of stage 1's hand-in, and `./transfer check stage1` grades the "
+            + "list/get server and client with the upload server (no `--listget` needed). In another language, "
+            + "give it your list/get server too, or that part is not graded: `--cmd ft-server=\"python3 "
+            + "python/stage1/ftserver.py {port} --dir {dir} --idle-timeout {idle-timeout}\"` beside `--server-cmd`.";
+    static final String LIST_GET_NOT_TAUGHT = "This course leaves list/get (protocol F) out: its code "
+            + "(`single-client/.../listget/`) comes done, there is no stage1.5 or stage1.6, and "
+            + "`./transfer check stage1` grades the upload server only.";
+
+    /**
+     * The stage profiles with stage 1's list/get parts graded by a plain {@code check stage1}: their
+     * {@code listget} flag (graded only with {@code --listget}) becomes {@code -}.
+     */
+    static String listGetGradedInStageOne(String profiles) {
         StringBuilder out = new StringBuilder();
-        boolean continued = false; // the row's description is on the next line
-        for (String line : launcher.lines().toList()) {
-            boolean release = line.startsWith("command_row release ") || line.startsWith("command_row release-");
-            if (!release && !continued) {
-                out.append(line).append('\n');
+        int changed = 0;
+        for (String line : profiles.lines().toList()) {
+            String[] fields = line.split("\\s*,\\s*", 4);
+            if (fields.length == 4 && fields[0].strip().equals("stage1") && fields[2].strip().equals("listget")) {
+                line = fields[0] + ", " + fields[1] + ", -, " + fields[3];
+                changed++;
             }
-            continued = release && line.endsWith("\\");
+            out.append(line).append('\n');
         }
+        if (changed == 0) {
+            throw new IllegalStateException(STAGE_PROFILES + " has no stage 1 part flagged listget");
+        }
+        return out.toString().replaceFirst("\n\n", "\n# The student tree of a course that teaches list/get in "
+                + "stage 1 (./transfer release student):\n# check stage1 grades its parts without --listget.\n\n");
+    }
+
+    /** The reference pom's surefire line that {@link #quietTests} replaces. */
+    static final String REFERENCE_TRIM_LINE = "<trimStackTrace>false</trimStackTrace>";
+
+    /**
+     * True if the student tree's build runs this test class (simple or qualified name). The fuzz
+     * tests' seed replays stay in the reference build: on a stub, each seed is one more failure of
+     * the same TODO, with a Jazzer stack trace (13 of them for stage1.5).
+     */
+    public static boolean runByStudentBuild(String testClass) {
+        return !testClass.endsWith("FuzzTest");
+    }
+
+    /**
+     * The root pom with surefire set for a student's first runs, where dozens of tests fail on
+     * purpose (the reference keeps whole stack traces for its own debugging): one short block per
+     * failure, the tests' program output in files, no fuzz seed replays (see
+     * {@link #runByStudentBuild}). A first {@code mvn -q verify} then prints about 250 lines, not 2,500.
+     */
+    static String quietTests(String pom) {
+        List<String> lines = pom.lines().toList();
+        List<String> trim = lines.stream().filter(line -> line.strip().equals(REFERENCE_TRIM_LINE)).toList();
+        if (trim.size() != 1) {
+            throw new IllegalStateException("the root pom.xml must configure surefire with exactly one '"
+                    + REFERENCE_TRIM_LINE + "' line (the student tree's build replaces it), found " + trim.size());
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : lines) {
+            if (!line.strip().equals(REFERENCE_TRIM_LINE)) {
+                out.append(line).append('\n');
+                continue;
+            }
+            String indent = line.substring(0, line.indexOf('<'));
+            for (String quiet : List.of(
+                    "<!-- Quiet for a first run, where every TODO's tests fail: a failure is a short block (the",
+                    "     test's own frames), what a test's programs print is in",
+                    "     target/surefire-reports/CLASS-output.txt, and the fuzz tests stay in the course's",
+                    "     build (-Dtest=ListGetRequestFuzzTest still runs one). **/*$* is surefire's default exclude,",
+                    "     kept. The release wrote these lines. -->",
+                    "<trimStackTrace>true</trimStackTrace>",
+                    "<redirectTestOutputToFile>true</redirectTestOutputToFile>",
+                    "<printSummary>false</printSummary>",
+                    "<excludes>",
+                    "  <exclude>**/*FuzzTest.java</exclude>",
+                    "  <exclude>**/*$*</exclude>",
+                    "</excludes>")) {
+                out.append(indent).append(quiet).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The command table without the release row (its module is not there; the launcher hides it anyway). */
+    static String withoutReleaseCommand(String commands) {
+        StringBuilder out = new StringBuilder();
+        commands.lines().filter(line -> !line.startsWith("release\t")).forEach(line -> out.append(line).append('\n'));
         return out.toString();
     }
 

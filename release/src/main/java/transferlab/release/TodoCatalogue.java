@@ -46,6 +46,13 @@ public final class TodoCatalogue {
             if (guards.stream().anyMatch(String::isEmpty)) {
                 throw new IllegalStateException("todos.txt: an empty guard in '" + line + "'");
             }
+            for (String guard : guards) {
+                String testClass = guard.contains("#") ? guard.substring(0, guard.indexOf('#')) : guard;
+                if (!StudentTree.runByStudentBuild(testClass)) {
+                    throw new IllegalStateException("todos.txt: " + guard + " guards " + fields[0]
+                            + ", but the student tree's build does not run it (StudentTree.runByStudentBuild)");
+                }
+            }
             List<String> also = lists.length > 1 ? List.of(lists[1].strip().split("\\s*,\\s*")) : List.of();
             if (todos.put(fields[0], new Todo(fields[0], guards, also)) != null) {
                 throw new IllegalStateException("todos.txt: " + fields[0] + " twice");
@@ -77,6 +84,39 @@ public final class TodoCatalogue {
         return todos.values();
     }
 
+    /** The TODOs' ids, in order. */
+    public Set<String> ids() {
+        return new java.util.LinkedHashSet<>(todos.keySet());
+    }
+
+    /** The Maven module whose tests guard the TODOs of {@code stage}. */
+    public static String moduleOfStage(int stage) {
+        return switch (stage) {
+            case 1 -> "single-client";
+            case 2 -> "multi-client";
+            case 3 -> "parallel-transfer";
+            default -> throw new IllegalArgumentException("no module for stage " + stage);
+        };
+    }
+
+    /**
+     * The command that runs exactly {@code todo}'s guards in the student tree: green once the TODO
+     * (and the ones before it) is written, whatever the TODOs after it still are.
+     */
+    public static String command(Todo todo) {
+        return "mvn -q -pl " + moduleOfStage(todo.stage()) + " -am verify -Dtest='" + String.join(",", todo.guards())
+                + "' -Dsurefire.failIfNoSpecifiedTests=false";
+    }
+
+    /** The student README's block of {@link #command}s, one per TODO, indented as Markdown code. */
+    static String commands(List<Todo> todos) {
+        StringBuilder block = new StringBuilder();
+        for (Todo todo : todos) {
+            block.append("    # ").append(todo.id()).append('\n').append("    ").append(command(todo)).append('\n');
+        }
+        return block.toString().stripTrailing();
+    }
+
     public Todo get(String id) {
         Todo todo = todos.get(id);
         if (todo == null) {
@@ -100,10 +140,10 @@ public final class TodoCatalogue {
     }
 
     /** The student README's table: each TODO, where it is in the tree, and the tests that check it. */
-    String markdownTable(Map<String, byte[]> files) {
+    String markdownTable(Map<String, byte[]> files, List<Todo> shipped) {
         StringBuilder table = new StringBuilder("| TODO | where | what to write | the tests that check it |\n"
                 + "|---|---|---|---|\n");
-        for (Todo todo : todos.values()) {
+        for (Todo todo : shipped) {
             List<String> places = new ArrayList<>();
             String what = "";
             String mark = "TODO(" + todo.id() + "): ";

@@ -32,6 +32,8 @@ import java.util.zip.ZipInputStream;
 final class LeakScan {
     /** Lines shorter than this (trimmed) are idioms ({@code return length;}, {@code try (file) {}), not a solution. */
     static final int MIN_NEEDLE_CHARS = 24;
+    /** A normalised line shorter than this ({@code returnv;}, {@code v+=v;}) is an idiom too. */
+    static final int MIN_NORMALISED_CHARS = 16;
 
     private final Map<String, Set<String>> needles = new LinkedHashMap<>(); // trimmed line → regions that have it
     private final Map<String, Integer> needlesOfRegion = new LinkedHashMap<>();
@@ -39,16 +41,19 @@ final class LeakScan {
     private final Map<String, String> leftOutBlobs = new LinkedHashMap<>(); // git blob id → path
     private final List<String> findings = new ArrayList<>();
 
-    /** Needles from the regions of {@code sources}; left-out files from {@code tree}. */
+    /** Needles from the regions that {@code tree} ships as TODOs; left-out files from {@code tree}. */
     LeakScan(StudentTree tree) throws IOException {
         for (SolutionSource source : tree.sources().values()) {
             for (SolutionSource.Region region : source.regions()) {
+                if (!tree.isTodo(region.id())) {
+                    continue; // this course gets it done: the reference code ships on purpose
+                }
                 String name = region.id() + " at " + source.path() + ":" + region.line();
                 Set<String> distinct = new TreeSet<>();
                 for (String line : region.solution()) {
-                    String trimmed = line.strip();
-                    if (trimmed.length() >= MIN_NEEDLE_CHARS) {
-                        distinct.add(trimmed);
+                    String needle = needle(line);
+                    if (needle != null) {
+                        distinct.add(needle);
                     }
                 }
                 distinct.forEach(line -> needles.computeIfAbsent(line, l -> new TreeSet<>()).add(name));
@@ -145,7 +150,7 @@ final class LeakScan {
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         Map<String, Set<String>> found = new LinkedHashMap<>(); // region → its lines found here
-        text.lines().map(String::strip).filter(l -> l.length() >= MIN_NEEDLE_CHARS).forEach(line -> {
+        text.lines().map(LeakScan::needle).filter(java.util.Objects::nonNull).forEach(line -> {
             for (String region : needles.getOrDefault(line, Set.of())) {
                 found.computeIfAbsent(region, r -> new TreeSet<>()).add(line);
             }
@@ -157,6 +162,47 @@ final class LeakScan {
                         + ", e.g. '" + lines.iterator().next() + "'");
             }
         });
+    }
+
+    /** Words that stay as they are in a normalised line: Java's keywords and literals. */
+    private static final Set<String> KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
+            "catch", "char", "class", "continue", "default", "do", "double", "else", "enum", "extends", "final",
+            "finally", "float", "for", "if", "implements", "import", "instanceof", "int", "interface", "long", "new",
+            "private", "protected", "public", "return", "short", "static", "super", "switch", "synchronized",
+            "this", "throw", "throws", "try", "var", "void", "volatile", "while", "null", "true", "false");
+    private static final java.util.regex.Pattern STRING = java.util.regex.Pattern.compile(
+            "\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final java.util.regex.Pattern CHARS = java.util.regex.Pattern.compile(
+            "'(?:[^'\\\\]|\\\\.)*'");
+    /** A name of the code's own: not after a dot (a member), not before "(" (a call), not a Type. */
+    private static final java.util.regex.Pattern LOCAL_NAME = java.util.regex.Pattern.compile(
+            "(?<![.\\w])[a-z_][A-Za-z0-9_]*\\b(?!\\s*\\()");
+
+    /**
+     * The line as the scan compares it, or null for a line too short to be more than an idiom, or
+     * a comment. Normalised, so that a copy is found when it was re-indented, re-spaced or had its
+     * variables renamed: string literals become {@code "s"}, the code's own names (locals,
+     * parameters) become {@code v}, whitespace goes; calls, members, types and keywords stay, so
+     * {@code int n = in.read(buffer, 0, left);} and {@code int got=in.read(buf,0,rest);} are one
+     * needle {@code intv=v.read(v,0,v);}.
+     * (Python's keywords become {@code v} too, on both sides: the comparison stays fair.)
+     */
+    static String needle(String line) {
+        String trimmed = line.strip();
+        if (trimmed.length() < MIN_NEEDLE_CHARS || trimmed.startsWith("//") || trimmed.startsWith("#")
+                || trimmed.startsWith("*") || trimmed.startsWith("/*")) {
+            return null;
+        }
+        String code = STRING.matcher(trimmed).replaceAll("\"s\"").replaceAll("(//|\\s#).*$", "");
+        code = CHARS.matcher(code).replaceAll("\"s\"");
+        java.util.regex.Matcher name = LOCAL_NAME.matcher(code);
+        StringBuilder out = new StringBuilder();
+        while (name.find()) {
+            name.appendReplacement(out, KEYWORDS.contains(name.group()) ? name.group() : "v");
+        }
+        name.appendTail(out);
+        String normalised = out.toString().replaceAll("\\s+", "");
+        return normalised.length() >= MIN_NORMALISED_CHARS ? normalised : null;
     }
 
     private static int indexOf(byte[] bytes, byte b, int from) {

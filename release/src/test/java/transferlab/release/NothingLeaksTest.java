@@ -40,7 +40,7 @@ class NothingLeaksTest {
         tree.write(out);
         LeakScan scan = new LeakScan(tree);
         List<String> region = scan.regionsAsLines().get(0);
-                Files.writeString(out.resolve("notes.txt"), String.join("\n", region) + "\n");
+        Files.writeString(out.resolve("notes.txt"), String.join("\n", region) + "\n");
         Path good = tree.kit().resolve("tests/python/mutants/good_upload_server.py");
         Files.copy(good, out.resolve("server.py"));
         try (var jar = new java.util.zip.ZipOutputStream(Files.newOutputStream(out.resolve("reference.jar")))) {
@@ -56,5 +56,54 @@ class NothingLeaksTest {
         assertThat(findings).anyMatch(f -> f.startsWith("history: blob") && f.contains("solution lines of"));
         assertThat(findings).anyMatch(f -> f.contains("is the left-out tests/python/mutants/good_upload_server.py"));
         assertThat(findings).anyMatch(f -> f.contains("reference.jar") && f.contains("compiled code"));
+    }
+
+    /**
+     * Issue 19, part 5: a copy of stage1.3's loop (UploadHandler.receiveContent) with its variables
+     * renamed and its lines re-spaced and re-indented is found as well as a verbatim one.
+     */
+    @Test
+    void aCopyWithRenamedVariablesAndOtherSpacingIsFound() throws Exception {
+        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        tree.write(out);
+        LeakScan scan = new LeakScan(tree);
+        Files.writeString(out.resolve("Mine.java"), String.join("\n",
+                "class Mine {",
+                "  String take(java.net.Socket s, java.io.InputStream input, IncomingFile f, UploadHeader h,",
+                "              Deadline d, java.net.SocketAddress who) throws java.io.IOException {",
+                "    long want = h.size();",
+                "    MessageDigest digest = Hashes.sha256();",
+                "    byte[] chunk = new byte[(int) Math.min(BUFFER_BYTES, Math.max(want, 1))];",
+                "    d.progress(System.nanoTime());",
+                "    long got = 0;",
+                "    while (got < want) {",
+                "      int k;",
+                "      try {",
+                "        k = d.read(s, input, chunk, 0, (int) Math.min(chunk.length, want - got));",
+                "      } catch (DeadlinePassedException e) {",
+                "        throw UploadRefusal.contentTimeout(d, e.passed(), got, want);",
+                "      }",
+                "      if (k < 0) throw new java.io.IOException(\"closed early\");",
+                "      digest.update(chunk, 0, k);",
+                "      storage.write(f, ByteBuffer.wrap(chunk, 0, k), h.name(), who);",
+                "      got += k;",
+                "    }",
+                "    return Hashes.hex(digest.digest());",
+                "  }",
+                "}", ""));
+
+        assertThat(scan.scan(out)).anyMatch(f -> f.startsWith("Mine.java: ") && f.contains("stage1.3 at "
+                + "single-client/src/main/java/transferlab/upload/UploadHandler.java"));
+    }
+
+    @Test
+    void aNormalisedLineKeepsCallsMembersAndTypesButNotTheNamesOfLocals() {
+        assertThat(LeakScan.needle("int n = in.read(buffer, 0, left);"))
+                .isEqualTo(LeakScan.needle("    int got=in.read( buf,0,rest );  // a comment"))
+                .isEqualTo("intv=v.read(v,0,v);");
+        assertThat(LeakScan.needle("int n = in.read(buffer, 0, left);"))
+                .isNotEqualTo(LeakScan.needle("int n = in.skip(buffer, 0, left);"));
+        assertThat(LeakScan.needle("return size / threads + 1;")).as("an idiom").isNull();
+        assertThat(LeakScan.needle("// a comment that is long enough to be one")).isNull();
     }
 }

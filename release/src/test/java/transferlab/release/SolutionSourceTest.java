@@ -76,4 +76,41 @@ class SolutionSourceTest {
                 + "    # TODO(stage1.4): the accept loop — U5\n"
                 + "    raise NotImplementedError(\"TODO(stage1.4): the accept loop — U5\")\n");
     }
+
+    /** Issue 19, part 5: a stub carries only the imports it uses; the solution's go with it. */
+    @Test
+    void aStubbedJavaFileKeepsOnlyTheImportsItStillUses() {
+        String file = """
+                package p;
+
+                import java.security.MessageDigest;
+                import java.util.List;
+                import java.util.Map;
+                import java.util.concurrent.*;
+                import static java.lang.Math.max;
+
+                /** Sizes, see {@link Map}. */
+                class Hashing {
+                    List<String> names() {
+                        return List.of();
+                    }
+                    int hash() {
+                        // BEGIN SOLUTION
+                        // TODO(stage1.3): hash it — U3
+                        MessageDigest sha256 = null;
+                        return max(1, 2);
+                        // END SOLUTION
+                    }
+                }
+                """;
+        SolutionSource source = SolutionSource.parse("p/Hashing.java", file);
+        assertThat(source.render(Set.of())).doesNotContain("import java.security.MessageDigest;",
+                        "import static java.lang.Math.max;")
+                .contains("import java.util.List;", "import java.util.Map;", "import java.util.concurrent.*;");
+        assertThat(source.render(Set.of("stage1.3"))).contains("import java.security.MessageDigest;",
+                "import static java.lang.Math.max;");
+        assertThat(SolutionSource.parse("p/hashing.py", file.replace("//", "#")).render(Set.of()))
+                .as("Python starters keep their imports (their 'for your TODOs' notes)")
+                .contains("import java.security.MessageDigest;");
+    }
 }

@@ -8,10 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import transferlab.progress.TransferProgress;
 import transferlab.server.ConnectionHandler;
 import transferlab.server.ServerLog;
@@ -26,7 +30,8 @@ import transferlab.upload.UploadResult;
  * The part of the lecture demo that every upload server shares: three clients start at once, each
  * sending its file slowly (as seed 004's test client pauses), and a timeline shows when each one
  * waited and when it was served. Stage 1 runs it against the iterative server, stage 2 against a
- * concurrent one; the only difference is the server.
+ * concurrent one; the only difference is the server. On a terminal the timeline grows while the
+ * clients wait and send; elsewhere (a pipe, a log) it is printed once, at the end.
  */
 public final class UploadTimelineDemo {
     /** How one demo part starts its server. */
@@ -37,15 +42,25 @@ public final class UploadTimelineDemo {
 
     static final String[] CLIENTS = {"alpha", "beta", "gamma"};
     static final long FILE_BYTES = 4L << 20;            // 4 MiB each
-    static final long CLIENT_RATE = 8L << 20;           // 8 MiB/s: each upload lasts about half a second
     private static final int TIMELINE_WIDTH = 40; // every line of the demo fits 80 columns
-    /** Every part draws on the same scale (at least this long), so stage 1 and stage 2 compare at a glance. */
-    private static final double TIMELINE_SECONDS = 2.0;
+    /** How often the live timeline is redrawn: a column is 50 ms at the normal pace. */
+    private static final long FRAME_MILLIS = 50;
+    private static final String CURSOR_UP = "\u001b[%dA";
+    private static final String ERASE_TO_END_OF_LINE = "\u001b[K";
 
     private final PrintStream out;
+    private final DemoOptions options;
+    private final boolean live;
 
-    public UploadTimelineDemo(PrintStream out) {
+    /** A demo that draws live only if {@code out} is the terminal (System.console() exists). */
+    public UploadTimelineDemo(PrintStream out, DemoOptions options) {
+        this(out, options, out == System.out && System.console() != null);
+    }
+
+    UploadTimelineDemo(PrintStream out, DemoOptions options, boolean live) {
         this.out = out;
+        this.options = options;
+        this.live = live;
     }
 
     /** Runs the three clients against a server made by {@code starter}; returns true if every file arrived intact. */
@@ -65,11 +80,12 @@ public final class UploadTimelineDemo {
                 out.println();
                 out.println(title);
                 out.println("  " + lesson);
-                out.printf("  server %s; 3 clients at once, each sends %d MiB at %d MiB/s%n%n",
-                        server.address().getPort() == 0 ? "?" : "127.0.0.1:" + server.address().getPort(),
-                        FILE_BYTES >> 20, CLIENT_RATE >> 20);
+                out.printf("  server 127.0.0.1:%d; 3 clients at once, each sends %d MiB at %s MiB/s%n",
+                        server.address().getPort(), FILE_BYTES >> 20, mebibytes(clientRate()));
+                options.pauseBefore("starts the three clients", out);
+                out.println();
                 List<UploadResult> results = uploadAtOnce(server.address().getPort(), files);
-                printTimeline(results);
+                out.println("  ('.' connected, waiting for \"go ahead\"   '#' sending content)");
                 boolean intact = verify(results, received, files);
                 out.printf("  all 3 uploads done %.2f s after the first client connected%n", totalSeconds(results));
                 return intact;
@@ -79,25 +95,157 @@ public final class UploadTimelineDemo {
         }
     }
 
-    private static List<UploadResult> uploadAtOnce(int port, List<Path> files) throws Exception {
+    /** Each client's rate: its file in the pace's upload time (8 MiB/s at the normal pace). */
+    private long clientRate() {
+        return Math.round(FILE_BYTES / options.pace().uploadSeconds);
+    }
+
+    /** 8 or 0.8: a whole number without its ".0". */
+    static String mebibytes(long bytes) {
+        double value = bytes / (double) (1 << 20);
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.format("%.1f", value);
+    }
+
+    /** One client: its counter (read by the drawing thread) and, once done, its result. */
+    private static final class Client {
+        final String name;
+        final TransferProgress sent = TransferProgress.hidden();
+        CompletableFuture<UploadResult> result;
+        long sendingSince = -1; // when the drawing first saw bytes sent (live only)
+
+        Client(String name) {
+            this.name = name;
+        }
+    }
+
+    private List<UploadResult> uploadAtOnce(int port, List<Path> files) throws Exception {
         InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        ExecutorService clients = Executors.newFixedThreadPool(files.size(), runnable -> new Thread(runnable,
+        ExecutorService threads = Executors.newFixedThreadPool(files.size(), runnable -> new Thread(runnable,
                 "demo-client"));
         try {
-            List<Future<UploadResult>> pending = new ArrayList<>();
+            List<Client> clients = new ArrayList<>();
+            long start = System.nanoTime();
             for (Path file : files) {
-                UploadClient client = new UploadClient(Duration.ofSeconds(30), CLIENT_RATE);
+                UploadClient uploader = new UploadClient(Duration.ofSeconds(60), clientRate());
                 String name = file.getFileName().toString();
-                pending.add(clients.submit(() -> client.upload(server, file, name, TransferProgress.hidden())));
+                Client client = new Client(name.replace(".bin", ""));
+                client.result = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return uploader.upload(server, file, name, client.sent);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                }, threads);
+                clients.add(client);
+            }
+            CompletableFuture<Void> all = CompletableFuture.allOf(clients.stream().map(c -> c.result)
+                    .toArray(CompletableFuture[]::new));
+            int drawn = 0;
+            while (live && !all.isDone()) {
+                drawn = draw(liveFrame(clients, start, System.nanoTime()), drawn);
+                try {
+                    all.get(FRAME_MILLIS, TimeUnit.MILLISECONDS); // the next frame, or sooner when all are done
+                } catch (TimeoutException e) {
+                    // time for the next frame
+                }
             }
             List<UploadResult> results = new ArrayList<>();
-            for (Future<UploadResult> result : pending) {
-                results.add(result.get());
+            for (Client client : clients) {
+                results.add(client.result.get()); // an upload's failure ends the demo with its message
             }
+            draw(finalFrame(results), drawn);
             return results;
         } finally {
-            clients.shutdownNow();
+            threads.shutdownNow();
         }
+    }
+
+    /** Prints {@code frame}, over the {@code drawn} lines printed before it; returns its height. */
+    private int draw(List<String> frame, int drawn) {
+        StringBuilder text = new StringBuilder();
+        if (drawn > 0) {
+            text.append(String.format(CURSOR_UP, drawn));
+        }
+        for (String line : frame) {
+            text.append(live ? "\r" + line + ERASE_TO_END_OF_LINE : line).append('\n'); // a pipe gets plain lines
+        }
+        out.print(text);
+        out.flush();
+        return frame.size();
+    }
+
+    /**
+     * The timeline while the uploads run: who waits, who sends, up to now. A client still sending
+     * started when the drawing first saw its bytes (within a frame); a finished one by its own clock.
+     */
+    private List<String> liveFrame(List<Client> clients, long start, long now) {
+        double span = options.pace().timelineSeconds * 1e9;
+        record Row(long goAhead, String line) {
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Client client : clients) {
+            if (client.sendingSince < 0 && client.sent.done() > 0) {
+                client.sendingSince = now;
+            }
+            UploadResult done = client.result.isDone() && !client.result.isCompletedExceptionally()
+                    ? client.result.join() : null;
+            long connected = done == null ? 0 : done.connectedNanos() - start;
+            long goAhead = done != null ? done.goAheadNanos() - start
+                    : client.sendingSince < 0 ? -1 : client.sendingSince - start;
+            long finished = done == null ? -1 : done.finishedNanos() - start;
+            rows.add(new Row(goAhead < 0 ? Long.MAX_VALUE : goAhead,
+                    row(client.name, connected, goAhead, finished, now - start, span)));
+        }
+        rows.sort(Comparator.comparingLong(Row::goAhead)); // in serving order, those still waiting last
+        List<String> frame = new ArrayList<>();
+        frame.add(header(span));
+        rows.forEach(r -> frame.add(r.line()));
+        return frame;
+    }
+
+    /** The timeline from the clients' own clocks, once every upload is done. */
+    private List<String> finalFrame(List<UploadResult> results) {
+        long start = results.stream().mapToLong(UploadResult::connectedNanos).min().orElseThrow();
+        long end = results.stream().mapToLong(UploadResult::finishedNanos).max().orElseThrow();
+        double span = Math.max(options.pace().timelineSeconds * 1e9, end - start);
+        List<UploadResult> inServingOrder = new ArrayList<>(results);
+        inServingOrder.sort(Comparator.comparingLong(UploadResult::goAheadNanos));
+        List<String> frame = new ArrayList<>();
+        frame.add(header(span));
+        for (UploadResult r : inServingOrder) {
+            frame.add(row(r.name().replace(".bin", ""), r.connectedNanos() - start, r.goAheadNanos() - start,
+                    r.finishedNanos() - start, end - start, span));
+        }
+        return frame;
+    }
+
+    /** The columns' names, and the timeline's scale from its first column to its last. */
+    private static String header(double span) {
+        String end = String.format("%.1f s", span / 1e9);
+        return String.format("  %-7s %-8s %-15s 0 s", "client", "waited", "uploading")
+                + " ".repeat(TIMELINE_WIDTH - 3 - end.length()) + end;
+    }
+
+    /**
+     * One client's line: {@code .} connected and waiting for "go ahead", {@code #} sending. Times
+     * are nanoseconds from the start; -1: not yet (still waiting, still sending) at {@code now}.
+     */
+    static String row(String name, long connected, long goAhead, long finished, long now, double span) {
+        long waitedUntil = goAhead < 0 ? now : goAhead;
+        long sentUntil = finished < 0 ? now : finished;
+        String bar = " ".repeat(column(connected, span)) + ".".repeat(Math.max(0, column(waitedUntil, span)
+                - column(connected, span)));
+        if (goAhead >= 0) {
+            bar += "#".repeat(Math.max(1, column(sentUntil, span) - column(goAhead, span)));
+        }
+        String uploading = goAhead < 0 ? "" : String.format("%5.2f-%s", goAhead / 1e9,
+                finished < 0 ? "" : String.format("%5.2f s", finished / 1e9));
+        return String.format("  %-7s %5.2f s  %-14s |%-" + TIMELINE_WIDTH + "s|", name,
+                (waitedUntil - connected) / 1e9, uploading, bar.substring(0, Math.min(bar.length(), TIMELINE_WIDTH)));
+    }
+
+    private static int column(long nanos, double span) {
+        return (int) Math.min(TIMELINE_WIDTH, Math.round(nanos / span * TIMELINE_WIDTH));
     }
 
     /** From the first client's connection to the last upload's end: the figure stages 1 and 2 compare. */
@@ -105,28 +253,6 @@ public final class UploadTimelineDemo {
         long start = results.stream().mapToLong(UploadResult::connectedNanos).min().orElseThrow();
         long end = results.stream().mapToLong(UploadResult::finishedNanos).max().orElseThrow();
         return (end - start) / 1e9;
-    }
-
-    /** One row per client: {@code .} connected and waiting for "go ahead", {@code #} uploading. */
-    private void printTimeline(List<UploadResult> results) {
-        long start = results.stream().mapToLong(UploadResult::connectedNanos).min().orElseThrow();
-        long end = results.stream().mapToLong(UploadResult::finishedNanos).max().orElseThrow();
-        double span = Math.max(TIMELINE_SECONDS * 1e9, end - start);
-        out.printf("  %-7s %-9s %-15s 0 s %s %.1f s%n", "client", "waited", "uploading",
-                " ".repeat(TIMELINE_WIDTH - 8), span / 1e9);
-        List<UploadResult> inServingOrder = new ArrayList<>(results);
-        inServingOrder.sort(java.util.Comparator.comparingLong(UploadResult::goAheadNanos));
-        for (UploadResult r : inServingOrder) {
-            int connected = (int) Math.round((r.connectedNanos() - start) / span * TIMELINE_WIDTH);
-            int goAhead = (int) Math.round((r.goAheadNanos() - start) / span * TIMELINE_WIDTH);
-            int finished = (int) Math.round((r.finishedNanos() - start) / span * TIMELINE_WIDTH);
-            String bar = " ".repeat(connected) + ".".repeat(Math.max(0, goAhead - connected))
-                    + "#".repeat(Math.max(1, finished - goAhead));
-            out.printf("  %-7s %5.2f s   %4.2f-%4.2f s     |%-" + TIMELINE_WIDTH + "s|%n",
-                    r.name().replace(".bin", ""), (r.goAheadNanos() - r.connectedNanos()) / 1e9,
-                    (r.goAheadNanos() - start) / 1e9, (r.finishedNanos() - start) / 1e9, bar);
-        }
-        out.println("  ('.' connected, waiting for \"go ahead\"   '#' sending content)");
     }
 
     private boolean verify(List<UploadResult> results, Path received, List<Path> files) throws IOException {

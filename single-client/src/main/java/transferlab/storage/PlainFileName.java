@@ -41,7 +41,13 @@ public final class PlainFileName {
         return check(name);
     }
 
-    /** Checks a name that is already a string; returns it unchanged. */
+    /**
+     * Checks a name that is already a string; returns it unchanged. A bad name throws a
+     * {@link BadNameException} whose message says what is wrong, for the client's error line and
+     * the server's log (the tests read it): the length in bytes ("256 bytes"), or the name in
+     * quotes, made {@link #printable}, with the bad character: {@code '/'} or {@code '\'} in quotes,
+     * a control character as {@code U+0000}.
+     */
     public static String check(String name) throws BadNameException {
         // BEGIN SOLUTION
         // TODO(stage1.2): refuse an empty name, over 255 bytes, a leading dot, '/', '\\', control characters — U8

@@ -198,7 +198,7 @@ public final class RawRangedClient {
             long blockSize = size / n + 1;
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 for (int block = 0; block < n; block++) {
-                    long length = Math.max(0, Math.min(size, (block + 1) * blockSize) - Math.min(size, block * blockSize));
+                    long length = Math.min(size, (block + 1) * blockSize) - Math.min(size, block * blockSize);
                     if (received.get(block).length != length) {
                         throw new Failed("block " + block + " brought " + received.get(block).length + " bytes, but "
                                 + size + " bytes in " + n + " blocks of B = " + blockSize + " make it " + length);
@@ -279,7 +279,8 @@ public final class RawRangedClient {
             String all = new String(response, StandardCharsets.ISO_8859_1);
             int headEnd = all.indexOf("\r\n\r\n");
             String head = headEnd < 0 ? all : all.substring(0, headEnd + 2);
-            byte[] responseBody = headEnd < 0 ? new byte[0] : Arrays.copyOfRange(response, headEnd + 4, response.length);
+            byte[] responseBody = headEnd < 0 ? new byte[0]
+                    : Arrays.copyOfRange(response, headEnd + 4, response.length);
             if (head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) {
                 responseBody = dechunked(responseBody);
             }

@@ -140,7 +140,7 @@ public final class FtClientCheck extends FtClientScenarios {
         int dataPort = Integer.parseInt(invocation.placeholders().get("dataport").get(0));
         CompletableFuture<ClientCommand.Run> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return ClientCommand.runOne(clientTemplate(), invocation, target.logDirectory());
+                return ClientCommand.runOne(clientTemplate(), invocation, target.logDirectory(), target.sandbox());
             } catch (IOException | InterruptedException e) {
                 throw new CompletionException(e);
             }

@@ -82,7 +82,7 @@ public abstract class FtClientScenarios {
         for (int i = 0; i < requests.size(); i++) {
             invocations.add(invocation(server, requests.get(i), directories.get(i)));
         }
-        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory());
+        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory(), target.sandbox());
     }
 
     ClientCommand.Run run(InetSocketAddress server, List<String> request, Path directory)

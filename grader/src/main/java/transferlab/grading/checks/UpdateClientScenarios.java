@@ -81,7 +81,7 @@ public abstract class UpdateClientScenarios {
                     "id", List.of(ids.get(i)),
                     "dir", List.of(directories.get(i).toString())), directories.get(i)));
         }
-        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory());
+        return ClientCommand.runAll(clientTemplate(), invocations, target.logDirectory(), target.sandbox());
     }
 
     ClientCommand.Run run(InetSocketAddress server, String id, Path directory)

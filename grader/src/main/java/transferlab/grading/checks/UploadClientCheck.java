@@ -96,7 +96,7 @@ public final class UploadClientCheck {
     /** Runs the client once per file, all at once; each file must be stored with the same bytes. */
     private void assertUploaded(List<Path> files) throws Exception {
         List<ClientCommand.Run> runs = ClientCommand.runAll(target.command(), server.address(), files,
-                target.logDirectory());
+                target.logDirectory(), target.sandbox());
         for (int i = 0; i < files.size(); i++) {
             Path sent = files.get(i);
             ClientCommand.Run run = runs.get(i);

@@ -169,7 +169,7 @@ public final class HandIn {
             return javacErrors(Files.readString(log, StandardCharsets.UTF_8), tree);
         }
         runPath.addAll(List.of(libraries.split(File.pathSeparator)));
-        Function<String, String> java = StageCheck.javaCommands(classPathJar(work, runPath).toString());
+        Function<String, String> java = StageCheck.commandsOn(classPathJar(work, runPath).toString());
         for (StageProfile.Part part : profile.parts()) {
             if (!part.command().isBlank()) {
                 commands.put(part.name(), java.apply(part.command()));

@@ -42,6 +42,9 @@ public final class CheckTarget {
     static final String NETWORK = "transferlab.check.network";
     static final String PAIR_CLIENT_COMMAND = "transferlab.check.pairClientCommand";
     static final String STORED_NAMES = "transferlab.check.storedNames";
+    static final String SANDBOX = "transferlab.check.sandbox";
+    static final String SANDBOX_HIDDEN = "transferlab.check.sandbox.hidden";
+    static final String SANDBOX_SHOWN = "transferlab.check.sandbox.shown";
 
     private final Kind kind;
     private final InetSocketAddress address;
@@ -52,9 +55,11 @@ public final class CheckTarget {
     /** {@code --pair}: the student's client, run against the student's server ({@link #command}). */
     private final String pairClientCommand;
     private final List<String> storedNames;
+    /** The box every program of this target runs in ({@code --sandbox}). */
+    private final Sandbox.Use sandbox;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
-                        Network network, String pairClientCommand, List<String> storedNames) {
+                        Network network, String pairClientCommand, List<String> storedNames, Sandbox.Use sandbox) {
         this.kind = kind;
         this.address = address;
         this.command = command;
@@ -63,22 +68,36 @@ public final class CheckTarget {
         this.network = network;
         this.pairClientCommand = pairClientCommand;
         this.storedNames = List.copyOf(storedNames);
+        this.sandbox = sandbox;
     }
 
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
-        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames);
+        return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames,
+                sandbox);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
         return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
-                storedNames);
+                storedNames, sandbox);
     }
 
     /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
     public CheckTarget storingUnder(List<String> patterns) {
-        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns);
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns,
+                sandbox);
+    }
+
+    /** The same target, its programs run in {@code box} ({@code --sandbox}). */
+    public CheckTarget boxedBy(Sandbox.Use box) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
+                storedNames, box);
+    }
+
+    /** The box every server and client of this target runs in. */
+    public Sandbox.Use sandbox() {
+        return sandbox;
     }
 
     /** U: the names, besides the sent one, under which the graded server may store an upload. */
@@ -98,17 +117,20 @@ public final class CheckTarget {
 
     /** {@code --target HOST:PORT}. */
     public static CheckTarget runningServer(InetSocketAddress address) {
-        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null, List.of());
+        return new CheckTarget(Kind.RUNNING_SERVER, address, null, null, true, Network.DIRECT, null, List.of(),
+                Sandbox.Policy.DEFAULT.resolve());
     }
 
     /** {@code --server-cmd "python3 server.py {port} {dir}"}; process output is kept under {@code logDirectory}. */
     public static CheckTarget serverCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
+        return new CheckTarget(Kind.SERVER_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of(),
+                Sandbox.Policy.DEFAULT.resolve());
     }
 
     /** {@code --client-cmd "python3 client.py {host} {port} {file}"}. */
     public static CheckTarget clientCommand(String command, Path logDirectory) {
-        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of());
+        return new CheckTarget(Kind.CLIENT_COMMAND, null, command, logDirectory, true, Network.DIRECT, null, List.of(),
+                Sandbox.Policy.DEFAULT.resolve());
     }
 
     /**
@@ -117,7 +139,7 @@ public final class CheckTarget {
      */
     public static CheckTarget pair(String serverCommand, String clientCommand, Path logDirectory) {
         return new CheckTarget(Kind.PAIR, null, serverCommand, logDirectory, true, Network.DIRECT, clientCommand,
-                List.of());
+                List.of(), Sandbox.Policy.DEFAULT.resolve());
     }
 
     /** The client's command line: {@code --client-cmd}, alone or in a pair. */
@@ -178,7 +200,7 @@ public final class CheckTarget {
             case RUNNING_SERVER -> new RunningServer(address);
             case SERVER_COMMAND, PAIR -> {
                 try {
-                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders);
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, sandbox);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -226,6 +248,9 @@ public final class CheckTarget {
             parameters.put(PAIR_CLIENT_COMMAND, pairClientCommand);
         }
         parameters.put(STORED_NAMES, String.join("\n", storedNames));
+        parameters.put(SANDBOX, (sandbox.boxed() ? "boxed:" : "none:") + sandbox.description());
+        parameters.put(SANDBOX_HIDDEN, String.join("\n", sandbox.hidden().stream().map(Path::toString).toList()));
+        parameters.put(SANDBOX_SHOWN, String.join("\n", sandbox.shown().stream().map(Path::toString).toList()));
         return parameters;
     }
 
@@ -247,7 +272,18 @@ public final class CheckTarget {
         }
         List<String> storedNames = parameters.apply(STORED_NAMES).map(lines -> lines.lines()
                 .filter(line -> !line.isBlank()).toList()).orElse(List.of());
-        return target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
+        target = target.over(parameters.apply(NETWORK).map(Network::valueOf).orElse(Network.DIRECT))
                 .storingUnder(storedNames);
+        String box = parameters.apply(SANDBOX).orElse(null);
+        if (box != null) {
+            target = target.boxedBy(new Sandbox.Use(box.startsWith("boxed:"), box.substring(box.indexOf(':') + 1),
+                    paths(parameters.apply(SANDBOX_HIDDEN)), paths(parameters.apply(SANDBOX_SHOWN))));
+        }
+        return target;
+    }
+
+    private static List<Path> paths(Optional<String> lines) {
+        return lines.map(text -> text.lines().filter(line -> !line.isBlank()).map(Path::of).toList())
+                .orElse(List.of());
     }
 }

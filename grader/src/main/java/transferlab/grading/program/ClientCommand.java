@@ -65,21 +65,30 @@ public final class ClientCommand {
                 "name", List.of(file.getFileName().toString())), file.toAbsolutePath().getParent());
     }
 
-    /** Runs the upload client on each file at once and waits for all of them. */
-    public static List<Run> runAll(String template, InetSocketAddress server, List<Path> files, Path logDirectory)
-            throws IOException, InterruptedException {
-        return runAll(template, files.stream().map(file -> upload(server, file)).toList(), logDirectory);
+    /** Runs the upload client on each file at once, each in its box, and waits for all of them. */
+    public static List<Run> runAll(String template, InetSocketAddress server, List<Path> files, Path logDirectory,
+                                   Sandbox.Use sandbox) throws IOException, InterruptedException {
+        return runAll(template, files.stream().map(file -> upload(server, file)).toList(), logDirectory, sandbox);
     }
 
-    /** Starts every invocation at once, then waits for all of them (killing any still running at the deadline). */
+    /** Starts every invocation at once (boxed as {@code --sandbox auto} would), then waits for all of them. */
     public static List<Run> runAll(String template, List<Invocation> invocations, Path logDirectory)
             throws IOException, InterruptedException {
+        return runAll(template, invocations, logDirectory, Sandbox.Policy.DEFAULT.resolve());
+    }
+
+    /**
+     * Starts every invocation at once, each in a box of its own whose only writable directory is the
+     * invocation's, then waits for all of them (killing any still running at the deadline).
+     */
+    public static List<Run> runAll(String template, List<Invocation> invocations, Path logDirectory,
+                                   Sandbox.Use sandbox) throws IOException, InterruptedException {
         List<Path> logs = new ArrayList<>();
         List<Process> processes = new ArrayList<>();
         for (Invocation invocation : invocations) {
             Path log = logDirectory.resolve("client-" + STARTED.incrementAndGet() + ".log");
             logs.add(log);
-            processes.add(start(template, invocation, log));
+            processes.add(start(template, invocation, log, sandbox));
         }
         long deadline = System.nanoTime() + SuiteTimeouts.scaled(RUN_TIMEOUT).toNanos();
         List<Run> runs = new ArrayList<>();
@@ -102,14 +111,21 @@ public final class ClientCommand {
         return runAll(template, List.of(invocation), logDirectory).get(0);
     }
 
-    private static Process start(String template, Invocation invocation, Path log) throws IOException {
+    /** Runs one invocation in its box and waits for it. */
+    public static Run runOne(String template, Invocation invocation, Path logDirectory, Sandbox.Use sandbox)
+            throws IOException, InterruptedException {
+        return runAll(template, List.of(invocation), logDirectory, sandbox).get(0);
+    }
+
+    private static Process start(String template, Invocation invocation, Path log, Sandbox.Use sandbox)
+            throws IOException {
         String command = CommandLineTemplate.fillWords(CommandLineTemplate.anchoredToGraderDirectory(template),
                 invocation.placeholders());
-        Process process = new ProcessBuilder(ProcessGroup.command(command))
+        Process process = ProcessGroup.start(new ProcessBuilder(sandbox.command(command, invocation.directory(),
+                List.of(invocation.directory())))
                 .directory(invocation.directory().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile()));
         try (OutputStream in = process.getOutputStream()) {
             in.write("\n\n\n".getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {

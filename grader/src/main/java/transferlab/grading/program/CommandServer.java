@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -54,6 +55,10 @@ public final class CommandServer implements ServerUnderTest {
     private static final AtomicInteger STARTED = new AtomicInteger();
     /** Servers started and not closed yet: each run kills those of its own a contract forgot ({@link #closeAll}). */
     private static final Set<CommandServer> LIVE = ConcurrentHashMap.newKeySet();
+    /** How many ports to try when other programs hold the ones chosen. */
+    static final int PORT_ATTEMPTS = 3;
+    /** Per run (its log directory): the ports found held by other programs, for the report's warnings. */
+    private static final Map<Path, List<String>> PORTS_HELD = new ConcurrentHashMap<>();
 
     private final Process process;
     private final InetSocketAddress address;
@@ -73,6 +78,47 @@ public final class CommandServer implements ServerUnderTest {
 
     public static ServerUnderTest start(String template, Path directory, Path logDirectory,
                                  Map<String, String> limitPlaceholders) throws IOException {
+        return start(template, directory, logDirectory, limitPlaceholders, Sandbox.Policy.DEFAULT.resolve());
+    }
+
+    /**
+     * The same, in {@code sandbox}'s box. When another program already listens on the port chosen
+     * (a squatter: a daemon a graded program left, anybody's server) the server is not graded
+     * against it: the run's warnings say so ({@link #portsHeld}) and it starts again on another port,
+     * {@link #PORT_ATTEMPTS} times at most.
+     */
+    public static ServerUnderTest start(String template, Path directory, Path logDirectory,
+                                 Map<String, String> limitPlaceholders, Sandbox.Use sandbox) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(template, directory, logDirectory, limitPlaceholders, sandbox);
+            } catch (PortHeld held) {
+                PORTS_HELD.computeIfAbsent(logDirectory, run -> new CopyOnWriteArrayList<>())
+                        .add(held.getMessage() + "; the server was started again on another port");
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new ServerDidNotStart(held.getMessage() + ", and so were the " + (PORT_ATTEMPTS - 1)
+                            + " ports tried before it");
+                }
+            }
+        }
+    }
+
+    /** The ports found held by another program during the run logging to {@code logDirectory}, then forgets them. */
+    public static List<String> portsHeld(Path logDirectory) {
+        List<String> held = PORTS_HELD.remove(logDirectory);
+        return held == null ? List.of() : List.copyOf(held);
+    }
+
+    /** Another program listens on the port chosen for the server. */
+    private static final class PortHeld extends IllegalStateException {
+        PortHeld(String message) {
+            super(message);
+        }
+    }
+
+    private static ServerUnderTest startOnce(String template, Path directory, Path logDirectory,
+                                             Map<String, String> limitPlaceholders, Sandbox.Use sandbox)
+            throws IOException {
         int port = LoopbackPorts.free();
         Map<String, String> values = new TreeMap<>(limitPlaceholders);
         values.put("port", Integer.toString(port));
@@ -81,12 +127,13 @@ public final class CommandServer implements ServerUnderTest {
         String command = CommandLineTemplate.fill(CommandLineTemplate.anchoredToGraderDirectory(template), values);
         Path log = logDirectory.resolve(String.format(Locale.ROOT, "server-%04d%s", STARTED.incrementAndGet(),
                 ProcessLogs.TIMED));
-        ProcessBuilder builder = new ProcessBuilder(ProcessGroup.command(command))
+        ProcessBuilder builder = new ProcessBuilder(sandbox.command(command, Path.of("").toAbsolutePath(),
+                List.of(directory)))
                 .redirectErrorStream(true)
                 .redirectInput(new File("/dev/null"));
         builder.environment().put("PYTHONUNBUFFERED", "1");
         ProcessLogs.note(log, "started, told to listen on port " + port);
-        Process process = builder.start();
+        Process process = ProcessGroup.start(builder);
         ProcessLogs.pumpTimed(process.getInputStream(), log, "server-output-" + process.pid());
         CommandServer server = new CommandServer(process, new InetSocketAddress("127.0.0.1", port), directory,
                 logDirectory, log);
@@ -113,13 +160,23 @@ public final class CommandServer implements ServerUnderTest {
         try {
             await("server listening on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(10))
-                    .until(() -> ProcessGroup.isListening(port) || notYet(port, command, otherPortsSince));
+                    .until(() -> listening(port) || notYet(port, command, otherPortsSince));
         } catch (ConditionTimeoutException e) {
             notYet(port, command, otherPortsSince); // an exit seen only now is still reported as the exit
             throw new ServerDidNotStart("the server did not listen on port " + port + " within "
                     + START_TIMEOUT.toSeconds() + " s; is the port hard-coded, or does it wait for input? "
                     + command + lastWords());
         }
+    }
+
+    /** Whether the server listens on its port; throws {@link PortHeld} when another program does. */
+    private boolean listening(int port) {
+        return switch (ProcessGroup.listenerOf(process, port)) {
+            case THE_PROGRAM -> true;
+            case NOBODY -> false;
+            case ANOTHER_PROGRAM -> throw new PortHeld("port " + port + " is held by another program ("
+                    + ProcessGroup.holderOf(port) + ")");
+        };
     }
 
     /** False while the server may still start; throws when it cannot any more (exited, or listens elsewhere). */

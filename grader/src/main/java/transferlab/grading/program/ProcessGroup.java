@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,16 +31,53 @@ import java.util.stream.Stream;
  */
 public final class ProcessGroup {
     private static final String LISTEN = "0A";
-    private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"))
-            || Files.isExecutable(Path.of("/bin/setsid"));
+    /** util-linux's setsid, by its path: the grader's PATH may be anything. */
+    private static final String SETSID_PROGRAM = Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .filter(path -> Files.isExecutable(Path.of(path))).findFirst().orElse(null);
+    private static final boolean SETSID = SETSID_PROGRAM != null;
 
     private ProcessGroup() {
     }
 
     /** The argument list that runs {@code shellCommand} with {@code sh -c}, in a new process group where possible. */
     static List<String> command(String shellCommand) {
-        return SETSID ? List.of("setsid", "/bin/sh", "-c", shellCommand) : List.of("/bin/sh", "-c", shellCommand);
+        return inNewGroup(List.of("/bin/sh", "-c", shellCommand));
     }
+
+    /** {@code argv} started in a new process group where possible (under setsid). */
+    static List<String> inNewGroup(List<String> argv) {
+        List<String> command = new ArrayList<>(argv);
+        if (SETSID) {
+            command.add(0, SETSID_PROGRAM);
+        }
+        return command;
+    }
+
+    /**
+     * Starts {@code builder}'s program from one thread that lives as long as the JVM. The box's
+     * {@code --die-with-parent} is the kernel's parent-death signal, which fires when the thread
+     * that started the process ends, not the JVM: a program started from a test's own thread (JUnit
+     * runs each method with a timeout in a thread of its own) would be killed when that method returns.
+     */
+    static Process start(ProcessBuilder builder) throws IOException {
+        try {
+            return LAUNCHER.submit(builder::start).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + builder.command().get(0), e);
+        }
+    }
+
+    private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "graded-program-launcher");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Kills the process and its whole group (or, without setsid, the descendants alive now). */
     static void kill(Process process) {
@@ -63,6 +104,88 @@ public final class ProcessGroup {
             return probe(port);
         }
         return listeningSockets().stream().anyMatch(socket -> socket.port() == port);
+    }
+
+    /** Who holds the listening socket of a port: nobody yet, the started program, or another program. */
+    enum Listener { NOBODY, THE_PROGRAM, ANOTHER_PROGRAM }
+
+    /**
+     * Who listens on {@code port}: a listening row of the port whose socket inode is held by the
+     * process or a descendant (its box's processes) is the program's; one held by nobody of it is
+     * another program's, a squatter's. Where /proc is missing, any listener counts as the program's.
+     */
+    static Listener listenerOf(Process process, int port) {
+        if (!Files.isReadable(Path.of("/proc/net/tcp"))) {
+            return probe(port) ? Listener.THE_PROGRAM : Listener.NOBODY;
+        }
+        List<String> listening = listeningSockets().stream().filter(socket -> socket.port() == port)
+                .map(TcpSocket::inode).toList();
+        if (listening.isEmpty()) {
+            return Listener.NOBODY; // the cheap answer, read every 10 ms while a server starts
+        }
+        Set<String> ours = socketInodes(process);
+        if (listening.stream().anyMatch(ours::contains)) {
+            return Listener.THE_PROGRAM;
+        }
+        // Unboxed, a daemon the program forked is no descendant once its parent exits: its group tells.
+        boolean inGroup = SETSID && holder(port).map(pid -> processGroupOf(pid) == process.pid()).orElse(false);
+        return inGroup ? Listener.THE_PROGRAM : Listener.ANOTHER_PROGRAM;
+    }
+
+    /** "pid 123 (python3)": the process holding the listening socket of {@code port}, as far as /proc shows. */
+    static String holderOf(int port) {
+        return holder(port).map(pid -> "pid " + pid + " (" + procFile(pid, "comm").strip() + ")")
+                .orElse("a process the grader cannot see");
+    }
+
+    /** The pid of a process holding a listening socket of {@code port}: a scan of every /proc/PID/fd. */
+    private static Optional<Long> holder(int port) {
+        Set<String> inodes = new TreeSet<>(listeningSockets().stream().filter(socket -> socket.port() == port)
+                .map(TcpSocket::inode).toList());
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(dir -> dir.getFileName().toString().matches("\\d+")).toList()) {
+                try (Stream<Path> fds = Files.list(process.resolve("fd"))) {
+                    for (Path fd : fds.toList()) {
+                        String link = readLink(fd);
+                        if (link.startsWith("socket:[") && inodes.contains(link.substring(8, link.length() - 1))) {
+                            return Optional.of(Long.parseLong(process.getFileName().toString()));
+                        }
+                    }
+                } catch (IOException e) {
+                    // not ours to read, or gone: look at the next one
+                }
+            }
+        } catch (IOException e) {
+            // no /proc
+        }
+        return Optional.empty();
+    }
+
+    /** The process group of a pid, from /proc/PID/stat ("pid (comm) state ppid pgrp ..."), or -1. */
+    private static long processGroupOf(long pid) {
+        String stat = procFile(pid, "stat");
+        String[] after = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+        try {
+            return after.length > 2 ? Long.parseLong(after[2]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String procFile(long pid, String name) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), name));
+        } catch (IOException e) {
+            return "?)";
+        }
+    }
+
+    private static String readLink(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The ports the process and its descendants listen on; empty where /proc is not available. */

@@ -62,6 +62,9 @@ public final class GradescopeReport {
                 TerminalReport.number(result.score()), TerminalReport.number(result.maxScore()),
                 result.count(Verdict.PASS), result.count(Verdict.FAIL), result.count(Verdict.NOT_APPLICABLE),
                 result.extensions() ? "Core and extension requirements." : "Core requirements."));
+        if (!result.sandbox().isBlank()) {
+            text.append("\nSandbox: ").append(result.sandbox()).append('.');
+        }
         List<RequirementVerdict> notApplicable = result.verdicts().stream()
                 .filter(verdict -> verdict.verdict() == Verdict.NOT_APPLICABLE).toList();
         if (!notApplicable.isEmpty()) {

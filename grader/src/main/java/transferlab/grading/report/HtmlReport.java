@@ -52,6 +52,9 @@ public final class HtmlReport {
                 .append(result.count(Verdict.PASS)).append(" passed, ").append(result.count(Verdict.FAIL))
                 .append(" failed, ").append(result.count(Verdict.NOT_APPLICABLE))
                 .append(" not applicable (not checked, no points).</p>\n");
+        if (!result.sandbox().isBlank()) {
+            html.append("<p id=\"sandbox\">Sandbox: ").append(escape(result.sandbox())).append("</p>\n");
+        }
         if (!result.stopped().isBlank()) {
             html.append("<p id=\"stopped\"><strong>Stopped early:</strong> ").append(escape(result.stopped()))
                     .append("</p>\n");

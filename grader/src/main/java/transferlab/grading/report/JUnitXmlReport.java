@@ -39,6 +39,14 @@ public final class JUnitXmlReport {
             xml.writeAttribute("skipped", Long.toString(count(tests, Verdict.NOT_APPLICABLE)));
             xml.writeAttribute("time", seconds(result.duration().toMillis()));
             xml.writeCharacters("\n");
+            if (!result.sandbox().isBlank()) {
+                xml.writeStartElement("properties");
+                xml.writeEmptyElement("property");
+                xml.writeAttribute("name", "sandbox");
+                xml.writeAttribute("value", xmlSafe(result.sandbox()));
+                xml.writeEndElement();
+                xml.writeCharacters("\n");
+            }
             for (TestOutcome test : tests) {
                 xml.writeStartElement("testcase");
                 xml.writeAttribute("classname", String.join(",", test.requirements()));

@@ -37,6 +37,9 @@ public final class TerminalReport {
     public static void print(CheckResult result, PrintStream out) {
         out.printf(Locale.ROOT, "Protocol %s (%s), %s requirements; %s%n", result.protocol().requirementPrefix(),
                 result.protocol().commandName(), result.extensions() ? "core and extension" : "core", result.target());
+        if (!result.sandbox().isBlank()) {
+            out.println("  sandbox: " + result.sandbox());
+        }
         for (RequirementVerdict verdict : result.verdicts()) {
             String points = number(verdict.score()) + "/" + number(verdict.maxScore());
             out.printf(Locale.ROOT, "  %-4s  %-4s %6s  %s%n", verdict.verdict().label(), verdict.requirement(), points,

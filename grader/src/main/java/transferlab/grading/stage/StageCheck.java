@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import transferlab.grading.CheckPlan;
 import transferlab.grading.CheckResult;
@@ -23,6 +22,7 @@ import transferlab.grading.SuiteRunner;
 import transferlab.grading.Verdict;
 import transferlab.grading.report.TerminalReport;
 import transferlab.grading.program.Network;
+import transferlab.grading.program.Sandbox;
 
 /**
  * {@code ./transfer check stage1|stage2|stage3}: grades a stage's lesson, part by part, as
@@ -41,8 +41,6 @@ public final class StageCheck {
     /** A system property naming the kit's root, where the grader's classes are not inside it. */
     public static final String KIT_PROPERTY = "transferlab.kit";
     static final String JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
-    private static final Pattern LAUNCHER_ROW = Pattern.compile(
-            "(?:command_row\\s+)?([a-z][a-z-]*)[|\\s]+([a-z][a-z-]*)[|\\s]+((?:[a-z]\\w*\\.)+[A-Z]\\w*)");
 
     private StageCheck() {
     }
@@ -108,7 +106,7 @@ public final class StageCheck {
             CheckResult first = graded.get(0);
             return Optional.of(new CheckResult(first.protocol(), stage + ": " + String.join("; ",
                     graded.stream().map(CheckResult::target).toList()), true, verdicts, 0, unmapped, warnings,
-                    duration, first.runs(), Map.of(), stopped));
+                    duration, first.runs(), Map.of(), stopped, first.sandbox()));
         }
 
         public Optional<PartResult> part(String name) {
@@ -151,6 +149,11 @@ public final class StageCheck {
     }
 
     public static Result run(StageProfile profile, Options options) {
+        return run(profile, options, Sandbox.Policy.DEFAULT);
+    }
+
+    /** The same, every part's programs boxed as {@code sandbox} says ({@code --sandbox}). */
+    public static Result run(StageProfile profile, Options options, Sandbox.Policy sandbox) {
         for (String name : options.partCommands().keySet()) {
             if (!profile.byName().containsKey(name)) {
                 throw new IllegalArgumentException("--cmd " + name + "=...: " + profile.stage() + " has no part "
@@ -177,7 +180,8 @@ public final class StageCheck {
             }
             CheckPlan plan = new CheckPlan(part.protocol(), new CheckPlan.TargetSpec(part.targetKind(), command[0]),
                     false, options.timeoutFactor(), options.points(), part.requirements(), !part.concurrent(),
-                    options.tests(), options.repeat(), options.timeLimit(), options.network(), options.storedNames());
+                    options.tests(), options.repeat(), options.timeLimit(), options.network(), options.storedNames(),
+                    sandbox);
             CheckResult graded = SuiteRunner.run(plan);
             results.add(new PartResult(part, command[1], withTarget(graded, describe(part, command[1])), ""));
         }
@@ -229,55 +233,60 @@ public final class StageCheck {
         // A stage grades the extensions its profile lists: the report's header says so.
         return new CheckResult(result.protocol(), target, true, result.verdicts(),
                 0, result.unmappedTests(), result.warnings(), result.duration(), result.runs(),
-                result.flakyFailedRuns(), result.stopped());
+                result.flakyFailedRuns(), result.stopped(), result.sandbox());
     }
 
     /**
      * A {@code ./transfer} command line ({@code upload-server --port {port} ...}) as the Java
-     * command that runs the same main class from this grader's own class path: the checkout's build,
-     * without the launcher's rebuild check (a grading inside {@code mvn verify} must not start Maven).
+     * command that runs the same main class ({@link CommandTable}) without the launcher's rebuild
+     * check (a grading inside {@code mvn verify} must not start Maven). The class path: this JVM's
+     * own where it has the class (the grader's tests, which have the stages in test scope), else the
+     * module's jar and runtime libraries as the launcher's build left them (the grader itself never
+     * has a stage on its class path).
      */
     public static Function<String, String> kitCommands() {
-        return javaCommands(System.getProperty("java.class.path"));
+        return commandsOn(null);
     }
 
     /**
-     * The same, on another class path: a Java hand-in (a student tree) compiled by the grader, its
-     * main classes taken from this kit's launcher table (never from the hand-in's).
+     * The same, on the class path given: a Java hand-in (a student tree) compiled by the grader,
+     * its main classes taken from this kit's command table (never from the hand-in's); null: the
+     * kit's own, as {@link #kitCommands}.
      */
-    public static Function<String, String> javaCommands(String classPath) {
-        Map<String, String> mainClasses = launcherTable(kitRoot().resolve("transfer"));
+    public static Function<String, String> commandsOn(String givenClassPath) {
+        Path kit = kitRoot();
+        Map<String, CommandTable.Row> rows = CommandTable.of(kit);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return line -> {
             String name = line.strip().split("\\s+", 2)[0];
-            String mainClass = mainClasses.get(name);
-            if (mainClass == null) {
+            CommandTable.Row row = rows.get(name);
+            if (row == null) {
                 throw new IllegalArgumentException("the profile names './transfer " + name + "', which the launcher "
-                        + "does not list (" + String.join(", ", mainClasses.keySet()) + ")");
+                        + "does not list (" + String.join(", ", rows.keySet()) + ")");
             }
-            return shellQuoted(java) + " " + JAVA_OPTIONS + " -cp " + shellQuoted(classPath) + " " + mainClass
-                    + line.strip().substring(name.length());
+            String classPath = givenClassPath != null ? givenClassPath : classPath(kit, row);
+            return shellQuoted(java) + " " + JAVA_OPTIONS + " -cp " + shellQuoted(classPath) + " "
+                    + row.mainClass() + line.strip().substring(name.length());
         };
     }
 
-    /**
-     * The launcher's table of commands, name to main class: its rows "name|module|main class|what"
-     * or "command_row name module main-class ..." (the two shapes the launcher has had). As the
-     * launcher does, the first row of a name whose module is in the checkout wins.
-     */
-    public static Map<String, String> launcherTable(Path launcher) {
-        Map<String, String> classes = new LinkedHashMap<>();
+    /** See {@link #kitCommands}. */
+    static String classPath(Path kit, CommandTable.Row row) {
         try {
-            for (String line : Files.readAllLines(launcher)) {
-                Matcher row = LAUNCHER_ROW.matcher(line);
-                if (row.lookingAt() && Files.isDirectory(launcher.resolveSibling(row.group(2)).resolve("src/main"))) {
-                    classes.putIfAbsent(row.group(1), row.group(3));
-                }
+            Class.forName(row.mainClass(), false, StageCheck.class.getClassLoader());
+            return System.getProperty("java.class.path");
+        } catch (ClassNotFoundException notHere) {
+            Path target = kit.resolve(row.module()).resolve("target");
+            try (var jars = Files.list(target)) {
+                Path jar = jars.filter(p -> p.getFileName().toString().matches(Pattern.quote(
+                        row.module()) + "-.*\\.jar")).findFirst().orElseThrow(() -> new IllegalStateException(
+                        "no jar of " + row.module() + " in " + target + ": run ./transfer once to build it"));
+                return jar + java.io.File.pathSeparator + Files.readString(target.resolve("runtime.classpath")).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no build of " + row.module() + " in " + target
+                        + ": run ./transfer once to build it", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the launcher " + launcher, e);
         }
-        return classes;
     }
 
     /**
