@@ -168,7 +168,17 @@ public final class HandIn {
         if (process.exitValue() != 0) {
             return javacErrors(Files.readString(log, StandardCharsets.UTF_8), tree);
         }
-        runPath.addAll(List.of(libraries.split(File.pathSeparator)));
+        // The libraries go beside the classes: the box a graded program runs in shows it the folder
+        // its command names (work/), not the grader's Maven repository or a private /tmp of ours.
+        Path lib = Files.createDirectories(work.resolve("lib"));
+        int n = 0;
+        for (String library : libraries.split(File.pathSeparator)) {
+            if (!library.isEmpty()) {
+                Path copy = lib.resolve((n++) + "-" + Path.of(library).getFileName());
+                Files.copy(Path.of(library), copy);
+                runPath.add(copy.toString());
+            }
+        }
         Function<String, String> java = StageCheck.commandsOn(classPathJar(work, runPath).toString());
         for (StageProfile.Part part : profile.parts()) {
             if (!part.command().isBlank()) {
