@@ -59,6 +59,7 @@ class ClassCheckTest {
                     sys.stdout.write('x' * 4096 + '\\n')
                 time.sleep(60)
                 """);
+        HandIns.withKitPrograms(submissions.resolve("ivan"));
         HandIns.python(submissions.resolve("ivan"), """
                 import os, signal, sys, time
                 if os.fork() == 0:
@@ -66,14 +67,15 @@ class ClassCheckTest {
                     time.sleep(60)
                     sys.exit(0)
                 os.execvp('python3', ['python3', %s] + sys.argv[1:])
-                """.formatted("'" + PythonPrograms.program("starters/stage1_server_done.py") + "'"));
+                """.formatted(HandIns.programInHandIn("starters/stage1_server_done.py")));
         HandIns.pythonMutant(submissions.resolve("judy"), "upload_one_recv_content.py");
         HandIns.pythonMutant(submissions.resolve("ken"), "upload_leaves_partial_file.py");
+        HandIns.withKitPrograms(submissions.resolve("leo"));
         HandIns.python(submissions.resolve("leo"), """
                 import os, sys
                 open(os.path.join(sys.argv[sys.argv.index('--dir') + 1], '..', 'escaped'), 'w').write('x')
                 os.execvp('python3', ['python3', %s] + sys.argv[1:])
-                """.formatted("'" + PythonPrograms.program("starters/stage1_server_done.py") + "'"));
+                """.formatted(HandIns.programInHandIn("starters/stage1_server_done.py")));
         Path grades = work.resolve("grades");
 
         String terminal = checkClass(submissions, grades);

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import transferlab.testkit.PythonPrograms;
 
 /**
  * Stage 1 hand-ins as students hand them in, for the class and autograder tests: the Python
@@ -45,7 +44,7 @@ final class HandIns {
 
     /** Stage 1's starter with its TODOs done (tests/python/starters/stage1_server_done.py). */
     static Path pythonDone(Path at) throws IOException {
-        return pythonRunning(at, PythonPrograms.program("starters/stage1_server_done.py").toString(), "starter");
+        return pythonRunning(at, "starters/stage1_server_done.py", "starter");
     }
 
     /** The starter as handed out: it starts and fails its TODOs' requirements; it says which user runs it. */
@@ -58,7 +57,7 @@ final class HandIns {
 
     /** A known-bad server of tests/python/mutants (it takes PORT DIR), run with the starter's command line. */
     static Path pythonMutant(Path at, String mutant) throws IOException {
-        return pythonRunning(at, PythonPrograms.program("mutants/" + mutant).toString(), "mutant");
+        return pythonRunning(at, "mutants/" + mutant, "mutant");
     }
 
     /** A server.py with the given text. */
@@ -69,8 +68,28 @@ final class HandIns {
         return at;
     }
 
+    /**
+     * Python code for the path of a program of tests/python, in the copy {@link #withKitPrograms}
+     * put beside the hand-in: the sandbox shows a graded program its own folders, not the kit.
+     */
+    static String programInHandIn(String program) {
+        return "os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'kit', 'tests', 'python', "
+                + String.join(", ", java.util.Arrays.stream(program.split("/")).map(HandIns::pythonString)
+                        .toList()) + ")";
+    }
+
+    /** Copies the Python programs of tests/python and the starters into the hand-in's python/kit/. */
+    static Path withKitPrograms(Path at) throws IOException {
+        Path kit = at.resolve("python/kit");
+        for (String folder : List.of("tests/python/starters", "tests/python/mutants", "resources/student/python")) {
+            HandIn.copyRegularFiles(KIT.resolve(folder), kit.resolve(folder));
+        }
+        return at;
+    }
+
     /** A server.py that runs {@code program} (a done starter, or a mutant taking PORT DIR [limits]). */
     private static Path pythonRunning(Path at, String program, String kind) throws IOException {
+        withKitPrograms(at);
         String run = kind.equals("starter")
                 ? "os.execvp('python3', ['python3', PROGRAM] + sys.argv[1:])\n"
                 : String.join("\n", List.of(
@@ -79,7 +98,7 @@ final class HandIns {
                         "    return args[args.index(name) + 1]",
                         "os.execvp('python3', ['python3', PROGRAM, args[1], option('--dir'), option('--max-size'),",
                         "          option('--idle-timeout'), option('--deadline'), option('--header-settle')])", ""));
-        return python(at, "import os, sys\nPROGRAM = " + pythonString(program) + "\n" + run);
+        return python(at, "import os, sys\nPROGRAM = " + programInHandIn(program) + "\n" + run);
     }
 
     private static String pythonString(String text) {
