@@ -92,6 +92,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--listget", description = "with stage1: grade the list/get parts too (protocol F)")
     boolean listget;
 
+    @Option(names = "--part", paramLabel = "PART",
+            description = "with a stage: grade only this part, e.g. upload-server (a GitHub Classroom step)")
+    String part;
+
     @Option(names = "--profiles", paramLabel = "FILE",
             description = "stage profiles (default: the built-in grading/stages.csv)")
     Path profilesFile;
@@ -158,6 +162,10 @@ public final class CheckCommand implements Callable<Integer> {
             description = "also write a page with each failed requirement's exchange as a timeline")
     Path html;
 
+    @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "1",
+            description = "run N contract tests at once, each with its own server (default: ${DEFAULT-VALUE})")
+    int testsAtOnce;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "run the chosen tests N times; report requirements that failed only sometimes (flaky)")
     int repeat;
@@ -200,6 +208,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
+        if (testsAtOnce < 1) {
+            throw new ParameterException(spec.commandLine(), "--tests-at-once must be 1 or more");
+        }
+        SuiteRunner.testsAtOnce(testsAtOnce);
         Sandbox.Policy box = sandboxPolicy();
         try {
             box.resolve();
@@ -218,9 +230,9 @@ public final class CheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage()
                     + ", or a stage: " + String.join(", ", StageProfile.stageNames(profilesFile)));
         }
-        if (!partCommands.isEmpty() || listget) {
+        if (!partCommands.isEmpty() || listget || part != null) {
             throw new ParameterException(spec.commandLine(),
-                    "--cmd and --listget are for a stage (check stage1 ...), not a protocol");
+                    "--cmd, --listget and --part are for a stage (check stage1 ...), not a protocol");
         }
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
@@ -264,6 +276,14 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (part != null) {
+            if (!profile.byName().containsKey(part)) {
+                throw new ParameterException(spec.commandLine(), "--part " + part + ": " + subject + " has no part "
+                        + part + " (its parts: " + String.join(", ", profile.byName().keySet()) + ")");
+            }
+            profile = new StageProfile(profile.stage(), profile.parts().stream()
+                    .filter(each -> each.name().equals(part)).toList(), profile.source());
+        }
         for (String part : partCommands.keySet()) {
             if (!profile.byName().containsKey(part)) {
                 throw new ParameterException(spec.commandLine(), "--cmd " + part + "=...: " + subject
@@ -272,7 +292,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
-                listget, timeoutFactor, points, repeat,
+                listget || part != null, timeoutFactor, points, repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
                 tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames);
         StageCheck.Result result = StageCheck.run(profile, options, box);

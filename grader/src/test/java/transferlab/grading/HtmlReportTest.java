@@ -3,15 +3,11 @@ package transferlab.grading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.grading.report.HtmlReport;
@@ -27,13 +23,13 @@ class HtmlReportTest {
 
     @Test
     void theFailedRequirementsTimelineRendersInAHeadlessBrowser() throws Exception {
-        Optional<String> chromium = chromium();
+        Optional<String> chromium = HeadlessChromium.find();
         assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium): the HTML report "
                 + "is not checked in a browser here");
         Path page = work.resolve("report.html");
         HtmlReport.write(aRunWithOneFailure(), page);
 
-        String dom = dumpDom(chromium.get(), page);
+        String dom = HeadlessChromium.dumpDom(chromium.get(), page, work);
 
         assertThat(dom).contains("<h1>Protocol U (upload): 3/8 points</h1>")
                 .contains("<tr class=\"FAIL\"><td class=\"verdict\">FAIL</td><td><a href=\"#U5\">U5</a></td>"
@@ -71,35 +67,5 @@ class HtmlReportTest {
 
     private static PointsTable.Rule rule(String requirement, double points) {
         return new PointsTable.Rule(requirement, PointsTable.Scope.CORE, points, "visible", "title of " + requirement);
-    }
-
-    /** Chromium's own serialisation of the page it loaded: proof it parsed and built it. */
-    private String dumpDom(String chromium, Path page) throws IOException, InterruptedException {
-        Path dom = work.resolve("dom.html");
-        Process browser = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--user-data-dir=" + work.resolve("profile"), "--dump-dom", page.toUri().toString())
-                .redirectOutput(dom.toFile())
-                .redirectError(work.resolve("chromium.log").toFile())
-                .start();
-        boolean exited = browser.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            browser.destroyForcibly();
-        }
-        assertThat(exited).as("chromium exited within 60 s").isTrue();
-        assertThat(browser.exitValue()).as("chromium's exit status; it said: %s",
-                Files.readString(work.resolve("chromium.log"))).isZero();
-        return Files.readString(dom, StandardCharsets.UTF_8);
-    }
-
-    private static Optional<String> chromium() {
-        for (String name : List.of("chromium", "chromium-browser")) {
-            for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                Path candidate = Path.of(directory, name);
-                if (Files.isExecutable(candidate)) {
-                    return Optional.of(candidate.toString());
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -24,7 +24,7 @@ import transferlab.grading.program.Network;
  * runs one or two contract tests per TODO, the ones that TODO's requirements are about.
  */
 @Execution(ExecutionMode.CONCURRENT) // its grading runs mostly wait: several at once (tests/pom.xml)
-class PythonStartersTest {
+public class PythonStartersTest {
     /** The starters' command line, as the handouts give it (seed 004's [IP] [PORT], then the limits). */
     static final String ARGUMENTS = " 127.0.0.1 {port} --dir {dir} --max-size {max-size} --idle-timeout {idle-timeout}"
             + " --deadline {deadline} --header-settle {header-settle}";
@@ -38,7 +38,7 @@ class PythonStartersTest {
      * refusals of bad names, eight servers started, are left to check stage1 itself), U3 and U10 (1.3),
      * U5 and U14 (1.4).
      */
-    static final Pattern STAGE1_TESTS = Pattern.compile("seedHeaderInOneWriteGetsExactlyGoAhead|headerSplit.*"
+    public static final Pattern STAGE1_TESTS = Pattern.compile("seedHeaderInOneWriteGetsExactlyGoAhead|headerSplit.*"
             + "|nameOf255.*|contentSplitIntoSmallPieces.*|clientThatSendsHalfTheContent.*|everyKindOfBadClient.*"
             + "|seedClientsThatCloseAfterTheContent.*");
     /** Stage 2's TODO: U16 (judged as concurrent), U15. */

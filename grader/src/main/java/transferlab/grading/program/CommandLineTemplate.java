@@ -78,7 +78,7 @@ public final class CommandLineTemplate {
         return template.contains("{" + placeholder + "}");
     }
 
-    static String shellQuoted(String value) {
+    public static String shellQuoted(String value) {
         return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\"'\"'") + "'";
     }
 }

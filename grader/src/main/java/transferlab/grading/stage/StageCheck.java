@@ -38,6 +38,8 @@ import transferlab.grading.program.Sandbox;
  */
 public final class StageCheck {
     /** Faster start for the many short-lived servers a stage check runs (one per test). */
+    /** A system property naming the kit's root, where the grader's classes are not inside it. */
+    public static final String KIT_PROPERTY = "transferlab.kit";
     static final String JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     private StageCheck() {
@@ -243,6 +245,15 @@ public final class StageCheck {
      * has a stage on its class path).
      */
     public static Function<String, String> kitCommands() {
+        return commandsOn(null);
+    }
+
+    /**
+     * The same, on the class path given: a Java hand-in (a student tree) compiled by the grader,
+     * its main classes taken from this kit's command table (never from the hand-in's); null: the
+     * kit's own, as {@link #kitCommands}.
+     */
+    public static Function<String, String> commandsOn(String givenClassPath) {
         Path kit = kitRoot();
         Map<String, CommandTable.Row> rows = CommandTable.of(kit);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -253,7 +264,8 @@ public final class StageCheck {
                 throw new IllegalArgumentException("the profile names './transfer " + name + "', which the launcher "
                         + "does not list (" + String.join(", ", rows.keySet()) + ")");
             }
-            return shellQuoted(java) + " " + JAVA_OPTIONS + " -cp " + shellQuoted(classPath(kit, row)) + " "
+            String classPath = givenClassPath != null ? givenClassPath : classPath(kit, row);
+            return shellQuoted(java) + " " + JAVA_OPTIONS + " -cp " + shellQuoted(classPath) + " "
                     + row.mainClass() + line.strip().substring(name.length());
         };
     }
@@ -277,8 +289,16 @@ public final class StageCheck {
         }
     }
 
-    /** The checkout this grader was built from: the directory above its classes holding {@code transfer}. */
+    /**
+     * The checkout this grader was built from: the directory above its classes holding
+     * {@code transfer}, or the one system property {@value #KIT_PROPERTY} names (a grader run from
+     * copied jars, as the Gradescope autograder's test does).
+     */
     public static Path kitRoot() {
+        String given = System.getProperty(KIT_PROPERTY);
+        if (given != null && !given.isBlank()) {
+            return Path.of(given).toAbsolutePath();
+        }
         try {
             Path at = Path.of(StageCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path dir = at; dir != null; dir = dir.getParent()) {
