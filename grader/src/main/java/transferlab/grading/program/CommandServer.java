@@ -158,7 +158,7 @@ public final class CommandServer implements ServerUnderTest {
     }
 
     /** The program's own TODO line, quoted first: a student tree's stub says which TODO stops it. */
-    static String stoppedAtTodo(String lastWords) {
+    public static String stoppedAtTodo(String lastWords) {
         return lastWords.lines().map(String::strip).filter(line -> line.contains("TODO(stage")).findFirst()
                 .map(line -> "; it stopped at a TODO, in its own words: \"" + line + "\"").orElse("");
     }
