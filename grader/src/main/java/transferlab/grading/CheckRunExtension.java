@@ -122,8 +122,10 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
             return;
         }
         // Short: it is repeated for every test not run; the failure of the test named says why.
+        // A student tree's stub says which TODO stopped the program: that one line goes to the top.
         ServerDidNotStart.in(thrown).ifPresent(didNotStart -> context.getRoot().getStore(RUN).put(STOPPED,
                 "the server did not start in " + context.getTestMethod().map(method -> method.getName() + "()")
-                        .orElse(context.getDisplayName()) + ", whose failure says why"));
+                        .orElse(context.getDisplayName()) + ", whose failure says why"
+                        + CommandServer.stoppedAtTodo(String.valueOf(didNotStart.getMessage()))));
     }
 }

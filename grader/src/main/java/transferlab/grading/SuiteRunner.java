@@ -330,7 +330,20 @@ public final class SuiteRunner {
                     "(not in the points file)");
             verdicts.add(new RequirementVerdict(rule, verdictOf(left.getValue()), left.getValue(), ""));
         }
+        // Every report lists them in number order (U4 before U5), whatever order the points file has.
+        verdicts.sort(Comparator.comparing(RequirementVerdict::requirement, SuiteRunner::byNumber));
         return verdicts;
+    }
+
+    /** U4 before U5 before U10: by letters, then by number. */
+    static int byNumber(String a, String b) {
+        String lettersA = a.replaceAll("\\d+$", "");
+        String lettersB = b.replaceAll("\\d+$", "");
+        if (!lettersA.equals(lettersB) || lettersA.length() == a.length() || lettersB.length() == b.length()) {
+            return lettersA.equals(lettersB) ? a.compareTo(b) : lettersA.compareTo(lettersB);
+        }
+        return Integer.compare(Integer.parseInt(a.substring(lettersA.length())),
+                Integer.parseInt(b.substring(lettersB.length())));
     }
 
     private static boolean isCore(CheckPlan plan, String requirement) {

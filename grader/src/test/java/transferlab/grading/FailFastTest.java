@@ -61,7 +61,8 @@ class FailFastTest {
     void aServerThatExitsStopsTheRunAndTheTestsNotRunFail() throws IOException {
         PythonPrograms.assumePython();
         CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(
-                "python3 -c \"import sys; print('cannot start: no such thing'); sys.exit(3)\" {port}"),
+                "python3 -c \"import sys; print('cannot start: no such thing'); print('TODO(stage1.4): no loop yet');"
+                        + " sys.exit(3)\" {port}"),
                 false, 1, SuiteRunnerTest.points(), Set.of());
 
         CheckResult result = SuiteRunner.run(plan, List.of(SampleCheck.class));
@@ -69,10 +70,12 @@ class FailFastTest {
         List<TestOutcome> tests = result.verdicts().stream().flatMap(verdict -> verdict.tests().stream()).toList();
         List<TestOutcome> ran = tests.stream().filter(test -> !test.message().startsWith("not run: ")).toList();
         assertThat(ran).as("the one test that started the server").hasSize(1);
-        assertThat(ran.get(0).message()).startsWith("the server exited with status 3 before it listened on port ")
+        assertThat(ran.get(0).message()).startsWith("the server exited with status 3 and does not listen on port ")
+                .contains("; it stopped at a TODO, in its own words: \"TODO(stage1.4): no loop yet\": python3")
                 .contains("cannot start: no such thing");
         assertThat(tests).hasSizeGreaterThan(2).allMatch(test -> test.verdict() == Verdict.FAIL);
-        assertThat(result.stopped()).startsWith("the server did not start in ");
+        assertThat(result.stopped()).startsWith("the server did not start in ")
+                .endsWith("; it stopped at a TODO, in its own words: \"TODO(stage1.4): no loop yet\"");
         assertThat(result.verdict("U3").orElseThrow().verdict())
                 .as("a test that would have been N/A was not run: failed, not N/A").isEqualTo(Verdict.FAIL);
     }

@@ -169,6 +169,23 @@ class SuiteRunnerTest {
         assertThat(verdict(verdicts, "U3").verdict()).isEqualTo(Verdict.FAIL);
     }
 
+    @Test
+    void verdictsComeInNumberOrderWhateverOrderThePointsFileHas() throws IOException {
+        // The course's points file lists U5 (core) before U4 (an extension); reports list U4 first.
+        CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(GOOD_SERVER), true, 1,
+                PointsTable.defaults(), Set.of());
+        List<TestOutcome> outcomes = List.of(outcome("a()", List.of("U5", "U10", "U4", "U1"), Verdict.PASS));
+
+        List<String> order = SuiteRunner.verdicts(plan, outcomes, Set.of(), new java.util.ArrayList<>()).stream()
+                .map(RequirementVerdict::requirement).toList();
+
+        assertThat(order).contains("U1", "U4", "U5", "U10")
+                .isSortedAccordingTo(SuiteRunner::byNumber);
+        assertThat(order.indexOf("U4")).isLessThan(order.indexOf("U5"));
+        assertThat(order.indexOf("U9")).isLessThan(order.indexOf("U10"));
+        assertThat(SuiteRunner.byNumber("F25", "U1")).isNegative();
+    }
+
     private static RequirementVerdict verdict(List<RequirementVerdict> verdicts, String requirement) {
         return verdicts.stream().filter(verdict -> verdict.requirement().equals(requirement)).findFirst().orElseThrow();
     }

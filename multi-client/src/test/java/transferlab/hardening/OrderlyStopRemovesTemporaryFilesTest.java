@@ -116,24 +116,14 @@ class OrderlyStopRemovesTemporaryFilesTest {
 
     /** A protocol F server that announces BIG bytes, sends a few, and holds the connection until released. */
     private static void trickleListGet(ServerSocket listener, CountDownLatch release) {
-        try {
-            while (true) {
-                try (Socket control = listener.accept()) {
-                    control.setSoTimeout(20_000);
-                    String command = readLine(control.getInputStream());
-                    if (!command.matches("GET \\S+ \\d+\\s*")) {
-                        // Not the ftclient: a stray connection (another test's late client whose server had
-                        // this ephemeral port before us) closed without a command. Wait for the real one.
-                        continue;
-                    }
-                    int dataPort = Integer.parseInt(command.substring(command.lastIndexOf(' ') + 1).trim());
-                    try (Socket data = new Socket(control.getInetAddress(), dataPort)) {
-                        control.getOutputStream().write(("OK " + BIG + "\n").getBytes(US_ASCII));
-                        data.getOutputStream().write(new byte[100_000]);
-                        release.await(20, TimeUnit.SECONDS);
-                    }
-                    return;
-                }
+        try (Socket control = listener.accept()) {
+            control.setSoTimeout(20_000);
+            String command = readLine(control.getInputStream());
+            int dataPort = Integer.parseInt(command.substring(command.lastIndexOf(' ') + 1).trim());
+            try (Socket data = new Socket(control.getInetAddress(), dataPort)) {
+                control.getOutputStream().write(("OK " + BIG + "\n").getBytes(US_ASCII));
+                data.getOutputStream().write(new byte[100_000]);
+                release.await(20, TimeUnit.SECONDS);
             }
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);

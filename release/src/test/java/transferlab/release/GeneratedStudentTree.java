@@ -84,13 +84,18 @@ final class GeneratedStudentTree {
     private Run run(long minutes, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("transfer").toString()));
         command.addAll(List.of(args));
-        Path output = Files.createTempFile(Files.createDirectories(root.resolve("target")), "transfer-", ".out");
-        Process process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+        return runIn(root, minutes, command);
+    }
+
+    /** {@code command} in {@code dir} (a tree's root), at most {@code minutes}. */
+    static Run runIn(Path dir, long minutes, List<String> command) throws IOException, InterruptedException {
+        Path output = Files.createTempFile(Files.createDirectories(dir.resolve("target")), "command-", ".out");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new IllegalStateException("./transfer " + String.join(" ", args) + " ran over " + minutes
+            throw new IllegalStateException(String.join(" ", command) + " ran over " + minutes
                     + " minutes:\n" + Files.readString(output, StandardCharsets.UTF_8));
         }
         return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
@@ -110,7 +115,7 @@ final class GeneratedStudentTree {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

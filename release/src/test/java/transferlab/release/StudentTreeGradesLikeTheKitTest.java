@@ -18,31 +18,40 @@ import org.junit.jupiter.api.Test;
  * The grader judges programs, not the tree it ships in (issue 17, point 3): inside a generated
  * student tree ({@link GeneratedStudentTree}: the Java servers done, the clients not), {@code
  * ./transfer check stage1|stage2|stage3} gives the completed Python starters full marks, as in the
- * kit, with the handouts' command lines; and {@code ./transfer check stage3} of the student's own
- * Java programs (a few tests of each part) gives the finished server full marks and fails only the
- * unfinished client. Before,
+ * kit, with the handouts' own command lines ({@link #pythonChecks}: part of the student's path that
+ * {@link StudentPathTranscriptTest} runs); and {@code ./transfer check stage3} of the student's own
+ * Java programs gives the finished server full marks and fails only the unfinished client. Before,
  * the suite downloaded with the tree's own ParallelClient, a stub there: a correct Python stage 3
  * server scored 4/23. All the gradings run side by side on the one tree.
  */
 class StudentTreeGradesLikeTheKitTest {
-    /** The handouts' command lines (resources/handouts/), with the completed starter for the stub. */
-    static final String LIMITS = " --max-size {max-size} --idle-timeout {idle-timeout} --deadline {deadline}"
-            + " --header-settle {header-settle}";
-    static final Map<String, List<String>> PYTHON_CHECKS = Map.of(
-            "stage1", List.of("check", "stage1", "--server-cmd", "python3 tests/python/starters/stage1_server_done.py"
-                    + " 127.0.0.1 {port} --dir {dir}" + LIMITS),
-            "stage2", List.of("check", "stage2", "--server-cmd", "python3 tests/python/starters/stage2_server_done.py"
-                    + " 127.0.0.1 {port} --dir {dir}" + LIMITS),
-            "stage3", List.of("check", "stage3",
-                    "--server-cmd", "python3 tests/python/starters/stage3_server_done.py {port} --root {dir}",
-                    "--client-cmd", "python3 tests/python/starters/stage3_client_done.py {address} {threads} {file}"
-                            + " {ofile}"));
     /**
-     * The Java programs' run is only to tell server from client, so it runs a few tests of each
-     * part (the server's core on the wire, the client's whole downloads), not the whole stage.
+     * The handouts' "Ready to hand in" command lines for the Python starters (the one command of
+     * each handout that names {@code python/stageN/}; {@link StudentDocCommands} reads them from
+     * the tree), each starter replaced by its completed one: {@code python/stage1/server.py} by
+     * {@code tests/python/starters/stage1_server_done.py}. Without the {@code ./transfer}.
      */
-    static final String JAVA_STAGE3_TESTS = "theReplyHasTheSeedsFields|aRawClientGetsExactlyEachBlock|aMissingFileIs404"
-            + "|sixteenClientsDownloadDifferentFilesAtOnce|eightDownloadsAtOnceAreIntactFromOneToTenThreads";
+    static Map<String, List<String>> pythonChecks(java.nio.file.Path tree) throws java.io.IOException {
+        Map<String, List<String>> checks = new java.util.TreeMap<>();
+        for (StudentDocCommands.DocCommand command : StudentDocCommands.of(tree)) {
+            if (!command.doc().startsWith("resources/handouts/") || !command.startsWith("./transfer", "check")
+                    || command.words().size() < 3) {
+                continue;
+            }
+            String stage = command.words().get(2);
+            if (!command.text().contains("python/" + stage + "/")) {
+                continue;
+            }
+            List<String> completed = command.words().subList(1, command.words().size()).stream()
+                    .map(word -> word.replaceAll("\\bpython/(stage\\d)/(\\w+)\\.py\\b",
+                            "tests/python/starters/$1_$2_done.py")).toList();
+            assertThat(checks.put(stage, completed)).as("one %s command with python/%s/ in the handouts: %s",
+                    stage, stage, command).isNull();
+        }
+        assertThat(checks.keySet()).as("the handouts' Python commands").containsExactly("stage1", "stage2", "stage3");
+        return checks;
+    }
+
     /** A part's score line (TerminalReport): points, maximum, failed requirements. */
     private static final Pattern PART_SCORE = Pattern.compile(
             "Score: ([\\d.]+)/([\\d.]+) points; \\d+ passed, (\\d+) failed");
@@ -52,12 +61,12 @@ class StudentTreeGradesLikeTheKitTest {
     @Test
     void theCompletedPythonStartersGetFullMarksAndAJavaServerIsNotBlamedForItsClient() throws Exception {
         GeneratedStudentTree tree = GeneratedStudentTree.shared();
+        Map<String, List<String>> pythonChecks = pythonChecks(tree.root());
         Map<String, CompletableFuture<GeneratedStudentTree.Run>> runs = new LinkedHashMap<>();
-        ExecutorService sideBySide = Executors.newFixedThreadPool(PYTHON_CHECKS.size() + 1);
+        ExecutorService sideBySide = Executors.newFixedThreadPool(pythonChecks.size() + 1);
         try {
-            PYTHON_CHECKS.forEach((stage, args) -> runs.put("python " + stage, inBackground(tree, args, sideBySide)));
-            runs.put("java stage3", inBackground(tree, List.of("check", "stage3", "--tests", JAVA_STAGE3_TESTS),
-                    sideBySide));
+            pythonChecks.forEach((stage, args) -> runs.put("python " + stage, inBackground(tree, args, sideBySide)));
+            runs.put("java stage3", inBackground(tree, List.of("check", "stage3"), sideBySide));
             CompletableFuture.allOf(runs.values().toArray(CompletableFuture[]::new)).join();
         } finally {
             sideBySide.shutdown();
@@ -66,14 +75,21 @@ class StudentTreeGradesLikeTheKitTest {
         for (String stage : List.of("stage1", "stage2", "stage3")) {
             GeneratedStudentTree.Run run = runs.get("python " + stage).join();
             Matcher score = score(run, stage);
-            assertThat(score.group(2)).as("%s of the completed Python starter in the student tree:\n%s", stage,
-                    run.output()).isEqualTo(score.group(3));
+            assertThat(score.group(2)).as("%s of the completed Python starter in the student tree (%s):\n%s",
+                    stage, pythonChecks.get(stage), run.output()).isEqualTo(score.group(3));
+            assertThat(run.output()).as("the handout's %s command", stage).contains("Ready to hand in");
             assertThat(run.exitStatus()).as(run.output()).isZero();
         }
         GeneratedStudentTree.Run java = runs.get("java stage3").join();
         Matcher score = score(java, "stage3");
-        assertThat(score.group(4)).as("the failed parts of stage 3 with the server's TODO done and the client's "
-                + "not:\n%s", java.output()).isEqualTo("; failed: ranged-client");
+        // The stage's line names failed requirements (StageCheck.print), not parts: the client's part
+        // must be the one that fails, and the server's below must fail nothing.
+        assertThat(score.group(4)).as("stage 3 with the server's TODO done and the client's not:\n%s",
+                java.output()).startsWith("; failed: ");
+        String clientPart = java.output().substring(java.output().indexOf("== stage3, ranged-client =="));
+        Matcher clientScore = PART_SCORE.matcher(clientPart);
+        assertThat(clientScore.find()).as("the client part's score line in:\n%s", clientPart).isTrue();
+        assertThat(clientScore.group(3)).as("failed requirements of the unfinished Java client").isNotEqualTo("0");
         String serverPart = java.output().substring(java.output().indexOf("== stage3, ranged-server =="),
                 java.output().indexOf("== stage3, ranged-client =="));
         Matcher serverScore = PART_SCORE.matcher(serverPart);

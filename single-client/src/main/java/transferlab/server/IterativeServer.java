@@ -47,7 +47,9 @@ public final class IterativeServer implements TcpServer {
         // TODO(stage1.4): accept, serve with the handler, close, repeat; one failing client stops nothing — U5
         // STUB: listener.close(); // refuse every client at once rather than leave them hanging; no exception:
         // STUB: // one thrown here would end the server's thread uncaught
-        // STUB: System.err.println("TODO(stage1.4): no accept loop yet; every client is refused");
+        // STUB: System.err.println("TODO(stage1.4): no accept loop yet; every client is refused."
+        // STUB:         + " The TODOs come in order, stage1.1 first: the README gives each one"
+        // STUB:         + " the command that tests it");
         while (!listener.isClosed()) {
             Socket connection = AcceptFailures.acceptNext(listener, log); // survives running out of descriptors
             if (connection == null) {

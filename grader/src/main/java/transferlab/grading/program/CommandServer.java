@@ -199,8 +199,10 @@ public final class CommandServer implements ServerUnderTest {
     /** False while the server may still start; throws when it cannot any more (exited, or listens elsewhere). */
     private boolean notYet(int port, String command, long[] otherPortsSince) {
         if (!process.isAlive()) {
-            throw new ServerDidNotStart("the server exited with status " + exitStatus()
-                    + " before it listened on port " + port + ": " + command + lastWords());
+            // Not "before it listened": a stub may listen and close at once, and say so.
+            String lastWords = lastWords();
+            throw new ServerDidNotStart("the server exited with status " + exitStatus() + " and does not listen on"
+                    + " port " + port + stoppedAtTodo(lastWords) + ": " + command + lastWords);
         }
         if (otherPortsSince[1]++ % 5 != 0) {
             return false; // the group's sockets every 50 ms: cheap, but dearer than the port's one line
@@ -227,6 +229,13 @@ public final class CommandServer implements ServerUnderTest {
             Thread.currentThread().interrupt();
             return "?";
         }
+    }
+
+    /** The program's own TODO line, quoted first: a student tree's stub says which TODO stops it. */
+    public static String stoppedAtTodo(String lastWords) {
+        return lastWords.lines().map(String::strip)
+                .filter(line -> line.contains("TODO(stage") && !line.contains("it stopped at a TODO")).findFirst()
+                .map(line -> "; it stopped at a TODO, in its own words: \"" + line + "\"").orElse("");
     }
 
     private String lastWords() {
