@@ -233,7 +233,7 @@ public final class CommandServer implements ServerUnderTest {
 
     /** The program's own TODO line, quoted first: a student tree's stub says which TODO stops it. */
     public static String stoppedAtTodo(String lastWords) {
-        return lastWords.lines().map(String::strip)
+        return lastWords.lines().map(String::strip).map(line -> line.startsWith("| ") ? line.substring(2) : line)
                 .filter(line -> line.contains("TODO(stage") && !line.contains("it stopped at a TODO")).findFirst()
                 .map(line -> "; it stopped at a TODO, in its own words: \"" + line + "\"").orElse("");
     }

@@ -163,10 +163,12 @@ public final class Sandbox {
             }
             List<String> argv = new ArrayList<>(List.of(bwrap()));
             argv.addAll(NAMESPACES_AND_SYSTEM);
-            for (Path tree : outermost(hidden)) {
-                if (Files.isDirectory(tree)) {
-                    argv.addAll(List.of("--tmpfs", tree.toString()));
-                }
+            // Outer trees first; a hidden tree inside another (a kit checked out under /tmp) gets a mask of
+            // its own, so that it can be made read-only below.
+            List<Path> masks = hidden.stream().distinct().filter(Files::isDirectory)
+                    .sorted(Comparator.comparingInt(Path::getNameCount)).toList();
+            for (Path tree : masks) {
+                argv.addAll(List.of("--tmpfs", tree.toString()));
             }
             List<Path> mine = writable.stream().map(path -> path.toAbsolutePath().normalize()).toList();
             List<Path> readables = new ArrayList<>(shown.stream().filter(Files::isDirectory).toList());
@@ -183,7 +185,7 @@ public final class Sandbox {
             if (isHidden(start) && mine.stream().noneMatch(start::startsWith)) {
                 argv.addAll(List.of("--dir", start.toString())); // an empty stand-in, so that cd works
             }
-            for (Path tree : outermost(hidden)) {
+            for (Path tree : masks) {
                 // A mask over the kit or a report directory is read-only too; /tmp stays the box's own.
                 boolean temporary = tree.equals(Path.of("/tmp")) || tree.equals(TEMPORARY);
                 if (!temporary && Files.isDirectory(tree) && mine.stream().noneMatch(dir -> dir.startsWith(tree))) {
@@ -234,16 +236,6 @@ public final class Sandbox {
             return List.copyOf(paths);
         }
 
-        private static List<Path> outermost(List<Path> trees) {
-            List<Path> sorted = trees.stream().distinct().sorted(Comparator.comparingInt(Path::getNameCount)).toList();
-            List<Path> kept = new ArrayList<>();
-            for (Path tree : sorted) {
-                if (kept.stream().noneMatch(tree::startsWith)) {
-                    kept.add(tree);
-                }
-            }
-            return kept;
-        }
     }
 
     /** Why bubblewrap cannot box a program here, or empty when it can; probed once per JVM. */
