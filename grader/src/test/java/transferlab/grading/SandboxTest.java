@@ -193,20 +193,16 @@ class SandboxTest {
     /** Finds the server's first start in the kernel's process table, as a left daemon would, and takes its port. */
     private static void squat(Path server, Path squatMe, AtomicInteger squatted) {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Optional<Integer> port = startedPort(server.toString());
-                if (port.isPresent()) {
-                    try (ServerSocket taken = new ServerSocket()) {
-                        taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port.get()), 50);
-                        squatted.set(port.get());
-                        Files.delete(squatMe); // the next starts do not wait
-                        Thread.sleep(60_000); // held until the test ends
-                    }
-                    return;
-                }
-                Thread.sleep(5);
+            int port = await("the server's first start").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(5)).until(() -> startedPort(server.toString()), Optional::isPresent)
+                    .get();
+            try (ServerSocket taken = new ServerSocket()) {
+                taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+                squatted.set(port);
+                Files.delete(squatMe); // the next starts do not wait
+                new java.util.concurrent.CountDownLatch(1).await(); // held until the test interrupts this thread
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             // the test is over, or the port could not be taken: the test's assertions say so
         }
     }
