@@ -82,11 +82,14 @@ class OrderlyStopRemovesTemporaryFilesTest {
     @Test
     void ftclientLeavesNoTemporaryFileAtSigterm() throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch dataSent = new CountDownLatch(1);
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> trickleListGet(fake, stopped));
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> trickleListGet(fake, dataSent, stopped));
             try (ChildJvm ftclient = ChildJvm.start(FtClientCommand.class, "127.0.0.1",
                     String.valueOf(fake.getLocalPort()), "-g", "big.bin", "0", "--dir", dir.toString())) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> !namesIn(dir).isEmpty());
+                // While the data arrives: the client's temporary file may exist before it even sent its
+                // command, so a file alone is not the moment to stop it.
+                await().atMost(Duration.ofSeconds(20)).until(() -> dataSent.getCount() == 0 && !namesIn(dir).isEmpty());
                 assertThat(ftclient.terminate()).isEqualTo(143);
             } finally {
                 stopped.countDown();
@@ -115,7 +118,7 @@ class OrderlyStopRemovesTemporaryFilesTest {
     }
 
     /** A protocol F server that announces BIG bytes, sends a few, and holds the connection until released. */
-    private static void trickleListGet(ServerSocket listener, CountDownLatch release) {
+    private static void trickleListGet(ServerSocket listener, CountDownLatch sent, CountDownLatch release) {
         try (Socket control = listener.accept()) {
             control.setSoTimeout(20_000);
             String command = readLine(control.getInputStream());
@@ -123,6 +126,7 @@ class OrderlyStopRemovesTemporaryFilesTest {
             try (Socket data = new Socket(control.getInetAddress(), dataPort)) {
                 control.getOutputStream().write(("OK " + BIG + "\n").getBytes(US_ASCII));
                 data.getOutputStream().write(new byte[100_000]);
+                sent.countDown();
                 release.await(20, TimeUnit.SECONDS);
             }
         } catch (IOException | InterruptedException e) {
