@@ -28,8 +28,13 @@ import transferlab.testkit.PythonPrograms;
 @Execution(ExecutionMode.CONCURRENT) // the gradings mostly wait on Python programs: several at once
 class SubmissionsGradingTest {
     static final Set<String> ALL = Set.of();
-    /** The CS372 clients' range, below the ports {@link #quietPort} takes. */
-    static final Ports CS372_RANGE = Ports.range("40000-60999");
+    /**
+     * Within the CS372 clients' range (40000-65000) and above the kernel's ephemeral range (32768-60999):
+     * there, any connection's own local port could take a port just handed out as {dataport} (seen: a
+     * client's bind failed with EADDRINUSE in P-F4). Below the ports of {@link #quietPort}, so that the
+     * pairs' connections leave nothing in TIME_WAIT on a fixed server port.
+     */
+    static final Ports CS372_RANGE = Ports.range("61000-62999");
 
     @Test
     void aPa3ServerThatReadsItsHeaderWithOneRecvKeepsEveryCorePointOverALossyNetwork() {
@@ -144,7 +149,7 @@ class SubmissionsGradingTest {
      * out ports below that range and connect from within it.
      */
     private static int quietPort() throws IOException {
-        return LoopbackPorts.freeIn(61000, 65535);
+        return LoopbackPorts.freeIn(63000, 65535); // above CS372_RANGE
     }
 
     private static CheckPlan ftPair(String server, boolean extensions) {

@@ -148,7 +148,8 @@ public abstract class FtClientScenarios {
         if (run.output().lines().map(String::strip).toList().containsAll(names)) {
             return;
         }
-        List<String> unpadded = Arrays.stream(run.output().split("[\n\u0000]+"))
+        // What the client printed comes cleaned (GradedOutput): a NUL arrives as the four characters \x00.
+        List<String> unpadded = Arrays.stream(run.output().split("(?:\n|\u0000|\\\\x00)+"))
                 .map(String::strip).toList();
         if (unpadded.containsAll(names)) {
             reporter.publishEntry(SuiteRunner.PASS_NOTE, "the listing's names carry trailing NULs or spaces "
@@ -169,7 +170,8 @@ public abstract class FtClientScenarios {
         List<String> all = output.lines().toList();
         StringBuilder text = new StringBuilder();
         for (String line : all.subList(0, Math.min(lines, all.size()))) {
-            text.append(text.length() == 0 ? "" : "\n").append(PrintableText.of(line).replace("\\u0000", "\\0"));
+            text.append(text.length() == 0 ? "" : "\n").append(PrintableText.of(line.replace("\\x00", "\u0000"))
+                    .replace("\\u0000", "\\0"));
         }
         if (all.size() > lines) {
             text.append(String.format(Locale.ROOT, "%n(%d more lines)", all.size() - lines));
