@@ -156,6 +156,12 @@ class Control(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class ControlServer(http.server.ThreadingHTTPServer):
+    # http.server listens with a backlog of 5: under sixteen clients at once (R17) the kernel's accept
+    # queue overflows, and a connection can be reset instead of waiting.
+    request_queue_size = 128
+
+
 def main(argv):
     global ROOT, IDLE_TIMEOUT_SECONDS
     parser = argparse.ArgumentParser(prog="server.py", description="File download server (protocol R, seed 000)")
@@ -164,7 +170,7 @@ def main(argv):
     parser.add_argument("--idle-timeout", type=float, default=IDLE_TIMEOUT_SECONDS)
     args = parser.parse_args(argv[1:])   # a usage error exits 2
     ROOT, IDLE_TIMEOUT_SECONDS = args.root, args.idle_timeout
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Control)
+    server = ControlServer(("127.0.0.1", args.port), Control)
     print(f"listening on 127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

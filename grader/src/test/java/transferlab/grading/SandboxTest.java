@@ -159,6 +159,44 @@ class SandboxTest {
         }
     }
 
+    /**
+     * A thread-per-connection server under the suite's sixteen clients at once holds some 400 threads
+     * (R17), each of whose stacks counts against the box's memory limit in full (8 MiB by default).
+     * At a 2 GiB limit a correct Python server could not start its 255th thread and lost R17 ("can't
+     * start new thread", its control connection reset).
+     */
+    @Test
+    void aBoxedServerCanHoldSixHundredThreads() throws Exception {
+        PythonPrograms.assumePython();
+        Sandbox.Use box = box();
+        Path program = Files.writeString(Files.createDirectories(work.resolve("programs")).resolve("threads.py"), """
+                import os, socket, sys, threading
+                port, mine = int(sys.argv[1]), sys.argv[2]
+                hold, started, why = threading.Event(), 0, "none"
+                try:
+                    for _ in range(600):
+                        threading.Thread(target=hold.wait, daemon=True).start()
+                        started += 1
+                except RuntimeError as e:
+                    why = str(e)
+                with open(os.path.join(mine, "threads.txt"), "w") as f:
+                    f.write(f"{started} {why}")
+                hold.set()
+                server = socket.socket()
+                server.bind(("127.0.0.1", port))
+                server.listen()
+                while True:
+                    server.accept()[0].close()
+                """);
+        Path mine = Files.createDirectories(work.resolve("dir"));
+        try (ServerUnderTest server = CommandServer.start(PythonPrograms.interpreter() + " " + program + " {port} {dir}",
+                mine, Files.createDirectories(work.resolve("logs")), Map.of(), box)) {
+            assertThat(server.address().getPort()).isPositive();
+        }
+        assertThat(Files.readString(mine.resolve("threads.txt"))).as("threads started in the box, and why it stopped")
+                .isEqualTo("600 none");
+    }
+
     @Test
     void aSquatterOnThePortIsReportedAndACorrectServerStillGetsItsFullGrade() throws Exception {
         PythonPrograms.assumePython();

@@ -37,17 +37,25 @@ import transferlab.grading.stage.StageCheck;
  * refuses to grade without it; {@code off} never boxes. resources/grading.md explains it.
  */
 public final class Sandbox {
-    /** Tasks (processes and threads) of the program's user; the kernel exempts uid 0 (grading.md). */
-    static final long PROCESSES = 1024;
+    /**
+     * Tasks (processes and threads) of the program's user; the kernel exempts uid 0 (grading.md). It
+     * counts every task of that user, not just the box's: the grader's own JVM, with its hundreds of
+     * client threads in R17, counts as much as the graded server's some 400. 8192 leaves room for both
+     * and still stops a fork bomb well below the kernel's default pid_max (32768).
+     */
+    static final long PROCESSES = 8192;
     static final long OPEN_FILES = 4096;
     /** The largest file the program may write; the suite's largest is 64 MiB. */
     static final long FILE_BYTES = 256L << 20;
     static final long CPU_SECONDS = 300;
     /**
-     * Memory, as the data segment (RLIMIT_DATA: private writable memory actually mapped), not the
-     * address space: a JVM reserves gigabytes of address space it never touches.
+     * Memory, as the data segment (RLIMIT_DATA: private writable memory mapped), not the address
+     * space: a JVM reserves gigabytes of address space it never touches. Mapped is not touched: every
+     * thread's stack counts in full, 8 MiB by default, so a thread-per-connection server under the
+     * suite's sixteen clients at once (some 400 threads in R17) maps over 3 GiB. At 2 GiB a correct
+     * Python server could not start its 255th thread and lost R17; 8 GiB leaves room for some 900.
      */
-    static final long DATA_BYTES = 2L << 30;
+    static final long DATA_BYTES = 8L << 30;
     /**
      * The kit's documents, visible in every box: the protocol specs, handouts and the students'
      * starters (the kit's own Python programs complete those); nothing there is secret.
