@@ -10,9 +10,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -150,6 +150,12 @@ public final class TcpProxy implements AutoCloseable {
 
     private static final AtomicInteger PROXIES = new AtomicInteger();
     private final ServerSocket listener;
+    /**
+     * Blocked in the listener's accept() until {@link #close}: a listener closed under it lets go of
+     * its port only once this thread has left accept(), so close() waits for it (a fixed
+     * {@code --client-port} is bound again by the next test at once).
+     */
+    private final Thread acceptor;
     private final InetSocketAddress target;
     private final Faults faults;
     private final int faultyConnections;
@@ -189,6 +195,10 @@ public final class TcpProxy implements AutoCloseable {
             }
         }
     }
+    /** How long {@link #close} waits for the accept thread: a connect to the target in progress, at most. */
+    private static final Duration ACCEPTOR_STOPS_WITHIN = Duration.ofSeconds(11);
+    /** How long a client's end of stream waits for the server's own close, with {@link #resettingTargetClosingFirst}. */
+    static final Duration TARGET_CLOSE_GRACE = Duration.ofMillis(200);
     /** Close a connection the target closed first with a reset, so that it leaves no TIME_WAIT on the target's port. */
     private volatile boolean resetTargetClosingFirst;
 
@@ -197,6 +207,8 @@ public final class TcpProxy implements AutoCloseable {
         this.target = target;
         this.faults = faults;
         this.faultyConnections = faultyConnections;
+        this.acceptor = new Thread(this::acceptLoop, name + "-accept");
+        acceptor.setDaemon(true);
     }
 
     /** Listens on a free loopback port and forwards to {@code target}, applying {@code faults} to every connection. */
@@ -218,9 +230,7 @@ public final class TcpProxy implements AutoCloseable {
             throws IOException {
         ServerSocket listener = new ServerSocket(port, 256, InetAddress.getLoopbackAddress());
         TcpProxy proxy = new TcpProxy(listener, target, faults, faultyConnections);
-        Thread acceptor = new Thread(proxy::acceptLoop, proxy.name + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        proxy.acceptor.start();
         return proxy;
     }
 
@@ -234,9 +244,7 @@ public final class TcpProxy implements AutoCloseable {
         ServerSocket listener = new ServerSocket(port, 256, InetAddress.getLoopbackAddress());
         TcpProxy proxy = new TcpProxy(listener, target, Faults.none(), Integer.MAX_VALUE);
         proxy.recording = true;
-        Thread acceptor = new Thread(proxy::acceptLoop, proxy.name + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        proxy.acceptor.start();
         return proxy;
     }
 
@@ -284,7 +292,8 @@ public final class TcpProxy implements AutoCloseable {
      * the client closes too, instead of the usual FIN: the server's side then leaves no TIME_WAIT
      * behind, which would keep a server without SO_REUSEADDR from binding its fixed port again for
      * a minute. Everything the client sent was handed on before; the server, having closed, reads
-     * no more. Call it before the proxy's address is given to anyone.
+     * no more. A client's end of stream waits up to {@link #TARGET_CLOSE_GRACE} for the server's
+     * close before it is passed on. Call it before the proxy's address is given to anyone.
      */
     public TcpProxy resettingTargetClosingFirst() {
         resetTargetClosingFirst = true;
@@ -325,7 +334,7 @@ public final class TcpProxy implements AutoCloseable {
             open.add(client);
             open.add(server);
             AtomicInteger directionsDone = new AtomicInteger();
-            AtomicBoolean targetEnded = new AtomicBoolean();
+            CountDownLatch targetEnded = new CountDownLatch(1);
             Faults applied = accepted.getAndIncrement() < faultyConnections ? faults : Faults.none();
             Crossed record = recording ? new Crossed() : null;
             if (record != null) {
@@ -337,7 +346,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, Faults faults, long cutAfter, String direction,
-                      AtomicInteger directionsDone, AtomicBoolean targetEnded, Crossed record) {
+                      AtomicInteger directionsDone, CountDownLatch targetEnded, Crossed record) {
         boolean up = direction.equals("up");
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
@@ -377,9 +386,9 @@ public final class TcpProxy implements AutoCloseable {
                     }
                 }
                 if (!up) {
-                    targetEnded.set(true); // before the client can hear of it
+                    targetEnded.countDown(); // before the client can hear of it
                 }
-                if (up && resetTargetClosingFirst && targetEnded.get()) {
+                if (up && resetTargetClosingFirst && targetEndsSoon(targetEnded)) {
                     to.setSoLinger(true, 0); // the server closed first: reset, leaving no TIME_WAIT on its port
                 } else {
                     to.shutdownOutput(); // pass the end of stream on, half-close like the real peer
@@ -393,9 +402,9 @@ public final class TcpProxy implements AutoCloseable {
                 // other direction still delivers what was already sent, as a network would, e.g. the
                 // refusal line the server wrote before it closed. The last direction closes both.
                 if (!up) {
-                    targetEnded.set(true);
+                    targetEnded.countDown();
                 }
-                if (up && resetTargetClosingFirst && targetEnded.get()) {
+                if (up && resetTargetClosingFirst && targetEnded.getCount() == 0) {
                     lingerNot(to); // as above: no FIN after the server's own close
                     closeQuietly(from);
                     closeQuietly(to);
@@ -413,6 +422,18 @@ public final class TcpProxy implements AutoCloseable {
         }, name + "-" + direction);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Whether the server closed its side, or does so within {@link #TARGET_CLOSE_GRACE}. The client's
+     * end of stream often crosses the server's own close (a server that stops after reading the
+     * announced size): its FIN may already be in our socket while the downstream thread has not
+     * read it yet. A FIN sent to it then would leave the server's port in TIME_WAIT for a minute; a
+     * server that waits for the end of stream gets it after the grace and closes second, which
+     * leaves none.
+     */
+    private static boolean targetEndsSoon(CountDownLatch targetEnded) throws InterruptedException {
+        return targetEnded.await(TARGET_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops one direction: nothing more is read from {@code from} or written to {@code to}. */
@@ -440,6 +461,11 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(listener);
+        try {
+            acceptor.join(ACCEPTOR_STOPS_WITHIN.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (resetTargetClosingFirst) {
             open.forEach(TcpProxy::lingerNot); // the server may be gone: no FIN that would leave a TIME_WAIT
         }

@@ -59,7 +59,7 @@ public final class FtClientCheck extends FtClientScenarios {
         Files.createDirectory(served.resolve("a-directory"));
         server = target.throughNetwork(TrustedFtServer.serving(served));
         wireTarget = server.address();
-        wire = TcpProxy.recording(target.referencePort(), wireTarget); // the client's port: --client-port
+        wire = target.recordingProxyTo(wireTarget); // the client's port: --client-port
     }
 
     @AfterEach

@@ -44,7 +44,7 @@ public final class FtPairCheck extends FtClientScenarios {
         server = target.startServer(served);
         // The client reaches the server through the grader's proxy ({port} is the proxy's): judged by the wire.
         wireTarget = server.address();
-        wire = TcpProxy.recording(target.referencePort(), wireTarget); // --client-port, --port-range
+        wire = target.recordingProxyTo(wireTarget); // --client-port, --port-range
     }
 
     @AfterEach

@@ -51,7 +51,7 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
     void startOurServer() throws IOException {
         server = target.throughNetwork(TrustedUpdateServer.serving(outbox()));
         wireTarget = server.address();
-        wire = TcpProxy.recording(target.referencePort(), wireTarget); // the client's port: --client-port
+        wire = target.recordingProxyTo(wireTarget); // the client's port: --client-port
     }
 
     @AfterEach

@@ -66,7 +66,7 @@ public final class UploadClientCheck {
         received = Files.createDirectory(reference.resolve("received"));
         outgoing = Files.createDirectory(work.resolve("outgoing"));
         server = target.throughNetwork(TrustedUploadServer.into(received));
-        wire = TcpProxy.recording(target.referencePort(), server.address()); // the client's port: --client-port
+        wire = target.recordingProxyTo(server.address()); // the client's port: --client-port
     }
 
     @AfterEach

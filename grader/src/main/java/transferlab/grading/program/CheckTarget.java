@@ -118,6 +118,14 @@ public final class CheckTarget {
         return network == Network.DIRECT && ports.client() > 0 ? ports.client() : ports.forOurListener();
     }
 
+    /**
+     * Our recording proxy in front of {@code server}, on {@link #referencePort}, where the graded
+     * client connects: what crossed it is what the client is judged by.
+     */
+    public TcpProxy recordingProxyTo(InetSocketAddress server) throws IOException {
+        return TcpProxy.recording(referencePort(), server);
+    }
+
     /** A free port to hand out ({@code {dataport}}, ...): in {@code --port-range} when given. */
     public int freePort() throws IOException {
         return ports.free();
