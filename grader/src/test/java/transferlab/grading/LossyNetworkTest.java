@@ -32,10 +32,20 @@ class LossyNetworkTest {
                 .as("bytes in the server's first read over --network lossy: the whole small write").isEqualTo(10);
     }
 
+    /**
+     * How many of the one-byte segments a server's first read gets depends on when its thread runs
+     * (a loaded machine's read found 3 waiting): the pieces themselves are checked, and end to end
+     * that the refusal still arrives after the server read a few bytes and closed.
+     */
     @Test
     void aHostileNetworkSendsTheFirstBytesOneByOne() throws Exception {
-        assertThat(firstReadOfARefusingServer(LossyNetwork.HOSTILE_FAULTS))
-                .as("bytes in the server's first read over --network hostile: one segment").isEqualTo(1);
+        TcpProxy.Faults faults = LossyNetwork.HOSTILE_FAULTS;
+        for (long forwarded = 0; forwarded < 16; forwarded++) {
+            assertThat(faults.nextPiece(forwarded, 300)).as("the piece after %d bytes", forwarded).isEqualTo(1);
+        }
+        assertThat(faults.nextPiece(16, 300)).as("the piece after the first 16 bytes").isBetween(1, 300);
+        assertThat(firstReadOfARefusingServer(faults)).as("bytes in the server's first read over --network hostile")
+                .isPositive();
     }
 
     @Test
