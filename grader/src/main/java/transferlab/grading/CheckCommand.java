@@ -162,11 +162,8 @@ public final class CheckCommand implements Callable<Integer> {
             description = "also write a page with each failed requirement's exchange as a timeline")
     Path html;
 
-    // Four, as check-class: most of a check is waiting, and a correct Python stage 1 server is then
-    // graded in 5.7 s instead of 13.9 s, the kit's Java one in 10.4 s instead of 21.3 s (grading.md).
-    @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "4",
-            description = "run N contract tests at once, each with its own server; 1: one after another "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "1",
+            description = "run N contract tests at once, each with its own server (default: ${DEFAULT-VALUE})")
     int testsAtOnce;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",

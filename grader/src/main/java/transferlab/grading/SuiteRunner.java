@@ -68,10 +68,9 @@ import transferlab.grading.program.Ports;
 public final class SuiteRunner {
     /**
      * How many contract tests of one grading run at once (each with its own server, port and
-     * directory); 1 runs them one after another, as the grader's own tests, which grade several
-     * programs side by side, leave it. The check and check-class commands set 4 unless told: most
-     * of a grading is waiting, and a failed test's wait then overlaps the others' instead of adding
-     * to them.
+     * directory); 1, the default, runs them one after another. A JVM that grades one hand-in
+     * (check-class) sets more: most of a grading is waiting, and a failed test's wait then
+     * overlaps the others' instead of adding to them.
      */
     private static volatile int testsAtOnce = 1;
 

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.grading.report.HtmlReport;
+import transferlab.testkit.HeadlessChromium;
 
 /**
  * {@code --html report.html} renders in a real browser (issue 10, item 2): headless Chromium loads

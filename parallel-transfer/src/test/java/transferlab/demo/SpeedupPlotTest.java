@@ -3,17 +3,15 @@ package transferlab.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import transferlab.testkit.HeadlessChromium;
 
 /**
  * {@code ./transfer demo 3 --plot speedup.svg} draws a picture a browser shows (issue 19, item 8):
@@ -97,7 +95,7 @@ class SpeedupPlotTest {
 
     @Test
     void theSpeedupPictureRendersInAHeadlessBrowserWithEverythingReadable() throws Exception {
-        Optional<String> chromium = chromium();
+        Optional<String> chromium = HeadlessChromium.find();
         assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium): the speedup "
                 + "picture is not checked in a browser here");
         String title = "256 MiB over N connections, each held to 32 MiB/s";
@@ -105,7 +103,8 @@ class SpeedupPlotTest {
         SpeedupPlot.write(work.resolve("loaded.svg"), title, LOADED_RUNS);
         Files.writeString(work.resolve("page.html"), PAGE);
 
-        String verdict = verdict(dumpDom(chromium.get(), work.resolve("page.html")));
+        String verdict = verdict(HeadlessChromium.dumpDom(chromium.get(), work.resolve("page.html"), work,
+                "--allow-file-access-from-files")); // the page reads the picture's document in its frame
 
         assertThat(verdict).as("what Chromium laid out").contains("quiet: root svg\n", "loaded: root svg\n")
                 .contains("quiet: text " + title, "quiet: text measured: 1 block each",
@@ -139,38 +138,5 @@ class SpeedupPlotTest {
         Matcher pre = Pattern.compile("<pre id=\"verdict\">(.*?)</pre>", Pattern.DOTALL).matcher(dom);
         assertThat(pre.find()).as("the page's verdict in %s", dom).isTrue();
         return pre.group(1) + "\n";
-    }
-
-    // Launching Chromium: the few lines of grader's HtmlReportTest, which this module cannot reach.
-
-    /** Chromium's own serialisation of the page it loaded, after the page's script ran. */
-    private String dumpDom(String chromium, Path page) throws IOException, InterruptedException {
-        Path dom = work.resolve("dom.html");
-        Process browser = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--allow-file-access-from-files", // the page reads the picture's document in its frame
-                "--user-data-dir=" + work.resolve("profile"), "--dump-dom", page.toUri().toString())
-                .redirectOutput(dom.toFile())
-                .redirectError(work.resolve("chromium.log").toFile())
-                .start();
-        boolean exited = browser.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            browser.destroyForcibly();
-        }
-        assertThat(exited).as("chromium exited within 60 s").isTrue();
-        assertThat(browser.exitValue()).as("chromium's exit status; it said: %s",
-                Files.readString(work.resolve("chromium.log"))).isZero();
-        return Files.readString(dom, StandardCharsets.UTF_8);
-    }
-
-    private static Optional<String> chromium() {
-        for (String name : List.of("chromium", "chromium-browser")) {
-            for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                Path candidate = Path.of(directory, name);
-                if (Files.isExecutable(candidate)) {
-                    return Optional.of(candidate.toString());
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

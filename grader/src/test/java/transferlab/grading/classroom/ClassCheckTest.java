@@ -16,8 +16,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.grading.CheckCommandLine;
-import transferlab.grading.HeadlessChromium;
 import transferlab.grading.PythonStartersTest;
+import transferlab.testkit.HeadlessChromium;
 import transferlab.testkit.PythonPrograms;
 
 /**
