@@ -70,9 +70,14 @@ final class InProcessBuild {
     private final Path classes;
     private final Path testClasses;
     private final Map<String, String> testClassesByModule = new TreeMap<>();
-    /** Test classes that start the program under test as a process, with "java -cp ${java.class.path}". */
+    /**
+     * Test classes that use JVM-wide state, so that the stages' runs, side by side in this JVM, must
+     * take turns with them: they start the program under test as a process with "java -cp
+     * ${java.class.path}", or swap System.out to read a command's output (a stage 1 upload's lines
+     * once landed in a stage 2 test's capture, and its own went elsewhere).
+     */
     private final Set<String> startingProcesses = new java.util.TreeSet<>();
-    /** Held by a run of such classes: java.class.path is one JVM-wide property. */
+    /** Held by a run of such classes: java.class.path and System.out are one per JVM. */
     private static final java.util.concurrent.locks.ReentrantLock CLASS_PATH =
             new java.util.concurrent.locks.ReentrantLock();
     private final java.util.concurrent.atomic.AtomicInteger overlays = new java.util.concurrent.atomic.AtomicInteger();
@@ -113,7 +118,8 @@ final class InProcessBuild {
                 String className = inModule.substring("src/test/java/".length(), inModule.length() - ".java".length())
                         .replace('/', '.');
                 testClassesByModule.merge(module, className, (a, b) -> a + "," + b);
-                if (StudentTree.text(file.getValue()).contains("\"java.class.path\"")) {
+                String source = StudentTree.text(file.getValue());
+                if (source.contains("\"java.class.path\"") || source.contains("System.setOut(")) {
                     startingProcesses.add(className);
                 }
             } else if (inModule.startsWith("src/main/resources/")) {
@@ -178,7 +184,7 @@ final class InProcessBuild {
         if (starting.isEmpty() || starting.size() == testClassNames.size()) {
             return runClasses(overlays, testClassNames, include, !starting.isEmpty());
         }
-        // The classes that start processes run apart, so that they hold the class path only briefly.
+        // The classes that use JVM-wide state run apart, so that they hold the lock only briefly.
         Results others = runClasses(overlays, testClassNames.stream().filter(n -> !starting.contains(n)).toList(),
                 include, false);
         Results spawning = runClasses(overlays, starting, include, true);
