@@ -87,6 +87,22 @@ class SubmissionsGradingTest {
         assertThat(result.score()).isEqualTo(result.maxScore());
     }
 
+    /**
+     * Over {@code --network lossy} too: the lossy proxy once took the fixed port itself, the client's
+     * bytes bypassed the recording proxy, and a correct client scored 0/10 ("0 bytes went up").
+     */
+    @Test
+    void aClientWhosePortIsFixedInItsCodeIsGradedInFullOverALossyNetwork() throws IOException {
+        int port = quietPort();
+        CheckResult result = grade(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.clientCommand(
+                "SOCKET_PROJECT_PORT=" + port + " " + python("socket_project2_client.py") + " {name} {host}"), false,
+                1, PointsTable.defaults(), ALL).withPorts(Ports.ANY.withClient(port)).withNetwork(Network.LOSSY));
+
+        assertThat(result.verdicts()).as("the report:%n%s", report(result)).isNotEmpty()
+                .allMatch(verdict -> verdict.verdict() == Verdict.PASS);
+        assertThat(result.score()).isEqualTo(result.maxScore());
+    }
+
     @Test
     void aCs372PairThatTakesOnlyPortsFrom40000GetsEveryCorePointWithinTheRangeAndFailsOnlyBinaryFiles() {
         CheckResult result = grade(ftPair("cs372_ftserver.py", true).withPorts(CS372_RANGE));

@@ -49,7 +49,7 @@ public final class UpdateClientCheck extends UpdateClientScenarios {
 
     @BeforeEach
     void startOurServer() throws IOException {
-        server = target.throughNetwork(TrustedUpdateServer.serving(outbox()));
+        server = target.throughNetworkBehindWire(TrustedUpdateServer.serving(outbox()));
         wireTarget = server.address();
         wire = target.recordingProxyTo(wireTarget); // the client's port: --client-port
     }

@@ -119,11 +119,13 @@ public final class CheckTarget {
     }
 
     /**
-     * Our recording proxy in front of {@code server}, on {@link #referencePort}, where the graded
-     * client connects: what crossed it is what the client is judged by.
+     * Our recording proxy in front of {@code server}, where the graded client connects: on
+     * {@code --client-port} when given (whatever the network: the network's proxy, if any, lies
+     * behind this one, {@link #throughNetworkBehindWire}), else a port of the range, else any. What
+     * crossed it is what the client is judged by.
      */
     public TcpProxy recordingProxyTo(InetSocketAddress server) throws IOException {
-        return TcpProxy.recording(referencePort(), server);
+        return TcpProxy.recording(ports.client() > 0 ? ports.client() : ports.forOurListener(), server);
     }
 
     /** A free port to hand out ({@code {dataport}}, ...): in {@code --port-range} when given. */
@@ -252,6 +254,19 @@ public final class CheckTarget {
      * lossy proxy closed with it. A client check puts our own server behind it the same way.
      */
     public ServerUnderTest throughNetwork(ServerUnderTest server) {
+        return throughNetwork(server, true);
+    }
+
+    /**
+     * The same, for a server the graded client reaches through our recording proxy
+     * ({@link #recordingProxyTo}): the network's proxy does not take {@code --client-port}, the
+     * recording one does, so that the client's bytes cross both.
+     */
+    public ServerUnderTest throughNetworkBehindWire(ServerUnderTest server) {
+        return throughNetwork(server, false);
+    }
+
+    private ServerUnderTest throughNetwork(ServerUnderTest server, boolean clientConnectsHere) {
         // A server on a fixed port is reached through a proxy that leaves no TIME_WAIT on its port.
         boolean fixedServerPort = ports.server() > 0 && kind != Kind.CLIENT_COMMAND;
         if (network == Network.DIRECT && !fixedServerPort) {
@@ -260,7 +275,8 @@ public final class CheckTarget {
         int port;
         try {
             // A fixed-port client reaches the proxy, not our server behind it.
-            port = kind == Kind.CLIENT_COMMAND && ports.client() > 0 ? ports.client() : ports.forOurListener();
+            port = clientConnectsHere && kind == Kind.CLIENT_COMMAND && ports.client() > 0 ? ports.client()
+                    : ports.forOurListener();
         } catch (IOException e) {
             server.close();
             throw new UncheckedIOException(e);
