@@ -196,6 +196,9 @@ public final class StudentTree {
                 .replace(TODO_TABLE, todos.markdownTable(files, shipped))
                 .replace(TODO_COMMANDS, TodoCatalogue.commands(shipped))
                 .replace(LIST_GET_NOTE, listGet ? LIST_GET_IN_STAGE_ONE : LIST_GET_NOT_TAUGHT)));
+        if (!listGet) {
+            files.computeIfPresent(CLASSROOM_WORKFLOW, (name, bytes) -> utf8(withoutListGetSteps(text(bytes))));
+        }
         if (listGet) {
             List<String> profiles = files.keySet().stream().filter(f -> f.endsWith("/" + STAGE_PROFILES)).toList();
             if (profiles.size() != 1) {
@@ -273,6 +276,42 @@ public final class StudentTree {
         }
         return out.toString().replaceFirst("\n\n", "\n# The student tree of a course that teaches list/get in "
                 + "stage 1 (./transfer release student):\n# check stage1 grades its parts without --listget.\n\n");
+    }
+
+    /** GitHub Classroom's workflow in the student tree: a step per graded part of each stage. */
+    static final String CLASSROOM_WORKFLOW = ".github/workflows/classroom.yml";
+
+    /**
+     * The workflow of a course that leaves list/get out: without stage 1's list/get steps (ids
+     * {@code stage1-ft-…}), their results in the reporter's environment and their runners, and the
+     * header's lines about them, so that
+     * the steps' points add up to what {@code check stage1} grades there.
+     */
+    static String withoutListGetSteps(String workflow) {
+        List<List<String>> blocks = new ArrayList<>(); // a step with its deeper lines, or one line of its own
+        for (String line : workflow.lines().toList()) {
+            List<String> last = blocks.isEmpty() ? List.of() : blocks.get(blocks.size() - 1);
+            if (line.startsWith("        ") && !last.isEmpty() && last.get(0).startsWith("      - ")) {
+                last.add(line);
+            } else {
+                blocks.add(new ArrayList<>(List.of(line)));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        int dropped = 0;
+        for (List<String> block : blocks) {
+            if (block.stream().anyMatch(line -> line.strip().startsWith("id: stage1-ft-"))) {
+                dropped++;
+                continue;
+            }
+            block.stream().filter(line -> !line.contains("STAGE1-FT-")
+                            && !(line.startsWith("#") && (line.contains("list/get") || line.contains("ft-server"))))
+                    .forEach(line -> out.append(line.replaceAll("stage1-ft-[a-z]+,", "")).append('\n'));
+        }
+        if (dropped != 2) {
+            throw new IllegalStateException(CLASSROOM_WORKFLOW + " has " + dropped + " list/get steps, not 2");
+        }
+        return out.toString();
     }
 
     /** The reference pom's surefire line that {@link #quietTests} replaces. */

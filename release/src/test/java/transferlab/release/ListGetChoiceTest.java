@@ -29,6 +29,8 @@ class ListGetChoiceTest {
                 .allSatisfy(part -> assertThat(part.split("\\s*,\\s*")[2]).isEqualTo("-"));
         assertThat(text(files, "single-client/src/main/java/transferlab/listget/ListGetRequest.java"))
                 .contains("TODO(stage1.5)");
+        assertThat(text(files, StudentTree.CLASSROOM_WORKFLOW)).contains("id: stage1-ft-server", "id: stage1-ft-client",
+                "STAGE1-FT-SERVER_RESULTS", "runners: stage1-upload-server,stage1-ft-server,stage1-ft-client,");
         String readme = text(files, "README.md");
         assertThat(readme).contains(StudentTree.LIST_GET_IN_STAGE_ONE, "| stage1.5 |", "| stage1.6 |")
                 .doesNotContain(StudentTree.TODO_TABLE, StudentTree.TODO_COMMANDS, StudentTree.LIST_GET_NOTE);
@@ -46,6 +48,12 @@ class ListGetChoiceTest {
         Map<String, byte[]> files = tree.write(out);
         assertThat(stage1Parts(files)).filteredOn(part -> part.contains("ft-")).hasSize(2)
                 .allSatisfy(part -> assertThat(part.split("\\s*,\\s*")[2]).isEqualTo("listget"));
+        // GitHub Classroom's steps add up to what check stage1 grades there: no list/get step.
+        String workflow = text(files, StudentTree.CLASSROOM_WORKFLOW);
+        assertThat(workflow).doesNotContain("ft-server", "ft-client", "FT-SERVER", "FT-CLIENT")
+                .contains("id: stage1-upload-server", "STAGE1-UPLOAD-SERVER_RESULTS",
+                        "runners: stage1-upload-server,stage2-upload-server,");
+        assertThat(workflow.lines().filter(line -> line.startsWith("      - name: "))).hasSize(3 + 6 + 1);
         for (String path : List.of("single-client/src/main/java/transferlab/listget/ListGetRequest.java",
                 "single-client/src/main/java/transferlab/listget/DataConnection.java")) {
             assertThat(text(files, path)).isEqualTo(tree.sources().get(path).render(StudentTree.LIST_GET_TODOS));

@@ -27,6 +27,7 @@ import transferlab.grading.stage.StageProfile;
  * add up to each stage's points; the reporter lists every step and reads each one's result; and each
  * step's command runs green on a completed tree (this kit, whose programs are the reference). To
  * stay quick, each command runs with a --tests selection of one or two contract tests of its part.
+ * The workflow is the student tree's, whose stage 1 grades list/get (the kit's needs --listget).
  */
 @Execution(ExecutionMode.CONCURRENT) // the commands' gradings mostly wait
 class ClassroomWorkflowTest {
@@ -55,7 +56,9 @@ class ClassroomWorkflowTest {
         }
         Map<String, Double> expected = new LinkedHashMap<>();
         for (String stage : StageProfile.stageNames(null)) {
-            SubmissionGrading.maxima(StageProfile.load(stage, null), PointsTable.defaults())
+            // The student tree's stage 1 grades list/get too (release student; a tree written with
+            // --without-listget drops those two steps: ListGetChoiceTest).
+            SubmissionGrading.maxima(StageProfile.load(stage, null), PointsTable.defaults(), true)
                     .forEach((part, max) -> expected.put(stage + " " + part, max));
         }
         assertThat(maxScores).isEqualTo(expected);
@@ -72,6 +75,8 @@ class ClassroomWorkflowTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "stage1, upload-server, seedHeaderInOneWriteGetsExactlyGoAhead",
+        "stage1, ft-server, getSendsExactlyTheBytesOfTheFile",
+        "stage1, ft-client, getLeavesAByteIdenticalFileTextBinaryAndEmptyAndExitsZero",
         "stage2, upload-server, clientPausedAfterGoAhead.*",
         "stage2, update-server, aPollGetsAFramedOfferAndExactlyTheFileBytes",
         "stage2, update-client, aQueuedFileIsStoredIntactUnderItsName",
@@ -87,6 +92,9 @@ class ClassroomWorkflowTest {
         assertThat(command).isEqualTo("./transfer check " + stage + " --part " + part);
         List<String> args = new ArrayList<>(Arrays.asList(command.split(" ")).subList(2, 5));
         args.addAll(List.of("--tests", tests));
+        if (part.startsWith("ft-")) {
+            args.add("--listget"); // in this kit; the student tree's stage 1 grades list/get without it
+        }
         // Exit status 0: every requirement of the part passed ("Ready to hand in"), as the step needs.
         assertThat(CheckCommand.run(args.toArray(String[]::new))).as(String.join(" ", args)).isZero();
     }
