@@ -33,7 +33,11 @@ import transferlab.testkit.PythonPrograms;
  * it), its run_autograder grades four hand-ins (a correct Java tree, a correct Python hand-in, an
  * unfinished one, one that does not compile) side by side, and each results.json has Gradescope's
  * documented shape and the expected score. Run as root (as Gradescope runs it), the graded program
- * runs as nobody. The kit is not built again from the zip (a Maven build of the whole kit would
+ * runs as nobody. A fifth hand-in is issue 18's attack on the script itself
+ * (tests/python/attacks/server_rewrites_run_autograder.py): it gets no more than its own grade, and
+ * the autograder's files stay as they were. A run's script rewritten while it runs (what such an
+ * attack would do where nothing stopped it) changes nothing of that run: bash has read the
+ * whole script before it runs any of it. The kit is not built again from the zip (a Maven build of the whole kit would
  * take minutes): the script runs the grader of this build, copied where nobody can read it.
  */
 class GradescopeAutograderTest {
@@ -43,7 +47,7 @@ class GradescopeAutograderTest {
     Path work;
 
     @Test
-    void theZipsRunAutograderGradesFourHandInsIntoGradescopesSchema() throws Exception {
+    void theZipsRunAutograderGradesFourHandInsAndAnAttackIntoGradescopesSchema() throws Exception {
         PythonPrograms.assumePython();
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || !isRoot(), "setpriv is needed as root");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -62,23 +66,46 @@ class GradescopeAutograderTest {
         String classPath = readableCopyOfTheGradersClassPath(work.resolve("classpath"));
 
         Map<String, Process> runs = new LinkedHashMap<>();
-        Map<String, Path> handIns = Map.of(
+        Map<String, Path> handIns = new LinkedHashMap<>(Map.of(
                 "java", HandIns.javaTree(work.resolve("java-handin")),
                 "python", HandIns.pythonDone(work.resolve("python-handin")),
                 "unfinished", HandIns.pythonUnfinished(work.resolve("unfinished-handin")),
-                "broken", HandIns.javaTreeThatDoesNotCompile(work.resolve("broken-handin")));
+                "broken", HandIns.javaTreeThatDoesNotCompile(work.resolve("broken-handin"))));
+        // The attack is stopped by the user it runs as (nobody, when this test runs as root) or by the
+        // box; with neither, it would rewrite the script the other runs share.
+        boolean attackConfined = isRoot() || transferlab.grading.program.Sandbox.unavailableReason().isEmpty();
+        if (attackConfined) {
+            handIns.put("attack", HandIns.pythonAttack(work.resolve("attack-handin"),
+                    "server_rewrites_run_autograder.py"));
+        }
+        // The script's own shape, without the box's help: this run's run_autograder (a copy of its
+        // own) is rewritten while it runs into lines that write a full score.
+        handIns.put("rewritten", HandIns.pythonUnfinished(work.resolve("rewritten-handin")));
+        Path rewrittenSource = work.resolve("source-rewritten");
+        unzip(out.resolve("autograder.zip"), rewrittenSource);
+        String sourceBefore = digest(source);
         for (Map.Entry<String, Path> handIn : handIns.entrySet()) {
             Path root = work.resolve("autograder-" + handIn.getKey());
             Files.createDirectories(root);
-            Files.createSymbolicLink(root.resolve("source"), source);
+            Files.createSymbolicLink(root.resolve("source"), handIn.getKey().equals("rewritten") ? rewrittenSource
+                    : source);
             Files.move(handIn.getValue(), root.resolve("submission"), StandardCopyOption.ATOMIC_MOVE);
             Files.createDirectories(root.resolve("results"));
-            ProcessBuilder run = new ProcessBuilder("bash", source.resolve("run_autograder").toString())
+            ProcessBuilder run = new ProcessBuilder("bash", root.resolve("source/run_autograder").toString())
                     .redirectErrorStream(true).redirectOutput(root.resolve("log.txt").toFile());
             run.environment().put("AUTOGRADER_ROOT", root.toString());
             run.environment().put("TRANSFER_GRADER_CLASSPATH", classPath);
             runs.put(handIn.getKey(), run.start());
         }
+        // Once bash runs a command of the script (it has forked), it has read the script's last line.
+        Process rewritten = runs.get("rewritten");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+                .until(() -> !rewritten.isAlive() || rewritten.descendants().findAny().isPresent());
+        // Rewritten in place (the same file, as bash holds it open): at whatever offset bash would read
+        // on, whole lines that write a full score follow.
+        String fullScore = "echo '{\"score\": 19, \"output\": \"rewritten\"}' "
+                + "> \"$AUTOGRADER_ROOT/results/results.json\"\n";
+        Files.writeString(rewrittenSource.resolve("run_autograder"), fullScore.repeat(2000), StandardCharsets.UTF_8);
         for (Map.Entry<String, Process> run : runs.entrySet()) {
             Path root = work.resolve("autograder-" + run.getKey());
             assertThat(run.getValue().waitFor(600, TimeUnit.SECONDS)).as("run_autograder of " + run.getKey()
@@ -97,7 +124,24 @@ class GradescopeAutograderTest {
         assertThat(broken.get("score").asDouble()).isZero();
         assertThat(broken.get("output").asText()).startsWith("The hand-in did not build (Java (a student tree)):")
                 .contains("UploadServerCommand.java:").contains("error: ';' expected");
-        for (JsonNode results : List.of(java, python, unfinished, broken)) {
+        // Issue 18's red-team case: a server that rewrites the running run_autograder (bash reads a
+        // script as it goes) and writes results.json itself gets its own grade, and the zip's files
+        // are as they were.
+        JsonNode rewrittenResults = results("rewritten");
+        assertThat(rewrittenResults.get("score").asDouble()).as(rewrittenResults.toPrettyString())
+                .isEqualTo(unfinished.get("score").asDouble());
+        assertThat(rewrittenResults.toString()).doesNotContain("\"rewritten\"");
+        List<JsonNode> all = new ArrayList<>(List.of(java, python, unfinished, broken, rewrittenResults));
+        if (attackConfined) {
+            JsonNode attack = results("attack");
+            assertThat(Files.readString(work.resolve("autograder-attack/results/output.txt")))
+                    .contains("redteam-attack: run_autograder found:");
+            assertThat(attack.get("score").asDouble()).as(attack.toPrettyString()).isLessThan(19);
+            assertThat(attack.toString()).doesNotContain("redteam-attack: full marks");
+            all.add(attack);
+        }
+        assertThat(digest(source)).as("the unzipped autograder after the gradings").isEqualTo(sourceBefore);
+        for (JsonNode results : all) {
             assertThat(results.get("tests")).hasSize(8); // U1-U5, U8, U10, U14: every student the same maximum
             double max = 0;
             for (JsonNode test : results.get("tests")) {
@@ -110,6 +154,19 @@ class GradescopeAutograderTest {
             assertThat(Files.readString(work.resolve("autograder-unfinished/results/output.txt")))
                     .contains("running as uid 65534").doesNotContain("running as uid 0");
         }
+    }
+
+    /** Every file under {@code folder} with its bytes' hash, one line each: equal strings, unchanged files. */
+    private static String digest(Path folder) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                lines.append(folder.relativize(file)).append(' ').append(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
+                        .append('\n');
+            }
+        }
+        return lines.toString();
     }
 
     /** results.json of one run, checked against Gradescope's documented schema. */

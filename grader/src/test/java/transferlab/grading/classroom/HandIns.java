@@ -60,6 +60,14 @@ final class HandIns {
         return pythonRunning(at, "mutants/" + mutant, "mutant");
     }
 
+    /** A program of tests/python/attacks as the hand-in's server.py, with the attacks' attack.py beside it. */
+    static Path pythonAttack(Path at, String attack) throws IOException {
+        Path attacks = KIT.resolve("tests/python/attacks");
+        Files.createDirectories(at.resolve("python/stage1"));
+        Files.copy(attacks.resolve("attack.py"), at.resolve("python/stage1/attack.py"));
+        return python(at, Files.readString(attacks.resolve(attack), StandardCharsets.UTF_8));
+    }
+
     /** A server.py with the given text. */
     static Path python(Path at, String serverPy) throws IOException {
         Path file = at.resolve("python/stage1/server.py");
