@@ -66,6 +66,26 @@ class KnownBadClientsAreCaughtTest {
                         ".*LeaveNoFileBehind|.*FailWithANonZeroExitStatus", "R15", "R6", 1));
     }
 
+    /**
+     * A client whose port is fixed in its code ({@code --client-port}) reaches the recording proxy
+     * whatever it is told: the faults of F20/F21's tests lie behind that proxy, so it meets them
+     * too. (They once sat on a port of their own, and a one-recv client with a fixed port passed.)
+     */
+    @org.junit.jupiter.api.Test
+    void aClientWithAFixedPortMeetsTheNetworksFaultsToo() throws Exception {
+        PythonPrograms.assumePython();
+        int port = transferlab.testkit.LoopbackPorts.freeIn(63000, 65535);
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant("ft_client_one_recv_answer.py")
+                + " {host} " + port + " {request} {dataport}";
+
+        CheckResult result = SuiteRunner.run(new CheckPlan(Protocol.FT, CheckPlan.TargetSpec.clientCommand(command),
+                true, 1, PointsTable.defaults(), Set.of("F21")).withTests("anAnswerSplitIntoOneBytePieces.*")
+                .withPorts(transferlab.grading.program.Ports.ANY.withClient(port)));
+
+        assertThat(result.requirements(Verdict.FAIL)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
+                .containsExactly("F21");
+    }
+
     /** The good clients the known-bad ones came from, graded on their protocol's whole client check. */
     /** A good client, graded with or without the extensions, and the requirements it must pass. */
     record GoodClient(String program, Protocol protocol, String arguments, boolean extensions,

@@ -123,11 +123,23 @@ public final class FtClientCheck extends FtClientScenarios {
     }
 
     private void assertFetchedThrough(TcpProxy.Faults faults, String name) throws Exception {
-        proxy = TcpProxy.startOn(target.ports().forOurListener(), server.address(), faults,
-                Integer.MAX_VALUE);
+        InetSocketAddress faulty = behindTheWire(faults);
         Path directory = clientDirectory();
 
-        assertFetched(run(proxy.address(), get(name), directory), name, directory);
+        assertFetched(run(faulty, get(name), directory), name, directory);
+    }
+
+    /**
+     * Puts a proxy with {@code faults} between the recording proxy and our server, and returns its
+     * address (runs against it go through the wire, {@link #runAtOnce}): a client whose port is fixed
+     * ({@code --client-port}) reaches the recording proxy whatever it is told, and meets the faults too.
+     */
+    private InetSocketAddress behindTheWire(TcpProxy.Faults faults) throws IOException {
+        proxy = TcpProxy.startOn(target.ports().forOurListener(), server.address(), faults, Integer.MAX_VALUE);
+        wire.close();
+        wireTarget = proxy.address();
+        wire = target.recordingProxyTo(wireTarget);
+        return wireTarget;
     }
 
     /**
@@ -138,10 +150,9 @@ public final class FtClientCheck extends FtClientScenarios {
     @Test
     @Requirement("F24")
     void aConnectionToTheDataPortFromAnotherAddressIsNotTakenForTheData() throws Exception {
-        proxy = TcpProxy.startOn(target.ports().forOurListener(), server.address(),
-                TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER), Integer.MAX_VALUE);
+        behindTheWire(TcpProxy.Faults.none().splitInto(1 << 16, LATE_ANSWER));
         Path directory = clientDirectory();
-        ClientCommand.Invocation invocation = invocation(proxy.address(), get("textfile-small"), directory);
+        ClientCommand.Invocation invocation = invocation(wire.address(), get("textfile-small"), directory);
         int dataPort = Integer.parseInt(invocation.placeholders().get("dataport").get(0));
         CompletableFuture<ClientCommand.Run> running = CompletableFuture.supplyAsync(() -> {
             try {
