@@ -289,7 +289,7 @@ public abstract class UploadJudging {
     }
 
     /**
-     * {@code condition} holds for 0.3 s (scaled) while an upload is half sent; the message lists the
+     * {@code condition} holds at every look for 0.3 s (scaled) while an upload is half sent; the message lists the
      * directory. It is watched once the server has written something of the upload ({@code before}
      * changed: a temporary file, or the file itself), or after 1 s if it writes nothing it shows (an
      * upload kept in memory): a look taken before the server got to the bytes would prove nothing.
@@ -302,14 +302,32 @@ public abstract class UploadJudging {
         } catch (ConditionTimeoutException nothingShown) {
             // The server shows nothing of the upload yet: then nothing can show under its name either.
         }
-        Duration watch = scaled(Duration.ofMillis(300));
-        try {
-            await().during(watch).atMost(watch.plus(scaled(Duration.ofSeconds(1)))).pollInterval(Duration.ofMillis(10))
-                    .until(condition);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(situation + " " + describeListing(directory) + "\n" + rule, e);
+        if (!holdsAtEveryLook(scaled(Duration.ofMillis(300)), condition)) {
+            throw new AssertionError(situation + " " + describeListing(directory) + "\n" + rule);
         }
     }
+
+    /**
+     * Whether {@code condition} holds at every look during {@code watch}; false at the first look that
+     * finds it false. It looks every 10 ms, and at least {@link #WATCH_LOOKS} times however long the
+     * looks take: on a loaded machine, a bound on the watch's own time (1 s more than the watch) once
+     * failed a correct server. For a state that lasts until the test moves on (a half-sent upload):
+     * a late look must still find it.
+     */
+    static boolean holdsAtEveryLook(Duration watch, java.util.concurrent.Callable<Boolean> condition) {
+        long watchEnds = System.nanoTime() + watch.toNanos();
+        int[] looks = {0};
+        boolean[] held = {true};
+        await().atMost(watch.plus(scaled(Duration.ofSeconds(30)))).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10)).until(() -> {
+                    held[0] = condition.call();
+                    return !held[0] || (++looks[0] >= WATCH_LOOKS && System.nanoTime() >= watchEnds);
+                });
+        return held[0];
+    }
+
+    /** The fewest looks of {@link #holdsAtEveryLook}. */
+    private static final int WATCH_LOOKS = 5;
 
     /** No answer comes within {@code watch}: the server is (rightly) still waiting. */
     static void assertNoAnswerDuring(CompletableFuture<String> answer, Duration watch, String why) {
