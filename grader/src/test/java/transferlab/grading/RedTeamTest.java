@@ -86,6 +86,10 @@ class RedTeamTest {
                 new Attack("a ranged client copies from the reference server's directory", Protocol.RANGED, null,
                         attack("ranged_client_copies_reference.py") + " {address} {threads} {file} {ofile}",
                         Set.of("R6"), "eightDownloadsAtOnce.*", 0, false, graded -> { }),
+                new Attack("an ft client asks over its socket but copies from the reference server's directory",
+                        Protocol.FT, null,
+                        attack("ft_client_copies_reference.py") + " {host} {port} {request} {dataport}",
+                        Set.of("F21", "F25"), "getLeaves.*", 0, false, graded -> { }),
                 new Attack("an update client copies its queue from the reference server's outbox", Protocol.UPDATE,
                         null, attack("update_client_copies_reference.py") + " {host} {port} {id} {dir}",
                         Set.of("D4"), "aQueuedFileIsStored.*|everyQueuedFile.*", 0, false, graded -> { }),
@@ -182,6 +186,27 @@ class RedTeamTest {
         }
         attack.alsoCheck().accept(new Graded(result, printed, Map.of(xml, Files.readString(xml),
                 json, Files.readString(json), html, Files.readString(html))));
+    }
+
+    /**
+     * The wire alone, without the box: an ft client that sends its request but copies the file from
+     * our server's directory (unboxed, it can see it) gets nothing for it, since our server never
+     * sent that file over a data connection. (Before the data connections counted, it scored 4/4.)
+     */
+    @org.junit.jupiter.api.Test
+    void unboxedAnFtClientThatCopiesTheServedFileStillGetsNothing() {
+        PythonPrograms.assumePython();
+        CheckPlan plan = new CheckPlan(Protocol.FT, CheckPlan.TargetSpec.clientCommand(
+                attack("ft_client_copies_reference.py") + " {host} {port} {request} {dataport}"), true, 1,
+                PointsTable.defaults(), Set.of("F21", "F25"), false, null, 1, TIME_LIMIT,
+                transferlab.grading.program.Network.DIRECT, List.of(), new Sandbox.Policy(Sandbox.Mode.OFF, List.of()))
+                .withTests("getLeaves.*");
+
+        CheckResult result = SuiteRunner.run(plan);
+
+        assertThat(result.requirements(Verdict.FAIL)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
+                .containsExactlyInAnyOrder("F21", "F25");
+        assertThat(result.score()).isZero();
     }
 
     /** The whole of the kit's UploadHandler.java is in no report: at most the last lines of a failed test. */

@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +21,8 @@ public final class TrustedFtServer extends TrustedServer {
     static final int MAX_LINE_BYTES = 512;
 
     private final Path served;
+    /** How many times each file was sent whole over a data connection: a client check judges by it. */
+    private final Map<String, Integer> sentWhole = new ConcurrentHashMap<>();
 
     private TrustedFtServer(Path served, int port) throws IOException {
         super(served, "trusted-ft", port);
@@ -35,6 +39,11 @@ public final class TrustedFtServer extends TrustedServer {
         return new TrustedFtServer(served, port);
     }
 
+    /** How many times this server has sent the file {@code name} whole over a data connection. */
+    public int timesSent(String name) {
+        return sentWhole.getOrDefault(name, 0);
+    }
+
     @Override
     protected void serve(Socket control) throws IOException {
         OutputStream answer = control.getOutputStream();
@@ -42,10 +51,11 @@ public final class TrustedFtServer extends TrustedServer {
         String[] fields = line == null ? new String[0] : line.split(" ", -1);
         byte[] body;
         Path file = null;
+        String name = null;
         if (fields.length == 2 && fields[0].equals("LIST")) {
             body = listing().getBytes(StandardCharsets.UTF_8);
         } else if (fields.length == 3 && fields[0].equals("GET")) {
-            String name = fields[1];
+            name = fields[1];
             file = served.resolve(isPlainName(name) ? name : ".");
             if (!isPlainName(name)) {
                 refuse(answer, "bad-name: the name '" + PrintableText.of(name) + "' is not a plain file name");
@@ -76,6 +86,7 @@ public final class TrustedFtServer extends TrustedServer {
                 out.write(body);
             } else {
                 Files.copy(file, out);
+                sentWhole.merge(name, 1, Integer::sum);
             }
         }
     }

@@ -57,7 +57,8 @@ public final class FtClientCheck extends FtClientScenarios {
         serve("binary-1MiB.bin", 1 << 20, false);
         serve("empty.txt", 0, false);
         Files.createDirectory(served.resolve("a-directory"));
-        server = target.throughNetworkBehindWire(TrustedFtServer.serving(served));
+        ours = TrustedFtServer.serving(served);
+        server = target.throughNetworkBehindWire(ours);
         wireTarget = server.address();
         wire = target.recordingProxyTo(wireTarget); // the client's port: --client-port
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.LeftFiles;
 import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.TcpProxy;
+import transferlab.testkit.TrustedFtServer;
 import transferlab.testkit.PrintableText;
 import transferlab.testkit.TestFiles;
 import transferlab.grading.CheckRunExtension;
@@ -46,11 +47,14 @@ public abstract class FtClientScenarios {
     Path served;
     /**
      * Between the clients and the server, when set: runs against {@link #wireTarget} go through it,
-     * and a run counts only if the client's request crossed it (the data connection, which the
-     * server opens to the client, is not seen: protocol F's file bytes are judged by effects).
+     * and a run counts only if the client's request crossed it. The data connection, which the
+     * server opens to the client, is not proxied: with our server ({@link #ours}) a fetched file
+     * counts only if our server sent it whole over a data connection; in a pair it is judged by effects.
      */
     TcpProxy wire;
     InetSocketAddress wireTarget;
+    /** Our own server when the client is graded alone; null in a pair (the student's server). */
+    TrustedFtServer ours;
     private volatile boolean lastRunThroughWire;
     private volatile long upstreamBefore;
     private int clients;
@@ -190,6 +194,10 @@ public abstract class FtClientScenarios {
             assertThat(wire.bytesCarried(TcpProxy.Direction.UPSTREAM)).as("bytes the client sent to the server "
                     + "over its control connection for -g %s: a file counts only if the client asked for it over "
                     + "its socket%s", name, run.said()).isGreaterThan(upstreamBefore);
+        }
+        if (ours != null) {
+            assertThat(ours.timesSent(name)).as("times our server sent %s whole over a data connection: a file "
+                    + "counts only if its bytes came over the client's socket%s", name, run.said()).isPositive();
         }
         assertThat(LeftFiles.sha256(fetched)).as("sha256 of %s as fetched: %d bytes served, %d fetched%s", name,
                 Files.size(original), LeftFiles.size(fetched), run.said()).isEqualTo(TestFiles.sha256(original));
