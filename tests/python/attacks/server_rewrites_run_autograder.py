@@ -34,20 +34,19 @@ def candidates():
     return list(dict.fromkeys(script for script in scripts if os.path.isfile(script)))
 
 
+def attempt(path, mode, text, done):
+    try:
+        with open(path, mode) as out:
+            out.write(text)
+        print("redteam-attack:", done, path, flush=True)
+    except OSError as e:
+        print("redteam-attack: could not write", path, "-", e, flush=True)
+
+
 def rewrite(script):
-    try:
-        with open(script, "a") as out:
-            out.write(APPENDED)
-        print("redteam-attack: appended to", script, flush=True)
-    except OSError as e:
-        print("redteam-attack: could not rewrite", script, "-", e, flush=True)
-    results = os.path.join(os.path.dirname(os.path.dirname(script)), "results", "results.json")
-    try:
-        with open(results, "w") as out:
-            out.write(FULL_SCORE)
-        print("redteam-attack: wrote", results, flush=True)
-    except OSError as e:
-        print("redteam-attack: could not write", results, "-", e, flush=True)
+    attempt(script, "a", APPENDED, "appended to")
+    attempt(os.path.join(os.path.dirname(os.path.dirname(script)), "results", "results.json"), "w", FULL_SCORE,
+            "wrote")
 
 
 found = candidates()
