@@ -211,7 +211,6 @@ public final class CheckCommand implements Callable<Integer> {
         if (testsAtOnce < 1) {
             throw new ParameterException(spec.commandLine(), "--tests-at-once must be 1 or more");
         }
-        SuiteRunner.testsAtOnce(testsAtOnce);
         Sandbox.Policy box = sandboxPolicy();
         try {
             box.resolve();
@@ -240,7 +239,7 @@ public final class CheckCommand implements Callable<Integer> {
                 tests == null ? null : java.util.regex.Pattern.compile(tests), repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network, storedNames,
                 box)
-                .withPorts(ports()).withFileNames(fileNames());
+                .withPorts(ports()).withFileNames(fileNames()).withTestsAtOnce(testsAtOnce);
         CheckResult result = SuiteRunner.run(plan);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TerminalReport.print(result, out);
@@ -294,7 +293,7 @@ public final class CheckCommand implements Callable<Integer> {
         StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
                 listget || part != null, timeoutFactor, points, repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
-                tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames);
+                tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames, testsAtOnce);
         StageCheck.Result result = StageCheck.run(profile, options, box);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         StageCheck.print(result, out);

@@ -32,17 +32,22 @@ import transferlab.grading.program.Sandbox;
  *                      {@code --port-range})
  * @param fileNames     ft pairs: the names of the served files ({@code --file-names}), or one directory
  *                      of sample files; empty: the kit's
+ * @param testsAtOnce   how many contract tests run at once ({@code --tests-at-once}), each with its own
+ *                      server, port and directory; 1: one after another
  */
 public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions, double timeoutFactor,
                         PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
                         Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox,
-                        Ports ports, List<String> fileNames) {
+                        Ports ports, List<String> fileNames, int testsAtOnce) {
     /** Enough for every protocol's full suite against a working server, with room for a slow one. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
 
     public CheckPlan {
         if (!(timeoutFactor > 0) || Double.isInfinite(timeoutFactor)) {
             throw new IllegalArgumentException("the timeout factor must be a positive number, was " + timeoutFactor);
+        }
+        if (testsAtOnce < 1) {
+            throw new IllegalArgumentException("tests at once must be 1 or more, was " + testsAtOnce);
         }
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1, was " + repeat);
@@ -62,7 +67,7 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
                      PointsTable points, Set<String> only, boolean iterative, Pattern tests, int repeat,
                      Duration timeLimit, Network network, List<String> storedNames, Sandbox.Policy sandbox) {
         this(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat, timeLimit, network,
-                storedNames, sandbox, Ports.ANY, List.of());
+                storedNames, sandbox, Ports.ANY, List.of(), 1);
     }
 
     /** A plan whose programs run in the default box ({@code --sandbox auto}). */
@@ -89,55 +94,62 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
     /** The same plan, running only the contract tests whose method name matches {@code regex}. */
     public CheckPlan withTests(String regex) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative,
-                Pattern.compile(regex), repeat, timeLimit, network, storedNames, sandbox, ports, fileNames);
+                Pattern.compile(regex), repeat, timeLimit, network, storedNames, sandbox, ports, fileNames,
+                testsAtOnce);
     }
 
     /** The same plan with another timeout factor. */
     public CheckPlan withTimeoutFactor(double factor) {
         return new CheckPlan(protocol, target, extensions, factor, points, only, iterative, tests, repeat, timeLimit,
-                network, storedNames, sandbox, ports, fileNames);
+                network, storedNames, sandbox, ports, fileNames, testsAtOnce);
     }
 
     /** The same plan, run {@code times} times ({@code --repeat}). */
     public CheckPlan withRepeat(int times) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, times,
-                timeLimit, network, storedNames, sandbox, ports, fileNames);
+                timeLimit, network, storedNames, sandbox, ports, fileNames, testsAtOnce);
     }
 
     /** The same plan with another whole-run time limit ({@code --time-limit}). */
     public CheckPlan withTimeLimit(Duration limit) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                limit, network, storedNames, sandbox, ports, fileNames);
+                limit, network, storedNames, sandbox, ports, fileNames, testsAtOnce);
     }
 
     /** The same plan over another network ({@code --network}). */
     public CheckPlan withNetwork(Network kind) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, kind, storedNames, sandbox, ports, fileNames);
+                timeLimit, kind, storedNames, sandbox, ports, fileNames, testsAtOnce);
     }
 
     /** The same plan, accepting uploads stored under these patterns (and the sent name) instead of seed 004's. */
     public CheckPlan withStoredNames(List<String> patterns) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, patterns, sandbox, ports, fileNames);
+                timeLimit, network, patterns, sandbox, ports, fileNames, testsAtOnce);
     }
 
     /** The same plan, its programs boxed as {@code policy} says ({@code --sandbox}). */
     public CheckPlan withSandbox(Sandbox.Policy policy) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, storedNames, policy, ports, fileNames);
+                timeLimit, network, storedNames, policy, ports, fileNames, testsAtOnce);
     }
 
     /** The same plan with fixed ports or a port range. */
     public CheckPlan withPorts(Ports given) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, storedNames, sandbox, given, fileNames);
+                timeLimit, network, storedNames, sandbox, given, fileNames, testsAtOnce);
     }
 
     /** The same plan serving ft pair files under these names (or from this one directory). */
     public CheckPlan withFileNames(List<String> names) {
         return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
-                timeLimit, network, storedNames, sandbox, ports, names);
+                timeLimit, network, storedNames, sandbox, ports, names, testsAtOnce);
+    }
+
+    /** The same plan, running {@code count} contract tests at once ({@code --tests-at-once}). */
+    public CheckPlan withTestsAtOnce(int count) {
+        return new CheckPlan(protocol, target, extensions, timeoutFactor, points, only, iterative, tests, repeat,
+                timeLimit, network, storedNames, sandbox, ports, fileNames, count);
     }
 
     /** The time limit in force: the one given, or the default scaled by the timeout factor. */

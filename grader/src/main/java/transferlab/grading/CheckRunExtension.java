@@ -52,9 +52,16 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
         return parameter.getParameter().getType() == CheckTarget.class;
     }
 
+    /** A check's constructor gets its test's context, so its target is that test's ({@link CheckTarget#forTest}). */
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return CheckTarget.fromConfiguration(context::getConfigurationParameter);
+        CheckTarget target = CheckTarget.fromConfiguration(context::getConfigurationParameter);
+        return context.getTestMethod().isPresent() ? target.forTest(context.getUniqueId()) : target;
     }
 
     @Override

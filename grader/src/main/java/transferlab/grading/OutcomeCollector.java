@@ -138,7 +138,8 @@ final class OutcomeCollector implements TestExecutionListener {
             synchronized (ours) { // a client thread of the test may still be noting
                 events = new ArrayList<>(ours);
             }
-            events.addAll(ProcessLogs.linesBetween(logDirectory, start, now, SuiteRunner.TIMELINE_LINES));
+            events.addAll(ProcessLogs.linesBetween(logDirectory, ProcessLogs.keyOf(test.getUniqueId()), start, now,
+                    SuiteRunner.TIMELINE_LINES));
             events.sort(Comparator.comparing(TimelineEvent::at));
             timeline = events.subList(Math.max(0, events.size() - SuiteRunner.TIMELINE_LINES), events.size());
             message = HeaderMisreadHint.addedTo(message, timeline);

@@ -66,14 +66,6 @@ import transferlab.grading.program.Ports;
  * JUnit configuration parameters, read by {@link CheckRunExtension}; no JVM-wide properties.
  */
 public final class SuiteRunner {
-    /**
-     * How many contract tests of one grading run at once (each with its own server, port and
-     * directory); 1, the default, runs them one after another. A JVM that grades one hand-in
-     * (check-class) sets more: most of a grading is waiting, and a failed test's wait then
-     * overlaps the others' instead of adding to them.
-     */
-    private static volatile int testsAtOnce = 1;
-
     /** A test that hangs is failed after this long (scaled), so one stuck student server cannot stall grading. */
     static final Duration TEST_TIMEOUT = Duration.ofSeconds(60);
     /**
@@ -81,14 +73,6 @@ public final class SuiteRunner {
      * accepted with trailing NULs): the report prints it under the PASS line.
      */
     public static final String PASS_NOTE = "transferlab.passNote";
-
-    /** Sets {@link #testsAtOnce} for every grading this JVM runs from now on. */
-    public static void testsAtOnce(int tests) {
-        if (tests < 1) {
-            throw new IllegalArgumentException("tests at once must be 1 or more, was " + tests);
-        }
-        testsAtOnce = tests;
-    }
 
     /** Lines of a failed test's timeline: its last notes and server lines. */
     static final int TIMELINE_LINES = 40;
@@ -140,15 +124,15 @@ public final class SuiteRunner {
                         .configurationParameter("junit.platform.output.capture.stdout", "true")
                         .configurationParameter("junit.platform.output.capture.stderr", "true")
                         .configurationParameter("junit.jupiter.execution.parallel.enabled",
-                                Boolean.toString(testsAtOnce > 1))
+                                Boolean.toString(plan.testsAtOnce() > 1))
                         .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
                         .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default",
                                 "concurrent")
                         .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                         .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism",
-                                Integer.toString(testsAtOnce))
+                                Integer.toString(plan.testsAtOnce()))
                         .configurationParameter("junit.jupiter.execution.parallel.config.fixed.max-pool-size",
-                                Integer.toString(testsAtOnce))
+                                Integer.toString(plan.testsAtOnce()))
                         .build();
                 Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                         .enableTestExecutionListenerAutoRegistration(false)

@@ -104,6 +104,30 @@ class SuiteRunnerTest {
                 .allMatch(test -> test.timeline().isEmpty());
     }
 
+    /**
+     * Tests run at once ({@code --tests-at-once}, check-class's default) each start their own server:
+     * a failed test's timeline shows its own server only. It once showed every server of the run in
+     * its window, and the test's own lines were pushed out by the others'.
+     */
+    @Test
+    void testsRunAtOnceEachShowOnlyTheirOwnServerInTheirTimeline() {
+        PythonPrograms.assumePython();
+        CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(PythonPrograms.interpreter()
+                + " " + PythonPrograms.mutant("upload_leaves_partial_file.py") + " {port} {dir}"), true, 1,
+                PointsTable.defaults(), Set.of("U10")).withTestsAtOnce(4);
+
+        CheckResult result = SuiteRunner.run(plan);
+
+        List<TestOutcome> failures = result.verdict("U10").orElseThrow().failures();
+        assertThat(failures).as("U10's tests, failed by a server that leaves its partial files").hasSizeGreaterThan(1);
+        for (TestOutcome failure : failures) {
+            assertThat(failure.timeline()).as(failure.name()).extracting(TimelineEvent::source)
+                    .contains("test").containsOnly("test", "server");
+            assertThat(failure.timeline()).as(failure.name()).extracting(TimelineEvent::text)
+                    .filteredOn(text -> text.startsWith("[started, told to listen on port ")).hasSize(1);
+        }
+    }
+
     @Test
     void extensionsAreGradedWhenAskedFor() throws IOException {
         CheckResult result = runSample(true);

@@ -120,10 +120,9 @@ public final class ClassCheckCommand implements Callable<Integer> {
         PointsTable points = pointsFile == null ? PointsTable.defaults() : PointsTable.load(pointsFile);
         PrintStream terminal = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (single) {
-            transferlab.grading.SuiteRunner.testsAtOnce(testsAtOnce);
             SubmissionGrading.Settings settings = new SubmissionGrading.Settings(profile, points, templates,
                     timeoutFactor, timeLimitSeconds == null ? null : Duration.ofSeconds(timeLimitSeconds), visibility,
-                    tests == null ? null : java.util.regex.Pattern.compile(tests));
+                    tests == null ? null : java.util.regex.Pattern.compile(tests), testsAtOnce);
             SubmissionSummary summary = SubmissionGrading.grade(submissions.getFileName().toString(), submissions, out,
                     settings);
             terminal.println(line(summary));

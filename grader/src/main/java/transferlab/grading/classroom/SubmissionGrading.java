@@ -54,7 +54,8 @@ public final class SubmissionGrading {
      * @param tests      only the contract tests whose method name matches (null: all); our own tests' speed-up
      */
     public record Settings(StageProfile profile, PointsTable points, Map<String, String> templates,
-                           double timeoutFactor, Duration timeLimit, String visibility, java.util.regex.Pattern tests) {
+                           double timeoutFactor, Duration timeLimit, String visibility, java.util.regex.Pattern tests,
+                           int testsAtOnce) {
         public Settings {
             templates = Map.copyOf(templates);
         }
@@ -85,7 +86,7 @@ public final class SubmissionGrading {
         } else {
             StageCheck.Result stage = StageCheck.run(settings.profile(), new StageCheck.Options(null, null,
                     build.commands(), false, settings.timeoutFactor(), settings.points(), 1, settings.timeLimit(),
-                    Network.DIRECT, settings.tests()));
+                    Network.DIRECT, settings.tests(), List.of(), settings.testsAtOnce()));
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             StageCheck.print(stage, new PrintStream(text, true, StandardCharsets.UTF_8));
             report = text.toString(StandardCharsets.UTF_8);

@@ -65,16 +65,18 @@ public final class CheckTarget {
     private final Ports ports;
     /** {@code --file-names}: ft pair file names, or one directory of sample files. */
     private final List<String> fileNames;
+    /** The test this target serves ({@link ProcessLogs#keyOf}): its servers' logs carry it; null: none. */
+    private final String testKey;
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
                         Network network, String pairClientCommand, List<String> storedNames, Sandbox.Use sandbox) {
         this(kind, address, command, logDirectory, concurrent, network, pairClientCommand, storedNames, sandbox,
-                Ports.ANY, List.of());
+                Ports.ANY, List.of(), null);
     }
 
     private CheckTarget(Kind kind, InetSocketAddress address, String command, Path logDirectory, boolean concurrent,
                         Network network, String pairClientCommand, List<String> storedNames, Sandbox.Use sandbox,
-                        Ports ports, List<String> fileNames) {
+                        Ports ports, List<String> fileNames, String testKey) {
         this.kind = kind;
         this.address = address;
         this.command = command;
@@ -86,12 +88,22 @@ public final class CheckTarget {
         this.sandbox = sandbox;
         this.ports = ports;
         this.fileNames = List.copyOf(fileNames);
+        this.testKey = testKey;
+    }
+
+    /**
+     * The same target for one test (its JUnit unique id): the servers it starts log under the test's
+     * key, so that a failed test's timeline shows its own servers, not those of tests run at once.
+     */
+    public CheckTarget forTest(String testUniqueId) {
+        return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
+                storedNames, sandbox, ports, fileNames, ProcessLogs.keyOf(testUniqueId));
     }
 
     /** The same target, an ft pair serving files of these names, or of this one directory ({@code --file-names}). */
     public CheckTarget withFileNames(List<String> names) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
-                storedNames, sandbox, ports, names);
+                storedNames, sandbox, ports, names, testKey);
     }
 
     /** {@code --file-names}: empty for the kit's names. */
@@ -102,7 +114,7 @@ public final class CheckTarget {
     /** The same target on fixed ports or a range ({@code --server-port}, {@code --client-port}, {@code --port-range}). */
     public CheckTarget withPorts(Ports given) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
-                storedNames, sandbox, given, fileNames);
+                storedNames, sandbox, given, fileNames, testKey);
     }
 
     /** The ports this grading hands out. */
@@ -136,25 +148,25 @@ public final class CheckTarget {
     /** The same target, graded as a server meant to serve one client at a time ({@code --iterative}). */
     public CheckTarget iterative() {
         return new CheckTarget(kind, address, command, logDirectory, false, network, pairClientCommand, storedNames,
-                sandbox, ports, fileNames);
+                sandbox, ports, fileNames, testKey);
     }
 
     /** The same target, reached over {@code kind} of network ({@code --network lossy}). */
     public CheckTarget over(Network kind) {
         return new CheckTarget(this.kind, address, command, logDirectory, concurrent, kind, pairClientCommand,
-                storedNames, sandbox, ports, fileNames);
+                storedNames, sandbox, ports, fileNames, testKey);
     }
 
     /** The same target, whose uploads may be stored under these patterns ({@code --stored-name}; empty: seed 004's). */
     public CheckTarget storingUnder(List<String> patterns) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand, patterns,
-                sandbox, ports, fileNames);
+                sandbox, ports, fileNames, testKey);
     }
 
     /** The same target, its programs run in {@code box} ({@code --sandbox}). */
     public CheckTarget boxedBy(Sandbox.Use box) {
         return new CheckTarget(kind, address, command, logDirectory, concurrent, network, pairClientCommand,
-                storedNames, box, ports, fileNames);
+                storedNames, box, ports, fileNames, testKey);
     }
 
     /** The box every server and client of this target runs in. */
@@ -294,7 +306,8 @@ public final class CheckTarget {
             case RUNNING_SERVER -> new RunningServer(address);
             case SERVER_COMMAND, PAIR -> {
                 try {
-                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, sandbox, ports);
+                    yield CommandServer.start(command, directory, logDirectory, limitPlaceholders, sandbox, ports,
+                            testKey);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -98,9 +98,16 @@ public final class CommandServer implements ServerUnderTest {
     public static ServerUnderTest start(String template, Path directory, Path logDirectory,
                                  Map<String, String> limitPlaceholders, Sandbox.Use sandbox, Ports ports)
             throws IOException {
+        return start(template, directory, logDirectory, limitPlaceholders, sandbox, ports, null);
+    }
+
+    /** The same, for the test with {@code testKey}: its log carries the key ({@link ProcessLogs#keyOf}). */
+    public static ServerUnderTest start(String template, Path directory, Path logDirectory,
+                                 Map<String, String> limitPlaceholders, Sandbox.Use sandbox, Ports ports,
+                                 String testKey) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(template, directory, logDirectory, limitPlaceholders, sandbox, ports);
+                return startOnce(template, directory, logDirectory, limitPlaceholders, sandbox, ports, testKey);
             } catch (PortHeld held) {
                 if (ports.server() > 0) {
                     throw new ServerDidNotStart(held.getMessage() + " (--server-port): the server cannot be graded "
@@ -131,7 +138,7 @@ public final class CommandServer implements ServerUnderTest {
 
     private static ServerUnderTest startOnce(String template, Path directory, Path logDirectory,
                                              Map<String, String> limitPlaceholders, Sandbox.Use sandbox,
-                                             Ports ports) throws IOException {
+                                             Ports ports, String testKey) throws IOException {
         int port = ports.server() > 0 ? ports.server() : ports.free();
         if (ports.server() > 0) {
             Ports.awaitFree(port, logDirectory);
@@ -142,7 +149,7 @@ public final class CommandServer implements ServerUnderTest {
         values.put("host", "127.0.0.1");
         String command = CommandLineTemplate.fill(CommandLineTemplate.anchoredToGraderDirectory(template), values);
         Path log = logDirectory.resolve(String.format(Locale.ROOT, "server-%04d%s", STARTED.incrementAndGet(),
-                ProcessLogs.TIMED));
+                ProcessLogs.timedEnding(testKey)));
         ProcessBuilder builder = new ProcessBuilder(sandbox.command(command, Path.of("").toAbsolutePath(),
                 List.of(directory)))
                 .redirectErrorStream(true)

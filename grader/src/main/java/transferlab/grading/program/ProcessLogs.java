@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import transferlab.grading.TimelineEvent;
 
@@ -66,15 +69,38 @@ public final class ProcessLogs {
         }
     }
 
+    /** The key of each test that started a program, by the test's JUnit unique id: logs carry it in their name. */
+    private static final Map<String, String> TEST_KEYS = new ConcurrentHashMap<>();
+    private static final AtomicInteger KEYS_GIVEN = new AtomicInteger();
+
     /**
-     * The lines of every timed log in {@code directory} stamped between {@code fromNanos} and
-     * {@code toNanos}, as events relative to {@code fromNanos}, oldest first, at most the last
-     * {@code limit}. The source is "server", or "server 2" when several servers spoke.
+     * The short key a test's program logs carry in their names ({@code server-0007.t12.timed}), for
+     * the test whose JUnit unique id is {@code testUniqueId}: tests that run at once
+     * ({@code --tests-at-once}) each see only their own programs in their timelines.
      */
-    public static List<TimelineEvent> linesBetween(Path directory, long fromNanos, long toNanos, int limit) {
+    public static String keyOf(String testUniqueId) {
+        return TEST_KEYS.computeIfAbsent(testUniqueId, id -> "t" + KEYS_GIVEN.incrementAndGet());
+    }
+
+    /** The name ending of a timed log of the test with {@code testKey} (null: of no test in particular). */
+    static String timedEnding(String testKey) {
+        return (testKey == null ? "" : "." + testKey) + TIMED;
+    }
+
+    /**
+     * The lines of the timed logs in {@code directory} stamped between {@code fromNanos} and
+     * {@code toNanos}, as events relative to {@code fromNanos}, oldest first, at most the last
+     * {@code limit}: the logs of the test with {@code testKey} ({@link #keyOf}) and those of no test
+     * in particular; another test's are left out. The source is "server", or "server 2" when
+     * several servers spoke.
+     */
+    public static List<TimelineEvent> linesBetween(Path directory, String testKey, long fromNanos, long toNanos,
+                                                   int limit) {
         List<Path> logs;
         try (Stream<Path> files = Files.list(directory)) {
-            logs = files.filter(file -> file.getFileName().toString().endsWith(TIMED)).sorted().toList();
+            logs = files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(timedEnding(testKey)) || name.matches("[^.]*\\" + TIMED))
+                    .sorted().map(directory::resolve).toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -124,10 +124,19 @@ public final class StageCheck {
     public record Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
                           boolean listget, double timeoutFactor, PointsTable points, int repeat,
                           java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests,
-                          List<String> storedNames) {
+                          List<String> storedNames, int testsAtOnce) {
         public Options {
             partCommands = Map.copyOf(partCommands);
             storedNames = List.copyOf(storedNames);
+        }
+
+        /** One contract test at a time. */
+        public Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
+                       boolean listget, double timeoutFactor, PointsTable points, int repeat,
+                       java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests,
+                       List<String> storedNames) {
+            this(serverCommand, clientCommand, partCommands, listget, timeoutFactor, points, repeat, timeLimit,
+                    network, tests, storedNames, 1);
         }
 
         /** Uploads stored under the name sent only. */
@@ -181,7 +190,7 @@ public final class StageCheck {
             CheckPlan plan = new CheckPlan(part.protocol(), new CheckPlan.TargetSpec(part.targetKind(), command[0]),
                     false, options.timeoutFactor(), options.points(), part.requirements(), !part.concurrent(),
                     options.tests(), options.repeat(), options.timeLimit(), options.network(), options.storedNames(),
-                    sandbox);
+                    sandbox).withTestsAtOnce(options.testsAtOnce());
             CheckResult graded = SuiteRunner.run(plan);
             results.add(new PartResult(part, command[1], withTarget(graded, describe(part, command[1])), ""));
         }
