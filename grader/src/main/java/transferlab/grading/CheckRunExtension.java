@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import transferlab.testkit.SuiteTimeouts;
 import transferlab.grading.program.CheckTarget;
 import transferlab.grading.program.CommandServer;
+import transferlab.grading.program.ProcessLogs;
 import transferlab.grading.program.ServerDidNotStart;
 
 /**
@@ -122,7 +123,7 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
             // Only before anything worked: later, one unaccepted connection may be a bug of one test's case.
             if (context.getRoot().getStore(RUN).get(A_TEST_PASSED) == null) {
                 CommandServer.notAccepting(context.getConfigurationParameter(CheckTarget.LOG_DIRECTORY).map(Path::of)
-                        .orElse(null)).ifPresent(why -> context.getRoot().getStore(RUN).put(STOPPED,
+                        .orElse(null), ProcessLogs.keyOf(context.getUniqueId())).ifPresent(why -> context.getRoot().getStore(RUN).put(STOPPED,
                         why + " (seen when " + context.getTestMethod().map(method -> method.getName() + "()")
                                 .orElse(context.getDisplayName()) + " failed)"));
             }

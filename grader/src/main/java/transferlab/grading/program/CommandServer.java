@@ -67,7 +67,12 @@ public final class CommandServer implements ServerUnderTest {
     private final Path log;
     private volatile boolean stopping;
 
-    private CommandServer(Process process, InetSocketAddress address, Path directory, Path logDirectory, Path log) {
+    /** The test that started it ({@link ProcessLogs#keyOf}); null: none in particular. */
+    private final String testKey;
+
+    private CommandServer(Process process, InetSocketAddress address, Path directory, Path logDirectory, Path log,
+                          String testKey) {
+        this.testKey = testKey;
         this.process = process;
         this.address = address;
         this.directory = directory;
@@ -160,7 +165,7 @@ public final class CommandServer implements ServerUnderTest {
         Process process = ProcessGroup.start(builder);
         ProcessLogs.pumpTimed(process.getInputStream(), log, "server-output-" + process.pid());
         CommandServer server = new CommandServer(process, new InetSocketAddress("127.0.0.1", port), directory,
-                logDirectory, log);
+                logDirectory, log, testKey);
         LIVE.add(server);
         process.onExit().thenAccept(exited -> {
             if (!server.stopping) {
@@ -275,14 +280,19 @@ public final class CommandServer implements ServerUnderTest {
     }
 
     /**
-     * A running server of the run logging to {@code logDirectory} that listens but has accepted
-     * nothing: connections wait in its accept queue and it holds none. Said as the reason to stop the
-     * run; empty when every server of the run looks alive.
+     * A running server of the run logging to {@code logDirectory}, started by the test with
+     * {@code testKey} (or by no test in particular), that listens but has accepted nothing:
+     * connections wait in its accept queue and it holds none. Said as the reason to stop the run;
+     * empty when every such server looks alive. Another test's server, run at the same time, may have
+     * a connection its test just made still waiting: it is not looked at.
      */
-    public static Optional<String> notAccepting(Path logDirectory) {
+    public static Optional<String> notAccepting(Path logDirectory, String testKey) {
         for (CommandServer server : LIVE) {
             if (!server.logDirectory.equals(logDirectory)) {
                 continue; // another run's, in the same JVM
+            }
+            if (server.testKey != null && !server.testKey.equals(testKey)) {
+                continue; // another test's, run at the same time
             }
             int port = server.address.getPort();
             int waiting = server.process.isAlive() ? ProcessGroup.notYetAccepted(port) : 0;
