@@ -162,8 +162,9 @@ public final class CheckCommand implements Callable<Integer> {
             description = "also write a page with each failed requirement's exchange as a timeline")
     Path html;
 
-    @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "1",
-            description = "run N contract tests at once, each with its own server (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "2",
+            description = "run N contract tests at once, each with its own server (default: ${DEFAULT-VALUE}; 1: "
+                    + "one after another)")
     int testsAtOnce;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
