@@ -152,6 +152,14 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
                 timeLimit, network, storedNames, sandbox, ports, fileNames, count);
     }
 
+    /**
+     * How many tests run at once: {@link #testsAtOnce}, but one with a fixed port ({@code --server-port},
+     * {@code --client-port}): two tests cannot both listen on it.
+     */
+    public int effectiveTestsAtOnce() {
+        return ports.server() > 0 || ports.client() > 0 ? 1 : testsAtOnce;
+    }
+
     /** The time limit in force: the one given, or the default scaled by the timeout factor. */
     public Duration effectiveTimeLimit() {
         return timeLimit != null ? timeLimit

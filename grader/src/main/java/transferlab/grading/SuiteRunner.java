@@ -124,15 +124,15 @@ public final class SuiteRunner {
                         .configurationParameter("junit.platform.output.capture.stdout", "true")
                         .configurationParameter("junit.platform.output.capture.stderr", "true")
                         .configurationParameter("junit.jupiter.execution.parallel.enabled",
-                                Boolean.toString(plan.testsAtOnce() > 1))
+                                Boolean.toString(plan.effectiveTestsAtOnce() > 1))
                         .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
                         .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default",
                                 "concurrent")
                         .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                         .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism",
-                                Integer.toString(plan.testsAtOnce()))
+                                Integer.toString(plan.effectiveTestsAtOnce()))
                         .configurationParameter("junit.jupiter.execution.parallel.config.fixed.max-pool-size",
-                                Integer.toString(plan.testsAtOnce()))
+                                Integer.toString(plan.effectiveTestsAtOnce()))
                         .build();
                 Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                         .enableTestExecutionListenerAutoRegistration(false)

@@ -34,6 +34,17 @@ class PortOptionsTest {
     }
 
     @Test
+    void aFixedPortMeansOneTestAtATimeWhateverTheOptionSays() {
+        CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand("python3 s.py"), false, 1,
+                PointsTable.defaults(), java.util.Set.of()).withTestsAtOnce(4);
+
+        assertThat(plan.effectiveTestsAtOnce()).isEqualTo(4);
+        assertThat(plan.withPorts(Ports.ANY.withServer(40322)).effectiveTestsAtOnce()).isEqualTo(1);
+        assertThat(plan.withPorts(Ports.ANY.withClient(40323)).effectiveTestsAtOnce()).isEqualTo(1);
+        assertThat(plan.withPorts(Ports.range("40100-40199")).effectiveTestsAtOnce()).isEqualTo(4);
+    }
+
+    @Test
     void contradictoryOrMalformedPortOptionsAreUsageErrors() {
         assertThat(CheckCommand.run("upload", "--server-cmd", "python3 s.py {port}", "--server-port", "12000"))
                 .as("--server-port for a command that takes {port}").isEqualTo(2);

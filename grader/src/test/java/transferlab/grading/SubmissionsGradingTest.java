@@ -66,7 +66,8 @@ class SubmissionsGradingTest {
         int port = quietPort(); // the program's fixed 12000, moved for the test (no fixed ports in tests)
         CheckResult result = grade(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand(
                 "cd {dir} && SOCKET_PROJECT_PORT=" + port + " " + python("socket_project2_server.py")), false, 1,
-                PointsTable.defaults(), ALL).withPorts(Ports.ANY.withServer(port)));
+                PointsTable.defaults(), ALL).withPorts(Ports.ANY.withServer(port))
+                .withTestsAtOnce(2)); // check's default: a fixed port runs one at a time all the same
 
         assertThat(result.requirements(Verdict.PASS)).as("the report:%n%s", report(result))
                 .containsExactlyInAnyOrder("U1", "U2", "U3", "U5");
@@ -80,7 +81,7 @@ class SubmissionsGradingTest {
         int port = quietPort();
         CheckResult result = grade(new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.clientCommand(
                 "SOCKET_PROJECT_PORT=" + port + " " + python("socket_project2_client.py") + " {name} {host}"), false,
-                1, PointsTable.defaults(), ALL).withPorts(Ports.ANY.withClient(port)));
+                1, PointsTable.defaults(), ALL).withPorts(Ports.ANY.withClient(port)).withTestsAtOnce(2));
 
         assertThat(result.verdicts()).as("the report:%n%s", report(result)).isNotEmpty()
                 .allMatch(verdict -> verdict.verdict() == Verdict.PASS);
