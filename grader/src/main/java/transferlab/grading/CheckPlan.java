@@ -154,10 +154,13 @@ public record CheckPlan(Protocol protocol, TargetSpec target, boolean extensions
 
     /**
      * How many tests run at once: {@link #testsAtOnce}, but one with a fixed port ({@code --server-port},
-     * {@code --client-port}): two tests cannot both listen on it.
+     * {@code --client-port}: two tests cannot both listen on it) or against a running server
+     * ({@code --target}: the tests would meet in one server, a paused client of one holding up another).
      */
     public int effectiveTestsAtOnce() {
-        return ports.server() > 0 || ports.client() > 0 ? 1 : testsAtOnce;
+        boolean shared = ports.server() > 0 || ports.client() > 0
+                || target.kind() == CheckTarget.Kind.RUNNING_SERVER;
+        return shared ? 1 : testsAtOnce;
     }
 
     /** The time limit in force: the one given, or the default scaled by the timeout factor. */

@@ -34,7 +34,7 @@ class PortOptionsTest {
     }
 
     @Test
-    void aFixedPortMeansOneTestAtATimeWhateverTheOptionSays() {
+    void aFixedPortOrARunningServerMeansOneTestAtATimeWhateverTheOptionSays() {
         CheckPlan plan = new CheckPlan(Protocol.UPLOAD, CheckPlan.TargetSpec.serverCommand("python3 s.py"), false, 1,
                 PointsTable.defaults(), java.util.Set.of()).withTestsAtOnce(4);
 
@@ -42,6 +42,9 @@ class PortOptionsTest {
         assertThat(plan.withPorts(Ports.ANY.withServer(40322)).effectiveTestsAtOnce()).isEqualTo(1);
         assertThat(plan.withPorts(Ports.ANY.withClient(40323)).effectiveTestsAtOnce()).isEqualTo(1);
         assertThat(plan.withPorts(Ports.range("40100-40199")).effectiveTestsAtOnce()).isEqualTo(4);
+        assertThat(new CheckPlan(Protocol.UPLOAD, new CheckPlan.TargetSpec(CheckTarget.Kind.RUNNING_SERVER,
+                "127.0.0.1:40324"), false, 1, PointsTable.defaults(), java.util.Set.of()).withTestsAtOnce(4)
+                .effectiveTestsAtOnce()).as("--target: one server for every test").isEqualTo(1);
     }
 
     @Test
