@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import transferlab.grading.CheckCommandLine;
 import transferlab.grading.PointsTable;
+import transferlab.grading.program.Sandbox;
 import transferlab.grading.stage.StageProfile;
 
 /**
@@ -101,6 +102,11 @@ public final class ClassCheckCommand implements Callable<Integer> {
             description = "only the contract tests whose method name matches (the kit's own tests)")
     String tests;
 
+    @Option(names = "--hide", paramLabel = "DIR", hidden = true,
+            description = "with --single: a folder the graded programs must not see; a class grading hides its "
+                    + "submissions and grades folders from each student's programs")
+    List<Path> hidden = new ArrayList<>();
+
     @Option(names = "--tests-at-once", paramLabel = "N", defaultValue = "4",
             description = "contract tests of one submission run at once, each with its own server "
                     + "(default: ${DEFAULT-VALUE}; 1: one after another)")
@@ -122,7 +128,8 @@ public final class ClassCheckCommand implements Callable<Integer> {
         if (single) {
             SubmissionGrading.Settings settings = new SubmissionGrading.Settings(profile, points, templates,
                     timeoutFactor, timeLimitSeconds == null ? null : Duration.ofSeconds(timeLimitSeconds), visibility,
-                    tests == null ? null : java.util.regex.Pattern.compile(tests), testsAtOnce);
+                    tests == null ? null : java.util.regex.Pattern.compile(tests), testsAtOnce,
+                    new Sandbox.Policy(Sandbox.Mode.AUTO, hidden));
             SubmissionSummary summary = SubmissionGrading.grade(submissions.getFileName().toString(), submissions, out,
                     settings);
             terminal.println(line(summary));
@@ -192,7 +199,9 @@ public final class ClassCheckCommand implements Callable<Integer> {
                 ClassCheckCommand.class.getName(), student.toAbsolutePath().toString(), "--single",
                 "--stage", stage, "--out", studentOut.toAbsolutePath().toString(),
                 "--timeout-factor", Double.toString(timeoutFactor), "--visibility", visibility,
-                "--tests-at-once", Integer.toString(testsAtOnce)));
+                "--tests-at-once", Integer.toString(testsAtOnce),
+                // Another student's hand-in and reports are not this student's programs' business.
+                "--hide", submissions.toAbsolutePath().toString(), "--hide", out.toAbsolutePath().toString()));
         templates.forEach((part, template) -> command.addAll(List.of("--cmd", part + "=" + template)));
         if (pointsFile != null) {
             command.addAll(List.of("--points", pointsFile.toAbsolutePath().toString()));

@@ -28,6 +28,7 @@ import transferlab.grading.report.JUnitXmlReport;
 import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
 import transferlab.grading.program.Network;
+import transferlab.grading.program.Sandbox;
 
 /**
  * Grades one student's hand-in for one stage and writes its folder: {@code results.json}
@@ -52,10 +53,13 @@ public final class SubmissionGrading {
      * @param timeLimit  per part; null: the grader's default
      * @param visibility results.json's top-level visibility (Gradescope)
      * @param tests      only the contract tests whose method name matches (null: all); our own tests' speed-up
+     * @param testsAtOnce contract tests run at once ({@code --tests-at-once})
+     * @param sandbox    the box of every graded program, with the folders it hides (a class's submissions and
+     *                   grades: {@code --hide})
      */
     public record Settings(StageProfile profile, PointsTable points, Map<String, String> templates,
                            double timeoutFactor, Duration timeLimit, String visibility, java.util.regex.Pattern tests,
-                           int testsAtOnce) {
+                           int testsAtOnce, Sandbox.Policy sandbox) {
         public Settings {
             templates = Map.copyOf(templates);
         }
@@ -86,7 +90,7 @@ public final class SubmissionGrading {
         } else {
             StageCheck.Result stage = StageCheck.run(settings.profile(), new StageCheck.Options(null, null,
                     build.commands(), false, settings.timeoutFactor(), settings.points(), 1, settings.timeLimit(),
-                    Network.DIRECT, settings.tests(), List.of(), settings.testsAtOnce()));
+                    Network.DIRECT, settings.tests(), List.of(), settings.testsAtOnce()), settings.sandbox());
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             StageCheck.print(stage, new PrintStream(text, true, StandardCharsets.UTF_8));
             report = text.toString(StandardCharsets.UTF_8);

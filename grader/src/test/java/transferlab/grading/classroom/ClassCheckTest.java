@@ -131,6 +131,49 @@ class ClassCheckTest {
         assumeTrue(chromium.isPresent(), "chromium is not installed: the class page was not checked in a browser");
     }
 
+    /**
+     * One student's programs see neither the other students' hand-ins nor their reports: each
+     * grading hides the class's submissions and grades folders. Under /tmp the box's private /tmp
+     * hid them anyway; elsewhere (an instructor's home) a server read another student's results.json
+     * and listed every hand-in. So this class lies outside /tmp and outside the kit (both hidden).
+     */
+    @Test
+    void aStudentsProgramSeesNoOtherStudentsHandInOrReport() throws Exception {
+        PythonPrograms.assumePython();
+        assumeTrue(transferlab.grading.program.Sandbox.unavailableReason().isEmpty(), "needs the sandbox");
+        Path outside = Path.of("/var/tmp");
+        assumeTrue(Files.isDirectory(outside) && Files.isWritable(outside), "no writable /var/tmp");
+        Path root = Files.createTempDirectory(outside, "transferlab-class-");
+        try {
+            Path submissions = root.resolve("submissions");
+            Path grades = root.resolve("grades");
+            HandIns.pythonUnfinished(submissions.resolve("alice")); // graded first (--jobs 1): her report exists
+            HandIns.python(submissions.resolve("bob"), String.join("\n",
+                    "import os",
+                    "here = os.path.dirname(os.path.abspath(__file__))",
+                    "submissions, grades = " + pythonPath(submissions) + ", " + pythonPath(grades),
+                    "print('SNOOP hand-ins seen:', sorted(os.listdir(submissions)) if os.path.isdir(submissions)"
+                            + " else 'none', flush=True)",
+                    "print('SNOOP alice results:', 'read' if os.path.exists(os.path.join(grades, 'alice',"
+                            + " 'results.json')) else 'unseen', flush=True)",
+                    "raise SystemExit(1)", ""));
+
+            assertThat(CheckCommandLine.run(new ClassCheckCommand(), submissions.toString(), "--stage", "stage1",
+                    "--jobs", "1", "--out", grades.toString(), "--tests", "seedUploadIsStoredWhole")).isZero();
+
+            assertThat(grades.resolve("alice/results.json")).exists();
+            assertThat(Files.readString(grades.resolve("bob/output.txt")))
+                    .contains("SNOOP hand-ins seen: []", "SNOOP alice results: unseen")
+                    .doesNotContain("'alice'", "alice results: read");
+        } finally {
+            SubmissionGrading.deleteTree(root);
+        }
+    }
+
+    private static String pythonPath(Path path) {
+        return "'" + path.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     private static String checkClass(Path submissions, Path grades) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream before = System.out;
