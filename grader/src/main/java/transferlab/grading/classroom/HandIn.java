@@ -269,7 +269,8 @@ public final class HandIn {
     private static String checkPython(Path handIn, String stage, Map<String, String> commands)
             throws IOException, InterruptedException {
         Map<String, Path> programs = pythonPrograms(handIn, stage);
-        List<String> command = new ArrayList<>(List.of("python3", "-B", "-c", """
+        // -I: not the hand-in's folder on sys.path, where its own traceback.py would run here, unboxed.
+        List<String> command = new ArrayList<>(List.of("python3", "-I", "-B", "-c", """
                 import sys, traceback
                 bad = 0
                 for name in sys.argv[1:]:

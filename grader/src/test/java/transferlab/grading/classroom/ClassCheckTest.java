@@ -170,6 +170,25 @@ class ClassCheckTest {
         }
     }
 
+    /**
+     * Checking a Python hand-in's syntax runs python3 outside the box, in the hand-in's folder: a
+     * {@code traceback.py} there once ran as the grader (the check imports traceback), and could
+     * have written any grade. Isolated mode keeps the folder off sys.path.
+     */
+    @Test
+    void aPythonHandInsOwnModulesDoNotRunWhenItsSyntaxIsChecked() throws Exception {
+        PythonPrograms.assumePython();
+        Path handIn = HandIns.pythonDone(work.resolve("mallory"));
+        Path escaped = work.resolve("escaped.txt");
+        Files.writeString(handIn.resolve("traceback.py"), "open(" + pythonPath(escaped) + ", 'w').write('ran')\n");
+
+        HandIn.Build build = HandIn.build(handIn, transferlab.grading.stage.StageProfile.load("stage1", null),
+                Map.of(), Files.createDirectories(work.resolve("build")));
+
+        assertThat(build.errors()).isEmpty();
+        assertThat(escaped).as("a file the hand-in's traceback.py writes when it runs").doesNotExist();
+    }
+
     private static String pythonPath(Path path) {
         return "'" + path.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
