@@ -122,10 +122,10 @@ public final class CheckRunExtension implements ParameterResolver, BeforeAllCall
         if (ServerDidNotStart.in(thrown).isEmpty()) {
             // Only before anything worked: later, one unaccepted connection may be a bug of one test's case.
             if (context.getRoot().getStore(RUN).get(A_TEST_PASSED) == null) {
-                CommandServer.notAccepting(context.getConfigurationParameter(CheckTarget.LOG_DIRECTORY).map(Path::of)
-                        .orElse(null), ProcessLogs.keyOf(context.getUniqueId())).ifPresent(why -> context.getRoot().getStore(RUN).put(STOPPED,
-                        why + " (seen when " + context.getTestMethod().map(method -> method.getName() + "()")
-                                .orElse(context.getDisplayName()) + " failed)"));
+                Path logs = context.getConfigurationParameter(CheckTarget.LOG_DIRECTORY).map(Path::of).orElse(null);
+                CommandServer.notAccepting(logs, ProcessLogs.keyOf(context.getUniqueId())).ifPresent(why ->
+                        context.getRoot().getStore(RUN).put(STOPPED, why + " (seen when " + context.getTestMethod()
+                                .map(method -> method.getName() + "()").orElse(context.getDisplayName()) + " failed)"));
             }
             return;
         }
