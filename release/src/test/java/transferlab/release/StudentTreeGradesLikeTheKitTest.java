@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * {@link StudentPathTranscriptTest} runs); and {@code ./transfer check stage3} of the student's own
  * Java programs gives the finished server full marks and fails only the unfinished client. Before,
  * the suite downloaded with the tree's own ParallelClient, a stub there: a correct Python stage 3
- * server scored 4/23. All the gradings run side by side on the one tree.
+ * server scored 4/23. And the tree's GitHub Classroom steps of stage 1 (its Java TODOs all done there)
+ * pass, list/get's among them ({@link #workflowStage1Steps}). All the gradings run side by side on
+ * the one tree.
  */
 class StudentTreeGradesLikeTheKitTest {
     /**
@@ -52,6 +54,29 @@ class StudentTreeGradesLikeTheKitTest {
         return checks;
     }
 
+    /**
+     * The stage 1 steps of the tree's GitHub Classroom workflow (.github/workflows/classroom.yml):
+     * their commands, each with a {@code --tests} selection of one contract test of its part, so that
+     * they stay quick. Stage 1 is the stage whose TODOs are all done in the generated tree.
+     */
+    static Map<String, List<String>> workflowStage1Steps(java.nio.file.Path tree) throws java.io.IOException {
+        Map<String, String> oneTest = Map.of("upload-server", "seedHeaderInOneWriteGetsExactlyGoAhead",
+                "ft-server", "getSendsExactlyTheBytesOfTheFile",
+                "ft-client", "getLeavesAByteIdenticalFileTextBinaryAndEmptyAndExitsZero");
+        Map<String, List<String>> steps = new java.util.TreeMap<>();
+        String workflow = java.nio.file.Files.readString(tree.resolve(".github/workflows/classroom.yml"));
+        Matcher command = Pattern.compile("command: \\./transfer (check stage1 --part (\\S+))\\s*$",
+                Pattern.MULTILINE).matcher(workflow);
+        while (command.find()) {
+            List<String> args = new java.util.ArrayList<>(List.of(command.group(1).split(" ")));
+            args.addAll(List.of("--tests", oneTest.get(command.group(2))));
+            steps.put(command.group(2), args);
+        }
+        assertThat(steps.keySet()).as("the workflow's stage 1 steps").containsExactlyInAnyOrderElementsOf(
+                oneTest.keySet());
+        return steps;
+    }
+
     /** A part's score line (TerminalReport): points, maximum, failed requirements. */
     private static final Pattern PART_SCORE = Pattern.compile(
             "Score: ([\\d.]+)/([\\d.]+) points; \\d+ passed, (\\d+) failed");
@@ -63,10 +88,12 @@ class StudentTreeGradesLikeTheKitTest {
         GeneratedStudentTree tree = GeneratedStudentTree.shared();
         Map<String, List<String>> pythonChecks = pythonChecks(tree.root());
         Map<String, CompletableFuture<GeneratedStudentTree.Run>> runs = new LinkedHashMap<>();
+        Map<String, List<String>> workflowSteps = workflowStage1Steps(tree.root());
         ExecutorService sideBySide = Executors.newFixedThreadPool(pythonChecks.size() + 1);
         try {
             pythonChecks.forEach((stage, args) -> runs.put("python " + stage, inBackground(tree, args, sideBySide)));
             runs.put("java stage3", inBackground(tree, List.of("check", "stage3"), sideBySide));
+            workflowSteps.forEach((part, args) -> runs.put("workflow " + part, inBackground(tree, args, sideBySide)));
             CompletableFuture.allOf(runs.values().toArray(CompletableFuture[]::new)).join();
         } finally {
             sideBySide.shutdown();
@@ -79,6 +106,15 @@ class StudentTreeGradesLikeTheKitTest {
                     stage, pythonChecks.get(stage), run.output()).isEqualTo(score.group(3));
             assertThat(run.output()).as("the handout's %s command", stage).contains("Ready to hand in");
             assertThat(run.exitStatus()).as(run.output()).isZero();
+        }
+        for (Map.Entry<String, List<String>> step : workflowSteps.entrySet()) {
+            // The GitHub Classroom step passes when check exits 0: every graded requirement passed.
+            GeneratedStudentTree.Run run = runs.get("workflow " + step.getKey()).join();
+            assertThat(run.exitStatus()).as("the workflow's step %s in the student tree:\n%s", step.getValue(),
+                    run.output()).isZero();
+            Matcher partScore = PART_SCORE.matcher(run.output());
+            assertThat(partScore.find()).as("%s graded, not skipped:\n%s", step.getKey(), run.output()).isTrue();
+            assertThat(partScore.group(1)).as("its points").isEqualTo(partScore.group(2)).isNotEqualTo("0");
         }
         GeneratedStudentTree.Run java = runs.get("java stage3").join();
         Matcher score = score(java, "stage3");
