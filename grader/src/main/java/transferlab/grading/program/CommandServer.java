@@ -40,15 +40,20 @@ import transferlab.contract.SuiteScope;
  * treat an empty connection as a header and crash. Elsewhere a probe connection is used. It is not
  * ready, and {@link ServerDidNotStart} says why, when it exits first, when it listens on another
  * port (a hard-coded one, seen in /proc: {@link ProcessGroup#listeningPorts}) for
- * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT}. One that listens
+ * {@link #WRONG_PORT_GRACE}, or when nothing listens within {@link #START_TIMEOUT} of its last use of
+ * the CPU (at most {@link #START_LIMIT} in all). One that listens
  * but never accepts is seen when a test fails ({@link #notAccepting}).
  */
 public final class CommandServer implements ServerUnderTest {
     /**
-     * How long a server may take to start listening. Not scaled by the timeout factor: a slow
-     * machine is no reason to wait longer than this for a server that ignores {port}.
+     * How long a server may go on not listening while it uses no CPU (it waits for input, or for
+     * nothing). Not scaled by the timeout factor: a slow machine is no reason to wait longer for a
+     * server that is not starting. One that still uses the CPU is starting (a JVM on a machine
+     * busy with other gradings took more than this in a CI run), and gets up to {@link #START_LIMIT}.
      */
     static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest any server may take to listen, however busy it is starting. */
+    static final Duration START_LIMIT = Duration.ofSeconds(60);
     /** A server that listens only on other ports this long is taken to ignore {port}. */
     static final Duration WRONG_PORT_GRACE = Duration.ofMillis(500);
     private static final AtomicInteger STARTED = new AtomicInteger();
@@ -185,16 +190,28 @@ public final class CommandServer implements ServerUnderTest {
     }
 
     private void awaitListening(int port, String command) {
-        long[] otherPortsSince = {0, 0}; // since when it listens elsewhere; polls so far
+        Starting starting = new Starting(System.nanoTime());
         try {
-            await("server listening on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO)
+            await("server listening on port " + port).atMost(START_LIMIT).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(10))
-                    .until(() -> listening(port) || notYet(port, command, otherPortsSince));
+                    .until(() -> listening(port) || notYet(port, command, starting));
         } catch (ConditionTimeoutException e) {
-            notYet(port, command, otherPortsSince); // an exit seen only now is still reported as the exit
+            notYet(port, command, starting); // an exit seen only now is still reported as the exit
             throw new ServerDidNotStart("the server did not listen on port " + port + " within "
-                    + START_TIMEOUT.toSeconds() + " s; is the port hard-coded, or does it wait for input? "
-                    + command + lastWords());
+                    + START_LIMIT.toSeconds() + " s, though it kept using the CPU: " + command + lastWords());
+        }
+    }
+
+    /** What the start's polls have seen so far. */
+    private static final class Starting {
+        long polls;
+        /** Since when it listens on other ports only; 0: it does not. */
+        long otherPortsSince;
+        Duration cpuUsed = Duration.ZERO;
+        long lastBusy;
+
+        Starting(long now) {
+            lastBusy = now;
         }
     }
 
@@ -209,27 +226,36 @@ public final class CommandServer implements ServerUnderTest {
     }
 
     /** False while the server may still start; throws when it cannot any more (exited, or listens elsewhere). */
-    private boolean notYet(int port, String command, long[] otherPortsSince) {
+    private boolean notYet(int port, String command, Starting starting) {
         if (!process.isAlive()) {
             // Not "before it listened": a stub may listen and close at once, and say so.
             String lastWords = lastWords();
             throw new ServerDidNotStart("the server exited with status " + exitStatus() + " and does not listen on"
                     + " port " + port + stoppedAtTodo(lastWords) + ": " + command + lastWords);
         }
-        if (otherPortsSince[1]++ % 5 != 0) {
+        if (starting.polls++ % 5 != 0) {
             return false; // the group's sockets every 50 ms: cheap, but dearer than the port's one line
         }
         Set<Integer> others = new TreeSet<>(ProcessGroup.listeningPorts(process));
         others.remove(port);
         long now = System.nanoTime();
         if (others.isEmpty()) {
-            otherPortsSince[0] = 0;
-        } else if (otherPortsSince[0] == 0) {
-            otherPortsSince[0] = now;
-        } else if (now - otherPortsSince[0] >= WRONG_PORT_GRACE.toNanos()) {
+            starting.otherPortsSince = 0;
+        } else if (starting.otherPortsSince == 0) {
+            starting.otherPortsSince = now;
+        } else if (now - starting.otherPortsSince >= WRONG_PORT_GRACE.toNanos()) {
             throw new ServerDidNotStart("the server listens on " + ProcessGroup.describe(others) + ", not on port "
                     + port + " it was given: is the port hard-coded? Take it from the command line ({port}): "
                     + command + lastWords());
+        }
+        Duration cpuUsed = ProcessGroup.cpuUsed(process);
+        if (cpuUsed.compareTo(starting.cpuUsed) > 0) {
+            starting.cpuUsed = cpuUsed;
+            starting.lastBusy = now;
+        } else if (now - starting.lastBusy >= START_TIMEOUT.toNanos()) {
+            throw new ServerDidNotStart("the server did not listen on port " + port + " within "
+                    + START_TIMEOUT.toSeconds() + " s, and it is not busy starting (no CPU used); is the port "
+                    + "hard-coded, or does it wait for input? " + command + lastWords());
         }
         return false;
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -207,6 +208,16 @@ public final class ProcessGroup {
     static boolean holdsConnections(Process process) {
         Set<String> inodes = socketInodes(process);
         return tcpSockets(false).stream().anyMatch(socket -> !socket.listening() && inodes.contains(socket.inode()));
+    }
+
+    /**
+     * The CPU time the process and its live descendants have used so far (what the system tells;
+     * zero where it tells nothing), to tell a program busy starting from one that waits.
+     */
+    static Duration cpuUsed(Process process) {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .map(member -> member.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     /** The inodes of the sockets the process and its descendants hold ({@code /proc/PID/fd}). */

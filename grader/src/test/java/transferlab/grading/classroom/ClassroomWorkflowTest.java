@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,7 +84,8 @@ class ClassroomWorkflowTest {
         "stage2, update-client, aQueuedFileIsStoredIntactUnderItsName",
         "stage3, ranged-server, aRawClientGetsExactlyEachBlock",
         "stage3, ranged-client, bytesThatDoNotMatchTheAnnouncedMd5FailWithANonZeroExitStatus"})
-    void eachStepsCommandRunsGreenOnACompletedTree(String stage, String part, String tests) throws Exception {
+    void eachStepsCommandRunsGreenOnACompletedTree(String stage, String part, String tests, @TempDir Path reports)
+            throws Exception {
         String command = null;
         for (JsonNode step : workflow().at("/jobs/run-autograding-tests/steps")) {
             if (step.path("id").asText().equals(stage + "-" + part)) {
@@ -95,8 +98,26 @@ class ClassroomWorkflowTest {
         if (part.startsWith("ft-")) {
             args.add("--listget"); // in this kit; the student tree's stage 1 grades list/get without it
         }
+        Path results = reports.resolve("results.json");
+        args.addAll(List.of("--gradescope", results.toString()));
         // Exit status 0: every requirement of the part passed ("Ready to hand in"), as the step needs.
-        assertThat(CheckCommand.run(args.toArray(String[]::new))).as(String.join(" ", args)).isZero();
+        int status = CheckCommand.run(args.toArray(String[]::new));
+        assertThat(status).as("%s%n%s", String.join(" ", args), failedRequirements(results)).isZero();
+    }
+
+    /** What the check's report says of each failed requirement, so that a failure here says why. */
+    private static String failedRequirements(Path results) throws Exception {
+        if (!Files.exists(results)) {
+            return "(no report written)";
+        }
+        StringBuilder failed = new StringBuilder();
+        for (JsonNode test : new ObjectMapper().readTree(results.toFile()).path("tests")) {
+            if ("failed".equals(test.path("status").asText())) {
+                failed.append(test.path("name").asText()).append(":\n")
+                        .append(test.path("output").asText()).append('\n');
+            }
+        }
+        return failed.toString();
     }
 
     private static JsonNode workflow() throws Exception {
