@@ -56,9 +56,16 @@ class SubmissionsGradingTest {
 
         RequirementVerdict u3 = result.verdict("U3").orElseThrow();
         assertThat(u3.verdict()).as("the report:%n%s", report(result)).isEqualTo(Verdict.FAIL);
-        assertThat(u3.failures().get(0).message()).as("what the student reads")
-                .contains("look first at the header: the server printed 'Received:  with size = 0'",
-                        "but the header sent said size 50000, name 'seed-upload.bin'", "(U4)");
+        // What the server's one recv() got depends on how many of the single-byte segments had
+        // arrived when it called it (a loaded machine lets several pile up): a few bytes, and it
+        // prints a size of 0; sixteen, and it stores the upload under 'seed-upl'. Either way the
+        // student is pointed at the header's reading (U4).
+        assertThat(u3.failures().get(0).message()).as("what the student reads").satisfiesAnyOf(
+                message -> assertThat(message).contains(
+                        "look first at the header: the server printed 'Received:  with size = 0'",
+                        "but the header sent said size 50000, name 'seed-upload.bin'", "(U4)"),
+                message -> assertThat(message).contains("the directory holds 'seed-upl",
+                        "the name came out as 'seed-upl", "was the header read with one recv? see U4"));
     }
 
     @Test

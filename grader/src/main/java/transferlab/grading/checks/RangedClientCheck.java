@@ -68,7 +68,7 @@ public final class RangedClientCheck {
     }
 
     private ServerUnderTest start(boolean cutFirstDataConnection) throws IOException {
-        TrustedRangedServer parallel = TrustedRangedServer.serving(root, target.referencePort());
+        TrustedRangedServer parallel = target.referenceServer(port -> TrustedRangedServer.serving(root, port));
         if (cutFirstDataConnection) {
             // The first data connection is closed as soon as its block number arrives, before the
             // server sees it: the block was never sent, so the listener waits for it to be asked again.

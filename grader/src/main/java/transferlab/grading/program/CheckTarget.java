@@ -130,6 +130,12 @@ public final class CheckTarget {
         return network == Network.DIRECT && ports.client() > 0 ? ports.client() : ports.forOurListener();
     }
 
+    /** Our reference server for a graded client, bound on {@link #referencePort} (a fixed one once it is free). */
+    public <T> T referenceServer(Ports.Binder<T> server) throws IOException {
+        int port = referencePort();
+        return port == ports.client() ? Ports.bindWhenFree(port, logDirectory, server) : server.bind(port);
+    }
+
     /**
      * Our recording proxy in front of {@code server}, where the graded client connects: on
      * {@code --client-port} when given (whatever the network: the network's proxy, if any, lies
@@ -137,7 +143,10 @@ public final class CheckTarget {
      * crossed it is what the client is judged by.
      */
     public TcpProxy recordingProxyTo(InetSocketAddress server) throws IOException {
-        return TcpProxy.recording(ports.client() > 0 ? ports.client() : ports.forOurListener(), server);
+        if (ports.client() > 0) {
+            return Ports.bindWhenFree(ports.client(), logDirectory, port -> TcpProxy.recording(port, server));
+        }
+        return TcpProxy.recording(ports.forOurListener(), server);
     }
 
     /** A free port to hand out ({@code {dataport}}, ...): in {@code --port-range} when given. */

@@ -123,14 +123,18 @@ public final class CommandServer implements ServerUnderTest {
                     throw new ServerDidNotStart(held.getMessage() + " (--server-port): the server cannot be graded "
                             + "there");
                 }
-                PORTS_HELD.computeIfAbsent(logDirectory, run -> new CopyOnWriteArrayList<>())
-                        .add(held.getMessage() + "; the server was started again on another port");
+                noteHeld(logDirectory, held.getMessage() + "; the server was started again on another port");
                 if (attempt == PORT_ATTEMPTS) {
                     throw new ServerDidNotStart(held.getMessage() + ", and so were the " + (PORT_ATTEMPTS - 1)
                             + " ports tried before it");
                 }
             }
         }
+    }
+
+    /** Notes a port found held during the run logging to {@code logDirectory}, for its warnings. */
+    static void noteHeld(Path logDirectory, String what) {
+        PORTS_HELD.computeIfAbsent(logDirectory, run -> new CopyOnWriteArrayList<>()).add(what);
     }
 
     /** The ports found held by another program during the run logging to {@code logDirectory}, then forgets them. */

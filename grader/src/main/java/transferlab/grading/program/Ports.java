@@ -4,13 +4,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.SuiteTimeouts;
@@ -121,6 +124,46 @@ public record Ports(int server, int client, int low, int high) {
                 WAITED.merge(logDirectory, waited, Long::sum);
             }
         }
+    }
+
+    /** Binds a listener of ours on a given port; a port held by another socket is a {@link BindException}. */
+    @FunctionalInterface
+    public interface Binder<T> {
+        T bind(int port) throws IOException;
+    }
+
+    /**
+     * Binds one of our listeners on the graded client's fixed port ({@code --client-port}), tried
+     * again while another socket holds the port, for up to {@link #FREE_WITHIN} (scaled). Once a CI
+     * run's next test found the port held for a moment by something it could not name; a wait is
+     * noted in the run's warnings with the holder, when one can be seen ({@link CommandServer#portsHeld}).
+     */
+    public static <T> T bindWhenFree(int port, Path logDirectory, Binder<T> binder) throws IOException {
+        AtomicReference<T> bound = new AtomicReference<>();
+        AtomicReference<String> holder = new AtomicReference<>();
+        long started = System.nanoTime();
+        try {
+            await("port " + port + " free for our listener").atMost(SuiteTimeouts.scaled(FREE_WITHIN))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        try {
+                            bound.set(binder.bind(port));
+                            return true;
+                        } catch (BindException held) {
+                            holder.compareAndSet(null, ProcessGroup.isListening(port) ? ProcessGroup.holderOf(port)
+                                    : "no listener: a socket of a connection, bound to it");
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException stillHeld) {
+            throw new BindException("port " + port + " (--client-port) was still held after "
+                    + SuiteTimeouts.scaled(FREE_WITHIN).toSeconds() + " s (" + holder.get() + ")");
+        }
+        if (holder.get() != null) {
+            CommandServer.noteHeld(logDirectory, String.format(Locale.ROOT, "port %d (--client-port) was held "
+                    + "(%s) for %.1f s before our listener could take it", port, holder.get(),
+                    (System.nanoTime() - started) / 1e9));
+        }
+        return bound.get();
     }
 
     /** How long the run logging to {@code logDirectory} waited for fixed ports to be free; forgets it. */
