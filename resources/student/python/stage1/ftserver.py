@@ -13,7 +13,7 @@ Run (seed 003's command line, plus the directory served and the idle timeout the
     listening on 127.0.0.1:3555
     127.0.0.1:50122 LIST 8555: OK 42
 
-Check it: ./transfer check stage1 --listget \\
+Check it: ./transfer check stage1 --ft \\
     --cmd ft-server="python3 python/stage1/ftserver.py {port} --dir {dir} --idle-timeout {idle-timeout}"
 """
 import argparse

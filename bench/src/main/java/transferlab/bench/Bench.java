@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import transferlab.demo.SampleFiles;
-import transferlab.ranged.ParallelClient;
+import transferlab.ranged.RangedClient;
 import transferlab.storage.Hashes;
 import transferlab.testkit.LoopbackPorts;
 
@@ -37,7 +37,7 @@ import transferlab.testkit.LoopbackPorts;
  * <p>Two regimes. Unlimited loopback (the default): fixed costs, then per size the verified
  * ranged download against {@code md5sum}, axel and aria2c, {@code ftclient -g} against curl, the
  * upload against nc. With a rate per connection: only the ranged download, ours from
- * {@code parallel-server --rate-per-connection} and the peers' from nginx with {@code limit_rate},
+ * {@code ranged-server --rate-per-connection} and the peers' from nginx with {@code limit_rate},
  * each against the ideal size / (N × rate). See {@link BenchCommand} for the command line.
  */
 final class Bench {
@@ -106,7 +106,7 @@ final class Bench {
         table.line("cpu/GiB: user+system s of the command per GiB; server: of its server (ours, nginx)");
         if (settings.rateLimited()) {
             table.line("each connection limited to " + rateLabel(settings.ratePerConnection())
-                    + ": parallel-server --rate-per-connection, nginx limit_rate");
+                    + ": ranged-server --rate-per-connection, nginx limit_rate");
         }
         table.line("load average at the start: " + loadAverage());
         long largest = settings.sizes().stream().mapToLong(Long::longValue).max().orElse(0);
@@ -115,7 +115,7 @@ final class Bench {
             rangedArgs.addAll(List.of("--rate-per-connection", Long.toString(settings.ratePerConnection())));
         }
         // Our servers run through the whole bench: idle, they cost nothing, and each start is a JVM's.
-        try (BackgroundServer ranged = BackgroundServer.start(ours.apply("parallel-server", rangedArgs))) {
+        try (BackgroundServer ranged = BackgroundServer.start(ours.apply("ranged-server", rangedArgs))) {
             if (settings.rateLimited()) {
                 trainRangedClient(ranged);
                 for (long size : settings.sizes()) {
@@ -138,7 +138,7 @@ final class Bench {
     }
 
     /** Our servers, to address and to watch the CPU of. */
-    private record Servers(BackgroundServer upload, BackgroundServer ranged, BackgroundServer listGet) {
+    private record Servers(BackgroundServer upload, BackgroundServer ranged, BackgroundServer ft) {
     }
 
     /** What every command pays however little it moves: the JVM, the libraries, the first connection. */
@@ -151,7 +151,7 @@ final class Bench {
         table.add(fixed("upload --help", measureOurs("upload", List.of("--help"), null, null)));
         table.add(fixed("upload, 1 KiB", upload));
         Path copy = out.resolve("fixed-1m.bin");
-        table.add(fixed("parallel-client, 1 MiB, N=4", measureOurs("parallel-client",
+        table.add(fixed("ranged-client, 1 MiB, N=4", measureOurs("ranged-client",
                 List.of("127.0.0.1:" + servers.ranged().port(), "4", mebibyte.getFileName().toString(),
                         copy.toString()), copy, servers.ranged().handle())));
     }
@@ -167,15 +167,15 @@ final class Bench {
     private void trainRangedClient(BackgroundServer ranged) throws IOException, InterruptedException {
         Path mebibyte = SampleFiles.random(served.resolve("fixed-1m.bin"), 1 << 20, 2);
         Path copy = out.resolve("fixed-1m.bin");
-        measureOurs("parallel-client", List.of("127.0.0.1:" + ranged.port(), "4",
+        measureOurs("ranged-client", List.of("127.0.0.1:" + ranged.port(), "4",
                 mebibyte.getFileName().toString(), copy.toString()), copy, null);
     }
 
     /** The K whose rows are compared with the peers: the client's default when it is measured. */
     private int comparedBlocksPerConnection() {
         List<Integer> ks = settings.blocksPerConnection();
-        return ks.contains(ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION)
-                ? ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION : ks.get(0);
+        return ks.contains(RangedClient.DEFAULT_BLOCKS_PER_CONNECTION)
+                ? RangedClient.DEFAULT_BLOCKS_PER_CONNECTION : ks.get(0);
     }
 
     /** Our verified download over N connections with K blocks each, one row per K. */
@@ -185,10 +185,10 @@ final class Bench {
         Path copy = out.resolve(file.getFileName().toString());
         Measured compared = Measured.NONE;
         for (int k : settings.blocksPerConnection()) {
-            Measured parallel = measureOurs("parallel-client", List.of("127.0.0.1:" + ranged.port(),
+            Measured parallel = measureOurs("ranged-client", List.of("127.0.0.1:" + ranged.port(),
                     Integer.toString(n), file.getFileName().toString(), copy.toString(),
                     "--blocks-per-connection", Integer.toString(k)), copy, ranged.handle());
-            table.add(parallel.row("parallel-client N=" + n + " K=" + k, sizeLabel(size), size, reference,
+            table.add(parallel.row("ranged-client N=" + n + " K=" + k, sizeLabel(size), size, reference,
                     referenceSeconds, size >= GOAL_BYTES ? goal : Double.NaN));
             compared = k == comparedBlocksPerConnection() ? parallel : compared;
         }
@@ -304,8 +304,8 @@ final class Bench {
             Measured curl = nginx == null ? Measured.skipped("nginx not on the PATH") : peer("curl",
                     () -> measure(List.of("curl", "-sS", "-o", copy.toString(), url), copy, nginxHandle));
             table.add(curl.row("curl from nginx (no check)", label, size, "", Double.NaN, Double.NaN));
-            Measured ftclient = measureOurs("ftclient", List.of("127.0.0.1", Integer.toString(servers.listGet().port()),
-                    "-g", name, "0", "--dir", out.toString()), copy, servers.listGet().handle());
+            Measured ftclient = measureOurs("ftclient", List.of("127.0.0.1", Integer.toString(servers.ft().port()),
+                    "-g", name, "0", "--dir", out.toString()), copy, servers.ft().handle());
             table.add(ftclient.row("ftclient -g", label, size, "curl", curl.seconds(), goalAt(size, 1.1)));
         }
 

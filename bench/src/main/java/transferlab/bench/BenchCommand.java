@@ -13,7 +13,7 @@ import picocli.CommandLine.TypeConversionException;
 import transferlab.cli.BytesPerSecond;
 import transferlab.cli.CommandRunner;
 import transferlab.demo.SampleFiles;
-import transferlab.ranged.ParallelClient;
+import transferlab.ranged.RangedClient;
 
 /**
  * Times our commands against the usual tools on generated files, on loopback, and prints one table of
@@ -28,11 +28,11 @@ import transferlab.ranged.ParallelClient;
  *   what                            size    median cpu/GiB  server  ratio          goal
  *   upload --help                          0.125 s  0.19 s          ...            <= 0.35 s met
  *   md5sum (floor of verified)    64 MiB   0.082 s    1.38
- *   parallel-client N=1 K=4       64 MiB   0.280 s    2.91    0.22  3.42x md5sum   (goal at 1 GiB)
+ *   ranged-client N=1 K=4       64 MiB   0.280 s    2.91    0.22  3.42x md5sum   (goal at 1 GiB)
  *   ...
  *   $ ./transfer bench --rate-per-connection 32M --sizes 256M
  *   ideal N=8 at 32 MiB/s        256 MiB   1.000 s
- *   parallel-client N=8 K=4      256 MiB   1.130 s    3.10    0.40  1.13x ideal    (goal at 1 GiB)
+ *   ranged-client N=8 K=4      256 MiB   1.130 s    3.10    0.40  1.13x ideal    (goal at 1 GiB)
  *   aria2c -x8 -s8 --checksum    256 MiB   ...
  * </pre>
  * Peers missing from the PATH are named and skipped. Exit status: 0 when the table was made (goals
@@ -44,7 +44,7 @@ import transferlab.ranged.ParallelClient;
                 + "issues 12 and 22.",
                 "Each of our commands runs as ./transfer runs it, fixed cost included.",
                 "With --rate-per-connection, only the ranged download, each connection held to the rate (ours by"
-                + " parallel-server, the peers' by nginx's limit_rate), against the ideal size / (N x rate)."},
+                + " ranged-server, the peers' by nginx's limit_rate), against the ideal size / (N x rate)."},
         footer = {"", "Examples:",
                 "  ./transfer bench",
                 "  ./transfer bench --sizes 1M,64M,1G --connections 1,2,4,8,16,64",
@@ -57,13 +57,13 @@ public final class BenchCommand implements Callable<Integer> {
     List<Long> sizes = List.of(1L << 30);
 
     @Option(names = "--connections", paramLabel = "N", split = ",",
-            description = "parallel-client connection counts (default: 1,4,8; with a rate 1,4,8,16)")
+            description = "ranged-client connection counts (default: 1,4,8; with a rate 1,4,8,16)")
     List<Integer> connections;
 
     @Option(names = "--blocks-per-connection", paramLabel = "K", split = ",",
-            description = "parallel-client blocks per connection to time, a row each (default: the client's "
-                    + "default, " + ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION + ")")
-    List<Integer> blocksPerConnection = List.of(ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION);
+            description = "ranged-client blocks per connection to time, a row each (default: the client's "
+                    + "default, " + RangedClient.DEFAULT_BLOCKS_PER_CONNECTION + ")")
+    List<Integer> blocksPerConnection = List.of(RangedClient.DEFAULT_BLOCKS_PER_CONNECTION);
 
     @Option(names = "--rate-per-connection", paramLabel = "RATE", converter = BytesPerSecond.class,
             description = "hold each connection to RATE bytes/s and time only the ranged download against "

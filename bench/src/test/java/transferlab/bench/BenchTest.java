@@ -25,10 +25,10 @@ class BenchTest {
     private static final Map<String, String> MAIN_CLASSES = Map.of(
             "upload", "transferlab.upload.UploadCommand",
             "upload-server", "transferlab.upload.MultiClientUploadServerCommand",
-            "ftserver", "transferlab.listget.FtServerCommand",
-            "ftclient", "transferlab.listget.FtClientCommand",
-            "parallel-server", "transferlab.ranged.ParallelServerCommand",
-            "parallel-client", "transferlab.ranged.ParallelClientCommand");
+            "ftserver", "transferlab.ft.FtServerCommand",
+            "ftclient", "transferlab.ft.FtClientCommand",
+            "ranged-server", "transferlab.ranged.RangedServerCommand",
+            "ranged-client", "transferlab.ranged.RangedClientCommand");
 
     @TempDir
     Path work;
@@ -48,8 +48,8 @@ class BenchTest {
                 .contains(System.getProperty("java.version"));
         assertThat(text).contains(BenchTable.HEADER);
         assertThat(table.rows()).extracting(BenchTable.Row::what).contains(
-                "upload --help", "upload, 1 KiB", "parallel-client, 1 MiB, N=4", "md5sum (floor of verified)",
-                "parallel-client N=1 K=1", "  N=1 K=1 CPU against md5sum", "axel -n 8 (no check)",
+                "upload --help", "upload, 1 KiB", "ranged-client, 1 MiB, N=4", "md5sum (floor of verified)",
+                "ranged-client N=1 K=1", "  N=1 K=1 CPU against md5sum", "axel -n 8 (no check)",
                 "aria2c -x4 --checksum=md5",
                 "curl from nginx (no check)", "ftclient -g", "nc into a file", "upload (sha256 \"ok\")");
         for (BenchTable.Row row : table.rows()) {
@@ -67,7 +67,7 @@ class BenchTest {
                 .isLessThanOrEqualTo(BenchTable.MAX_WIDTH));
         assertLoadAverages(text);
         // the server's CPU is read beside the client's: the ranged server sent the file, so it took some
-        BenchTable.Row download = row(table, "parallel-client N=1 K=1");
+        BenchTable.Row download = row(table, "ranged-client N=1 K=1");
         assertThat(download.serverCpu()).as("server CPU").isNotNaN().isGreaterThanOrEqualTo(0);
         assertThat(download.bytes()).isEqualTo(64 << 10);
         BenchTable.Row cpu = row(table, "  N=1 K=1 CPU against md5sum");
@@ -76,7 +76,7 @@ class BenchTest {
                     within(1e-9));
         }
         // issue 12 sets the transfer goals on 1 GiB: at 64 KiB a ratio is shown, never judged
-        assertThat(text.lines().filter(line -> line.startsWith("parallel-client N=1 K=1 ")))
+        assertThat(text.lines().filter(line -> line.startsWith("ranged-client N=1 K=1 ")))
                 .singleElement().asString().endsWith("(goal at 1 GiB)").doesNotContain("met");
         assertThat(text.lines().filter(line -> line.startsWith("upload, 1 KiB")))
                 .singleElement().asString().containsPattern("<= 0\\.35 s (met|NOT met)$");
@@ -97,13 +97,13 @@ class BenchTest {
         assertLoadAverages(text);
         assertThat(table.rows()).extracting(BenchTable.Row::what)
                 .doesNotContain("upload --help", "ftclient -g") // only the ranged download is timed
-                .contains("md5sum (CPU of a verify)", "ideal N=2 at 1 MiB/s", "parallel-client N=2 K=1",
-                        "parallel-client N=2 K=2", "aria2c -x2 -s2 --checksum", "axel -n 2 (no check)");
+                .contains("md5sum (CPU of a verify)", "ideal N=2 at 1 MiB/s", "ranged-client N=2 K=1",
+                        "ranged-client N=2 K=2", "aria2c -x2 -s2 --checksum", "axel -n 2 (no check)");
         for (int n : List.of(2)) {
             double ideal = size / ((double) n * rate);
             assertThat(row(table, "ideal N=" + n + " at 1 MiB/s").seconds()).isCloseTo(ideal, within(1e-9));
             for (int k : List.of(1, 2)) {
-                BenchTable.Row ours = row(table, "parallel-client N=" + n + " K=" + k);
+                BenchTable.Row ours = row(table, "ranged-client N=" + n + " K=" + k);
                 assertThat(ours.measured()).as("%s: %s", ours.what(), ours.note()).isTrue();
                 // the server holds every connection to the rate, so no download beats the ideal
                 assertThat(ours.seconds()).as(ours.what()).isGreaterThanOrEqualTo(ideal);

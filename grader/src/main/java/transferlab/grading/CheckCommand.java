@@ -89,8 +89,8 @@ public final class CheckCommand implements Callable<Integer> {
             description = "with a stage: the command of one part, e.g. ft-server=\"python3 ftserver.py {port}\"")
     java.util.Map<String, String> partCommands = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--listget", description = "with stage1: grade the list/get parts too (protocol F)")
-    boolean listget;
+    @Option(names = "--ft", description = "with stage1: grade the ft parts too (protocol F, list/get)")
+    boolean withFt;
 
     @Option(names = "--part", paramLabel = "PART",
             description = "with a stage: grade only this part, e.g. upload-server (a GitHub Classroom step)")
@@ -230,9 +230,9 @@ public final class CheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage()
                     + ", or a stage: " + String.join(", ", StageProfile.stageNames(profilesFile)));
         }
-        if (!partCommands.isEmpty() || listget || part != null) {
+        if (!partCommands.isEmpty() || withFt || part != null) {
             throw new ParameterException(spec.commandLine(),
-                    "--cmd, --listget and --part are for a stage (check stage1 ...), not a protocol");
+                    "--cmd, --ft and --part are for a stage (check stage1 ...), not a protocol");
         }
         Set<String> onlyIds = new LinkedHashSet<>();
         only.forEach(id -> onlyIds.add(id.strip()));
@@ -292,7 +292,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         StageCheck.Options options = new StageCheck.Options(target.serverCommand, target.clientCommand, partCommands,
-                listget || part != null, timeoutFactor, points, repeat,
+                withFt || part != null, timeoutFactor, points, repeat,
                 timeLimitSeconds == null ? null : java.time.Duration.ofSeconds(timeLimitSeconds), network,
                 tests == null ? null : java.util.regex.Pattern.compile(tests), storedNames, testsAtOnce);
         StageCheck.Result result = StageCheck.run(profile, options, box);

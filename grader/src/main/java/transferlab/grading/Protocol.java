@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
-import transferlab.grading.checks.ExternalListGetCheck;
+import transferlab.grading.checks.ExternalFtCheck;
 import transferlab.grading.checks.ExternalRangedCheck;
 import transferlab.grading.checks.ExternalUpdateCheck;
 import transferlab.grading.checks.ExternalUploadCheck;
@@ -25,7 +25,7 @@ import transferlab.grading.program.CheckTarget;
  */
 public enum Protocol {
     UPLOAD("upload", "U", ExternalUploadCheck.class, UploadClientCheck.class, null),
-    FT("ft", "F", ExternalListGetCheck.class, FtClientCheck.class, FtPairCheck.class),
+    FT("ft", "F", ExternalFtCheck.class, FtClientCheck.class, FtPairCheck.class),
     UPDATE("update", "D", ExternalUpdateCheck.class, UpdateClientCheck.class, UpdatePairCheck.class),
     RANGED("ranged", "R", ExternalRangedCheck.class, RangedClientCheck.class, RangedPairCheck.class);
 

@@ -101,7 +101,7 @@ public class PythonStartersTest {
     }
 
     @Test
-    void theFtserverStarterFailsItsTodosUntilTheyAreDoneWithCheckStage1Listget() {
+    void theFtserverStarterFailsItsTodosUntilTheyAreDoneWithCheckStage1Ft() {
         // The stubs fail every request: short timeouts (factor 0.3) make the waits for what never comes short.
         StageCheck.Result todo = gradeFtServer("python3 " + STARTERS.resolve("stage1/ftserver.py"), 0.3);
         StageCheck.Result done = gradeFtServer("python3 " + PythonPrograms.program("starters/stage1_ftserver_done.py"),

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import transferlab.testkit.PythonPrograms;
-import transferlab.testkit.RawListGetClient;
+import transferlab.testkit.RawFtClient;
 
 /**
  * Issue 10: a failed F, D or R test shows the test's own actions with times, beside the server's
@@ -46,12 +46,12 @@ class RawClientTimelinesTest {
     }
 
     @Test
-    void theListGetRawClientTellsWhatItSentAndWhatCameBack() throws Exception {
+    void theFtRawClientTellsWhatItSentAndWhatCameBack() throws Exception {
         List<String> notes = new CopyOnWriteArrayList<>();
         try (ServerSocket refusing = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
                 try (Socket client = refusing.accept()) {
-                    RawListGetClient.readLine(client.getInputStream());
+                    RawFtClient.readLine(client.getInputStream());
                     OutputStream out = client.getOutputStream();
                     out.write("ERROR no-such-file: x\n".getBytes(StandardCharsets.US_ASCII));
                 } catch (Exception e) {
@@ -59,7 +59,7 @@ class RawClientTimelinesTest {
                 }
             });
 
-            new RawListGetClient(Duration.ofSeconds(10), notes::add)
+            new RawFtClient(Duration.ofSeconds(10), notes::add)
                     .exchange(new InetSocketAddress("127.0.0.1", refusing.getLocalPort()), "GET x {port}\n");
             server.get();
         }

@@ -145,7 +145,7 @@ class StageCheckTest {
                 # name, module, main class, what
                 upload-server\tmulti-client\ttransferlab.upload.MultiClientUploadServerCommand\treceive (U)
                 upload-server\tsingle-client\ttransferlab.upload.UploadServerCommand\treceive (U)
-                ftserver\tsingle-client\ttransferlab.listget.FtServerCommand\tserve a directory (F); a|b
+                ftserver\tsingle-client\ttransferlab.ft.FtServerCommand\tserve a directory (F); a|b
                 """);
         java.nio.file.Files.createDirectories(kit.resolve("single-client/src/main"));
 
@@ -153,7 +153,7 @@ class StageCheckTest {
                 .containsExactly(Map.entry("upload-server", new CommandTable.Row("upload-server", "single-client",
                                 "transferlab.upload.UploadServerCommand")),
                         Map.entry("ftserver", new CommandTable.Row("ftserver", "single-client",
-                                "transferlab.listget.FtServerCommand")));
+                                "transferlab.ft.FtServerCommand")));
     }
 
     /** The hand-in spec's promise: the limits a test chooses reach a server command line as placeholders. */

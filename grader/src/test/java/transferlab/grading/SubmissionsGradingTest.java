@@ -15,8 +15,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import transferlab.grading.report.TerminalReport;
 import transferlab.grading.program.Network;
 import transferlab.grading.program.Ports;
-import transferlab.ranged.ParallelClientCommand;
-import transferlab.ranged.ParallelServerCommand;
+import transferlab.ranged.RangedClientCommand;
+import transferlab.ranged.RangedServerCommand;
 import transferlab.testkit.LoopbackPorts;
 import transferlab.testkit.PythonPrograms;
 
@@ -146,8 +146,8 @@ class SubmissionsGradingTest {
     @Test
     void ourOwnRangedPairPassesEveryPairRequirement() {
         CheckResult result = grade(new CheckPlan(Protocol.RANGED, CheckPlan.TargetSpec.pair(
-                PairGradingTest.JAVA + " " + ParallelServerCommand.class.getName() + " {port} --root {dir}",
-                PairGradingTest.JAVA + " " + ParallelClientCommand.class.getName()
+                PairGradingTest.JAVA + " " + RangedServerCommand.class.getName() + " {port} --root {dir}",
+                PairGradingTest.JAVA + " " + RangedClientCommand.class.getName()
                         + " {address} {threads} {file} {ofile}"), false, 1, PointsTable.defaults(), ALL));
 
         assertThat(result.requirements(Verdict.PASS)).as("the report:%n%s", report(result))

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import transferlab.listget.FtClientCommand;
+import transferlab.ft.FtClientCommand;
 import transferlab.testkit.ChildJvm;
 import transferlab.testkit.RawUploadClient;
 import transferlab.update.UpdateClientCommand;
@@ -84,7 +84,7 @@ class OrderlyStopRemovesTemporaryFilesTest {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch dataSent = new CountDownLatch(1);
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> trickleListGet(fake, dataSent, stopped));
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> trickleFt(fake, dataSent, stopped));
             try (ChildJvm ftclient = ChildJvm.start(FtClientCommand.class, "127.0.0.1",
                     String.valueOf(fake.getLocalPort()), "-g", "big.bin", "0", "--dir", dir.toString())) {
                 // While the data arrives: the client's temporary file may exist before it even sent its
@@ -118,7 +118,7 @@ class OrderlyStopRemovesTemporaryFilesTest {
     }
 
     /** A protocol F server that announces BIG bytes, sends a few, and holds the connection until released. */
-    private static void trickleListGet(ServerSocket listener, CountDownLatch sent, CountDownLatch release) {
+    private static void trickleFt(ServerSocket listener, CountDownLatch sent, CountDownLatch release) {
         try (Socket control = listener.accept()) {
             control.setSoTimeout(20_000);
             String command = readLine(control.getInputStream());

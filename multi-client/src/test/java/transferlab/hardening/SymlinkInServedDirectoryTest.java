@@ -13,10 +13,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import transferlab.listget.FtClient;
-import transferlab.listget.ListGetFailedException;
-import transferlab.listget.ListGetHandler;
-import transferlab.listget.ListGetLimits;
+import transferlab.ft.FtClient;
+import transferlab.ft.FtFailedException;
+import transferlab.ft.FtHandler;
+import transferlab.ft.FtLimits;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.stagetwo.StageTwoServer;
@@ -59,12 +59,12 @@ class SymlinkInServedDirectoryTest {
         plantLinks();
         ServerLog log = ServerLog.silent();
         try (IterativeServer server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0),
-                ListGetHandler.serving(served, ListGetLimits.defaults(), log), log)) {
+                FtHandler.serving(served, FtLimits.defaults(), log), log)) {
             server.serveInBackground("symlink-test-ftserver");
             FtClient client = new FtClient(Duration.ofSeconds(10), new PrintStream(new ByteArrayOutputStream()));
 
             assertThatThrownBy(() -> client.get("127.0.0.1", server.address().getPort(), link, 0, downloads))
-                    .isInstanceOf(ListGetFailedException.class)
+                    .isInstanceOf(FtFailedException.class)
                     .hasMessageStartingWith("server says: ERROR bad-name: '" + link + "' is a link that leads nowhere")
                     .message().doesNotContain(served.toString());
         }

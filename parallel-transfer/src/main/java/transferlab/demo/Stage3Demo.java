@@ -11,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import transferlab.cli.CommandRunner;
 import transferlab.cli.HostPort;
 import transferlab.ranged.DownloadResult;
-import transferlab.ranged.ParallelClient;
-import transferlab.ranged.ParallelServer;
+import transferlab.ranged.RangedClient;
+import transferlab.ranged.RangedServer;
 import transferlab.ranged.RangedLimits;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
@@ -30,7 +30,7 @@ import transferlab.storage.ServedDirectory;
  * <pre>
  *   Stage 3: one file over many connections (protocol R, seed 000)
  *     generated 256 MiB of random bytes (lecture.bin, in a temporary directory)
- *     parallel-server on 127.0.0.1:46403, each data connection limited to 32 MiB/s
+ *     ranged-server on 127.0.0.1:46403, each data connection limited to 32 MiB/s
  *     connections  blocks     time       speed    ideal   md5
  *               1       1   8.01 s    32 MiB/s   8.01 s   md5 matches the server's
  *               4       4   2.44 s   105 MiB/s   2.00 s   md5 matches the server's
@@ -58,7 +58,7 @@ public final class Stage3Demo implements Callable<Integer> {
      * The command's default, measured (resources/performance.md): 16 connections × 4 blocks of 4 MiB,
      * the hash trails the newest blocks by 64 MiB at most.
      */
-    static final int BLOCKS_PER_CONNECTION = ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION;
+    static final int BLOCKS_PER_CONNECTION = RangedClient.DEFAULT_BLOCKS_PER_CONNECTION;
 
     @Mixin
     DemoOptions options;
@@ -87,14 +87,14 @@ public final class Stage3Demo implements Callable<Integer> {
                 + ", in a temporary directory)");
 
         RangedLimits limits = RangedLimits.defaults().withRatePerConnection(RATE_PER_CONNECTION);
-        try (ParallelServer server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0),
+        try (RangedServer server = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0),
                 new ServedDirectory(served), limits, ServerLog.silent())) {
             Thread serving = server.serveInBackground("stage3-demo-server");
-            System.out.println("  parallel-server on " + HostPort.format(server.address())
+            System.out.println("  ranged-server on " + HostPort.format(server.address())
                     + ", each data connection limited to " + (RATE_PER_CONNECTION >> 20) + " MiB/s");
-            ParallelClient oneBlockEach = new ParallelClient(); // the seed's way
-            ParallelClient blocksInOrder = new ParallelClient(ParallelClient.DEFAULT_IDLE_TIMEOUT,
-                    ParallelClient.DEFAULT_RETRIES_PER_BLOCK, ParallelClient.DEFAULT_MAX_SIZE, BLOCKS_PER_CONNECTION);
+            RangedClient oneBlockEach = new RangedClient(); // the seed's way
+            RangedClient blocksInOrder = new RangedClient(RangedClient.DEFAULT_IDLE_TIMEOUT,
+                    RangedClient.DEFAULT_RETRIES_PER_BLOCK, RangedClient.DEFAULT_MAX_SIZE, BLOCKS_PER_CONNECTION);
             if (!options.bars()) {
                 oneBlockEach = oneBlockEach.withoutBars();
                 blocksInOrder = blocksInOrder.withoutBars();
@@ -107,7 +107,7 @@ public final class Stage3Demo implements Callable<Integer> {
             List<SpeedupPlot.Run> runs = new ArrayList<>();
             double oneConnection = 0;
             for (int connections : CONNECTIONS) {
-                for (ParallelClient client : connections == 1 ? List.of(oneBlockEach)
+                for (RangedClient client : connections == 1 ? List.of(oneBlockEach)
                         : List.of(oneBlockEach, blocksInOrder)) {
                     Path copy = workspace.resolve("copy-" + connections + ".bin");
                     DownloadResult result = client.download(server.address(), "lecture.bin", connections, copy);
@@ -115,9 +115,9 @@ public final class Stage3Demo implements Callable<Integer> {
                     oneConnection = connections == 1 ? seconds : oneConnection;
                     // ideal: N connections, each at the limit, take 1/N of one connection's time
                     System.out.printf("  %11d %7d %6.2f s %5.0f MiB/s %6.2f s   md5 matches the server's%n",
-                            connections, result.offer().threads(), seconds, FILE_BYTES / (double) (1 << 20) / seconds,
+                            connections, result.offer().blocks(), seconds, FILE_BYTES / (double) (1 << 20) / seconds,
                             oneConnection / connections);
-                    runs.add(new SpeedupPlot.Run(connections, result.offer().threads(), seconds));
+                    runs.add(new SpeedupPlot.Run(connections, result.offer().blocks(), seconds));
                     Files.delete(copy);
                 }
             }
@@ -125,7 +125,7 @@ public final class Stage3Demo implements Callable<Integer> {
             System.out.println("  One block per connection falls short of ideal: the MD5 follows block 0,");
             System.out.println("  so most hashing waits for the end. " + BLOCKS_PER_CONNECTION
                     + " blocks per connection, taken in order,");
-            System.out.println("  let it keep up: parallel-client's default (1 is the seed's way).");
+            System.out.println("  let it keep up: ranged-client's default (1 is the seed's way).");
             System.out.printf("  Why the limit: on loopback with %d cores, more connections gain nothing;%n",
                     Runtime.getRuntime().availableProcessors());
             System.out.println("  a per-connection limit, as on the internet, is what they get around.");

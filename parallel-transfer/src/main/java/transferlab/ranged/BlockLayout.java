@@ -1,8 +1,9 @@
 package transferlab.ranged;
 
 /**
- * How protocol R cuts a file of {@code size} bytes into {@code threads} blocks (R5): the block size is
- * B = size div threads + 1, and block i is the bytes [i·B, min(size, (i+1)·B)).
+ * How protocol R cuts a file of {@code size} bytes into N = {@code blocks} blocks (R5; N is the
+ * request's "threads"): the block size is B = size div N + 1, and block i is the bytes
+ * [i·B, min(size, (i+1)·B)).
  *
  * <p>Because B is one more than the even share, the blocks always cover the file, and the last
  * block(s) may be shorter or empty: 10 bytes in 4 blocks gives B = 3 and blocks of 3, 3, 3 and 1;
@@ -12,27 +13,27 @@ package transferlab.ranged;
  * is refused when the layout is made (a lying server once made a client's S div N + 1 overflow into
  * the server's own negative block size, so its check passed).
  */
-public record BlockLayout(long size, int threads) {
+public record BlockLayout(long size, int blocks) {
     public BlockLayout {
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0, was " + size);
         }
-        if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be " + RangedProtocol.MIN_THREADS + ".."
-                    + RangedProtocol.MAX_THREADS + ", was " + threads);
+        if (blocks < RangedProtocol.MIN_BLOCKS || blocks > RangedProtocol.MAX_BLOCKS) {
+            throw new IllegalArgumentException("blocks must be " + RangedProtocol.MIN_BLOCKS + ".."
+                    + RangedProtocol.MAX_BLOCKS + ", was " + blocks);
         }
         try {
-            Math.multiplyExact(Math.addExact(size / threads, 1), threads); // (N)·B, the largest product used
+            Math.multiplyExact(Math.addExact(size / blocks, 1), blocks); // (N)·B, the largest product used
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("size " + size + " in " + threads + " blocks overflows 64 bits");
+            throw new IllegalArgumentException("size " + size + " in " + blocks + " blocks overflows 64 bits");
         }
     }
 
-    /** B = size div threads + 1. */
+    /** B = size div blocks + 1. */
     public long blockSize() {
         // BEGIN SOLUTION
-        // TODO(stage3.1): the block size: one more than the size's even share per connection — R5
-        return size / threads + 1;
+        // TODO(stage3.1): the block size: one more than the size's even share per block — R5
+        return size / blocks + 1;
         // END SOLUTION
     }
 

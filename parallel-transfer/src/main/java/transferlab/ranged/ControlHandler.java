@@ -42,7 +42,7 @@ import transferlab.server.ServerLog;
 final class ControlHandler {
     private static final JsonMapper JSON = new JsonMapper();
 
-    /** What the server does once a request passed every check; see {@link ParallelServer#offer}. */
+    /** What the server does once a request passed every check; see {@link RangedServer#offer}. */
     @FunctionalInterface
     interface Offerer {
         DownloadOffer offer(Path file, String name, DownloadRequest request, InetSocketAddress peer)

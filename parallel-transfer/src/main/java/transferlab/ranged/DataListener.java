@@ -77,7 +77,7 @@ final class DataListener implements Closeable {
         this.descriptors = descriptors;
         this.log = log;
         this.onClosed = onClosed;
-        this.sent = new boolean[layout.threads()];
+        this.sent = new boolean[layout.blocks()];
     }
 
     /**
@@ -86,7 +86,7 @@ final class DataListener implements Closeable {
      * taken {@link #DESCRIPTORS} of {@code descriptors} for the two; they are given back when both are
      * closed. Each data connection takes one more while it is open, or is closed at accept.
      */
-    static DataListener open(Path path, String name, int threads, InetSocketAddress bindAddress, RangedLimits limits,
+    static DataListener open(Path path, String name, int blocks, InetSocketAddress bindAddress, RangedLimits limits,
                              ExecutorService dataThreads, StallWatchdog watchdog, DescriptorBudget descriptors,
                              ServerLog log, Consumer<DataListener> onClosed)
             throws IOException {
@@ -94,12 +94,12 @@ final class DataListener implements Closeable {
         try {
             ServerSocketChannel listener = ServerSocketChannel.open();
             try {
-                listener.bind(new InetSocketAddress(bindAddress.getAddress(), 0), Math.max(50, threads));
+                listener.bind(new InetSocketAddress(bindAddress.getAddress(), 0), Math.max(50, blocks));
             } catch (IOException e) {
                 listener.close();
                 throw e;
             }
-            return new DataListener(listener, file, name, new BlockLayout(file.size(), threads),
+            return new DataListener(listener, file, name, new BlockLayout(file.size(), blocks),
                     limits, dataThreads, watchdog, descriptors, log, onClosed);
         } catch (IOException | RuntimeException e) {
             file.close();
@@ -144,7 +144,7 @@ final class DataListener implements Closeable {
                 synchronized (this) {
                     if (activeConnections == 0 && System.nanoTime() - lastActivityAt >= idleNanos) {
                         stopListening("idle for " + limits.idleTimeout().toSeconds() + " s with "
-                                + (layout.threads() - blocksSent) + " of " + layout.threads()
+                                + (layout.blocks() - blocksSent) + " of " + layout.blocks()
                                         + " blocks never sent whole");
                         return;
                     }
@@ -210,9 +210,9 @@ final class DataListener implements Closeable {
             }
             progress.incrementAndGet();
             block = id.get(0) & 0xff;
-            if (block >= layout.threads()) {
-                log.event(peer, name + ": asked for block " + block + ", but there are only " + layout.threads()
-                        + " (0.." + (layout.threads() - 1) + "); closed");
+            if (block >= layout.blocks()) {
+                log.event(peer, name + ": asked for block " + block + ", but there are only " + layout.blocks()
+                        + " (0.." + (layout.blocks() - 1) + "); closed");
                 return;
             }
             sender.send(file, layout.start(block), layout.end(block), connection, progress);
@@ -255,7 +255,7 @@ final class DataListener implements Closeable {
         if (!sent[block]) {
             sent[block] = true;
             blocksSent++;
-            if (blocksSent == layout.threads()) {
+            if (blocksSent == layout.blocks()) {
                 stopListening("every block sent");
             }
         }

@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
  * @param hash      the MD5 of the whole file, 32 hex digits
  * @param port      the data listener's port Q, on the same host as the control port
  * @param size      the file's size S in bytes, if the server said
- * @param threads   N as asked for; the extras "threads" and "block-size" are checked, not kept
+ * @param blocks    N, the number of blocks asked for; the extras "threads" (N) and "block-size" are
+ *                  checked, not kept
  */
-public record DownloadOffer(String hash, int port, OptionalLong size, int threads) {
+public record DownloadOffer(String hash, int port, OptionalLong size, int blocks) {
     /** The field names of the reply. */
     public static final String HASH = "hash";
     public static final String PORT = "port";
@@ -41,14 +42,14 @@ public record DownloadOffer(String hash, int port, OptionalLong size, int thread
 
     /** Our server's offer: every field, extras included. */
     public static DownloadOffer of(String hash, int port, BlockLayout layout) {
-        return new DownloadOffer(hash, port, OptionalLong.of(layout.size()), layout.threads());
+        return new DownloadOffer(hash, port, OptionalLong.of(layout.size()), layout.blocks());
     }
 
     /** {"hash", "port"} first, as the seed's server sends them; then the extras this offer knows. */
     public byte[] toJson() {
         ObjectNode json = JSON.createObjectNode().put(HASH, hash).put(PORT, port);
         if (size.isPresent()) {
-            json.put(SIZE, size.getAsLong()).put(BLOCK_SIZE, layout().blockSize()).put(THREADS, threads);
+            json.put(SIZE, size.getAsLong()).put(BLOCK_SIZE, layout().blockSize()).put(THREADS, blocks);
         }
         try {
             return JSON.writeValueAsBytes(json);
@@ -60,7 +61,7 @@ public record DownloadOffer(String hash, int port, OptionalLong size, int thread
     /** The block layout, when the server said the size. */
     public BlockLayout layout() {
         return new BlockLayout(size.orElseThrow(() -> new IllegalStateException("the server did not say the size")),
-                threads);
+                blocks);
     }
 
     /**
@@ -68,7 +69,7 @@ public record DownloadOffer(String hash, int port, OptionalLong size, int thread
      * {@code "hash"} (see ranged.md, R3: one name per value); a reply that has only it is refused
      * with a message saying so.
      */
-    public static DownloadOffer parse(byte[] body, int threadsAsked) throws DownloadFailedException {
+    public static DownloadOffer parse(byte[] body, int blocksAsked) throws DownloadFailedException {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -98,14 +99,14 @@ public record DownloadOffer(String hash, int port, OptionalLong size, int thread
                 throw new DownloadFailedException("the server's \"size\" is negative: " + s);
             }
             try {
-                new BlockLayout(s, threadsAsked); // exact arithmetic: S div N + 1 must not overflow
+                new BlockLayout(s, blocksAsked); // exact arithmetic: S div N + 1 must not overflow
             } catch (IllegalArgumentException e) {
                 throw new DownloadFailedException("the server's \"size\" is impossible: " + e.getMessage());
             }
             size = OptionalLong.of(s);
         }
-        if (root.has(THREADS) && integer(root, THREADS) != threadsAsked) {
-            throw new DownloadFailedException("asked for " + threadsAsked + " threads, the server answered "
+        if (root.has(THREADS) && integer(root, THREADS) != blocksAsked) {
+            throw new DownloadFailedException("asked for " + blocksAsked + " blocks (\"threads\"), the server answered "
                     + root.get(THREADS));
         }
         if (root.has(BLOCK_SIZE)) {
@@ -113,13 +114,13 @@ public record DownloadOffer(String hash, int port, OptionalLong size, int thread
             if (size.isEmpty()) {
                 throw new DownloadFailedException("the server's reply has \"block-size\" but no \"size\"");
             }
-            long expected = new BlockLayout(size.getAsLong(), threadsAsked).blockSize();
+            long expected = new BlockLayout(size.getAsLong(), blocksAsked).blockSize();
             if (blockSize != expected) {
                 throw new DownloadFailedException("the server's \"block-size\" is " + blockSize
                         + ", but S div N + 1 = " + expected);
             }
         }
-        return new DownloadOffer(hash.textValue().toLowerCase(Locale.ROOT), (int) port, size, threadsAsked);
+        return new DownloadOffer(hash.textValue().toLowerCase(Locale.ROOT), (int) port, size, blocksAsked);
     }
 
     /** A JSON integer that fits a long: not "100000", not 1e5, not 2.5, not 2^64. */

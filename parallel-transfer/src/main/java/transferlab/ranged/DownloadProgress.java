@@ -71,7 +71,7 @@ final class DownloadProgress implements AutoCloseable {
      * is a terminal.
      */
     static DownloadProgress onTerminal(String label, BlockLayout layout, int connections, boolean bars) {
-        return new DownloadProgress(title(label, layout.threads(), connections), layout.threads(), layout,
+        return new DownloadProgress(title(label, layout.blocks(), connections), layout.blocks(), layout,
                 bars && System.console() != null, System::nanoTime);
     }
 
@@ -88,7 +88,7 @@ final class DownloadProgress implements AutoCloseable {
 
     /** Counts on {@code clock}, never draws; {@link #frame(int)} says what the bars would show. */
     static DownloadProgress hidden(String label, BlockLayout layout, LongSupplier clock) {
-        return new DownloadProgress(label, layout.threads(), layout, false, clock);
+        return new DownloadProgress(label, layout.blocks(), layout, false, clock);
     }
 
     private static String title(String label, int blocks, int connections) {

@@ -10,21 +10,22 @@ import java.nio.charset.StandardCharsets;
 import transferlab.storage.PlainFileName;
 
 /**
- * The body of a control request, {@code {"threads": N}} (R1, R2): how many connections the client will open.
+ * The body of a control request, {@code {"threads": N}} (R1, R2): how many blocks the server is to cut
+ * the file into (the seed's client opens a connection per block, hence the field's name).
  *
  * <p>{@link #parse} is strict, because a lenient parser would turn a client's mistake into a
  * surprising download: N must be a JSON integer from 1 to 255 (not {@code "4"}, not {@code 4.0}),
  * the body one JSON object, nothing after it, no field twice. Other fields are ignored.
  */
-public record DownloadRequest(int threads) {
+public record DownloadRequest(int blocks) {
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     public DownloadRequest {
-        if (threads < RangedProtocol.MIN_THREADS || threads > RangedProtocol.MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be 1..255, was " + threads);
+        if (blocks < RangedProtocol.MIN_BLOCKS || blocks > RangedProtocol.MAX_BLOCKS) {
+            throw new IllegalArgumentException("blocks (\"threads\") must be 1..255, was " + blocks);
         }
     }
 
@@ -52,15 +53,15 @@ public record DownloadRequest(int threads) {
             throw new BadRequestException("the body " + abbreviated(root) + " has no \"threads\" field");
         }
         if (!threads.isIntegralNumber() || !threads.canConvertToInt()
-                || threads.intValue() < RangedProtocol.MIN_THREADS || threads.intValue() > RangedProtocol.MAX_THREADS) {
-            throw new BadRequestException("\"threads\" must be an integer from " + RangedProtocol.MIN_THREADS
-                    + " to " + RangedProtocol.MAX_THREADS + ", was " + abbreviated(threads));
+                || threads.intValue() < RangedProtocol.MIN_BLOCKS || threads.intValue() > RangedProtocol.MAX_BLOCKS) {
+            throw new BadRequestException("\"threads\" must be an integer from " + RangedProtocol.MIN_BLOCKS
+                    + " to " + RangedProtocol.MAX_BLOCKS + ", was " + abbreviated(threads));
         }
         return new DownloadRequest(threads.intValue());
     }
 
     public byte[] toJson() {
-        return ("{\"" + RangedProtocol.THREADS_FIELD + "\": " + threads + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"" + RangedProtocol.THREADS_FIELD + "\": " + blocks + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static String abbreviated(JsonNode node) {

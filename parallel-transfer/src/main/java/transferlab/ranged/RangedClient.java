@@ -51,7 +51,7 @@ import transferlab.upload.UploadLimits;
  *       ({@link #removeTemporaryFiles}, called from a shutdown hook by the command).</li>
  * </ol>
  */
-public final class ParallelClient {
+public final class RangedClient {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Attempts after the first, per block. */
     public static final int DEFAULT_RETRIES_PER_BLOCK = 3;
@@ -83,16 +83,16 @@ public final class ParallelClient {
     private final boolean bars;
     private final Set<Path> temporaryFiles = ConcurrentHashMap.newKeySet();
 
-    public ParallelClient() {
+    public RangedClient() {
         this(DEFAULT_IDLE_TIMEOUT, DEFAULT_RETRIES_PER_BLOCK);
     }
 
-    public ParallelClient(Duration idleTimeout, int retriesPerBlock) {
+    public RangedClient(Duration idleTimeout, int retriesPerBlock) {
         this(idleTimeout, retriesPerBlock, DEFAULT_MAX_SIZE);
     }
 
     /** @param maxSize the largest file this client takes; a server announcing or sending more is refused */
-    public ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize) {
+    public RangedClient(Duration idleTimeout, int retriesPerBlock, long maxSize) {
         this(idleTimeout, retriesPerBlock, maxSize, SEED_BLOCKS_PER_CONNECTION);
     }
 
@@ -101,11 +101,11 @@ public final class ParallelClient {
      *                            connections); with K, {@link #download} asks for min(255, K·N) blocks
      *                            and keeps N connections busy taking them in order, see {@link #download}
      */
-    public ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize, int blocksPerConnection) {
+    public RangedClient(Duration idleTimeout, int retriesPerBlock, long maxSize, int blocksPerConnection) {
         this(idleTimeout, retriesPerBlock, maxSize, blocksPerConnection, true);
     }
 
-    private ParallelClient(Duration idleTimeout, int retriesPerBlock, long maxSize, int blocksPerConnection,
+    private RangedClient(Duration idleTimeout, int retriesPerBlock, long maxSize, int blocksPerConnection,
                            boolean bars) {
         this.bars = bars;
         if (blocksPerConnection < 1) {
@@ -124,8 +124,8 @@ public final class ParallelClient {
     }
 
     /** The same client, never drawing progress bars (on a terminal it draws them, see {@link DownloadProgress}). */
-    public ParallelClient withoutBars() {
-        return new ParallelClient(idleTimeout, retriesPerBlock, maxSize, blocksPerConnection, false);
+    public RangedClient withoutBars() {
+        return new RangedClient(idleTimeout, retriesPerBlock, maxSize, blocksPerConnection, false);
     }
 
     /**
@@ -139,9 +139,9 @@ public final class ParallelClient {
     public DownloadResult download(InetSocketAddress server, String path, int connections, Path output)
             throws IOException {
         long began = System.nanoTime();
-        int blocks = (int) Math.min(RangedProtocol.MAX_THREADS, (long) connections * blocksPerConnection);
+        int blocks = (int) Math.min(RangedProtocol.MAX_BLOCKS, (long) connections * blocksPerConnection);
         DownloadOffer offer = ask(server, path, blocks);
-        return fetch(server, offer, path, output, began, Math.min(connections, offer.threads()));
+        return fetch(server, offer, path, output, began, Math.min(connections, offer.blocks()));
     }
 
     /**
@@ -151,7 +151,7 @@ public final class ParallelClient {
      * {@link #MAX_REPLY_BODY_BYTES}. Any answer but 200 is a {@link DownloadFailedException} naming
      * status and reason.
      */
-    public DownloadOffer ask(InetSocketAddress server, String path, int threads) throws IOException {
+    public DownloadOffer ask(InetSocketAddress server, String path, int blocks) throws IOException {
         String target;
         try {
             target = new URI(null, null, path, null).toASCIIString();
@@ -159,7 +159,7 @@ public final class ParallelClient {
             throw new DownloadFailedException("cannot send the path '" + HttpMessage.printable(path) + "': "
                     + e.getMessage());
         }
-        byte[] request = new DownloadRequest(threads).toJson();
+        byte[] request = new DownloadRequest(blocks).toJson();
         HttpMessage reply;
         try (Socket socket = new Socket()) {
             // The whole exchange within the idle timeout: a reply trickled byte by byte is cut off too.
@@ -183,7 +183,7 @@ public final class ParallelClient {
         if (status != 200) {
             throw new DownloadFailedException("the server answered HTTP " + status + ": " + reason(reply.body()));
         }
-        DownloadOffer offer = DownloadOffer.parse(reply.body(), threads);
+        DownloadOffer offer = DownloadOffer.parse(reply.body(), blocks);
         if (offer.size().isPresent() && offer.size().getAsLong() > maxSize) {
             throw new DownloadFailedException("the file is " + offer.size().getAsLong() + " bytes, more than the "
                     + maxSize + " this client takes (--max-size); nothing was downloaded");
@@ -194,7 +194,7 @@ public final class ParallelClient {
     /** Step 2 and 3: receive every block, verify the MD5, move into place. */
     public DownloadResult fetch(InetSocketAddress server, DownloadOffer offer, String label, Path output)
             throws IOException {
-        return fetch(server, offer, label, output, System.nanoTime(), offer.threads());
+        return fetch(server, offer, label, output, System.nanoTime(), offer.blocks());
     }
 
     /** Deletes the temporary files of downloads still running: for a shutdown hook (SIGTERM, Ctrl-C). */
@@ -216,7 +216,7 @@ public final class ParallelClient {
             try {
                 Received received = offer.size().isPresent()
                         ? receiveInPlace(offer.layout(), connections, dataAddress, incoming, label)
-                        : receiveSpooled(offer.threads(), connections, dataAddress, incoming, label);
+                        : receiveSpooled(offer.blocks(), connections, dataAddress, incoming, label);
                 if (!offer.hash().equalsIgnoreCase(received.md5)) {
                     throw new DownloadFailedException("MD5 mismatch: the server announced " + offer.hash()
                             + ", the " + received.size + " bytes received hash to " + received.md5
@@ -242,12 +242,12 @@ public final class ParallelClient {
         if (layout.size() > 0) {
             file.write(ByteBuffer.allocate(1), layout.size() - 1); // pre-size: the file has its length from the start
         }
-        int bufferBytes = bufferBytes(layout.threads(), layout.blockSize());
+        int bufferBytes = bufferBytes(layout.blocks(), layout.blockSize());
         try (StallWatchdog watchdog = new StallWatchdog("ranged-client-watchdog");
              DownloadProgress progress = DownloadProgress.onTerminal(label, layout, connections, bars)) {
             ReceivedBytes received = new ReceivedBytes(layout);
-            BlockReceiver[] receivers = new BlockReceiver[layout.threads()];
-            for (int block = 0; block < layout.threads(); block++) {
+            BlockReceiver[] receivers = new BlockReceiver[layout.blocks()];
+            for (int block = 0; block < layout.blocks(); block++) {
                 receivers[block] = new BlockReceiver(block, dataAddress, file, layout.start(block),
                         layout.length(block), maxSize, received, progress, watchdog, idleTimeout, retriesPerBlock,
                                 bufferBytes);
@@ -445,8 +445,8 @@ public final class ParallelClient {
      * much more than the block (+1 to notice a byte too many): direct buffers are zeroed when allocated
      * and freed only by the garbage collector, so 255 tiny blocks must not cost 255 MiB.
      */
-    static int bufferBytes(int threads, long blockSize) {
-        long share = Math.max(MIN_BUFFER_BYTES, Math.min(MAX_BUFFER_BYTES, BUFFER_BUDGET_BYTES / threads));
+    static int bufferBytes(int blocks, long blockSize) {
+        long share = Math.max(MIN_BUFFER_BYTES, Math.min(MAX_BUFFER_BYTES, BUFFER_BUDGET_BYTES / blocks));
         long wanted = blockSize == Long.MAX_VALUE ? share : blockSize + 1; // MAX_VALUE: the size is unknown
         return (int) Math.max(SMALLEST_BUFFER_BYTES, Math.min(share, wanted));
     }

@@ -31,7 +31,7 @@ public record RangedLimits(Duration idleTimeout, Duration transferDeadline, long
     public static final Duration DEFAULT_TRANSFER_DEADLINE = Duration.ofMinutes(15);
     public static final long DEFAULT_RATE_PER_CONNECTION = 0;
     public static final int DEFAULT_MAX_DATA_LISTENERS = 64;
-    /** At least {@link RangedProtocol#MAX_THREADS}, so one client's 255 blocks all move at once. */
+    /** At least {@link RangedProtocol#MAX_BLOCKS}, so one client's 255 blocks all move at once. */
     public static final int DEFAULT_MAX_DATA_THREADS = 256;
     public static final int DEFAULT_MAX_QUEUED_CONNECTIONS = 4096;
     public static final int DEFAULT_MAX_CONTROL_THREADS = 16;

@@ -26,7 +26,7 @@ import transferlab.storage.ServedDirectory;
  * accepted request on a free port of the same address.
  *
  * <pre>
- *   ParallelServer server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0),
+ *   RangedServer server = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0),
  *           new ServedDirectory(root), RangedLimits.defaults(), ServerLog.to(System.out));
  *   server.serveInBackground("ranged");   // or server.serve() on this thread
  * </pre>
@@ -45,7 +45,7 @@ import transferlab.storage.ServedDirectory;
  * open file limit; beyond it a control connection gets 503, a request that would open a listener
  * gets 503, and a data connection is closed at accept. A failed accept is retried after a pause.
  */
-public final class ParallelServer implements TcpServer {
+public final class RangedServer implements TcpServer {
     private final ControlPort control;
     private final InetSocketAddress bindAddress;
     private final RangedLimits limits;
@@ -62,7 +62,7 @@ public final class ParallelServer implements TcpServer {
     private boolean started;
     private boolean closing; // guarded by listeners
 
-    private ParallelServer(InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
+    private RangedServer(InetSocketAddress bindAddress, ServedDirectory directory, RangedLimits limits,
                            DescriptorBudget descriptors, ServerLog log) throws IOException {
         this.bindAddress = bindAddress;
         this.limits = limits;
@@ -90,16 +90,16 @@ public final class ParallelServer implements TcpServer {
      * Its connections hold at most the descriptors this process has free, less a reserve; the log
      * says at start if {@code limits} could hold more (R19).
      */
-    public static ParallelServer bind(InetSocketAddress address, ServedDirectory directory, RangedLimits limits,
+    public static RangedServer bind(InetSocketAddress address, ServedDirectory directory, RangedLimits limits,
                                       ServerLog log) throws IOException {
         return bind(address, directory, limits, DescriptorBudget.ofThisProcess(mostDescriptors(limits),
                 "the ranged server's limits", log), log);
     }
 
     /** The same with a budget of descriptors of the caller's choosing: a test's small ceiling. */
-    public static ParallelServer bind(InetSocketAddress address, ServedDirectory directory, RangedLimits limits,
+    public static RangedServer bind(InetSocketAddress address, ServedDirectory directory, RangedLimits limits,
                                       DescriptorBudget descriptors, ServerLog log) throws IOException {
-        return new ParallelServer(address, directory, limits, descriptors, log);
+        return new RangedServer(address, directory, limits, descriptors, log);
     }
 
     /**
@@ -116,7 +116,7 @@ public final class ParallelServer implements TcpServer {
      * For tests: advertise another port than the data listener's own (a proxy in front of it). Set it
      * before the first request.
      */
-    public ParallelServer advertisingDataPortsWith(DataPortAdvertiser advertiser) {
+    public RangedServer advertisingDataPortsWith(DataPortAdvertiser advertiser) {
         this.advertiser = advertiser;
         return this;
     }
@@ -171,7 +171,7 @@ public final class ParallelServer implements TcpServer {
                         + " file limit allows; try again later");
             }
             try {
-                listener = DataListener.open(file, name, request.threads(), address(), limits, dataThreads, watchdog,
+                listener = DataListener.open(file, name, request.blocks(), address(), limits, dataThreads, watchdog,
                         descriptors, log, closed -> listenerClosed(closed, address));
             } catch (IOException | RuntimeException e) {
                 descriptors.giveBack(DataListener.DESCRIPTORS); // open() closed what it had opened
@@ -189,7 +189,7 @@ public final class ParallelServer implements TcpServer {
             throw e;
         }
         BlockLayout layout = listener.layout();
-        log.info(ServerLog.peerText(peer) + " POST " + name + ": " + layout.size() + " bytes in " + layout.threads()
+        log.info(ServerLog.peerText(peer) + " POST " + name + ": " + layout.size() + " bytes in " + layout.blocks()
                 + " blocks of "
                 + layout.blockSize() + ", md5 " + md5 + ", data port " + advertised);
         return DownloadOffer.of(md5, advertised, layout);

@@ -20,18 +20,18 @@ import transferlab.storage.ServedDirectory;
  * seed 000's {@code server.py port}).
  *
  * <pre>
- *   $ ./transfer parallel-server 8000 --root /srv/files
+ *   $ ./transfer ranged-server 8000 --root /srv/files
  *   listening on 0.0.0.0:8000
  *   serving /srv/files
  *   12:00:01.204 127.0.0.1:52544 POST /big.bin: 268435456 bytes in 4 blocks of 67108865, md5 9e10…, data port 41377
  *   12:00:02.031 /big.bin: data port 41377 closed: every block sent
  * </pre>
- * Stop it with Ctrl-C. Try it with {@code ./transfer parallel-client 127.0.0.1:8000 4 big.bin copy.bin}.
+ * Stop it with Ctrl-C. Try it with {@code ./transfer ranged-client 127.0.0.1:8000 4 big.bin copy.bin}.
  */
-@Command(name = "parallel-server", mixinStandardHelpOptions = true,
+@Command(name = "ranged-server", mixinStandardHelpOptions = true,
         description = "Serve the files under a directory for ranged parallel download (protocol R, stage 3).",
-        footer = {"", "Example:", "  ./transfer parallel-server 8000 --root /srv/files --rate-per-connection 8M"})
-public final class ParallelServerCommand implements Callable<Integer> {
+        footer = {"", "Example:", "  ./transfer ranged-server 8000 --root /srv/files --rate-per-connection 8M"})
+public final class RangedServerCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PORT", converter = Ports.class,
             description = "control port (HTTP); 0 picks a free one")
     int port;
@@ -77,7 +77,7 @@ public final class ParallelServerCommand implements Callable<Integer> {
                 .withMaxDataListeners(maxDownloads);
         ServedDirectory directory = new ServedDirectory(root);
         ServerLog log = ServerLog.to(System.out);
-        try (ParallelServer server = ParallelServer.bind(new InetSocketAddress(bind, port), directory, limits, log)) {
+        try (RangedServer server = RangedServer.bind(new InetSocketAddress(bind, port), directory, limits, log)) {
             System.out.println("listening on " + HostPort.format(server.address()));
             System.out.println("serving " + directory.root()
                     + (ratePerConnection > 0 ? " at most " + ratePerConnection + " bytes/s per connection" : ""));
@@ -88,6 +88,6 @@ public final class ParallelServerCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(CommandRunner.run(new ParallelServerCommand(), args));
+        System.exit(CommandRunner.run(new RangedServerCommand(), args));
     }
 }

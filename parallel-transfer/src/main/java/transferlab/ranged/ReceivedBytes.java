@@ -21,7 +21,7 @@ final class ReceivedBytes {
 
     ReceivedBytes(BlockLayout layout) {
         this.layout = layout;
-        this.received = new AtomicLongArray(layout.threads());
+        this.received = new AtomicLongArray(layout.blocks());
     }
 
     /** Block {@code block} now has its first {@code bytes} bytes in the file. */
@@ -53,7 +53,7 @@ final class ReceivedBytes {
 
     /** The first byte not known to be in the file: all bytes before it are. */
     long contiguousPrefix() {
-        for (int block = 0; block < layout.threads(); block++) {
+        for (int block = 0; block < layout.blocks(); block++) {
             long got = received.get(block);
             if (got < layout.length(block)) {
                 return layout.start(block) + got;

@@ -31,14 +31,14 @@ class BlocksInOrderTest {
     Path root;
     @TempDir
     Path downloads;
-    private ParallelServer server;
+    private RangedServer server;
     private Thread serving;
     /** The server's log: each request's line says how many blocks it asked for. */
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     @BeforeEach
     void start() throws IOException {
-        server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
+        server = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults(), ServerLog.to(new PrintStream(log, true, StandardCharsets.UTF_8)));
         serving = server.serveInBackground("blocks-in-order");
     }
@@ -49,9 +49,9 @@ class BlocksInOrderTest {
         serving.join(10_000);
     }
 
-    private static ParallelClient client(int blocksPerConnection) {
-        return new ParallelClient(ParallelClient.DEFAULT_IDLE_TIMEOUT, ParallelClient.DEFAULT_RETRIES_PER_BLOCK,
-                ParallelClient.DEFAULT_MAX_SIZE, blocksPerConnection);
+    private static RangedClient client(int blocksPerConnection) {
+        return new RangedClient(RangedClient.DEFAULT_IDLE_TIMEOUT, RangedClient.DEFAULT_RETRIES_PER_BLOCK,
+                RangedClient.DEFAULT_MAX_SIZE, blocksPerConnection);
     }
 
     @Test
@@ -62,7 +62,7 @@ class BlocksInOrderTest {
 
         DownloadResult result = client(4).download(server.address(), "f.bin", 3, output);
 
-        assertThat(result.offer().threads()).isEqualTo(12);
+        assertThat(result.offer().blocks()).isEqualTo(12);
         assertThat(result.offer().layout().blockSize()).isEqualTo(((3 << 20) + 7) / 12 + 1);
         assertThat(Files.mismatch(file, output)).isEqualTo(-1L);
         assertThat(downloads).isDirectoryContaining(p -> p.equals(output));
@@ -79,7 +79,7 @@ class BlocksInOrderTest {
 
         DownloadResult result = client(8).download(server.address(), "g.bin", 100, output);
 
-        assertThat(result.offer().threads()).isEqualTo(255);
+        assertThat(result.offer().blocks()).isEqualTo(255);
         assertThat(Files.mismatch(file, output)).isEqualTo(-1L);
     }
 
@@ -89,9 +89,9 @@ class BlocksInOrderTest {
         Path file = Files.write(root.resolve("h.bin"), TestFiles.randomBytes(1 << 20, 14));
         String address = HostPort.format(server.address());
 
-        int ok = CommandRunner.run(new ParallelClientCommand(), "--blocks-per-connection", "3", address, "2",
+        int ok = CommandRunner.run(new RangedClientCommand(), "--blocks-per-connection", "3", address, "2",
                 "h.bin", downloads.resolve("h.bin").toString());
-        int refused = CommandRunner.run(new ParallelClientCommand(), "--blocks-per-connection", "0", address, "2",
+        int refused = CommandRunner.run(new RangedClientCommand(), "--blocks-per-connection", "0", address, "2",
                 "h.bin", downloads.resolve("zero.bin").toString());
 
         assertThat(ok).isEqualTo(CommandRunner.OK);
@@ -102,7 +102,7 @@ class BlocksInOrderTest {
     }
 
     /**
-     * The command asks for {@link ParallelClient#DEFAULT_BLOCKS_PER_CONNECTION} blocks per connection
+     * The command asks for {@link RangedClient#DEFAULT_BLOCKS_PER_CONNECTION} blocks per connection
      * unless told otherwise (measured in resources/performance.md); {@code --blocks-per-connection 1}
      * is the seed's N blocks over N connections, and so are the library's short constructors, which
      * the graders and the interoperability tests use.
@@ -113,19 +113,19 @@ class BlocksInOrderTest {
         Path file = Files.write(root.resolve("d.bin"), TestFiles.randomBytes(1 << 20, 15));
         String address = HostPort.format(server.address());
 
-        int byDefault = CommandRunner.run(new ParallelClientCommand(), address, "2", "d.bin",
+        int byDefault = CommandRunner.run(new RangedClientCommand(), address, "2", "d.bin",
                 downloads.resolve("default.bin").toString());
-        int seedsWay = CommandRunner.run(new ParallelClientCommand(), "--blocks-per-connection", "1", address, "2",
+        int seedsWay = CommandRunner.run(new RangedClientCommand(), "--blocks-per-connection", "1", address, "2",
                 "d.bin", downloads.resolve("seed.bin").toString());
-        DownloadResult library = new ParallelClient().download(server.address(), "d.bin", 2,
+        DownloadResult library = new RangedClient().download(server.address(), "d.bin", 2,
                 downloads.resolve("library.bin"));
 
         assertThat(byDefault).isEqualTo(CommandRunner.OK);
         assertThat(seedsWay).isEqualTo(CommandRunner.OK);
         assertThat(log.toString(StandardCharsets.UTF_8)).containsSubsequence(
-                "d.bin: 1048576 bytes in " + 2 * ParallelClient.DEFAULT_BLOCKS_PER_CONNECTION + " blocks of",
+                "d.bin: 1048576 bytes in " + 2 * RangedClient.DEFAULT_BLOCKS_PER_CONNECTION + " blocks of",
                 "d.bin: 1048576 bytes in 2 blocks of", "d.bin: 1048576 bytes in 2 blocks of");
-        assertThat(library.offer().threads()).isEqualTo(2);
+        assertThat(library.offer().blocks()).isEqualTo(2);
         for (String copy : new String[] {"default.bin", "seed.bin", "library.bin"}) {
             assertThat(Files.mismatch(file, downloads.resolve(copy))).as(copy).isEqualTo(-1L);
         }

@@ -7,7 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.math.BigInteger;
 
 /**
- * Fuzzes protocol R's reply (R3, R5) as the parallel client reads it: a hostile server chooses every
+ * Fuzzes protocol R's reply (R3, R5) as the ranged client reads it: a hostile server chooses every
  * byte. The input's last byte is the number of threads the client asked for (minus one), the rest
  * the reply body. {@code mvn verify} replays the seeds in {@code DownloadOfferFuzzTestInputs}; a
  * long run:
@@ -22,7 +22,7 @@ import java.math.BigInteger;
 class DownloadOfferFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void parseRefusesOrGivesAnOfferItCanUse(FuzzedDataProvider data) {
-        int threads = data.consumeInt(RangedProtocol.MIN_THREADS, RangedProtocol.MAX_THREADS);
+        int threads = data.consumeInt(RangedProtocol.MIN_BLOCKS, RangedProtocol.MAX_BLOCKS);
         byte[] body = data.consumeRemainingAsBytes();
         DownloadOffer offer;
         try {
@@ -30,7 +30,7 @@ class DownloadOfferFuzzTest {
         } catch (DownloadFailedException e) {
             return;
         }
-        assertThat(offer.threads()).isEqualTo(threads);
+        assertThat(offer.blocks()).isEqualTo(threads);
         assertThat(offer.hash()).matches("[0-9a-fA-F]{32}");
         assertThat(offer.port()).isBetween(1, 65535);
         if (offer.size().isPresent()) {

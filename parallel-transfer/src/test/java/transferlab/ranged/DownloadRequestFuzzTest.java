@@ -25,7 +25,7 @@ class DownloadRequestFuzzTest {
             assertThat(e.getMessage()).doesNotContainPattern("\\p{Cntrl}");
             return;
         }
-        assertThat(request.threads()).isBetween(RangedProtocol.MIN_THREADS, RangedProtocol.MAX_THREADS);
+        assertThat(request.blocks()).isBetween(RangedProtocol.MIN_BLOCKS, RangedProtocol.MAX_BLOCKS);
         assertThat(DownloadRequest.parse(request.toJson())).isEqualTo(request);
     }
 }

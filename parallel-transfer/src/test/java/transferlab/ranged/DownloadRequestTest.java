@@ -19,8 +19,8 @@ class DownloadRequestTest {
 
     @Test
     void aGoodBody() throws BadRequestException {
-        assertThat(parse("{\"threads\": 4}").threads()).isEqualTo(4);
-        assertThat(parse(" {\"threads\":255, \"extra\": true} ").threads()).isEqualTo(255);
+        assertThat(parse("{\"threads\": 4}").blocks()).isEqualTo(4);
+        assertThat(parse(" {\"threads\":255, \"extra\": true} ").blocks()).isEqualTo(255);
         assertThat(new String(new DownloadRequest(7).toJson(), StandardCharsets.UTF_8)).isEqualTo("{\"threads\": 7}");
     }
 

@@ -106,7 +106,7 @@ class RangedClientHardeningTest {
     void aSizeThatOverflowsTheBlockFormulaIsRefusedAtOnce() throws Exception {
         InetSocketAddress server = lyingServer(json("{" + OFFERED + "\"size\": "
                 + Long.MAX_VALUE + ", \"block-size\": " + Long.MIN_VALUE + ", \"threads\": 1}"));
-        ParallelClient client = new ParallelClient(Duration.ofSeconds(30), 3, Long.MAX_VALUE); // no size cap
+        RangedClient client = new RangedClient(Duration.ofSeconds(30), 3, Long.MAX_VALUE); // no size cap
 
         assertTimeoutPreemptively(QUICKLY, () -> assertThatThrownBy(
                 () -> client.download(server, "big.bin", 1, downloads.resolve("big.bin")))
@@ -128,7 +128,7 @@ class RangedClientHardeningTest {
             }
         });
         assertTimeoutPreemptively(QUICKLY, () -> assertThatThrownBy(
-                () -> new ParallelClient().download(server, "f.bin", 4, downloads.resolve("f.bin")))
+                () -> new RangedClient().download(server, "f.bin", 4, downloads.resolve("f.bin")))
                 .isInstanceOf(DownloadFailedException.class).hasMessageContaining("longer than 4096 bytes"));
         assertThat(sent.get()).as("what the server managed to push before the client closed").isLessThan(64L << 20);
         assertNothingLeft();
@@ -153,7 +153,7 @@ class RangedClientHardeningTest {
             }, 0, 100, TimeUnit.MILLISECONDS);
             gone.orTimeout(60, TimeUnit.SECONDS).exceptionally(timedOut -> null).join();
         });
-        ParallelClient client = new ParallelClient(Duration.ofSeconds(1), 0);
+        RangedClient client = new RangedClient(Duration.ofSeconds(1), 0);
         try {
             assertTimeoutPreemptively(QUICKLY, () -> assertThatThrownBy(
                     () -> client.download(server, "f.bin", 4, downloads.resolve("f.bin")))
@@ -171,7 +171,7 @@ class RangedClientHardeningTest {
     void aFileAboveMaxSizeIsRefusedBeforeAnyByte() throws Exception {
         InetSocketAddress server = lyingServer(json("{" + OFFERED + "\"size\": "
                 + (5L << 30) + ", \"block-size\": " + ((5L << 30) / 4 + 1) + ", \"threads\": 4}"));
-        assertThatThrownBy(() -> new ParallelClient().download(server, "f.bin", 4, downloads.resolve("f.bin")))
+        assertThatThrownBy(() -> new RangedClient().download(server, "f.bin", 4, downloads.resolve("f.bin")))
                 .isInstanceOf(DownloadFailedException.class).hasMessageContaining("--max-size");
         assertNothingLeft();
     }
@@ -184,7 +184,7 @@ class RangedClientHardeningTest {
         long size = free + (1L << 30);
         InetSocketAddress server = lyingServer(json("{" + OFFERED + "\"size\": " + size + ", \"block-size\": "
                 + (size / 4 + 1) + ", \"threads\": 4}"));
-        ParallelClient client = new ParallelClient(Duration.ofSeconds(30), 3, Long.MAX_VALUE / 2);
+        RangedClient client = new RangedClient(Duration.ofSeconds(30), 3, Long.MAX_VALUE / 2);
         assertThatThrownBy(() -> client.download(server, "f.bin", 4, downloads.resolve("f.bin")))
                 .isInstanceOf(DownloadFailedException.class).hasMessageContaining("bytes free");
         assertNothingLeft();
@@ -209,7 +209,7 @@ class RangedClientHardeningTest {
             flooding.start();
             InetSocketAddress server = lyingServer(json("{\"hash\": \"" + HASH + "\", \"port\": "
                     + data.getLocalPort() + "}"));
-            ParallelClient client = new ParallelClient(Duration.ofSeconds(30), 3, 1 << 20);
+            RangedClient client = new RangedClient(Duration.ofSeconds(30), 3, 1 << 20);
             assertThatThrownBy(() -> client.download(server, "f.bin", 1, downloads.resolve("f.bin")))
                     .isInstanceOf(DownloadFailedException.class).hasMessageContaining("--max-size");
             flooding.join(10_000);
@@ -222,13 +222,13 @@ class RangedClientHardeningTest {
     @Requirement("R15")
     void sigtermLeavesNoTemporaryFile(@TempDir Path root) throws Exception {
         Files.write(root.resolve("slow.bin"), TestFiles.randomBytes(4 << 20, 11));
-        ParallelServer server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
+        RangedServer server = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults().withRatePerConnection(256 * 1024), ServerLog.silent()); // 8+ s over 2 blocks
         Thread serving = server.serveInBackground("ranged-sigterm");
         Process client = null;
         try {
             client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), ParallelClientCommand.class.getName(),
+                    "-cp", System.getProperty("java.class.path"), RangedClientCommand.class.getName(),
                     HostPort.format(server.address()), "2", "slow.bin", downloads.resolve("slow.bin").toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -25,7 +25,7 @@ import transferlab.testkit.Requirement;
 import transferlab.testkit.TestFiles;
 
 /**
- * Issue 11 item 6a for the ranged server, against its real open file limit: {@code parallel-server}
+ * Issue 11 item 6a for the ranged server, against its real open file limit: {@code ranged-server}
  * runs in a JVM of its own under {@code prlimit --nofile=160}, which its default limits (1,024
  * control connections, 64 listeners, ...) could overrun; it says so at start, with its ceiling. A
  * crowd of silent control connections from many hosts, 40 more than the ceiling, gets exactly the
@@ -46,7 +46,7 @@ class RangedDescriptorCrowdTest {
     void aCrowdBeyondTheOpenFileLimitGets503AndTheServerLivesOn() throws Exception {
         byte[] content = TestFiles.randomBytes(100_000, 11);
         Files.write(root.resolve("f.bin"), content);
-        try (ChildJvm server = ChildJvm.start(List.of("prlimit", "--nofile=160"), ParallelServerCommand.class,
+        try (ChildJvm server = ChildJvm.start(List.of("prlimit", "--nofile=160"), RangedServerCommand.class,
                 "0", "--root", root.toString(), "--bind", "127.0.0.1")) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.awaitListeningPort());
             String warning = server.awaitLine(line -> line.contains("warning: the ranged server's limits may hold"));

@@ -28,19 +28,19 @@ import transferlab.testkit.TestFiles;
  *
  * <p>How the proxy gets into the data path: the client learns the data port from the control reply,
  * so the server is told (for tests only) to advertise the port of a {@link TcpProxy} started in front
- * of each new data listener ({@link ParallelServer#advertisingDataPortsWith}).
+ * of each new data listener ({@link RangedServer#advertisingDataPortsWith}).
  */
 class RangedFaultsTest {
     @TempDir
     Path root;
     @TempDir
     Path downloads;
-    private ParallelServer server;
+    private RangedServer server;
     private Thread serving;
     private final AtomicReference<TcpProxy> proxy = new AtomicReference<>();
 
-    private ParallelServer start(RangedLimits limits) throws IOException {
-        server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+    private RangedServer start(RangedLimits limits) throws IOException {
+        server = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
                 ServerLog.silent());
         serving = server.serveInBackground("ranged-faults");
         return server;
@@ -76,7 +76,7 @@ class RangedFaultsTest {
         });
         Path output = downloads.resolve("big.bin");
 
-        DownloadResult result = new ParallelClient().download(server.address(), "big.bin", 2, output);
+        DownloadResult result = new RangedClient().download(server.address(), "big.bin", 2, output);
 
         assertThat(proxy.get().cuts()).isEqualTo(1);
         assertThat(result.retries()).isEqualTo(1);
@@ -100,7 +100,7 @@ class RangedFaultsTest {
             return cutter.address().getPort();
         });
 
-        assertThatThrownBy(() -> new ParallelClient(ParallelClient.DEFAULT_IDLE_TIMEOUT, 2)
+        assertThatThrownBy(() -> new RangedClient(RangedClient.DEFAULT_IDLE_TIMEOUT, 2)
                 .download(server.address(), "big.bin", 1, downloads.resolve("big.bin")))
                 .isInstanceOf(DownloadFailedException.class)
                 .hasMessageContaining("block 0 failed 3 times")
@@ -120,7 +120,7 @@ class RangedFaultsTest {
         Path file = writeRandom(root.resolve("data.bin"), 3 << 20, 3);
         start(RangedLimits.defaults());
         Path first = downloads.resolve("first.bin");
-        new ParallelClient().download(server.address(), "data.bin", 4, first); // caches the MD5
+        new RangedClient().download(server.address(), "data.bin", 4, first); // caches the MD5
         Files.delete(first);
         FileTime modified = Files.getLastModifiedTime(file);
         try (RandomAccessFile inPlace = new RandomAccessFile(file.toFile(), "rw")) {
@@ -132,7 +132,7 @@ class RangedFaultsTest {
         Files.setLastModifiedTime(file, modified);
         Path output = downloads.resolve("copy.bin");
 
-        int exit = CommandRunner.run(new ParallelClientCommand(),
+        int exit = CommandRunner.run(new RangedClientCommand(),
                 HostPort.format(server.address()), "4", "data.bin", output.toString());
 
         assertThat(exit).isEqualTo(CommandRunner.FAILED);
@@ -144,7 +144,7 @@ class RangedFaultsTest {
     void aServerGoneBeforeTheDataPhaseIsAClearErrorAndLeavesNothing() throws Exception {
         writeRandom(root.resolve("data.bin"), 1 << 20, 4);
         start(RangedLimits.defaults());
-        ParallelClient client = new ParallelClient();
+        RangedClient client = new RangedClient();
         DownloadOffer offer = client.ask(server.address(), "data.bin", 4);
         server.close(); // the control reply came; now the server (and its data listener) is gone
         serving.join(10_000);
@@ -167,7 +167,7 @@ class RangedFaultsTest {
         server.close();
         serving.join(10_000);
 
-        int exit = CommandRunner.run(new ParallelClientCommand(), address, "4", "data.bin",
+        int exit = CommandRunner.run(new RangedClientCommand(), address, "4", "data.bin",
                 downloads.resolve("data.bin").toString());
 
         assertThat(exit).isEqualTo(CommandRunner.FAILED);
@@ -176,13 +176,13 @@ class RangedFaultsTest {
 
     @Test
     void theCommandExits2OnAUsageError() {
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "0", "f", "o"))
+        assertThat(CommandRunner.run(new RangedClientCommand(), "127.0.0.1:1", "0", "f", "o"))
                 .isEqualTo(CommandRunner.USAGE);
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "256", "f", "o"))
+        assertThat(CommandRunner.run(new RangedClientCommand(), "127.0.0.1:1", "256", "f", "o"))
                 .isEqualTo(CommandRunner.USAGE);
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "nohostport", "4", "f", "o"))
+        assertThat(CommandRunner.run(new RangedClientCommand(), "nohostport", "4", "f", "o"))
                 .isEqualTo(CommandRunner.USAGE);
-        assertThat(CommandRunner.run(new ParallelClientCommand(), "127.0.0.1:1", "4", "f"))
+        assertThat(CommandRunner.run(new RangedClientCommand(), "127.0.0.1:1", "4", "f"))
                 .isEqualTo(CommandRunner.USAGE);
     }
 

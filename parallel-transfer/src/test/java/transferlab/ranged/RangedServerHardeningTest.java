@@ -40,22 +40,22 @@ class RangedServerHardeningTest {
 
     @TempDir
     Path root;
-    private ParallelServer server;
+    private RangedServer server;
     private Thread serving;
     private final List<Socket> held = new ArrayList<>();
 
     private void start(RangedLimits limits) throws IOException {
-        start(limits, ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+        start(limits, RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
                 ServerLog.silent()));
     }
 
     /** With a small descriptor ceiling: what a crowd meets when the open file limit is reached. */
     private void start(RangedLimits limits, DescriptorBudget descriptors) throws IOException {
-        start(limits, ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+        start(limits, RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
                 descriptors, ServerLog.silent()));
     }
 
-    private void start(RangedLimits limits, ParallelServer bound) {
+    private void start(RangedLimits limits, RangedServer bound) {
         server = bound;
         serving = server.serveInBackground("ranged-hardening");
     }

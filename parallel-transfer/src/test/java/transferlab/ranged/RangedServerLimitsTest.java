@@ -41,12 +41,12 @@ class RangedServerLimitsTest {
     Path root;
     @TempDir
     Path downloads;
-    private ParallelServer server;
+    private RangedServer server;
     private Thread serving;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private void start(RangedLimits limits) throws IOException {
-        server = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
+        server = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root), limits,
                 ServerLog.silent());
         serving = server.serveInBackground("ranged-limits");
     }
@@ -107,7 +107,7 @@ class RangedServerLimitsTest {
         byte[] content = TestFiles.randomBytes(1 << 20, 3);
         Files.write(root.resolve("f.bin"), content);
         Instant began = Instant.now();
-        new ParallelClient().download(server.address(), "f.bin", 1, downloads.resolve("f.bin"));
+        new RangedClient().download(server.address(), "f.bin", 1, downloads.resolve("f.bin"));
         Duration took = Duration.between(began, Instant.now());
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofNanos((long) (content.length * 1e9 / rate)));
         assertThat(Files.readAllBytes(downloads.resolve("f.bin"))).isEqualTo(content);

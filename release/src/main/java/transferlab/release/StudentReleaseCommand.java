@@ -39,17 +39,17 @@ public final class StudentReleaseCommand implements Callable<Integer> {
         @Parameters(paramLabel = "OUT", description = "where to write the tree (must not exist, or be empty)")
         Path out;
 
-        @picocli.CommandLine.Option(names = "--without-listget", description = "for a course that leaves list/get "
+        @picocli.CommandLine.Option(names = "--without-ft", description = "for a course that leaves list/get "
                 + "(protocol F) out: its TODOs (stage1.5, stage1.6) ship done, and check stage1 grades the upload "
                 + "server only. By default list/get is part of stage 1: check stage1 grades it too.")
-        boolean withoutListGet;
+        boolean withoutFt;
 
         @Override
         public Integer call() throws Exception {
-            StudentTree tree = new StudentTree(StudentTree.kitOfThisClass(), !withoutListGet);
+            StudentTree tree = new StudentTree(StudentTree.kitOfThisClass(), !withoutFt);
             Map<String, byte[]> files = tree.write(out);
             System.out.println("wrote the student tree to " + out + ": " + files.size() + " files, "
-                    + tree.shippedTodos().size() + " TODOs" + (withoutListGet ? " (list/get done)" : "")
+                    + tree.shippedTodos().size() + " TODOs" + (withoutFt ? " (list/get done)" : "")
                     + " (git repository, one commit)");
             return 0;
         }

@@ -38,14 +38,14 @@ public final class StudentTree {
     /** In the student README, replaced by one command per TODO that runs exactly its tests. */
     static final String TODO_COMMANDS = "{{todo-commands}}";
     /** In the student README, replaced by what this course's stage 1 hand-in holds. */
-    static final String LIST_GET_NOTE = "{{listget}}";
+    static final String FT_NOTE = "{{ft}}";
     /** The TODOs of list/get (protocol F): a course teaches them in stage 1 or not at all. */
-    public static final Set<String> LIST_GET_TODOS = Set.of("stage1.5", "stage1.6");
+    public static final Set<String> FT_TODOS = Set.of("stage1.5", "stage1.6");
     /** The stage profiles of the grader (what {@code check stageN} grades), in any module. */
     static final String STAGE_PROFILES = "grading/stages.csv";
 
     private final Path kit;
-    private final boolean listGet;
+    private final boolean teachesFt;
     private final List<PathMatcher> leftOut = new ArrayList<>();
     private final List<String> leftOutPatterns = new ArrayList<>();
     private final TodoCatalogue todos;
@@ -56,16 +56,16 @@ public final class StudentTree {
     }
 
     /**
-     * The student tree; {@code listGet} says whether the course teaches list/get in stage 1. With
+     * The student tree; {@code teachesFt} says whether the course teaches list/get in stage 1. With
      * it, list/get is part of stage 1's hand-in: its TODOs are the student's, and the tree's
-     * {@code check stage1} grades the list/get server and client without {@code --listget}. Without
+     * {@code check stage1} grades the list/get server and client without {@code --ft}. Without
      * it, the list/get regions ship done (the reference code: no exercise there) and {@code check
      * stage1} grades list/get only when asked, as the kit's does. Either way {@code check stage1}
      * says "Ready to hand in" only when every TODO of stage 1's hand-in is done.
      */
-    public StudentTree(Path kit, boolean listGet) {
+    public StudentTree(Path kit, boolean teachesFt) {
         this.kit = kit;
-        this.listGet = listGet;
+        this.teachesFt = teachesFt;
         for (String pattern : resourceLines("left-out.txt")) {
             leftOutPatterns.add(pattern);
             leftOut.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
@@ -98,13 +98,13 @@ public final class StudentTree {
     }
 
     /** True if the course teaches list/get in stage 1 (see the constructor). */
-    public boolean listGet() {
-        return listGet;
+    public boolean teachesFt() {
+        return teachesFt;
     }
 
     /** True if the TODO {@code id} ships as a TODO (a stub), false if this course gets it done. */
     public boolean isTodo(String id) {
-        return listGet || !LIST_GET_TODOS.contains(id);
+        return teachesFt || !FT_TODOS.contains(id);
     }
 
     /** The TODOs this tree ships, in todos.txt's order. */
@@ -167,12 +167,12 @@ public final class StudentTree {
     public Map<String, byte[]> files(Set<String> restored) {
         Map<String, SolutionSource> sources = sources();
         todos.checkAgainst(sources.values());
-        if (!todos.ids().containsAll(LIST_GET_TODOS)) {
-            throw new IllegalStateException("todos.txt has no " + LIST_GET_TODOS + " (StudentTree.LIST_GET_TODOS)");
+        if (!todos.ids().containsAll(FT_TODOS)) {
+            throw new IllegalStateException("todos.txt has no " + FT_TODOS + " (StudentTree.FT_TODOS)");
         }
-        if (!listGet) {
+        if (!teachesFt) {
             restored = new java.util.HashSet<>(restored);
-            restored.addAll(LIST_GET_TODOS);
+            restored.addAll(FT_TODOS);
         }
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String file : kitFiles()) {
@@ -195,16 +195,16 @@ public final class StudentTree {
         files.computeIfPresent("README.md", (name, bytes) -> utf8(text(bytes)
                 .replace(TODO_TABLE, todos.markdownTable(files, shipped))
                 .replace(TODO_COMMANDS, TodoCatalogue.commands(shipped))
-                .replace(LIST_GET_NOTE, listGet ? LIST_GET_IN_STAGE_ONE : LIST_GET_NOT_TAUGHT)));
-        if (!listGet) {
-            files.computeIfPresent(CLASSROOM_WORKFLOW, (name, bytes) -> utf8(withoutListGetSteps(text(bytes))));
+                .replace(FT_NOTE, teachesFt ? FT_IN_STAGE_ONE : FT_NOT_TAUGHT)));
+        if (!teachesFt) {
+            files.computeIfPresent(CLASSROOM_WORKFLOW, (name, bytes) -> utf8(withoutFtSteps(text(bytes))));
         }
-        if (listGet) {
+        if (teachesFt) {
             List<String> profiles = files.keySet().stream().filter(f -> f.endsWith("/" + STAGE_PROFILES)).toList();
             if (profiles.size() != 1) {
                 throw new IllegalStateException("expected one " + STAGE_PROFILES + " in the kit, found " + profiles);
             }
-            files.computeIfPresent(profiles.get(0), (name, bytes) -> utf8(listGetGradedInStageOne(text(bytes))));
+            files.computeIfPresent(profiles.get(0), (name, bytes) -> utf8(ftGradedInStageOne(text(bytes))));
         }
         return files;
     }
@@ -247,35 +247,35 @@ public final class StudentTree {
         return out.toString();
     }
 
-    static final String LIST_GET_IN_STAGE_ONE = "This course teaches list/get (protocol F) in stage 1: "
+    static final String FT_IN_STAGE_ONE = "This course teaches list/get (protocol F) in stage 1: "
             + "stage1.5 and stage1.6 are part of stage 1's hand-in, and `./transfer check stage1` grades the "
-            + "list/get server and client with the upload server (no `--listget` needed). In another language, "
+            + "list/get server and client with the upload server (no `--ft` needed). In another language, "
             + "give it your list/get server too, or that part is not graded: `--cmd ft-server=\"python3 "
             + "python/stage1/ftserver.py {port} --dir {dir} --idle-timeout {idle-timeout}\"` beside `--server-cmd`.";
-    static final String LIST_GET_NOT_TAUGHT = "This course leaves list/get (protocol F) out: its code "
-            + "(`single-client/.../listget/`) comes done, there is no stage1.5 or stage1.6, and "
+    static final String FT_NOT_TAUGHT = "This course leaves list/get (protocol F) out: its code "
+            + "(`single-client/.../ft/`) comes done, there is no stage1.5 or stage1.6, and "
             + "`./transfer check stage1` grades the upload server only.";
 
     /**
      * The stage profiles with stage 1's list/get parts graded by a plain {@code check stage1}: their
-     * {@code listget} flag (graded only with {@code --listget}) becomes {@code -}.
+     * {@code ft} flag (graded only with {@code --ft}) becomes {@code -}.
      */
-    static String listGetGradedInStageOne(String profiles) {
+    static String ftGradedInStageOne(String profiles) {
         StringBuilder out = new StringBuilder();
         int changed = 0;
         for (String line : profiles.lines().toList()) {
             String[] fields = line.split("\\s*,\\s*", 4);
-            if (fields.length == 4 && fields[0].strip().equals("stage1") && fields[2].strip().equals("listget")) {
+            if (fields.length == 4 && fields[0].strip().equals("stage1") && fields[2].strip().equals("ft")) {
                 line = fields[0] + ", " + fields[1] + ", -, " + fields[3];
                 changed++;
             }
             out.append(line).append('\n');
         }
         if (changed == 0) {
-            throw new IllegalStateException(STAGE_PROFILES + " has no stage 1 part flagged listget");
+            throw new IllegalStateException(STAGE_PROFILES + " has no stage 1 part flagged ft");
         }
         return out.toString().replaceFirst("\n\n", "\n# The student tree of a course that teaches list/get in "
-                + "stage 1 (./transfer release student):\n# check stage1 grades its parts without --listget.\n\n");
+                + "stage 1 (./transfer release student):\n# check stage1 grades its parts without --ft.\n\n");
     }
 
     /** GitHub Classroom's workflow in the student tree: a step per graded part of each stage. */
@@ -287,7 +287,7 @@ public final class StudentTree {
      * header's lines about them, so that
      * the steps' points add up to what {@code check stage1} grades there.
      */
-    static String withoutListGetSteps(String workflow) {
+    static String withoutFtSteps(String workflow) {
         List<List<String>> blocks = new ArrayList<>(); // a step with its deeper lines, or one line of its own
         for (String line : workflow.lines().toList()) {
             List<String> last = blocks.isEmpty() ? List.of() : blocks.get(blocks.size() - 1);
@@ -350,7 +350,7 @@ public final class StudentTree {
                     "<!-- Quiet for a first run, where every TODO's tests fail: a failure is a short block (the",
                     "     test's own frames), what a test's programs print is in",
                     "     target/surefire-reports/CLASS-output.txt, and the fuzz tests stay in the course's",
-                    "     build (-Dtest=ListGetRequestFuzzTest still runs one). **/*$* is surefire's default exclude,",
+                    "     build (-Dtest=FtRequestFuzzTest still runs one). **/*$* is surefire's default exclude,",
                     "     kept. The release wrote these lines. -->",
                     "<trimStackTrace>true</trimStackTrace>",
                     "<redirectTestOutputToFile>true</redirectTestOutputToFile>",

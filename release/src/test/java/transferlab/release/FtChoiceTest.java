@@ -15,25 +15,25 @@ import org.junit.jupiter.api.io.TempDir;
  * while stage1.5 or stage1.6 is open); without, those TODOs ship done. Either way the README gives
  * each TODO the one command that runs exactly its tests.
  */
-class ListGetChoiceTest {
+class FtChoiceTest {
     private static final String PROFILES = "grader/src/main/resources/grading/stages.csv";
 
     @TempDir
     Path out;
 
     @Test
-    void withListGetTheTreesCheckStage1GradesItWithoutTheFlagAndItsTodosAreTheStudents() {
+    void withFtTheTreesCheckStage1GradesItWithoutTheFlagAndItsTodosAreTheStudents() {
         StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
         Map<String, byte[]> files = tree.files(Set.of());
         assertThat(stage1Parts(files)).filteredOn(part -> part.contains("ft-")).hasSize(2)
                 .allSatisfy(part -> assertThat(part.split("\\s*,\\s*")[2]).isEqualTo("-"));
-        assertThat(text(files, "single-client/src/main/java/transferlab/listget/ListGetRequest.java"))
+        assertThat(text(files, "single-client/src/main/java/transferlab/ft/FtRequest.java"))
                 .contains("TODO(stage1.5)");
         assertThat(text(files, StudentTree.CLASSROOM_WORKFLOW)).contains("id: stage1-ft-server", "id: stage1-ft-client",
                 "STAGE1-FT-SERVER_RESULTS", "runners: stage1-upload-server,stage1-ft-server,stage1-ft-client,");
         String readme = text(files, "README.md");
-        assertThat(readme).contains(StudentTree.LIST_GET_IN_STAGE_ONE, "| stage1.5 |", "| stage1.6 |")
-                .doesNotContain(StudentTree.TODO_TABLE, StudentTree.TODO_COMMANDS, StudentTree.LIST_GET_NOTE);
+        assertThat(readme).contains(StudentTree.FT_IN_STAGE_ONE, "| stage1.5 |", "| stage1.6 |")
+                .doesNotContain(StudentTree.TODO_TABLE, StudentTree.TODO_COMMANDS, StudentTree.FT_NOTE);
         for (TodoCatalogue.Todo todo : tree.todos().all()) {
             assertThat(readme).contains("    # " + todo.id() + "\n    " + TodoCatalogue.command(todo) + "\n");
         }
@@ -43,24 +43,24 @@ class ListGetChoiceTest {
     }
 
     @Test
-    void withoutListGetItsRegionsShipDoneTheReadmeSaysSoAndNothingElseLeaks() throws Exception {
+    void withoutFtItsRegionsShipDoneTheReadmeSaysSoAndNothingElseLeaks() throws Exception {
         StudentTree tree = new StudentTree(StudentTree.kitOfThisClass(), false);
         Map<String, byte[]> files = tree.write(out);
         assertThat(stage1Parts(files)).filteredOn(part -> part.contains("ft-")).hasSize(2)
-                .allSatisfy(part -> assertThat(part.split("\\s*,\\s*")[2]).isEqualTo("listget"));
+                .allSatisfy(part -> assertThat(part.split("\\s*,\\s*")[2]).isEqualTo("ft"));
         // GitHub Classroom's steps add up to what check stage1 grades there: no list/get step.
         String workflow = text(files, StudentTree.CLASSROOM_WORKFLOW);
         assertThat(workflow).doesNotContain("ft-server", "ft-client", "FT-SERVER", "FT-CLIENT")
                 .contains("id: stage1-upload-server", "STAGE1-UPLOAD-SERVER_RESULTS",
                         "runners: stage1-upload-server,stage2-upload-server,");
         assertThat(workflow.lines().filter(line -> line.startsWith("      - name: "))).hasSize(3 + 6 + 1);
-        for (String path : List.of("single-client/src/main/java/transferlab/listget/ListGetRequest.java",
-                "single-client/src/main/java/transferlab/listget/DataConnection.java")) {
-            assertThat(text(files, path)).isEqualTo(tree.sources().get(path).render(StudentTree.LIST_GET_TODOS));
+        for (String path : List.of("single-client/src/main/java/transferlab/ft/FtRequest.java",
+                "single-client/src/main/java/transferlab/ft/DataConnection.java")) {
+            assertThat(text(files, path)).isEqualTo(tree.sources().get(path).render(StudentTree.FT_TODOS));
         }
         assertThat(tree.shippedTodos()).extracting(TodoCatalogue.Todo::id).doesNotContain("stage1.5", "stage1.6")
                 .contains("stage1.4", "stage2.1");
-        assertThat(text(files, "README.md")).contains(StudentTree.LIST_GET_NOT_TAUGHT)
+        assertThat(text(files, "README.md")).contains(StudentTree.FT_NOT_TAUGHT)
                 .doesNotContain("| stage1.5 |", "# stage1.6").contains("| stage1.4 |", "# stage1.4");
         assertThat(new LeakScan(tree).scan(out)).isEmpty();
     }

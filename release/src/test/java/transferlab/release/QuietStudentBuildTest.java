@@ -19,8 +19,8 @@ class QuietStudentBuildTest {
         assertThat(pom).contains("<trimStackTrace>true</trimStackTrace>",
                 "<redirectTestOutputToFile>true</redirectTestOutputToFile>", "<printSummary>false</printSummary>",
                 "<exclude>**/*FuzzTest.java</exclude>").doesNotContain(StudentTree.REFERENCE_TRIM_LINE);
-        assertThat(StudentTree.runByStudentBuild("transferlab.listget.ListGetRequestFuzzTest")).isFalse();
-        assertThat(StudentTree.runByStudentBuild("transferlab.listget.ListGetRequestTest")).isTrue();
+        assertThat(StudentTree.runByStudentBuild("transferlab.ft.FtRequestFuzzTest")).isFalse();
+        assertThat(StudentTree.runByStudentBuild("transferlab.ft.FtRequestTest")).isTrue();
     }
 
     @Test

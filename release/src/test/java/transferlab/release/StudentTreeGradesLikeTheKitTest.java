@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * kit, with the handouts' own command lines ({@link #pythonChecks}: part of the student's path that
  * {@link StudentPathTranscriptTest} runs); and {@code ./transfer check stage3} of the student's own
  * Java programs gives the finished server full marks and fails only the unfinished client. Before,
- * the suite downloaded with the tree's own ParallelClient, a stub there: a correct Python stage 3
+ * the suite downloaded with the tree's own RangedClient, a stub there: a correct Python stage 3
  * server scored 4/23. And the tree's GitHub Classroom steps of stage 1 (its Java TODOs all done there)
  * pass, list/get's among them ({@link #workflowStage1Steps}). All the gradings run side by side on
  * the one tree.

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One idea, whichever way a server waits:
  * <pre>
- *   // blocking I/O (UploadHandler, ListGetHandler): each read waits at most until the nearer clock runs out
+ *   // blocking I/O (UploadHandler, FtHandler): each read waits at most until the nearer clock runs out
  *   int n = deadline.read(socket, in, buffer, 0, buffer.length); // DeadlinePassedException says which clock
  *   // a selector that waits for one channel (DataConnection)
  *   deadline.check(now); selector.select(deadline.nextWaitMillis(now));

@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,7 +67,7 @@ public final class FtClient {
      */
     public List<String> list(String host, int port, int dataPort) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        transfer(host, port, ListGetRequest.list(dataPort), MAX_LIST_BYTES, Channels.newChannel(body), null);
+        transfer(host, port, FtRequest.list(dataPort), MAX_LIST_BYTES, Channels.newChannel(body), null);
         String text = body.toString(StandardCharsets.UTF_8);
         List<String> names = text.isEmpty() ? List.of() : List.of(text.split("\n"));
         names.forEach(name -> out.println(PlainFileName.printable(name)));
@@ -77,7 +77,7 @@ public final class FtClient {
     /**
      * Fetches the file {@code name} into {@code directory} and returns where it was stored.
      *
-     * @throws ListGetFailedException if a file of that name already exists there (checked before the
+     * @throws FtFailedException if a file of that name already exists there (checked before the
      *                                request, so no transfer is wasted, and again atomically when the
      *                                file is moved into place), or if the transfer failed; nothing
      *                                is left behind either way
@@ -91,15 +91,15 @@ public final class FtClient {
         }
         Path target = directory.resolve(name);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ListGetFailedException(target
+            throw new FtFailedException(target
                     + " already exists; not overwriting it (move it away or use --dir)");
         }
         try (IncomingFile file = IncomingFile.create(target)) {
-            transfer(host, port, ListGetRequest.get(name, dataPort), Long.MAX_VALUE, file.channel(), name);
+            transfer(host, port, FtRequest.get(name, dataPort), Long.MAX_VALUE, file.channel(), name);
             try {
                 file.commitWithoutOverwriting();
             } catch (FileAlreadyExistsException e) {
-                throw new ListGetFailedException(target
+                throw new FtFailedException(target
                         + " appeared during the transfer; kept it and discarded the download");
             }
         }
@@ -108,7 +108,7 @@ public final class FtClient {
     }
 
     /** One request: control connection, data listener, command, answer, data. */
-    private void transfer(String host, int port, ListGetRequest request, long maxBytes, WritableByteChannel sink,
+    private void transfer(String host, int port, FtRequest request, long maxBytes, WritableByteChannel sink,
                           String progressLabel) throws IOException {
         int timeoutMillis = (int) Math.max(1, timeout.toMillis());
         try (Socket control = new Socket()) {
@@ -140,9 +140,9 @@ public final class FtClient {
         try {
             control.connect(new InetSocketAddress(host, port), timeoutMillis);
         } catch (UnknownHostException e) {
-            throw new ListGetFailedException("unknown host '" + host + "'");
+            throw new FtFailedException("unknown host '" + host + "'");
         } catch (IOException e) {
-            throw new ListGetFailedException("cannot connect to " + host + " on port " + port + ": " + e.getMessage(),
+            throw new FtFailedException("cannot connect to " + host + " on port " + port + ": " + e.getMessage(),
                     e);
         }
     }
@@ -156,7 +156,7 @@ public final class FtClient {
             return listener;
         } catch (BindException e) {
             listener.close();
-            throw new ListGetFailedException("cannot listen on data port " + dataPort + ": " + e.getMessage(), e);
+            throw new FtFailedException("cannot listen on data port " + dataPort + ": " + e.getMessage(), e);
         }
     }
 
@@ -166,27 +166,27 @@ public final class FtClient {
         try {
             line = readLine(control);
         } catch (SocketTimeoutException e) {
-            throw new ListGetFailedException("the server did not answer within " + timeout.toMillis() + " ms");
+            throw new FtFailedException("the server did not answer within " + timeout.toMillis() + " ms");
         }
-        if (line.startsWith(ListGetProtocol.ERROR_PREFIX)) {
-            throw new ListGetFailedException("server says: " + PlainFileName.printable(line));
+        if (line.startsWith(FtProtocol.ERROR_PREFIX)) {
+            throw new FtFailedException("server says: " + PlainFileName.printable(line));
         }
-        if (!line.startsWith(ListGetProtocol.OK_PREFIX)) {
-            throw new ListGetFailedException(line.isEmpty()
+        if (!line.startsWith(FtProtocol.OK_PREFIX)) {
+            throw new FtFailedException(line.isEmpty()
                     ? "the server closed the control connection without an answer"
                     : "the server answered '" + PlainFileName.printable(line)
                             + "' instead of 'OK <n>' or 'ERROR <reason>'");
         }
-        String count = line.substring(ListGetProtocol.OK_PREFIX.length());
+        String count = line.substring(FtProtocol.OK_PREFIX.length());
         long size;
         try {
             size = Long.parseLong(count);
         } catch (NumberFormatException e) {
-            throw new ListGetFailedException("the server announced '" + PlainFileName.printable(count)
+            throw new FtFailedException("the server announced '" + PlainFileName.printable(count)
                     + "' bytes, which is not a number");
         }
         if (size < 0 || size > maxBytes) {
-            throw new ListGetFailedException("the server announced " + size + " bytes; expected 0 to " + maxBytes);
+            throw new FtFailedException("the server announced " + size + " bytes; expected 0 to " + maxBytes);
         }
         return size;
     }
@@ -216,7 +216,7 @@ public final class FtClient {
                     + ", which is not the server " + server.getHostAddress());
             data.close();
         }
-        throw new ListGetFailedException("the server did not connect to data port " + dataListener.getLocalPort()
+        throw new FtFailedException("the server did not connect to data port " + dataListener.getLocalPort()
                 + " within " + timeout.toMillis() + " ms");
     }
 
@@ -229,7 +229,7 @@ public final class FtClient {
             while (received < size) {
                 int n = data.read(buffer, 0, (int) Math.min(buffer.length, size - received));
                 if (n < 0) {
-                    throw new ListGetFailedException("the data connection closed after " + received + " of the "
+                    throw new FtFailedException("the data connection closed after " + received + " of the "
                             + size + " bytes announced");
                 }
                 ByteBuffer piece = ByteBuffer.wrap(buffer, 0, n);
@@ -240,18 +240,18 @@ public final class FtClient {
                 progress.advance(n);
             }
             if (data.read() >= 0) {
-                throw new ListGetFailedException("the server sent more than the " + size + " bytes it announced");
+                throw new FtFailedException("the server sent more than the " + size + " bytes it announced");
             }
         } catch (SocketTimeoutException e) {
-            throw new ListGetFailedException("the server sent nothing for " + timeout.toMillis() + " ms (got "
+            throw new FtFailedException("the server sent nothing for " + timeout.toMillis() + " ms (got "
                     + received + " of " + size + " bytes)");
         }
     }
 
-    /** Reads up to a newline or the end of the stream, at most {@link ListGetProtocol#MAX_REPLY_LINE_BYTES} bytes. */
+    /** Reads up to a newline or the end of the stream, at most {@link FtProtocol#MAX_REPLY_LINE_BYTES} bytes. */
     private static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; line.size() < ListGetProtocol.MAX_REPLY_LINE_BYTES && (b = in.read()) >= 0 && b != '\n'; ) {
+        for (int b; line.size() < FtProtocol.MAX_REPLY_LINE_BYTES && (b = in.read()) >= 0 && b != '\n'; ) {
             line.write(b);
         }
         return line.toString(StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

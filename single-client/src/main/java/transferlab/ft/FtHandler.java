@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,7 @@ import transferlab.storage.ServedDirectory;
  * <p>The steps (resources/protocols/ft.md):
  * <ol>
  *   <li>read one control line, {@code LIST <data-port>\n} or {@code GET <name> <data-port>\n}, at
- *       most {@link ListGetLimits#maxCommandLineBytes()} bytes, each read waiting at most the idle
+ *       most {@link FtLimits#maxCommandLineBytes()} bytes, each read waiting at most the idle
  *       timeout;</li>
  *   <li>check it: a bad command, port or name, a missing file or a directory is answered with
  *       {@code ERROR <code>: <detail>\n}, and nothing else happens;</li>
@@ -43,20 +43,20 @@ import transferlab.storage.ServedDirectory;
  * The whole request must finish within the transfer deadline. The server closes the control
  * connection after this method returns.
  */
-public final class ListGetHandler implements ConnectionHandler {
+public final class FtHandler implements ConnectionHandler {
     private final ServedDirectory directory;
-    private final ListGetLimits limits;
+    private final FtLimits limits;
     private final ServerLog log;
 
-    public ListGetHandler(ServedDirectory directory, ListGetLimits limits, ServerLog log) {
+    public FtHandler(ServedDirectory directory, FtLimits limits, ServerLog log) {
         this.directory = directory;
         this.limits = limits;
         this.log = log;
     }
 
     /** Convenience for the command line: serve the files in {@code directory}. */
-    public static ListGetHandler serving(Path directory, ListGetLimits limits, ServerLog log) throws IOException {
-        return new ListGetHandler(new ServedDirectory(directory), limits, log);
+    public static FtHandler serving(Path directory, FtLimits limits, ServerLog log) throws IOException {
+        return new FtHandler(new ServedDirectory(directory), limits, log);
     }
 
     @Override
@@ -64,10 +64,10 @@ public final class ListGetHandler implements ConnectionHandler {
         SocketAddress peer = connection.getRemoteSocketAddress();
         Deadline deadline = Deadline.start(System.nanoTime(), limits.idleTimeout(), limits.transferDeadline());
         OutputStream control = connection.getOutputStream();
-        ListGetRequest request;
+        FtRequest request;
         try {
-            request = ListGetRequest.parse(readCommandLine(connection, connection.getInputStream(), deadline));
-        } catch (ListGetRefusal refusal) {
+            request = FtRequest.parse(readCommandLine(connection, connection.getInputStream(), deadline));
+        } catch (FtRefusal refusal) {
             refuse(connection, peer, refusal);
             return;
         }
@@ -75,12 +75,12 @@ public final class ListGetHandler implements ConnectionHandler {
         // nowhere else: otherwise anybody could make the server send files to a third host.
         InetSocketAddress dataAddress = new InetSocketAddress(connection.getInetAddress(), request.dataPort());
         try {
-            if (request.command().equals(ListGetProtocol.LIST)) {
+            if (request.command().equals(FtProtocol.LIST)) {
                 sendList(control, peer, dataAddress, deadline);
             } else {
                 sendFile(control, peer, request.name(), dataAddress, deadline);
             }
-        } catch (ListGetRefusal refusal) {
+        } catch (FtRefusal refusal) {
             refuse(connection, peer, refusal);
         }
     }
@@ -105,7 +105,7 @@ public final class ListGetHandler implements ConnectionHandler {
     }
 
     private void sendFile(OutputStream control, SocketAddress peer, String name,
-                          InetSocketAddress dataAddress, Deadline deadline) throws IOException, ListGetRefusal {
+                          InetSocketAddress dataAddress, Deadline deadline) throws IOException, FtRefusal {
         Path file = resolveRegularFile(name);
         try (FileChannel content = open(file, name)) {
             // The size announced is the size now; a file that grows meanwhile is sent as it was.
@@ -115,54 +115,54 @@ public final class ListGetHandler implements ConnectionHandler {
             try (DataConnection data = DataConnection.open(dataAddress, limits.connectTimeout(), deadline)) {
                 data.send(content, size);
             } catch (IOException e) {
-                log.event(peer, "GET " + ListGetRequest.quoted(name) + " to data port " + dataAddress.getPort()
+                log.event(peer, "GET " + FtRequest.quoted(name) + " to data port " + dataAddress.getPort()
                         + " failed: " + e.getMessage());
                 return;
             }
-            log.event(peer, "GET " + ListGetRequest.quoted(name) + ": sent " + size + " bytes to data port "
+            log.event(peer, "GET " + FtRequest.quoted(name) + ": sent " + size + " bytes to data port "
                     + dataAddress.getPort() + took(started));
         }
     }
 
     /** The file called {@code name} in the served directory; only a plain name of an existing regular file passes. */
-    private Path resolveRegularFile(String name) throws ListGetRefusal, IOException {
+    private Path resolveRegularFile(String name) throws FtRefusal, IOException {
         Path file;
         try {
             file = directory.resolve(name);
         } catch (BadNameException e) {
-            throw new ListGetRefusal("bad-name", e.getMessage());
+            throw new FtRefusal("bad-name", e.getMessage());
         }
         if (!Files.exists(file)) {
-            throw new ListGetRefusal("no-such-file", ListGetRequest.quoted(name));
+            throw new FtRefusal("no-such-file", FtRequest.quoted(name));
         }
         if (!Files.isRegularFile(file)) {
-            throw new ListGetRefusal("not-a-file", ListGetRequest.quoted(name)
+            throw new FtRefusal("not-a-file", FtRequest.quoted(name)
                     + " is a directory or another non-regular file");
         }
         return file;
     }
 
-    private static FileChannel open(Path file, String name) throws ListGetRefusal {
+    private static FileChannel open(Path file, String name) throws FtRefusal {
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw new ListGetRefusal("no-such-file", ListGetRequest.quoted(name)); // removed since the check above
+            throw new FtRefusal("no-such-file", FtRequest.quoted(name)); // removed since the check above
         } catch (AccessDeniedException e) {
-            throw new ListGetRefusal("unreadable", ListGetRequest.quoted(name) + ": permission denied");
+            throw new FtRefusal("unreadable", FtRequest.quoted(name) + ": permission denied");
         } catch (IOException e) {
             // The class, not the message: an IOException's message names the server's absolute path.
-            throw new ListGetRefusal("unreadable",
-                    ListGetRequest.quoted(name) + " (" + e.getClass().getSimpleName() + ")");
+            throw new FtRefusal("unreadable",
+                    FtRequest.quoted(name) + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
     /**
-     * Reads up to the first {@code \n}, at most {@link ListGetLimits#maxCommandLineBytes()} bytes. A
+     * Reads up to the first {@code \n}, at most {@link FtLimits#maxCommandLineBytes()} bytes. A
      * line may arrive in any number of pieces. Each read waits at most the idle timeout and never
      * past the deadline. Bytes after the newline are ignored: a client sends one line.
      */
     private String readCommandLine(Socket connection, InputStream in, Deadline deadline)
-            throws IOException, ListGetRefusal {
+            throws IOException, FtRefusal {
         byte[] line = new byte[limits.maxCommandLineBytes()];
         int length = 0;
         while (true) {
@@ -170,13 +170,13 @@ public final class ListGetHandler implements ConnectionHandler {
             try {
                 n = deadline.read(connection, in, line, length, line.length - length);
             } catch (DeadlinePassedException e) {
-                throw new ListGetRefusal("timeout", (e.passed() == Deadline.Passed.IDLE_TIMEOUT
+                throw new FtRefusal("timeout", (e.passed() == Deadline.Passed.IDLE_TIMEOUT
                         ? "no command line within the idle timeout of " + limits.idleTimeout().toMillis() + " ms"
                         : "no complete command line within the deadline of " + limits.transferDeadline().toMillis()
                                 + " ms") + " (got " + length + " bytes)");
             }
             if (n < 0) {
-                throw new ListGetRefusal("bad-command", "the client ended its side after " + length
+                throw new FtRefusal("bad-command", "the client ended its side after " + length
                         + " bytes, before the newline that ends a command");
             }
             for (int i = length; i < length + n; i++) {
@@ -186,13 +186,13 @@ public final class ListGetHandler implements ConnectionHandler {
             }
             length += n;
             if (length == line.length) {
-                throw new ListGetRefusal("line-too-long", "no newline in the first " + line.length
+                throw new FtRefusal("line-too-long", "no newline in the first " + line.length
                         + " bytes; a command line is at most " + line.length + " bytes");
             }
         }
     }
 
-    static String decode(byte[] line, int length) throws ListGetRefusal {
+    static String decode(byte[] line, int length) throws FtRefusal {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -200,12 +200,12 @@ public final class ListGetHandler implements ConnectionHandler {
                     .decode(ByteBuffer.wrap(line, 0, length))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new ListGetRefusal("bad-command", "the command line is not valid UTF-8");
+            throw new FtRefusal("bad-command", "the command line is not valid UTF-8");
         }
     }
 
     private static void answerOk(OutputStream control, long size) throws IOException {
-        control.write((ListGetProtocol.OK_PREFIX + size + "\n").getBytes(StandardCharsets.US_ASCII));
+        control.write((FtProtocol.OK_PREFIX + size + "\n").getBytes(StandardCharsets.US_ASCII));
         control.flush();
     }
 
@@ -214,7 +214,7 @@ public final class ListGetHandler implements ConnectionHandler {
      * stream reach the client before the close (which may reset the connection if the client sent
      * more than we read).
      */
-    private void refuse(Socket connection, SocketAddress peer, ListGetRefusal refusal) {
+    private void refuse(Socket connection, SocketAddress peer, FtRefusal refusal) {
         log.event(peer, "refused: " + refusal.getMessage());
         try {
             OutputStream out = connection.getOutputStream();

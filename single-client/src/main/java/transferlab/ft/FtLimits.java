@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.time.Duration;
 
@@ -13,16 +13,16 @@ import java.time.Duration;
  * @param transferDeadline    the longest one whole request may take, first byte of the command to the
  *                            last byte of data
  */
-public record ListGetLimits(int maxCommandLineBytes, Duration idleTimeout, Duration connectTimeout,
+public record FtLimits(int maxCommandLineBytes, Duration idleTimeout, Duration connectTimeout,
                             Duration transferDeadline) {
     public static final int DEFAULT_MAX_COMMAND_LINE_BYTES = 512;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TRANSFER_DEADLINE = Duration.ofMinutes(15);
-    /** Below this a valid GET line might not fit; see {@link ListGetRequest#MAX_VALID_LINE_BYTES}. */
+    /** Below this a valid GET line might not fit; see {@link FtRequest#MAX_VALID_LINE_BYTES}. */
     private static final int SMALLEST_SENSIBLE_LINE_LIMIT = 16;
 
-    public ListGetLimits {
+    public FtLimits {
         if (maxCommandLineBytes < SMALLEST_SENSIBLE_LINE_LIMIT) {
             throw new IllegalArgumentException("maxCommandLineBytes must be >= " + SMALLEST_SENSIBLE_LINE_LIMIT
                     + ", was " + maxCommandLineBytes);
@@ -35,24 +35,24 @@ public record ListGetLimits(int maxCommandLineBytes, Duration idleTimeout, Durat
         }
     }
 
-    public static ListGetLimits defaults() {
-        return new ListGetLimits(DEFAULT_MAX_COMMAND_LINE_BYTES, DEFAULT_IDLE_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    public static FtLimits defaults() {
+        return new FtLimits(DEFAULT_MAX_COMMAND_LINE_BYTES, DEFAULT_IDLE_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_TRANSFER_DEADLINE);
     }
 
-    public ListGetLimits withMaxCommandLineBytes(int value) {
-        return new ListGetLimits(value, idleTimeout, connectTimeout, transferDeadline);
+    public FtLimits withMaxCommandLineBytes(int value) {
+        return new FtLimits(value, idleTimeout, connectTimeout, transferDeadline);
     }
 
-    public ListGetLimits withIdleTimeout(Duration value) {
-        return new ListGetLimits(maxCommandLineBytes, value, connectTimeout, transferDeadline);
+    public FtLimits withIdleTimeout(Duration value) {
+        return new FtLimits(maxCommandLineBytes, value, connectTimeout, transferDeadline);
     }
 
-    public ListGetLimits withConnectTimeout(Duration value) {
-        return new ListGetLimits(maxCommandLineBytes, idleTimeout, value, transferDeadline);
+    public FtLimits withConnectTimeout(Duration value) {
+        return new FtLimits(maxCommandLineBytes, idleTimeout, value, transferDeadline);
     }
 
-    public ListGetLimits withTransferDeadline(Duration value) {
-        return new ListGetLimits(maxCommandLineBytes, idleTimeout, connectTimeout, value);
+    public FtLimits withTransferDeadline(Duration value) {
+        return new FtLimits(maxCommandLineBytes, idleTimeout, connectTimeout, value);
     }
 }

@@ -1,7 +1,7 @@
-package transferlab.listget;
+package transferlab.ft;
 
 /** The fixed words and sizes of protocol F (resources/protocols/ft.md). */
-public final class ListGetProtocol {
+public final class FtProtocol {
     /** {@code LIST <data-port>\n}: the names of the served files. */
     public static final String LIST = "LIST";
     /** {@code GET <name> <data-port>\n}: one file's bytes. */
@@ -13,6 +13,6 @@ public final class ListGetProtocol {
     /** The longest reply line a client reads before giving up on the server. */
     public static final int MAX_REPLY_LINE_BYTES = 1024;
 
-    private ListGetProtocol() {
+    private FtProtocol() {
     }
 }

@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.nio.charset.StandardCharsets;
 
@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
  * {@code no-such-file}, {@code not-a-file}, {@code unreadable}, {@code timeout}) and the detail
  * names the bad value for a person.
  */
-public final class ListGetRefusal extends Exception {
+public final class FtRefusal extends Exception {
     private final String code;
 
-    public ListGetRefusal(String code, String detail) {
+    public FtRefusal(String code, String detail) {
         super(code + ": " + detail);
         this.code = code;
     }
@@ -24,6 +24,6 @@ public final class ListGetRefusal extends Exception {
     /** The bytes sent to the client: {@code ERROR <code>: <detail>\n}, on one line whatever the detail holds. */
     public byte[] wireLine() {
         String oneLine = getMessage().replace('\n', ' ').replace('\r', ' ');
-        return (ListGetProtocol.ERROR_PREFIX + oneLine + "\n").getBytes(StandardCharsets.UTF_8);
+        return (FtProtocol.ERROR_PREFIX + oneLine + "\n").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.nio.charset.StandardCharsets;
 import transferlab.storage.PlainFileName;
@@ -12,28 +12,28 @@ import transferlab.storage.PlainFileName;
  * Whether the name is acceptable is the server's {@link transferlab.storage.ServedDirectory}'s
  * business, not the parser's.
  *
- * @param command  {@link ListGetProtocol#LIST} or {@link ListGetProtocol#GET}
+ * @param command  {@link FtProtocol#LIST} or {@link FtProtocol#GET}
  * @param name     the file asked for; {@code null} for LIST
  * @param dataPort where the client listens for the data connection, 1 to 65535 (0 only before the
  *                 client has bound its data port)
  */
-public record ListGetRequest(String command, String name, int dataPort) {
+public record FtRequest(String command, String name, int dataPort) {
     /** The longest valid line: {@code GET }, a 255-byte name, a space, 5 digits and the newline. */
     public static final int MAX_VALID_LINE_BYTES = 4 + PlainFileName.MAX_BYTES + 7;
     /** Details in refusals quote at most this many characters of what the client sent. */
     private static final int MAX_QUOTED_CHARS = 80;
 
-    public static ListGetRequest list(int dataPort) {
-        return new ListGetRequest(ListGetProtocol.LIST, null, dataPort);
+    public static FtRequest list(int dataPort) {
+        return new FtRequest(FtProtocol.LIST, null, dataPort);
     }
 
-    public static ListGetRequest get(String name, int dataPort) {
-        return new ListGetRequest(ListGetProtocol.GET, name, dataPort);
+    public static FtRequest get(String name, int dataPort) {
+        return new FtRequest(FtProtocol.GET, name, dataPort);
     }
 
     /** The same request for another data port (the client knows its port only after binding port 0). */
-    public ListGetRequest withDataPort(int port) {
-        return new ListGetRequest(command, name, port);
+    public FtRequest withDataPort(int port) {
+        return new FtRequest(command, name, port);
     }
 
     /** The line as the client sends it, newline included. */
@@ -46,42 +46,42 @@ public record ListGetRequest(String command, String name, int dataPort) {
      * Parses one control line, without its {@code \n}; a trailing {@code \r} is dropped so that
      * {@code nc -C} and telnet work too.
      *
-     * @throws ListGetRefusal {@code bad-command} for an unknown command or missing fields,
+     * @throws FtRefusal {@code bad-command} for an unknown command or missing fields,
      *                        {@code bad-port} for a data port that is not 1 to 65535 in decimal
      */
-    public static ListGetRequest parse(String line) throws ListGetRefusal {
+    public static FtRequest parse(String line) throws FtRefusal {
         // BEGIN SOLUTION
         // TODO(stage1.5): parse 'LIST <port>' or 'GET <name> <port>' (the port is the last field); else bad-command
         if (line.endsWith("\r")) {
             line = line.substring(0, line.length() - 1);
         }
         if (line.isEmpty()) {
-            throw new ListGetRefusal("bad-command",
+            throw new FtRefusal("bad-command",
                     "the line is empty; expected 'LIST <data-port>' or 'GET <name> <data-port>'");
         }
         int space = line.indexOf(' ');
         String command = space < 0 ? line : line.substring(0, space);
         String rest = space < 0 ? null : line.substring(space + 1);
-        if (command.equals(ListGetProtocol.LIST)) {
+        if (command.equals(FtProtocol.LIST)) {
             if (rest == null) {
-                throw new ListGetRefusal("bad-command", "LIST needs a data port: 'LIST <data-port>'");
+                throw new FtRefusal("bad-command", "LIST needs a data port: 'LIST <data-port>'");
             }
             return list(parsePort(rest));
         }
-        if (command.equals(ListGetProtocol.GET)) {
+        if (command.equals(FtProtocol.GET)) {
             int lastSpace = rest == null ? -1 : rest.lastIndexOf(' ');
             if (lastSpace < 0) {
-                throw new ListGetRefusal("bad-command", "GET needs a name and a data port, got '" + quoted(line)
+                throw new FtRefusal("bad-command", "GET needs a name and a data port, got '" + quoted(line)
                         + "'; expected 'GET <name> <data-port>'");
             }
             return get(rest.substring(0, lastSpace), parsePort(rest.substring(lastSpace + 1)));
         }
-        throw new ListGetRefusal("bad-command", "unknown command '" + quoted(command) + "'; expected LIST or GET");
+        throw new FtRefusal("bad-command", "unknown command '" + quoted(command) + "'; expected LIST or GET");
         // END SOLUTION
     }
 
     /** A data port: 1 to 5 decimal digits, 1 to 65535. No sign, no spaces. */
-    private static int parsePort(String text) throws ListGetRefusal {
+    private static int parsePort(String text) throws FtRefusal {
         // BEGIN SOLUTION
         // TODO(stage1.5): a data port is 1 to 5 decimal digits, 1 to 65535, no sign, no spaces; else bad-port
         boolean digits = !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9');
@@ -91,7 +91,7 @@ public record ListGetRequest(String command, String name, int dataPort) {
                 return port;
             }
         }
-        throw new ListGetRefusal("bad-port", "'" + quoted(text) + "' is not a data port (1 to 65535)");
+        throw new FtRefusal("bad-port", "'" + quoted(text) + "' is not a data port (1 to 65535)");
         // END SOLUTION
     }
 

@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -53,11 +53,11 @@ public final class FtServerCommand implements Callable<Integer> {
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", converter = Seconds.class,
             description = "drop a client that sends or reads nothing for this long (default: 30)")
-    Duration idleTimeout = ListGetLimits.DEFAULT_IDLE_TIMEOUT;
+    Duration idleTimeout = FtLimits.DEFAULT_IDLE_TIMEOUT;
 
     @Option(names = "--deadline", paramLabel = "SECONDS", converter = Seconds.class,
             description = "longest time one request may take, command to last byte (default: 900)")
-    Duration deadline = ListGetLimits.DEFAULT_TRANSFER_DEADLINE;
+    Duration deadline = FtLimits.DEFAULT_TRANSFER_DEADLINE;
 
     @Override
     public Integer call() throws Exception {
@@ -68,9 +68,9 @@ public final class FtServerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--idle-timeout and --deadline must be more than 0 seconds");
         }
-        ListGetLimits limits = ListGetLimits.defaults().withIdleTimeout(idleTimeout).withTransferDeadline(deadline);
+        FtLimits limits = FtLimits.defaults().withIdleTimeout(idleTimeout).withTransferDeadline(deadline);
         ServerLog log = ServerLog.to(System.out);
-        ListGetHandler handler = ListGetHandler.serving(dir, limits, log);
+        FtHandler handler = FtHandler.serving(dir, limits, log);
         try (IterativeServer server = IterativeServer.bind(new InetSocketAddress(bind, port), handler, log)) {
             System.out.println("listening on " + HostPort.format(server.address()));
             System.out.flush();

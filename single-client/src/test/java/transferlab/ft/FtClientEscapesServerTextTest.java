@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import transferlab.cli.CommandRunner;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
-import transferlab.testkit.RawListGetClient;
+import transferlab.testkit.RawFtClient;
 import transferlab.testkit.ScriptedFtServer;
 
 /**
@@ -59,7 +59,7 @@ class FtClientTest {
         Files.write(served.resolve("data.bin"), content);
         Files.writeString(served.resolve("notes.txt"), "notes\n");
         ServerLog log = new ServerLog(serverEvents::add);
-        ListGetHandler handler = ListGetHandler.serving(served, ListGetLimits.defaults(), log);
+        FtHandler handler = FtHandler.serving(served, FtLimits.defaults(), log);
         server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0), handler, log);
         server.serveInBackground("ftclient-test-server");
     }
@@ -121,7 +121,7 @@ class FtClientTest {
             FtClient client = new FtClient(TIMEOUT, quiet());
 
             assertThatThrownBy(() -> client.get("127.0.0.1", fake.port(), "late.txt", 0, downloads))
-                    .isInstanceOf(ListGetFailedException.class).hasMessageContaining("appeared during the transfer");
+                    .isInstanceOf(FtFailedException.class).hasMessageContaining("appeared during the transfer");
             assertThat(fake.command()).matches("GET late\\.txt \\d+\n");
         }
         assertThat(Files.readString(target)).isEqualTo("appeared meanwhile\n");
@@ -153,7 +153,7 @@ class FtClientTest {
             FtClient client = new FtClient(TIMEOUT, quiet());
 
             assertThatThrownBy(() -> client.get("127.0.0.1", fake.port(), "long.bin", 0, downloads))
-                    .isInstanceOf(ListGetFailedException.class).hasMessageContaining("more than the 10 bytes");
+                    .isInstanceOf(FtFailedException.class).hasMessageContaining("more than the 10 bytes");
         }
         assertThat(filesIn(downloads)).isEmpty();
     }
@@ -162,7 +162,7 @@ class FtClientTest {
     @Test
     void aDataConnectionFromAnotherAddressThanTheServersIsIgnored() throws Exception {
         InetAddress stranger = InetAddress.getByName("127.0.0.2");
-        assumeTrue(RawListGetClient.canBind(stranger),
+        assumeTrue(RawFtClient.canBind(stranger),
                 "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
         ScriptedFtServer fake = ScriptedFtServer.start(TIMEOUT, (command, control, data) -> {
             control.write("OK 5\n".getBytes(StandardCharsets.US_ASCII));

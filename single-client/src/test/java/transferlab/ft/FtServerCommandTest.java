@@ -1,4 +1,4 @@
-package transferlab.listget;
+package transferlab.ft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
  * back on both connections. Unlike our {@code FtClient} it checks nothing itself.
  *
  * <pre>
- *   RawListGetClient client = new RawListGetClient(Duration.ofSeconds(10));
+ *   RawFtClient client = new RawFtClient(Duration.ofSeconds(10));
  *   Exchange exchange = client.exchange(server.address(), "GET alpha.txt {port}\n");
  *   exchange.reply();   // "OK 6"
  *   exchange.data();    // the 6 bytes of alpha.txt
@@ -30,7 +30,7 @@ import java.util.function.IntFunction;
  * test's {@code Timeline::note}) it tells what it sent and what came back on both connections, for
  * the grader's timeline of a failed test.
  */
-public final class RawListGetClient {
+public final class RawFtClient {
     /** The longest reply line read; a server that sends more is broken. */
     public static final int MAX_LINE_BYTES = 1024;
 
@@ -41,12 +41,12 @@ public final class RawListGetClient {
      * @param wait how long any connect, accept or read waits before the test fails (already scaled;
      *             a server may first have to drop an earlier, silent client, so allow its idle timeout)
      */
-    public RawListGetClient(Duration wait) {
+    public RawFtClient(Duration wait) {
         this(wait, note -> { });
     }
 
     /** The same, telling {@code notes} what it sends and reads. */
-    public RawListGetClient(Duration wait, Consumer<String> notes) {
+    public RawFtClient(Duration wait, Consumer<String> notes) {
         this.waitMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis()));
         this.notes = notes;
     }

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * grader: {@code POST path} with {@code {"threads": N}} written by hand, then N connections to the
  * data port at once, each sending its block number as one byte and reading to the server's close;
  * the blocks are written at their offsets, and the file is kept only if its MD5 is the announced
- * {@code "hash"}. It is an instrument, not stage 3's {@code ParallelClient} (a student exercise,
+ * {@code "hash"}. It is an instrument, not stage 3's {@code RangedClient} (a student exercise,
  * a stub in a student tree): plain threads, no progress, a few retries for a connection that
  * failed (R14), nothing clever.
  *

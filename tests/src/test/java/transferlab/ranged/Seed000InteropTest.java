@@ -35,9 +35,9 @@ import transferlab.storage.ServedDirectory;
  * Interoperability with seed 000's real programs (issue 8), both ways, through tests/python/seed000:
  * renderings of the course's {@code client.py} and {@code server.py} as they behave, quirks included.
  * <ul>
- *   <li>their client against our {@link ParallelServer}: it sends FILE unchanged as the request path,
+ *   <li>their client against our {@link RangedServer}: it sends FILE unchanged as the request path,
  *       reads {@code "hash"} and {@code "port"}, and joins its part files with {@code cat dir/*};</li>
- *   <li>our {@link ParallelClient} against their server: {@code {"hash", "port"}} as text/plain over
+ *   <li>our {@link RangedClient} against their server: {@code {"hash", "port"}} as text/plain over
  *       HTTP/1.0, no size, no Content-Length; the blocks are spooled and placed at the end.</li>
  * </ul>
  * Cases: N = 1, 4, 10 by 0 B, 1 B, 1 MiB, each of the nine with one of the three path forms so that
@@ -58,7 +58,7 @@ class Seed000InteropTest {
     static Path root;
     @TempDir
     static Path downloads;
-    private static ParallelServer ourServer;
+    private static RangedServer ourServer;
     private static Thread serving;
     private static Process seedServer;
     private static int seedServerPort;
@@ -66,7 +66,7 @@ class Seed000InteropTest {
     @BeforeAll
     static void startBothServers() throws Exception {
         PythonPrograms.assumePython();
-        ourServer = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
+        ourServer = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults(), ServerLog.silent());
         serving = ourServer.serveInBackground("ranged-interop");
         seedServerPort = LoopbackPorts.free();
@@ -144,12 +144,12 @@ class Seed000InteropTest {
 
         if (form.equals("slash")) {
             // The seed's server opens "/name" at the file system's root: its own 404, reported cleanly.
-            assertThatThrownBy(() -> new ParallelClient().download(seed, named(name, form), threads, output))
+            assertThatThrownBy(() -> new RangedClient().download(seed, named(name, form), threads, output))
                     .isInstanceOf(DownloadFailedException.class).hasMessageContaining("HTTP 404");
             assertThat(output).doesNotExist();
             return;
         }
-        DownloadResult result = new ParallelClient().download(seed, named(name, form), threads, output);
+        DownloadResult result = new RangedClient().download(seed, named(name, form), threads, output);
 
         assertThat(result.offer().size()).as("the seed says no size").isEmpty();
         assertThat(result.size()).isEqualTo(size);
@@ -166,14 +166,14 @@ class Seed000InteropTest {
     void ourClientTakesSeveralBlocksPerConnectionFromTheSeedServer() throws Exception {
         byte[] content = served("blocks.bin", (3 << 20) + 5);
         Path output = downloads.resolve("blocks.bin");
-        ParallelClient client = new ParallelClient(ParallelClient.DEFAULT_IDLE_TIMEOUT,
-                ParallelClient.DEFAULT_RETRIES_PER_BLOCK, ParallelClient.DEFAULT_MAX_SIZE, 4);
+        RangedClient client = new RangedClient(RangedClient.DEFAULT_IDLE_TIMEOUT,
+                RangedClient.DEFAULT_RETRIES_PER_BLOCK, RangedClient.DEFAULT_MAX_SIZE, 4);
 
         DownloadResult result = client.download(new InetSocketAddress("127.0.0.1", seedServerPort), "blocks.bin", 3,
                 output);
 
         assertThat(result.offer().size()).as("the seed says no size").isEmpty();
-        assertThat(result.offer().threads()).isEqualTo(12);
+        assertThat(result.offer().blocks()).isEqualTo(12);
         assertThat(Files.readAllBytes(output)).isEqualTo(content);
         try (Stream<Path> left = Files.list(downloads)) {
             assertThat(left.filter(p -> p.getFileName().toString().endsWith(".part"))).isEmpty();

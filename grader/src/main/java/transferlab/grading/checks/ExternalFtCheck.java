@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtendWith;
 import transferlab.testkit.ServerUnderTest;
-import transferlab.contract.listget.ListGetContract;
+import transferlab.contract.ft.FtContract;
 import transferlab.grading.CheckRunExtension;
 import transferlab.grading.program.CheckTarget;
 
@@ -16,10 +16,10 @@ import transferlab.grading.program.CheckTarget;
  * With {@code --target} nothing applies: the suite must choose the files a server serves.
  */
 @ExtendWith(CheckRunExtension.class)
-public final class ExternalListGetCheck extends ListGetContract {
+public final class ExternalFtCheck extends FtContract {
     private final CheckTarget target;
 
-    public ExternalListGetCheck(CheckTarget target) {
+    public ExternalFtCheck(CheckTarget target) {
         this.target = target;
     }
 

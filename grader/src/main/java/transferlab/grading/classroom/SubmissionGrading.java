@@ -165,21 +165,21 @@ public final class SubmissionGrading {
 
     private static StageCheck.Result runningNothing(StageProfile profile, PointsTable points,
                                                     Map<String, String> commands, java.util.regex.Pattern tests,
-                                                    boolean listget) {
-        return StageCheck.run(profile, new StageCheck.Options(null, null, commands, listget, 1, points, 1,
+                                                    boolean withFt) {
+        return StageCheck.run(profile, new StageCheck.Options(null, null, commands, withFt, 1, points, 1,
                 Duration.ofMillis(1), Network.DIRECT, tests));
     }
 
     /**
      * Each part's maximum in a stage check of the kit's own commands, without running anything;
-     * {@code listget}: with the parts graded only with {@code --listget} (a student tree grades them
+     * {@code withFt}: with the parts graded only with {@code --ft} (a student tree grades them
      * in stage 1).
      */
-    public static Map<String, Double> maxima(StageProfile profile, PointsTable points, boolean listget) {
+    public static Map<String, Double> maxima(StageProfile profile, PointsTable points, boolean withFt) {
         Map<String, String> nothing = new LinkedHashMap<>();
         profile.parts().forEach(part -> nothing.put(part.name(), "exit 1"));
         Map<String, Double> maxima = new LinkedHashMap<>();
-        for (StageCheck.PartResult part : runningNothing(profile, points, nothing, null, listget).parts()) {
+        for (StageCheck.PartResult part : runningNothing(profile, points, nothing, null, withFt).parts()) {
             if (part.graded()) {
                 maxima.put(part.part().name(), part.result().maxScore());
             }

@@ -122,7 +122,7 @@ public final class StageCheck {
      * @param storedNames U: the names, besides the sent one, a server may store an upload under
      */
     public record Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
-                          boolean listget, double timeoutFactor, PointsTable points, int repeat,
+                          boolean withFt, double timeoutFactor, PointsTable points, int repeat,
                           java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests,
                           List<String> storedNames, int testsAtOnce) {
         public Options {
@@ -132,18 +132,18 @@ public final class StageCheck {
 
         /** One contract test at a time. */
         public Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
-                       boolean listget, double timeoutFactor, PointsTable points, int repeat,
+                       boolean withFt, double timeoutFactor, PointsTable points, int repeat,
                        java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests,
                        List<String> storedNames) {
-            this(serverCommand, clientCommand, partCommands, listget, timeoutFactor, points, repeat, timeLimit,
+            this(serverCommand, clientCommand, partCommands, withFt, timeoutFactor, points, repeat, timeLimit,
                     network, tests, storedNames, 1);
         }
 
         /** Uploads stored under the name sent only. */
         public Options(String serverCommand, String clientCommand, Map<String, String> partCommands,
-                       boolean listget, double timeoutFactor, PointsTable points, int repeat,
+                       boolean withFt, double timeoutFactor, PointsTable points, int repeat,
                        java.time.Duration timeLimit, Network network, java.util.regex.Pattern tests) {
-            this(serverCommand, clientCommand, partCommands, listget, timeoutFactor, points, repeat, timeLimit,
+            this(serverCommand, clientCommand, partCommands, withFt, timeoutFactor, points, repeat, timeLimit,
                     network, tests, List.of());
         }
 
@@ -172,8 +172,8 @@ public final class StageCheck {
         Map<StageProfile.Part, String[]> commands = commands(profile, options);
         List<PartResult> results = new ArrayList<>();
         for (StageProfile.Part part : profile.parts()) {
-            if (part.listget() && !options.listget()) {
-                results.add(new PartResult(part, null, null, "list/get is graded with --listget"));
+            if (part.ftOnly() && !options.withFt()) {
+                results.add(new PartResult(part, null, null, "list/get is graded with --ft"));
                 continue;
             }
             String[] command = commands.get(part);

@@ -47,11 +47,11 @@ public record StageProfile(String stage, List<Part> parts, String source) {
      * One part of a stage.
      *
      * @param concurrent   the server must serve a second client while a first one pauses (U16)
-     * @param listget      graded only with {@code --listget}
+     * @param ftOnly       graded only with {@code --ft}
      * @param requirements the IDs graded, in the order given
      * @param command      the kit's own program as {@code ./transfer} arguments, with placeholders
      */
-    public record Part(String name, Protocol protocol, Side side, boolean concurrent, boolean listget,
+    public record Part(String name, Protocol protocol, Side side, boolean concurrent, boolean ftOnly,
                        Set<String> requirements, String command) {
         public Part {
             requirements = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(requirements));
@@ -105,9 +105,9 @@ public record StageProfile(String stage, List<Part> parts, String source) {
         };
         Set<String> flags = Set.of(fields[2].split("\\s+"));
         for (String flag : flags) {
-            if (!Set.of("iterative", "concurrent", "listget", "-").contains(flag)) {
+            if (!Set.of("iterative", "concurrent", "ft", "-").contains(flag)) {
                 throw new IllegalArgumentException("part '" + name + "': unknown flag '" + flag
-                        + "' (iterative, concurrent, listget or -)");
+                        + "' (iterative, concurrent, ft or -)");
             }
         }
         Set<String> requirements = requirements(fields[3]);
@@ -117,7 +117,7 @@ public record StageProfile(String stage, List<Part> parts, String source) {
                         + protocol.commandName());
             }
         }
-        return new Part(name, protocol, side, !flags.contains("iterative"), flags.contains("listget"), requirements,
+        return new Part(name, protocol, side, !flags.contains("iterative"), flags.contains("ft"), requirements,
                 fields.length > 4 ? fields[4] : "");
     }
 
@@ -182,9 +182,9 @@ public record StageProfile(String stage, List<Part> parts, String source) {
         return profiles == null ? "classpath:" + DEFAULT_RESOURCE : profiles.toString();
     }
 
-    /** The parts graded in this run: all, or those without the listget flag unless {@code listget}. */
-    public List<Part> partsGraded(boolean listget) {
-        return parts.stream().filter(part -> listget || !part.listget()).toList();
+    /** The parts graded in this run: all, or those without the ft flag unless {@code withFt}. */
+    public List<Part> partsGraded(boolean withFt) {
+        return parts.stream().filter(part -> withFt || !part.ftOnly()).toList();
     }
 
     /** Part name to part, for {@code --cmd PART=COMMAND}. */

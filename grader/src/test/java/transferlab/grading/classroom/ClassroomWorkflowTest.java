@@ -29,7 +29,7 @@ import transferlab.grading.stage.StageProfile;
  * add up to each stage's points; the reporter lists every step and reads each one's result; and each
  * step's command runs green on a completed tree (this kit, whose programs are the reference). To
  * stay quick, each command runs with a --tests selection of one or two contract tests of its part.
- * The workflow is the student tree's, whose stage 1 grades list/get (the kit's needs --listget).
+ * The workflow is the student tree's, whose stage 1 grades list/get (the kit's needs --ft).
  */
 @Execution(ExecutionMode.CONCURRENT) // the commands' gradings mostly wait
 class ClassroomWorkflowTest {
@@ -59,7 +59,7 @@ class ClassroomWorkflowTest {
         Map<String, Double> expected = new LinkedHashMap<>();
         for (String stage : StageProfile.stageNames(null)) {
             // The student tree's stage 1 grades list/get too (release student; a tree written with
-            // --without-listget drops those two steps: ListGetChoiceTest).
+            // --without-ft drops those two steps: FtChoiceTest).
             SubmissionGrading.maxima(StageProfile.load(stage, null), PointsTable.defaults(), true)
                     .forEach((part, max) -> expected.put(stage + " " + part, max));
         }
@@ -96,7 +96,7 @@ class ClassroomWorkflowTest {
         List<String> args = new ArrayList<>(Arrays.asList(command.split(" ")).subList(2, 5));
         args.addAll(List.of("--tests", tests));
         if (part.startsWith("ft-")) {
-            args.add("--listget"); // in this kit; the student tree's stage 1 grades list/get without it
+            args.add("--ft"); // in this kit; the student tree's stage 1 grades list/get without it
         }
         Path results = reports.resolve("results.json");
         args.addAll(List.of("--gradescope", results.toString()));

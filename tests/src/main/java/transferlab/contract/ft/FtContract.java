@@ -1,4 +1,4 @@
-package transferlab.contract.listget;
+package transferlab.contract.ft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,8 +38,8 @@ import transferlab.contract.Timeline;
 import transferlab.testkit.Requirement;
 import transferlab.testkit.ServerUnderTest;
 import transferlab.testkit.TcpProxy;
-import transferlab.testkit.RawListGetClient;
-import transferlab.testkit.RawListGetClient.Exchange;
+import transferlab.testkit.RawFtClient;
+import transferlab.testkit.RawFtClient.Exchange;
 import transferlab.testkit.TestFiles;
 
 /**
@@ -48,7 +48,7 @@ import transferlab.testkit.TestFiles;
  *
  * <p>A subclass says how to start the server on a directory ({@link #startServer}) and with which
  * idle timeout ({@link #serverIdleTimeout}). Each test gets its own directory of known files and
- * its own server, started fresh, and talks to it mostly through the kit's {@link RawListGetClient}
+ * its own server, started fresh, and talks to it mostly through the kit's {@link RawFtClient}
  * ({@link #exchange}), which writes the command bytes itself, listens on its own data port and
  * records exactly what came back. Every test cites the requirement it checks. No test depends on
  * another or on their order; a test that sends a bad client checks itself that the next is served.
@@ -58,7 +58,7 @@ import transferlab.testkit.TestFiles;
  * {@code random.bin} (1 MiB), {@code two words.txt} and a directory {@code subdir} holding
  * {@code inner.txt}.
  */
-public abstract class ListGetContract {
+public abstract class FtContract {
     /**
      * An upper bound for one step of a failing server, never a pause: passing tests take milliseconds.
      * Scaled by {@link transferlab.testkit.SuiteTimeouts} where it is used.
@@ -110,7 +110,7 @@ public abstract class ListGetContract {
         Files.createDirectory(served.resolve("subdir"));
         Files.writeString(served.resolve("subdir").resolve("inner.txt"), "one level down\n");
         clients = Executors.newFixedThreadPool(CLIENTS,
-                task -> new Thread(task, "listget-client-" + THREADS.incrementAndGet()));
+                task -> new Thread(task, "ft-client-" + THREADS.incrementAndGet()));
         server = startServer(served);
     }
 
@@ -177,7 +177,7 @@ public abstract class ListGetContract {
         // All of 127.0.0.0/8 is loopback on Linux: a control connection from 127.0.0.2 must be
         // answered at 127.0.0.2, not at a fixed "localhost".
         InetAddress second = InetAddress.getByName("127.0.0.2");
-        assumeTrue(RawListGetClient.canBind(second),
+        assumeTrue(RawFtClient.canBind(second),
                 "127.0.0.2 is not a usable loopback address on this system (it is on Linux)");
 
         Exchange exchange = exchange(second, second, server.address(), "GET alpha.txt {port}\n");
@@ -332,7 +332,7 @@ public abstract class ListGetContract {
 
             Duration limit = serverIdleTimeout().plus(scaled(WAIT));
             silent.setSoTimeout((int) limit.toMillis());
-            byte[] answer = RawListGetClient.readToEnd(silent.getInputStream());
+            byte[] answer = RawFtClient.readToEnd(silent.getInputStream());
             String text = new String(answer, StandardCharsets.UTF_8);
             assertThat(text).as("what a silent client gets before the close").matches("(ERROR [^\n]*\n)?");
 
@@ -357,16 +357,16 @@ public abstract class ListGetContract {
             control.setSoTimeout((int) scaled(WAIT).toMillis());
             control.getOutputStream().write(("GET stalled.bin " + dataListener.socket().getLocalPort() + "\n")
                     .getBytes(StandardCharsets.UTF_8));
-            assertThat(RawListGetClient.readLine(control.getInputStream())).isEqualTo("OK " + size);
+            assertThat(RawFtClient.readLine(control.getInputStream())).isEqualTo("OK " + size);
 
-            try (Socket data = RawListGetClient.acceptData(dataListener, control, "OK " + size)) {
+            try (Socket data = RawFtClient.acceptData(dataListener, control, "OK " + size)) {
                 // We read nothing from the data connection while the next client asks.
                 Future<Exchange> next = clients.submit(() -> exchange("GET alpha.txt {port}\n"));
                 await().atMost(serverIdleTimeout().plus(scaled(WAIT))).until(next::isDone);
                 assertThat(next.get().data()).isEqualTo(files.get("alpha.txt"));
 
                 data.setSoTimeout((int) scaled(WAIT).toMillis());
-                assertThat(RawListGetClient.readToEnd(data.getInputStream()).length)
+                assertThat(RawFtClient.readToEnd(data.getInputStream()).length)
                         .as("bytes before the server gave up")
                         .isLessThan(size);
             }
@@ -416,7 +416,7 @@ public abstract class ListGetContract {
     }
 
     /**
-     * {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, String)} with this test's waits.
+     * {@link RawFtClient#exchange(InetAddress, InetAddress, InetSocketAddress, String)} with this test's waits.
      */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target, String command)
             throws IOException {
@@ -424,7 +424,7 @@ public abstract class ListGetContract {
     }
 
     /**
-     * {@link RawListGetClient#exchange(InetAddress, InetAddress, InetSocketAddress, IntFunction, boolean)} with this
+     * {@link RawFtClient#exchange(InetAddress, InetAddress, InetSocketAddress, IntFunction, boolean)} with this
      * test's waits.
      */
     protected Exchange exchange(InetAddress controlFrom, InetAddress listenOn, InetSocketAddress target,
@@ -433,8 +433,8 @@ public abstract class ListGetContract {
     }
 
     /** A raw client that waits long enough for the server to drop an earlier, silent client first. */
-    private RawListGetClient rawClient() {
-        return new RawListGetClient(serverIdleTimeout().plus(scaled(WAIT)), timeline::note);
+    private RawFtClient rawClient() {
+        return new RawFtClient(serverIdleTimeout().plus(scaled(WAIT)), timeline::note);
     }
 
     /** An ERROR line, the control connection closed, and no data connection. */

@@ -1,4 +1,4 @@
-package transferlab.contract.listget;
+package transferlab.contract.ft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.Requirement;
-import transferlab.listget.FtClient;
-import transferlab.listget.ListGetHandler;
-import transferlab.listget.ListGetLimits;
+import transferlab.ft.FtClient;
+import transferlab.ft.FtHandler;
+import transferlab.ft.FtLimits;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 
@@ -32,7 +32,7 @@ import transferlab.server.ServerLog;
  * client read waits less than the idle timeout: a test passes only if the deadline, not the idle
  * timeout, ended the request.
  */
-class ReferenceListGetDeadlineTest {
+class ReferenceFtDeadlineTest {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration DEADLINE = Duration.ofMillis(300);
     /** Clearly below the idle timeout, clearly above the deadline. */
@@ -48,10 +48,10 @@ class ReferenceListGetDeadlineTest {
     void startServer() throws IOException {
         Files.writeString(served.resolve("alpha.txt"), "alpha\n");
         Files.write(served.resolve("big.bin"), new byte[16 << 20]);
-        ListGetLimits limits = ListGetLimits.defaults().withIdleTimeout(IDLE_TIMEOUT).withTransferDeadline(DEADLINE);
+        FtLimits limits = FtLimits.defaults().withIdleTimeout(IDLE_TIMEOUT).withTransferDeadline(DEADLINE);
         server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0),
-                ListGetHandler.serving(served, limits, ServerLog.silent()), ServerLog.silent());
-        server.serveInBackground("listget-deadline");
+                FtHandler.serving(served, limits, ServerLog.silent()), ServerLog.silent());
+        server.serveInBackground("ft-deadline");
     }
 
     @AfterEach

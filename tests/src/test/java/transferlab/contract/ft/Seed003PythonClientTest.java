@@ -1,4 +1,4 @@
-package transferlab.contract.listget;
+package transferlab.contract.ft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.testkit.Requirement;
-import transferlab.listget.ListGetHandler;
-import transferlab.listget.ListGetLimits;
+import transferlab.ft.FtHandler;
+import transferlab.ft.FtLimits;
 import transferlab.server.IterativeServer;
 import transferlab.server.ServerLog;
 import transferlab.storage.Hashes;
@@ -45,8 +45,8 @@ class Seed003PythonClientTest {
         PythonPrograms.assumePython();
         assertThat(CLIENT).as("the Python client, run from the tests module's directory").exists();
         server = IterativeServer.bind(new InetSocketAddress("127.0.0.1", 0),
-                ListGetHandler.serving(served, ListGetLimits.defaults(), ServerLog.silent()), ServerLog.silent());
-        server.serveInBackground("listget-for-python");
+                FtHandler.serving(served, FtLimits.defaults(), ServerLog.silent()), ServerLog.silent());
+        server.serveInBackground("ft-for-python");
     }
 
     @AfterEach

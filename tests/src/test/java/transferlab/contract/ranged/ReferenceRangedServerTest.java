@@ -5,24 +5,24 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import transferlab.contract.OurServers;
 import transferlab.testkit.ServerUnderTest;
-import transferlab.ranged.ParallelServer;
+import transferlab.ranged.RangedServer;
 import transferlab.ranged.RangedLimits;
 import transferlab.server.ServerLog;
 import transferlab.storage.ServedDirectory;
 
-/** Protocol R's contract against our {@link ParallelServer}, in-process, so its data listeners can be counted. */
+/** Protocol R's contract against our {@link RangedServer}, in-process, so its data listeners can be counted. */
 class ReferenceRangedServerTest extends RangedContract {
-    private ParallelServer parallelServer;
+    private RangedServer rangedServer;
 
     @Override
     protected ServerUnderTest startServer(Path root) throws Exception {
-        parallelServer = ParallelServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
+        rangedServer = RangedServer.bind(new InetSocketAddress("127.0.0.1", 0), new ServedDirectory(root),
                 RangedLimits.defaults(), ServerLog.silent());
-        return OurServers.inProcess(parallelServer, root, "ranged");
+        return OurServers.inProcess(rangedServer, root, "ranged");
     }
 
     @Override
     protected OptionalInt openDataListeners(ServerUnderTest server) {
-        return OptionalInt.of(parallelServer.openDataListeners());
+        return OptionalInt.of(rangedServer.openDataListeners());
     }
 }
