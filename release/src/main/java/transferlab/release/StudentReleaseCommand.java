@@ -46,7 +46,7 @@ public final class StudentReleaseCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            StudentTree tree = new StudentTree(StudentTree.kitOfThisClass(), !withoutFt);
+            StudentTree tree = new StudentTree(StudentTree.kitRoot(), !withoutFt);
             Map<String, byte[]> files = tree.write(out);
             System.out.println("wrote the student tree to " + out + ": " + files.size() + " files, "
                     + tree.shippedTodos().size() + " TODOs" + (withoutFt ? " (list/get done)" : "")

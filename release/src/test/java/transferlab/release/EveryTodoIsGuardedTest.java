@@ -42,7 +42,7 @@ class EveryTodoIsGuardedTest {
     @Test
     void eachTodoFailsItsGuardsOnTheStubAndPassesThemWithTheReferenceBody() throws Exception {
         long began = System.nanoTime();
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        StudentTree tree = new StudentTree(StudentTree.kitRoot());
         Map<String, SolutionSource> sources = tree.sources();
         Map<String, byte[]> files = tree.files(Set.of());
         InProcessBuild build = new InProcessBuild(work, InProcessBuild.librariesOfThisModule());

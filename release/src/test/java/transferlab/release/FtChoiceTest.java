@@ -23,7 +23,7 @@ class FtChoiceTest {
 
     @Test
     void withFtTheTreesCheckStage1GradesItWithoutTheFlagAndItsTodosAreTheStudents() {
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        StudentTree tree = new StudentTree(StudentTree.kitRoot());
         Map<String, byte[]> files = tree.files(Set.of());
         assertThat(stage1Parts(files)).filteredOn(part -> part.contains("ft-")).hasSize(2)
                 .allSatisfy(part -> assertThat(part.split("\\s*,\\s*")[2]).isEqualTo("-"));
@@ -44,7 +44,7 @@ class FtChoiceTest {
 
     @Test
     void withoutFtItsRegionsShipDoneTheReadmeSaysSoAndNothingElseLeaks() throws Exception {
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass(), false);
+        StudentTree tree = new StudentTree(StudentTree.kitRoot(), false);
         Map<String, byte[]> files = tree.write(out);
         assertThat(stage1Parts(files)).filteredOn(part -> part.contains("ft-")).hasSize(2)
                 .allSatisfy(part -> assertThat(part.split("\\s*,\\s*")[2]).isEqualTo("ft"));

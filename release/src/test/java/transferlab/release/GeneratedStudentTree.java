@@ -46,7 +46,7 @@ final class GeneratedStudentTree {
         if (shared == null) {
             Path root = Path.of("target", "generated-student-tree").toAbsolutePath();
             deleteRecursively(root);
-            StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+            StudentTree tree = new StudentTree(StudentTree.kitRoot());
             for (Map.Entry<String, byte[]> file : tree.files(RESTORED).entrySet()) {
                 Path target = root.resolve(file.getKey());
                 Files.createDirectories(target.getParent());

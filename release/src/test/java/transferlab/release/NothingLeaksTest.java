@@ -20,7 +20,7 @@ class NothingLeaksTest {
 
     @Test
     void theStudentTreeAndItsHistoryHoldNoSolutionLineNoLeftOutFileAndNoCompiledCode() throws Exception {
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        StudentTree tree = new StudentTree(StudentTree.kitRoot());
         Map<String, byte[]> written = tree.write(out);
         LeakScan scan = new LeakScan(tree);
         assertThat(scan.needleCount()).as("solution lines to look for").isGreaterThan(20);
@@ -36,7 +36,7 @@ class NothingLeaksTest {
 
     @Test
     void theScanFindsAPlantedSolutionLineALeftOutFileAndAJarEvenWhenOnlyTheHistoryHasThem() throws Exception {
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        StudentTree tree = new StudentTree(StudentTree.kitRoot());
         tree.write(out);
         LeakScan scan = new LeakScan(tree);
         List<String> region = scan.regionsAsLines().get(0);
@@ -64,7 +64,7 @@ class NothingLeaksTest {
      */
     @Test
     void aCopyWithRenamedVariablesAndOtherSpacingIsFound() throws Exception {
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        StudentTree tree = new StudentTree(StudentTree.kitRoot());
         tree.write(out);
         LeakScan scan = new LeakScan(tree);
         Files.writeString(out.resolve("Mine.java"), String.join("\n",

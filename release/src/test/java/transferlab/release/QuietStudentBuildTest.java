@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class QuietStudentBuildTest {
     @Test
     void theStudentPomTrimsTracesRedirectsOutputAndLeavesTheFuzzTestsOut() {
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        StudentTree tree = new StudentTree(StudentTree.kitRoot());
         String pom = StudentTree.text(tree.files(Set.of()).get("pom.xml"));
         assertThat(pom).contains("<trimStackTrace>true</trimStackTrace>",
                 "<redirectTestOutputToFile>true</redirectTestOutputToFile>", "<printSummary>false</printSummary>",

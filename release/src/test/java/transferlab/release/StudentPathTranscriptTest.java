@@ -51,7 +51,7 @@ class StudentPathTranscriptTest {
     @Test
     void theDocsCommandsWorkInTheStudentTreeInTheirOrder() throws Exception {
         long began = System.nanoTime();
-        StudentTree tree = new StudentTree(StudentTree.kitOfThisClass());
+        StudentTree tree = new StudentTree(StudentTree.kitRoot());
         Path firstRun = Path.of("target", "student-first-run").toAbsolutePath();
         GeneratedStudentTree.deleteRecursively(firstRun);
         for (Map.Entry<String, byte[]> file : tree.files(Set.of()).entrySet()) {

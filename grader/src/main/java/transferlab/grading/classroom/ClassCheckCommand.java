@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
 import transferlab.grading.CheckCommandLine;
 import transferlab.grading.PointsTable;
 import transferlab.grading.program.Sandbox;
+import transferlab.grading.stage.StageCheck;
 import transferlab.grading.stage.StageProfile;
 
 /**
@@ -194,7 +195,8 @@ public final class ClassCheckCommand implements Callable<Integer> {
         Files.createDirectories(studentOut);
         Files.deleteIfExists(studentOut.resolve(SubmissionSummary.FILE));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                        .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-D" + StageCheck.KIT_PROPERTY + "=" + StageCheck.kitRoot(), "-cp",
                 String.join(File.pathSeparator, HandIn.classPath().stream().map(Path::toString).toList()),
                 ClassCheckCommand.class.getName(), student.toAbsolutePath().toString(), "--single",
                 "--stage", stage, "--out", studentOut.toAbsolutePath().toString(),

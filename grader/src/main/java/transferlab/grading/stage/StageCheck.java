@@ -299,14 +299,16 @@ public final class StageCheck {
     }
 
     /**
-     * The checkout this grader was built from: the directory above its classes holding
-     * {@code transfer}, or the one system property {@value #KIT_PROPERTY} names (a grader run from
-     * copied jars, as the Gradescope autograder's test does).
+     * The kit this grader belongs to: the directory the system property {@value #KIT_PROPERTY}
+     * names, as {@code ./transfer} (for every command), Maven's surefire (for every test, pom.xml)
+     * and the Gradescope script (its grader runs from copied jars) set it; the student release reads
+     * the same property. Without it (a grader started some other way), the directory above the
+     * grader's classes that holds {@code transfer} and {@code pom.xml}.
      */
     public static Path kitRoot() {
         String given = System.getProperty(KIT_PROPERTY);
         if (given != null && !given.isBlank()) {
-            return Path.of(given).toAbsolutePath();
+            return Path.of(given).toAbsolutePath().normalize();
         }
         try {
             Path at = Path.of(StageCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
