@@ -7,14 +7,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import transferlab.grading.program.CommandServer;
+import transferlab.grading.program.Network;
 import transferlab.grading.program.Ports;
 import transferlab.testkit.LoopbackPorts;
+import transferlab.testkit.PythonPrograms;
 
 /**
  * Our listener on a graded client's fixed port ({@code --client-port}) waits while something else
@@ -48,6 +51,26 @@ class FixedClientPortTest {
         assertThat(CommandServer.portsHeld(logs)).singleElement().asString()
                 .contains("port " + port + " (--client-port) was held (pid " + ProcessHandle.current().pid())
                 .contains("before our listener could take it");
+    }
+
+    /**
+     * Over {@code --network lossy} the lossy proxy in front of our ranged server takes the fixed
+     * port (the ranged check's reference server sits behind it): the same wait, and a good client
+     * whose address is fixed in its command keeps its points.
+     */
+    @Test
+    void overALossyNetworkAGoodRangedClientOnAFixedPortKeepsItsPoints() throws Exception {
+        PythonPrograms.assumePython();
+        int port = LoopbackPorts.free();
+        String command = PythonPrograms.interpreter() + " " + PythonPrograms.mutant("good_ranged_client.py")
+                + " 127.0.0.1:" + port + " {threads} {file} {ofile}";
+
+        CheckResult result = SuiteRunner.run(new CheckPlan(Protocol.RANGED, CheckPlan.TargetSpec.clientCommand(command),
+                false, 1, PointsTable.defaults(), Set.of("R6")).withPorts(Ports.ANY.withClient(port))
+                .withNetwork(Network.LOSSY));
+
+        assertThat(result.requirements(Verdict.PASS)).as("the report:%n%s", MutantsAreCaughtTest.report(result))
+                .containsExactly("R6");
     }
 
     @Test

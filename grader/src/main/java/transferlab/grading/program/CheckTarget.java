@@ -293,21 +293,21 @@ public final class CheckTarget {
         if (network == Network.DIRECT && !fixedServerPort) {
             return server;
         }
-        int port;
-        try {
-            // A fixed-port client reaches the proxy, not our server behind it.
-            port = clientConnectsHere && kind == Kind.CLIENT_COMMAND && ports.client() > 0 ? ports.client()
-                    : ports.forOurListener();
-        } catch (IOException e) {
-            server.close();
-            throw new UncheckedIOException(e);
-        }
         TcpProxy.Faults faults = switch (network) {
             case DIRECT -> TcpProxy.Faults.none();
             case LOSSY -> LossyNetwork.FAULTS;
             case HOSTILE -> LossyNetwork.HOSTILE_FAULTS;
         };
-        return LossyNetwork.inFrontOf(server, faults, port, fixedServerPort);
+        Ports.Binder<TcpProxy> proxy = LossyNetwork.proxyTo(server, faults);
+        try {
+            // A fixed-port client reaches the proxy, not our server behind it.
+            boolean clientsPort = clientConnectsHere && kind == Kind.CLIENT_COMMAND && ports.client() > 0;
+            return LossyNetwork.inFrontOf(server, clientsPort ? Ports.bindWhenFree(ports.client(), logDirectory, proxy)
+                    : proxy.bind(ports.forOurListener()), fixedServerPort);
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException(e);
+        }
     }
 
     private ServerUnderTest startDirect(Path directory, Map<String, String> limitPlaceholders) {

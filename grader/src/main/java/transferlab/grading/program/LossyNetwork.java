@@ -1,7 +1,5 @@
 package transferlab.grading.program;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,26 +52,19 @@ public final class LossyNetwork {
     private LossyNetwork() {
     }
 
-    /** The server, reached through a lossy proxy that is closed with it. */
-    static ServerUnderTest inFrontOf(ServerUnderTest server) {
-        return inFrontOf(server, FAULTS, 0, false);
+    /** A proxy with {@code faults} in front of {@code server}, listening on the port it is given (0: any). */
+    static Ports.Binder<TcpProxy> proxyTo(ServerUnderTest server, TcpProxy.Faults faults) {
+        return port -> TcpProxy.startOn(port, server.address(), faults, Integer.MAX_VALUE);
     }
 
     /**
-     * The server, reached through a proxy with {@code faults} listening on {@code port} (0: any),
-     * closed with it; {@code keepPortFree}: a connection the server closes first ends with a reset
+     * The server, reached through {@code proxy} ({@link #proxyTo}), closed with it; {@code
+     * keepPortFree}: a connection the server closes first ends with a reset
      * ({@link TcpProxy#resettingTargetClosingFirst}), for a server on a fixed port.
      */
-    static ServerUnderTest inFrontOf(ServerUnderTest server, TcpProxy.Faults faults, int port, boolean keepPortFree) {
-        TcpProxy proxy;
-        try {
-            proxy = TcpProxy.startOn(port, server.address(), faults, Integer.MAX_VALUE);
-            if (keepPortFree) {
-                proxy.resettingTargetClosingFirst();
-            }
-        } catch (IOException e) {
-            server.close();
-            throw new UncheckedIOException(e);
+    static ServerUnderTest inFrontOf(ServerUnderTest server, TcpProxy proxy, boolean keepPortFree) {
+        if (keepPortFree) {
+            proxy.resettingTargetClosingFirst();
         }
         ServerUnderTest behind = new BehindProxy(server, proxy);
         return server instanceof SuiteScope.FixedLimits fixed
