@@ -68,11 +68,11 @@ public final class RangedClientCheck {
     }
 
     private ServerUnderTest start(boolean cutFirstDataConnection) throws IOException {
-        TrustedRangedServer parallel = target.referenceServer(port -> TrustedRangedServer.serving(root, port));
+        TrustedRangedServer reference = target.referenceServer(port -> TrustedRangedServer.serving(root, port));
         if (cutFirstDataConnection) {
             // The first data connection is closed as soon as its block number arrives, before the
             // server sees it: the block was never sent, so the listener waits for it to be asked again.
-            parallel.advertisingDataPortsWith(listener -> {
+            reference.advertisingDataPortsWith(listener -> {
                 proxy = TcpProxy.startOn(target.ports().forOurListener(), new InetSocketAddress("127.0.0.1", listener),
                         TcpProxy.Faults.none().cutUpstreamAfter(0), 1);
                 TcpProxy wire = TcpProxy.recording(proxy.address());
@@ -80,13 +80,13 @@ public final class RangedClientCheck {
                 return wire.address().getPort();
             });
         } else {
-            parallel.advertisingDataPortsWith(listener -> {
+            reference.advertisingDataPortsWith(listener -> {
                 TcpProxy wire = TcpProxy.recording(new InetSocketAddress("127.0.0.1", listener));
                 dataWires.add(wire);
                 return wire.address().getPort();
             });
         }
-        server = target.throughNetwork(parallel);
+        server = target.throughNetwork(reference);
         return server;
     }
 

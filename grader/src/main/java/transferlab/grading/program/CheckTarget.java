@@ -133,7 +133,8 @@ public final class CheckTarget {
     /** Our reference server for a graded client, bound on {@link #referencePort} (a fixed one once it is free). */
     public <T> T referenceServer(Ports.Binder<T> server) throws IOException {
         int port = referencePort();
-        return port == ports.client() ? Ports.bindWhenFree(port, logDirectory, server) : server.bind(port);
+        return ports.client() > 0 && port == ports.client() ? Ports.bindWhenFree(port, logDirectory, server)
+                : server.bind(port);
     }
 
     /**
